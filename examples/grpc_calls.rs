@@ -9,17 +9,18 @@
 use std::error::Error;
 use std::time::Duration;
 
-use temporal_proto::api::common::v1::{Payload, Payloads, WorkflowExecution, WorkflowType};
-use temporal_proto::api::enums::v1::{EventType, HistoryEventFilterType, WorkflowExecutionStatus};
-use temporal_proto::api::history::v1::history_event::Attributes;
-use temporal_proto::api::taskqueue::v1::TaskQueue;
-use temporal_proto::api::workflowservice::v1::workflow_service_client::WorkflowServiceClient;
-use temporal_proto::api::workflowservice::v1::{
+use temporal_client::proto::api::common::v1::{Payload, Payloads, WorkflowExecution, WorkflowType};
+use temporal_client::proto::api::enums::v1::{
+    EventType, HistoryEventFilterType, WorkflowExecutionStatus,
+};
+use temporal_client::proto::api::history::v1::history_event::Attributes;
+use temporal_client::proto::api::taskqueue::v1::TaskQueue;
+use temporal_client::proto::api::workflowservice::v1::{
     GetWorkflowExecutionHistoryRequest, ListWorkflowExecutionsRequest,
     StartWorkflowExecutionRequest,
 };
-use temporal_proto::google::protobuf::Timestamp;
-use tonic::transport::{Channel, Endpoint};
+use temporal_client::proto::google::protobuf::Timestamp;
+use temporal_client::{Connection, ConnectionOptions, WorkflowService};
 
 const TASK_QUEUE: &str = "grpc-calls";
 /// How long to wait for a worker to complete the workflow.
@@ -29,8 +30,7 @@ const RESULT_WAIT: Duration = Duration::from_secs(30);
 async fn main() -> Result<(), Box<dyn Error>> {
     let address = temporal_examples::server_address();
     let namespace = temporal_examples::namespace();
-    let channel = Endpoint::from_shared(format!("http://{address}"))?
-        .connect()
+    let connection = Connection::connect(ConnectionOptions::new(&address))
         .await
         .map_err(|e| {
             format!(
@@ -38,7 +38,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
                  `temporal server start-dev`, or run `cargo xtask demo`"
             )
         })?;
-    let mut service = WorkflowServiceClient::new(channel);
+    // The raw WorkflowService of the connection: every generated call, with the connection's
+    // headers (API key, client name and version) added.
+    let mut service = connection.workflow_service();
 
     // The payload every SDK's default data converter writes for the string "Temporal". A
     // client does this conversion for you; with raw gRPC calls you do it yourself.
@@ -157,7 +159,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 /// Waits for the workflow to close, as a client's `result()` does: long-polls the history for
 /// its close event, re-polling when a poll expires empty.
 async fn wait_for_result(
-    service: &mut WorkflowServiceClient<Channel>,
+    service: &mut WorkflowService,
     namespace: &str,
     execution: &WorkflowExecution,
 ) -> Result<String, Box<dyn Error>> {

@@ -15,9 +15,9 @@ use std::process::{Command, ExitCode};
 use temporal_testing::{DevServer, DevServerOptions, WorkerProcess, WorkerReadiness};
 
 /// The example `demo` runs, the worker it needs, and the task queue the example uses.
-const DEMO_EXAMPLE: &str = "grpc_calls";
+const DEMO_EXAMPLE: &str = "hello_world";
 const DEMO_WORKER: &str = "examples/workers/hello_world.py";
-const DEMO_TASK_QUEUE: &str = "grpc-calls";
+const DEMO_TASK_QUEUE: &str = "hello-world";
 
 const USAGE: &str =
     "usage: cargo xtask <setup | demo | test [cargo test args] | codegen [--check]>";

@@ -1,17 +1,109 @@
-//! A Temporal client for Rust.
+//! A Temporal client for Rust: start workflows written in any language, signal, query,
+//! cancel, terminate and await them, list and count them.
 //!
-//! This crate is the one dependency an application adds. Today it gives access to the whole
-//! Temporal API through [`proto`]; `Connection`, `Client` and `WorkflowHandle` come next.
+//! This crate is the one dependency an application adds; the whole Temporal API is in
+//! [`proto`].
 //!
-//! # Examples
+//! # Hello world
 //!
+//! The guide's example: start the `example` workflow with `"Temporal"` on the `hello-world`
+//! task queue and wait for its result.
+//!
+//! ```no_run
+//! use temporal_client::{Client, Connection, ConnectionOptions, StartOptions};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // Connect to the default server location (localhost:7233).
+//! let connection = Connection::connect(ConnectionOptions::default()).await?;
+//! // The `default` namespace; see `Client::with_options` for others.
+//! let client = Client::new(connection);
+//!
+//! let handle = client
+//!     .start(
+//!         "example",
+//!         ("Temporal",),
+//!         StartOptions::new(format!("workflow-{}", std::process::id()), "hello-world"),
+//!     )
+//!     .await?;
+//! println!("Started workflow {}", handle.workflow_id());
+//! let greeting: String = handle.result().await?; // Hello, Temporal!
+//! println!("{greeting}");
+//! # Ok(())
+//! # }
 //! ```
-//! use temporal_client::proto::api::common::v1::WorkflowType;
 //!
-//! let workflow_type = WorkflowType { name: "example".into() };
-//! assert_eq!(workflow_type.name, "example");
-//! ```
+//! # Connect
+//!
+//! A [`Connection`] is one HTTP/2 channel, configured by [`ConnectionOptions`]: the address,
+//! TLS and mTLS ([`TlsOptions`]), an API key, headers, timeouts, keepalive and the
+//! [`RpcRetryPolicy`] that every call retries transient failures with. A [`Client`] works in
+//! one namespace on a connection; both are cheap to clone.
+//!
+//! # Handles
+//!
+//! [`Client::start`] and [`Client::get_handle`] give a [`WorkflowHandle`] to signal, query,
+//! describe, cancel, terminate, await ([`WorkflowHandle::result`]) and read the history of one
+//! workflow.
+//!
+//! # Values
+//!
+//! Arguments and results pass through a [`DataConverter`]: JSON by default (`json/plain`,
+//! readable and written by every SDK; see [`DataConverter`] for where SDKs differ in bytes),
+//! with `()`/`None` as `binary/null`, [`RawBytes`] as `binary/plain` and protobuf messages
+//! through [`ProtoJson`] and [`ProtoBinary`]. A [`PayloadCodec`] can encrypt or compress every
+//! payload.
+//!
+//! # Errors
+//!
+//! Every operation returns [`Error`], whose variants are facts to act on:
+//! [`Error::WorkflowFailed`] carries the decoded [`Failure`] chain, [`Error::AlreadyStarted`]
+//! the existing run, [`Error::Rpc`] the gRPC status.
 #![deny(missing_docs)]
+
+mod client;
+mod connection;
+mod converter;
+mod description;
+mod encoded;
+mod error;
+mod failure;
+mod handle;
+mod options;
+mod paging;
+mod retry;
+mod search_attributes;
+mod tls;
+
+pub use client::{Client, ClientOptions};
+pub use connection::{
+    Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,
+    TestService, WorkflowService,
+};
+pub use converter::{
+    CodecError, ConversionError, DataConverter, DeserializeInto, FromPayload, FromPayloads,
+    PayloadCodec, PayloadConverter, ProtoBinary, ProtoJson, RawBytes, SerializeValue, ToPayload,
+    ToPayloads,
+};
+pub use description::{
+    CountGroup, Memo, ParentExecution, WorkflowCount, WorkflowDescription, WorkflowExecutionInfo,
+};
+pub use encoded::EncodedValues;
+pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
+pub use failure::{ApplicationFailure, Failure, FailureKind};
+pub use handle::WorkflowHandle;
+pub use options::{Priority, RetryPolicy, StartOptions};
+pub use retry::RpcRetryPolicy;
+pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
+pub use tls::TlsOptions;
+
+#[doc(no_inline)]
+pub use temporal_proto::api::enums::v1::{
+    QueryRejectCondition, RetryState, TimeoutType, WorkflowExecutionStatus,
+    WorkflowIdConflictPolicy, WorkflowIdReusePolicy,
+};
+/// The gRPC status codes of [`RpcError::code`].
+#[doc(no_inline)]
+pub use tonic::Code;
 
 /// The Temporal API's generated types and gRPC clients: the [`temporal_proto`] crate.
 #[doc(inline)]

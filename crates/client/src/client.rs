@@ -1,0 +1,556 @@
+//! [`Client`]: starts workflows and finds them, in one namespace.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_core::Stream;
+use temporal_proto::api::common::v1::{Header, Memo, Payloads, WorkflowType};
+use temporal_proto::api::sdk::v1::UserMetadata;
+use temporal_proto::api::taskqueue::v1::TaskQueue;
+use temporal_proto::api::workflowservice::v1::{
+    CountWorkflowExecutionsRequest, ListWorkflowExecutionsRequest,
+    SignalWithStartWorkflowExecutionRequest, StartWorkflowExecutionRequest,
+};
+use tonic::metadata::AsciiMetadataValue;
+
+use crate::connection::{Connection, WorkflowService};
+use crate::converter::{DataConverter, FromPayload, ToPayloads};
+use crate::description::{WorkflowCount, WorkflowExecutionInfo};
+use crate::error::Error;
+use crate::handle::WorkflowHandle;
+use crate::options::{StartOptions, to_proto_duration};
+use crate::retry::with_retries;
+
+/// The most bytes of a workflow id, as the server accepts by default.
+const MAX_ID_BYTES: usize = 1000;
+
+/// Settings of a [`Client`].
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::ClientOptions;
+///
+/// let options = ClientOptions::default().namespace("billing").identity("billing-api@host-1");
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ClientOptions {
+    namespace: String,
+    identity: Option<String>,
+    data_converter: DataConverter,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            namespace: "default".to_owned(),
+            identity: None,
+            data_converter: DataConverter::default(),
+        }
+    }
+}
+
+impl ClientOptions {
+    /// The namespace every call of the client is in. Defaults to `default`.
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = namespace.into();
+        self
+    }
+
+    /// Who the client says it is, in the history of what it does. Defaults to
+    /// `<pid>@<hostname>`, as the other SDKs do.
+    pub fn identity(mut self, identity: impl Into<String>) -> Self {
+        self.identity = Some(identity.into());
+        self
+    }
+
+    /// How arguments, results and other values become payloads. Defaults to
+    /// [`DataConverter::default`], compatible with every SDK's default.
+    pub fn data_converter(mut self, converter: DataConverter) -> Self {
+        self.data_converter = converter;
+        self
+    }
+}
+
+/// A client of one namespace: starts workflows, and gets handles to them.
+///
+/// Cheap to clone (an `Arc`); share one per namespace.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{Client, Connection, ConnectionOptions, StartOptions};
+///
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let connection = Connection::connect(ConnectionOptions::default()).await?;
+/// let client = Client::new(connection);
+/// let handle = client
+///     .start("example", ("Temporal",), StartOptions::new("hello-1", "hello-world"))
+///     .await?;
+/// println!("Started workflow {}", handle.workflow_id());
+/// let greeting: String = handle.result().await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+#[derive(Debug)]
+struct ClientInner {
+    connection: Connection,
+    service: WorkflowService,
+    namespace: String,
+    identity: String,
+    converter: DataConverter,
+}
+
+impl Client {
+    /// A client of the `default` namespace.
+    pub fn new(connection: Connection) -> Self {
+        Self::build(
+            connection,
+            ClientOptions::default(),
+            AsciiMetadataValue::from_static("default"),
+        )
+    }
+
+    /// A client with the given options.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when the namespace is empty or not printable ASCII.
+    pub fn with_options(connection: Connection, options: ClientOptions) -> Result<Self, Error> {
+        if options.namespace.is_empty() {
+            return Err(Error::invalid("namespace", "the namespace is empty"));
+        }
+        let header = AsciiMetadataValue::try_from(options.namespace.as_str())
+            .map_err(|_| Error::invalid("namespace", "a namespace is printable ASCII"))?;
+        Ok(Self::build(connection, options, header))
+    }
+
+    fn build(connection: Connection, options: ClientOptions, header: AsciiMetadataValue) -> Self {
+        let service = connection.namespaced_workflow_service(header);
+        Self {
+            inner: Arc::new(ClientInner {
+                connection,
+                service,
+                identity: options.identity.unwrap_or_else(default_identity),
+                namespace: options.namespace,
+                converter: options.data_converter,
+            }),
+        }
+    }
+
+    /// The namespace of every call.
+    pub fn namespace(&self) -> &str {
+        &self.inner.namespace
+    }
+
+    /// The identity the client records in histories.
+    pub fn identity(&self) -> &str {
+        &self.inner.identity
+    }
+
+    /// The connection the client calls through.
+    pub fn connection(&self) -> &Connection {
+        &self.inner.connection
+    }
+
+    /// The data converter of the client.
+    pub fn data_converter(&self) -> &DataConverter {
+        &self.inner.converter
+    }
+
+    /// The raw `WorkflowService`, with this client's namespace in the `temporal-namespace`
+    /// header: for calls the client does not wrap. Cheap: clones a channel.
+    pub fn workflow_service(&self) -> WorkflowService {
+        self.inner.service.clone()
+    }
+
+    /// Starts a workflow of type `workflow_type` with `args`, one payload each: `()` for none,
+    /// `("Temporal",)` for one, `(a, b)` for two. Returns once the server has recorded the
+    /// start; a worker polling the task queue then runs it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] and [`Error::Conversion`] before anything is sent,
+    /// [`Error::AlreadyStarted`] when the id is taken, [`Error::NamespaceNotFound`],
+    /// [`Error::Rpc`].
+    pub async fn start<A: ToPayloads>(
+        &self,
+        workflow_type: &str,
+        args: A,
+        options: StartOptions,
+    ) -> Result<WorkflowHandle, Error> {
+        let request = self.start_request(workflow_type, &args, &options).await?;
+        let response = self
+            .call(request, &options.workflow_id, |mut service, request| async move {
+                service.start_workflow_execution(request).await
+            })
+            .await?;
+        Ok(WorkflowHandle::started(
+            self.clone(),
+            options.workflow_id,
+            response.run_id,
+        ))
+    }
+
+    /// Starts a workflow and waits for its result: [`start`](Client::start) then
+    /// [`WorkflowHandle::result`].
+    ///
+    /// # Errors
+    ///
+    /// Those of both.
+    pub async fn execute<R: FromPayload, A: ToPayloads>(
+        &self,
+        workflow_type: &str,
+        args: A,
+        options: StartOptions,
+    ) -> Result<R, Error> {
+        self.start(workflow_type, args, options)
+            .await?
+            .result()
+            .await
+    }
+
+    /// A handle to the workflow with this id: its latest run, found when a call is made.
+    pub fn get_handle(&self, workflow_id: impl Into<String>) -> WorkflowHandle {
+        WorkflowHandle::new(self.clone(), workflow_id.into())
+    }
+
+    /// Signals a workflow, starting it first if it is not running: both or neither happen.
+    /// The handle's [`signaled_run_id`](WorkflowHandle::signaled_run_id) is the run that got
+    /// the signal.
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Client::start).
+    pub async fn signal_with_start<A: ToPayloads, S: ToPayloads>(
+        &self,
+        workflow_type: &str,
+        args: A,
+        options: StartOptions,
+        signal_name: &str,
+        signal_args: S,
+    ) -> Result<WorkflowHandle, Error> {
+        if signal_name.is_empty() {
+            return Err(Error::invalid("signal_name", "the signal name is empty"));
+        }
+        let start = self.start_request(workflow_type, &args, &options).await?;
+        let signal_input = self.encode_args(&signal_args).await?;
+        let request = SignalWithStartWorkflowExecutionRequest {
+            namespace: start.namespace,
+            workflow_id: start.workflow_id,
+            workflow_type: start.workflow_type,
+            task_queue: start.task_queue,
+            input: start.input,
+            workflow_execution_timeout: start.workflow_execution_timeout,
+            workflow_run_timeout: start.workflow_run_timeout,
+            workflow_task_timeout: start.workflow_task_timeout,
+            identity: start.identity,
+            request_id: start.request_id,
+            workflow_id_reuse_policy: start.workflow_id_reuse_policy,
+            workflow_id_conflict_policy: start.workflow_id_conflict_policy,
+            signal_name: signal_name.to_owned(),
+            signal_input,
+            retry_policy: start.retry_policy,
+            cron_schedule: start.cron_schedule,
+            memo: start.memo,
+            search_attributes: start.search_attributes,
+            header: start.header,
+            workflow_start_delay: start.workflow_start_delay,
+            user_metadata: start.user_metadata,
+            priority: start.priority,
+            ..Default::default()
+        };
+        let response = self
+            .call(
+                request,
+                &options.workflow_id,
+                |mut service, request| async move {
+                    service.signal_with_start_workflow_execution(request).await
+                },
+            )
+            .await?;
+        Ok(WorkflowHandle::signaled(
+            self.clone(),
+            options.workflow_id,
+            response.run_id,
+        ))
+    }
+
+    /// The workflows that match a visibility `query` (empty for all), such as
+    /// `WorkflowType = 'example' AND ExecutionStatus = 'Running'`, fetched a page at a time as
+    /// the stream is read.
+    pub fn list(
+        &self,
+        query: impl Into<String>,
+    ) -> impl Stream<Item = Result<WorkflowExecutionInfo, Error>> + Send + 'static {
+        let client = self.clone();
+        let query = query.into();
+        crate::paging::pages(move |next_page_token| {
+            let client = client.clone();
+            let request = ListWorkflowExecutionsRequest {
+                namespace: client.inner.namespace.clone(),
+                page_size: 0,
+                next_page_token,
+                query: query.clone(),
+            };
+            async move {
+                let response = client
+                    .call(request, "", |mut service, request| async move {
+                        service.list_workflow_executions(request).await
+                    })
+                    .await?;
+                let mut items = Vec::with_capacity(response.executions.len());
+                for info in response.executions {
+                    items.push(WorkflowExecutionInfo::decode(info, &client.inner.converter).await?);
+                }
+                Ok((items, response.next_page_token))
+            }
+        })
+    }
+
+    /// How many workflows match a visibility `query`; with `GROUP BY`, how many per group.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Rpc`] for a malformed query (`INVALID_ARGUMENT`) or a failed call.
+    pub async fn count(&self, query: impl Into<String>) -> Result<WorkflowCount, Error> {
+        let request = CountWorkflowExecutionsRequest {
+            namespace: self.inner.namespace.clone(),
+            query: query.into(),
+        };
+        let response = self
+            .call(request, "", |mut service, request| async move {
+                service.count_workflow_executions(request).await
+            })
+            .await?;
+        Ok(WorkflowCount::from_proto(response))
+    }
+
+    async fn start_request<A: ToPayloads + ?Sized>(
+        &self,
+        workflow_type: &str,
+        args: &A,
+        options: &StartOptions,
+    ) -> Result<StartWorkflowExecutionRequest, Error> {
+        validate_id(&options.workflow_id)?;
+        if workflow_type.is_empty() {
+            return Err(Error::invalid(
+                "workflow_type",
+                "the workflow type is empty",
+            ));
+        }
+        if options.task_queue.is_empty() {
+            return Err(Error::invalid("task_queue", "the task queue is empty"));
+        }
+        let converter = &self.inner.converter;
+        let input = self.encode_args(args).await?;
+        let memo = if options.memo.is_empty() {
+            None
+        } else {
+            let mut keys = Vec::with_capacity(options.memo.len());
+            let mut payloads = Vec::with_capacity(options.memo.len());
+            for (key, value) in &options.memo {
+                let value = value
+                    .as_ref()
+                    .map_err(|reason| Error::invalid("memo", format!("`{key}`: {reason}")))?;
+                keys.push(key.clone());
+                payloads.push(converter.to_payload(value)?);
+            }
+            let payloads = converter.encode(payloads).await?;
+            Some(Memo {
+                fields: keys.into_iter().zip(payloads).collect(),
+            })
+        };
+        let user_metadata = if options.static_summary.is_some() || options.static_details.is_some()
+        {
+            let summary = match &options.static_summary {
+                Some(text) => Some(self.encode_one(text).await?),
+                None => None,
+            };
+            let details = match &options.static_details {
+                Some(text) => Some(self.encode_one(text).await?),
+                None => None,
+            };
+            Some(UserMetadata { summary, details })
+        } else {
+            None
+        };
+        Ok(StartWorkflowExecutionRequest {
+            namespace: self.inner.namespace.clone(),
+            workflow_id: options.workflow_id.clone(),
+            workflow_type: Some(WorkflowType {
+                name: workflow_type.to_owned(),
+            }),
+            task_queue: Some(TaskQueue {
+                name: options.task_queue.clone(),
+                ..Default::default()
+            }),
+            input,
+            workflow_execution_timeout: options.execution_timeout.and_then(to_proto_duration),
+            workflow_run_timeout: options.run_timeout.and_then(to_proto_duration),
+            workflow_task_timeout: options.task_timeout.and_then(to_proto_duration),
+            identity: self.inner.identity.clone(),
+            request_id: new_request_id(),
+            workflow_id_reuse_policy: options.id_reuse_policy.into(),
+            workflow_id_conflict_policy: options.id_conflict_policy.into(),
+            retry_policy: options.retry_policy.as_ref().map(|p| p.to_proto()),
+            cron_schedule: options.cron_schedule.clone().unwrap_or_default(),
+            memo,
+            search_attributes: options.search_attributes.as_ref().map(|a| a.to_proto()),
+            header: Some(Header::default()),
+            workflow_start_delay: options.start_delay.and_then(to_proto_duration),
+            user_metadata,
+            priority: options.priority.as_ref().map(|p| p.to_proto()),
+            ..Default::default()
+        })
+    }
+
+    async fn encode_one(
+        &self,
+        text: &str,
+    ) -> Result<temporal_proto::api::common::v1::Payload, Error> {
+        let payload = self.inner.converter.to_payload(text)?;
+        let mut encoded = self.inner.converter.encode(vec![payload]).await?;
+        encoded
+            .pop()
+            .ok_or_else(|| Error::invalid("static_summary", "the codec returned no payload"))
+    }
+
+    /// Converts arguments to payloads and runs the codec; `None` for no arguments.
+    pub(crate) async fn encode_args<A: ToPayloads + ?Sized>(
+        &self,
+        args: &A,
+    ) -> Result<Option<Payloads>, Error> {
+        let payloads = self.inner.converter.to_payloads(args)?;
+        if payloads.is_empty() {
+            return Ok(None);
+        }
+        let payloads = self.inner.converter.encode(payloads).await?;
+        Ok(Some(Payloads { payloads }))
+    }
+
+    /// Runs the codec on payloads that arrived, then decodes the first as an `R`.
+    pub(crate) async fn decode_result<R: FromPayload>(
+        &self,
+        payloads: Option<Payloads>,
+    ) -> Result<R, Error> {
+        let payloads = payloads.map(|p| p.payloads).unwrap_or_default();
+        let payloads = self.inner.converter.decode(payloads).await?;
+        Ok(self.inner.converter.from_payloads(&payloads)?)
+    }
+
+    /// Makes a unary call with the connection's retry policy; every attempt sends the same
+    /// request (and so the same request id). Errors name `workflow_id`.
+    pub(crate) async fn call<Req, Resp, F, Fut>(
+        &self,
+        request: Req,
+        workflow_id: &str,
+        send: F,
+    ) -> Result<Resp, Error>
+    where
+        Req: Clone,
+        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        self.call_with_timeout(request, workflow_id, None, send)
+            .await
+    }
+
+    pub(crate) async fn call_with_timeout<Req, Resp, F, Fut>(
+        &self,
+        request: Req,
+        workflow_id: &str,
+        timeout: Option<Duration>,
+        send: F,
+    ) -> Result<Resp, Error>
+    where
+        Req: Clone,
+        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        let policy = self.inner.connection.retry_policy();
+        with_retries(policy, || {
+            let mut request = tonic::Request::new(request.clone());
+            if let Some(timeout) = timeout {
+                request.set_timeout(timeout);
+            }
+            send(self.inner.service.clone(), request)
+        })
+        .await
+        .map(tonic::Response::into_inner)
+        .map_err(|status| Error::from_status(status, workflow_id, &self.inner.namespace))
+    }
+}
+
+/// Refuses ids the server would refuse, before anything is sent.
+pub(crate) fn validate_id(workflow_id: &str) -> Result<(), Error> {
+    if workflow_id.is_empty() {
+        return Err(Error::invalid("workflow_id", "the workflow id is empty"));
+    }
+    if workflow_id.len() > MAX_ID_BYTES {
+        return Err(Error::invalid(
+            "workflow_id",
+            format!(
+                "the workflow id is {} bytes; the server accepts at most {MAX_ID_BYTES}",
+                workflow_id.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A fresh idempotency key: made once per logical call, sent with every attempt of it.
+pub(crate) fn new_request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// `<pid>@<hostname>`, the identity every SDK uses by default.
+fn default_identity() -> String {
+    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_else(|| "unknown-host".to_owned());
+    format!("{}@{hostname}", std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_validated_before_sending() {
+        assert!(matches!(
+            validate_id(""),
+            Err(Error::InvalidArgument {
+                field: "workflow_id",
+                ..
+            })
+        ));
+        assert!(validate_id(&"x".repeat(1001)).is_err());
+        assert!(validate_id(&"x".repeat(1000)).is_ok());
+    }
+
+    #[test]
+    fn the_default_identity_is_pid_at_host() {
+        let identity = default_identity();
+        let (pid, host) = identity.split_once('@').expect("pid@host");
+        assert_eq!(pid, std::process::id().to_string());
+        assert!(!host.is_empty());
+    }
+
+    #[test]
+    fn request_ids_are_unique() {
+        assert_ne!(new_request_id(), new_request_id());
+    }
+}

@@ -1,0 +1,641 @@
+//! [`Connection`]: one gRPC channel to a Temporal frontend, shared by every client on it.
+
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use temporal_proto::api::operatorservice::v1::operator_service_client::OperatorServiceClient;
+use temporal_proto::api::testservice::v1::test_service_client::TestServiceClient;
+use temporal_proto::api::workflowservice::v1::GetSystemInfoRequest;
+use temporal_proto::api::workflowservice::v1::workflow_service_client::WorkflowServiceClient;
+use temporal_proto::grpc::health::v1::health_client::HealthClient;
+use tonic::metadata::{AsciiMetadataKey, AsciiMetadataValue, MetadataMap};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::error::{ConnectError, RpcError};
+use crate::retry::RpcRetryPolicy;
+use crate::tls::TlsOptions;
+
+/// The address a connection dials when none is given.
+pub const DEFAULT_ADDRESS: &str = "localhost:7233";
+/// The port assumed when an address has none.
+const DEFAULT_PORT: u16 = 7233;
+/// Sent as `client-name`, so that servers can tell this client apart in their metrics.
+pub(crate) const CLIENT_NAME: &str = "temporal-rust-client";
+/// Sent as `client-version`.
+pub(crate) const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The largest message accepted from the server: a page of a large history can exceed gRPC's
+/// 4 MiB default, and the official SDKs accept 128 MiB.
+const MAX_DECODING_MESSAGE_SIZE: usize = 128 * 1024 * 1024;
+
+/// The raw `WorkflowService` client of a connection, with the connection's headers.
+pub type WorkflowService = WorkflowServiceClient<InterceptedService<Channel, Headers>>;
+/// The raw `OperatorService` client of a connection, with the connection's headers.
+pub type OperatorService = OperatorServiceClient<InterceptedService<Channel, Headers>>;
+/// The raw time-skipping `TestService` client of a connection, with the connection's headers.
+pub type TestService = TestServiceClient<InterceptedService<Channel, Headers>>;
+/// The raw gRPC health client of a connection, with the connection's headers.
+pub type HealthService = HealthClient<InterceptedService<Channel, Headers>>;
+
+/// How to reach and talk to the server, set with chained calls.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use temporal_client::{ConnectionOptions, TlsOptions};
+///
+/// let local = ConnectionOptions::default(); // localhost:7233, plaintext
+/// let cloud = ConnectionOptions::new("my-ns.a1b2c.tmprl.cloud:7233")
+///     .api_key("my-api-key") // implies TLS with the system's roots
+///     .header("x-team", "payments")
+///     .connect_timeout(Duration::from_secs(5));
+/// # let _ = (local, cloud);
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ConnectionOptions {
+    address: String,
+    tls: TlsMode,
+    api_key: Option<String>,
+    allow_api_key_over_plaintext: bool,
+    headers: Vec<(String, String)>,
+    connect_timeout: Duration,
+    keepalive: Option<(Duration, Duration)>,
+    retry_policy: RpcRetryPolicy,
+}
+
+#[derive(Debug, Clone)]
+enum TlsMode {
+    /// TLS with the system's roots when an API key is set or the address is `https://`.
+    Auto,
+    Enabled(TlsOptions),
+    Disabled,
+}
+
+impl Default for ConnectionOptions {
+    fn default() -> Self {
+        Self::new(DEFAULT_ADDRESS)
+    }
+}
+
+impl ConnectionOptions {
+    /// Options for the server at `address`: `host:port`, `host` (port 7233), or a URL
+    /// (`http://host:port`, `https://host:port`).
+    pub fn new(address: impl Into<String>) -> Self {
+        Self {
+            address: address.into(),
+            tls: TlsMode::Auto,
+            api_key: None,
+            allow_api_key_over_plaintext: false,
+            headers: Vec::new(),
+            connect_timeout: Duration::from_secs(10),
+            keepalive: Some((Duration::from_secs(30), Duration::from_secs(15))),
+            retry_policy: RpcRetryPolicy::default(),
+        }
+    }
+
+    /// Connects with TLS as configured.
+    ///
+    /// Defaults to TLS with the system's roots when an API key is set or the address starts
+    /// with `https://`, and to plaintext otherwise.
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        self.tls = TlsMode::Enabled(tls);
+        self
+    }
+
+    /// Connects in plaintext even though an API key is set or the address is `https://`.
+    ///
+    /// An API key is then refused unless [`allow_api_key_over_plaintext`] is also set: sending
+    /// a secret over plaintext is never the default.
+    ///
+    /// [`allow_api_key_over_plaintext`]: ConnectionOptions::allow_api_key_over_plaintext
+    pub fn plaintext(mut self) -> Self {
+        self.tls = TlsMode::Disabled;
+        self
+    }
+
+    /// Authenticates every call with `authorization: Bearer <key>`, and turns TLS on unless it
+    /// was set otherwise. The key can be replaced later with [`Connection::set_api_key`].
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Allows an API key on a plaintext connection, for a local proxy that adds TLS.
+    pub fn allow_api_key_over_plaintext(mut self) -> Self {
+        self.allow_api_key_over_plaintext = true;
+        self
+    }
+
+    /// Sends this header (gRPC metadata) with every call. Names are lowercase ASCII; values
+    /// printable ASCII.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// How long to wait for the TCP (and TLS) connection. Defaults to 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sends an HTTP/2 ping every `interval`, and drops the connection when one is not
+    /// answered within `timeout`. Defaults to every 30 s with a 15 s timeout.
+    pub fn keepalive(mut self, interval: Duration, timeout: Duration) -> Self {
+        self.keepalive = Some((interval, timeout));
+        self
+    }
+
+    /// Sends no keepalive pings.
+    pub fn no_keepalive(mut self) -> Self {
+        self.keepalive = None;
+        self
+    }
+
+    /// How calls are retried. Defaults to [`RpcRetryPolicy::default`].
+    pub fn retry_policy(mut self, policy: RpcRetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    fn uses_tls(&self) -> bool {
+        match self.tls {
+            TlsMode::Auto => self.api_key.is_some() || self.address.starts_with("https://"),
+            TlsMode::Enabled(_) => true,
+            TlsMode::Disabled => false,
+        }
+    }
+
+    /// The URI to dial, with the scheme that matches the TLS setting.
+    fn uri(&self) -> Result<String, ConnectError> {
+        let invalid = |reason: String| ConnectError::InvalidOption {
+            option: "address",
+            reason,
+        };
+        let trimmed = self.address.trim();
+        let authority = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"))
+            .unwrap_or(trimmed)
+            .trim_end_matches('/');
+        if authority.is_empty() {
+            return Err(invalid(
+                "the address is empty; expected host:port".to_owned(),
+            ));
+        }
+        if authority.contains('/') || authority.contains(char::is_whitespace) {
+            return Err(invalid(format!(
+                "`{}` is not host:port or a URL without a path",
+                self.address
+            )));
+        }
+        let has_port = match authority.rsplit_once(':') {
+            // An IPv6 literal without a port ends in `]`.
+            Some((_, port)) if !port.ends_with(']') => {
+                port.parse::<u16>().map_err(|_| {
+                    invalid(format!("`{port}` in `{}` is not a port", self.address))
+                })?;
+                true
+            }
+            _ => false,
+        };
+        let scheme = if self.uses_tls() { "https" } else { "http" };
+        Ok(if has_port {
+            format!("{scheme}://{authority}")
+        } else {
+            format!("{scheme}://{authority}:{DEFAULT_PORT}")
+        })
+    }
+
+    fn endpoint(&self) -> Result<(Endpoint, Arc<HeaderSet>), ConnectError> {
+        if self.api_key.is_some() && !self.uses_tls() && !self.allow_api_key_over_plaintext {
+            return Err(ConnectError::InvalidOption {
+                option: "api_key",
+                reason: "an API key would be sent over plaintext; enable TLS, or call \
+                         allow_api_key_over_plaintext() for a local TLS-terminating proxy"
+                    .to_owned(),
+            });
+        }
+        let uri = self.uri()?;
+        let mut endpoint = Endpoint::from_shared(uri.clone())
+            .map_err(|_| ConnectError::InvalidOption {
+                option: "address",
+                reason: format!("`{uri}` is not a valid URI"),
+            })?
+            .connect_timeout(self.connect_timeout)
+            .tcp_nodelay(true);
+        if let Some((interval, timeout)) = self.keepalive {
+            endpoint = endpoint
+                .http2_keep_alive_interval(interval)
+                .keep_alive_timeout(timeout)
+                .keep_alive_while_idle(true);
+        }
+        if self.uses_tls() {
+            endpoint = self.with_tls(endpoint)?;
+        }
+        let headers = HeaderSet::new(&self.headers, self.api_key.as_deref())?;
+        Ok((endpoint, Arc::new(headers)))
+    }
+
+    #[cfg(feature = "tls")]
+    fn with_tls(&self, endpoint: Endpoint) -> Result<Endpoint, ConnectError> {
+        let options = match &self.tls {
+            TlsMode::Enabled(options) => options.clone(),
+            TlsMode::Auto | TlsMode::Disabled => TlsOptions::new(),
+        };
+        endpoint
+            .tls_config(options.to_tonic())
+            .map_err(|e| ConnectError::InvalidOption {
+                option: "tls",
+                reason: e.to_string(),
+            })
+    }
+
+    #[cfg(not(feature = "tls"))]
+    fn with_tls(&self, _endpoint: Endpoint) -> Result<Endpoint, ConnectError> {
+        Err(ConnectError::InvalidOption {
+            option: "tls",
+            reason: "TLS is needed but temporal-client was built without its `tls` feature"
+                .to_owned(),
+        })
+    }
+}
+
+/// A connection to a Temporal server: one HTTP/2 channel that multiplexes every call.
+///
+/// Cheap to clone (an `Arc`): create one per server and share it by every
+/// [`Client`](crate::Client) and task. Calls need no `&mut`.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{Connection, ConnectionOptions};
+///
+/// # async fn example() -> Result<(), temporal_client::ConnectError> {
+/// let connection = Connection::connect(ConnectionOptions::default()).await?;
+/// let info = connection.system_info();
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Connection {
+    inner: Arc<ConnectionInner>,
+}
+
+#[derive(Debug)]
+struct ConnectionInner {
+    channel: Channel,
+    headers: Arc<HeaderSet>,
+    address: String,
+    retry_policy: RpcRetryPolicy,
+    system_info: Option<temporal_proto::api::workflowservice::v1::GetSystemInfoResponse>,
+}
+
+impl Connection {
+    /// Connects, then checks that a Temporal frontend answers (`GetSystemInfo`).
+    ///
+    /// # Errors
+    ///
+    /// [`ConnectError::InvalidOption`] before dialling, [`ConnectError::Transport`] when the
+    /// server cannot be reached, [`ConnectError::Handshake`] when it does not answer.
+    pub async fn connect(options: ConnectionOptions) -> Result<Self, ConnectError> {
+        let (endpoint, headers) = options.endpoint()?;
+        let channel = endpoint
+            .connect()
+            .await
+            .map_err(|source| ConnectError::Transport {
+                address: options.address.clone(),
+                source,
+            })?;
+        let interceptor = Headers {
+            set: Arc::clone(&headers),
+            namespace: None,
+        };
+        let system_info = WorkflowServiceClient::with_interceptor(channel.clone(), interceptor)
+            .get_system_info(GetSystemInfoRequest::default())
+            .await
+            .map_err(|status| ConnectError::Handshake {
+                address: options.address.clone(),
+                source: RpcError::new(status),
+            })?
+            .into_inner();
+        Ok(Self::from_parts(
+            channel,
+            headers,
+            options,
+            Some(system_info),
+        ))
+    }
+
+    /// Makes a connection that dials on its first call, so this never waits or fails on the
+    /// network; calls fail with an `UNAVAILABLE` [`RpcError`] (after retries) while the server
+    /// is unreachable.
+    ///
+    /// # Errors
+    ///
+    /// [`ConnectError::InvalidOption`] for inconsistent options.
+    pub fn connect_lazy(options: ConnectionOptions) -> Result<Self, ConnectError> {
+        let (endpoint, headers) = options.endpoint()?;
+        let channel = endpoint.connect_lazy();
+        Ok(Self::from_parts(channel, headers, options, None))
+    }
+
+    fn from_parts(
+        channel: Channel,
+        headers: Arc<HeaderSet>,
+        options: ConnectionOptions,
+        system_info: Option<temporal_proto::api::workflowservice::v1::GetSystemInfoResponse>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(ConnectionInner {
+                channel,
+                headers,
+                address: options.address,
+                retry_policy: options.retry_policy,
+                system_info,
+            }),
+        }
+    }
+
+    /// The address this connection dials, as given.
+    pub fn address(&self) -> &str {
+        &self.inner.address
+    }
+
+    /// What the server said of itself when [`Connection::connect`] checked it: its version and
+    /// capabilities. `None` for a lazy connection.
+    pub fn system_info(
+        &self,
+    ) -> Option<&temporal_proto::api::workflowservice::v1::GetSystemInfoResponse> {
+        self.inner.system_info.as_ref()
+    }
+
+    /// The retry policy of calls made through this connection.
+    pub fn retry_policy(&self) -> &RpcRetryPolicy {
+        &self.inner.retry_policy
+    }
+
+    /// Replaces the API key sent with every later call, or stops sending one (`None`), for
+    /// rotating keys without reconnecting.
+    ///
+    /// # Errors
+    ///
+    /// [`ConnectError::InvalidOption`] when the key is not a valid header value.
+    pub fn set_api_key(&self, key: Option<&str>) -> Result<(), ConnectError> {
+        let value = key.map(bearer).transpose()?;
+        *self
+            .inner
+            .headers
+            .api_key
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = value;
+        Ok(())
+    }
+
+    /// The raw `WorkflowService` client, sending this connection's headers (API key, static
+    /// headers, `client-name`, `client-version`) with every call. Cheap: clones a channel.
+    pub fn workflow_service(&self) -> WorkflowService {
+        WorkflowServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+            .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+    }
+
+    /// The raw `OperatorService` client (search attributes, namespaces, clusters).
+    pub fn operator_service(&self) -> OperatorService {
+        OperatorServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+            .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+    }
+
+    /// The raw `TestService` client of the time-skipping test server.
+    pub fn test_service(&self) -> TestService {
+        TestServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+    }
+
+    /// The raw gRPC health client.
+    pub fn health_service(&self) -> HealthService {
+        HealthClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+    }
+
+    /// A `WorkflowService` client that also names `namespace` in the `temporal-namespace`
+    /// header, for a [`Client`](crate::Client) of that namespace.
+    pub(crate) fn namespaced_workflow_service(
+        &self,
+        namespace: AsciiMetadataValue,
+    ) -> WorkflowService {
+        WorkflowServiceClient::with_interceptor(
+            self.inner.channel.clone(),
+            self.headers(Some(namespace)),
+        )
+        .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+    }
+
+    fn headers(&self, namespace: Option<AsciiMetadataValue>) -> Headers {
+        Headers {
+            set: Arc::clone(&self.inner.headers),
+            namespace,
+        }
+    }
+}
+
+/// The headers every call of a connection carries.
+#[derive(Debug)]
+struct HeaderSet {
+    fixed: MetadataMap,
+    api_key: RwLock<Option<AsciiMetadataValue>>,
+}
+
+impl HeaderSet {
+    fn new(headers: &[(String, String)], api_key: Option<&str>) -> Result<Self, ConnectError> {
+        let mut fixed = MetadataMap::with_capacity(headers.len() + 2);
+        fixed.insert("client-name", AsciiMetadataValue::from_static(CLIENT_NAME));
+        fixed.insert(
+            "client-version",
+            AsciiMetadataValue::from_static(CLIENT_VERSION),
+        );
+        for (name, value) in headers {
+            let key = AsciiMetadataKey::from_bytes(name.as_bytes()).map_err(|_| {
+                ConnectError::InvalidOption {
+                    option: "header",
+                    reason: format!(
+                        "`{name}` is not a valid header name (lowercase ASCII letters, digits, \
+                         '-', '_' and '.'; not ending in -bin)"
+                    ),
+                }
+            })?;
+            let value = AsciiMetadataValue::try_from(value.as_str()).map_err(|_| {
+                ConnectError::InvalidOption {
+                    option: "header",
+                    reason: format!("the value of `{name}` is not printable ASCII"),
+                }
+            })?;
+            fixed.insert(key, value);
+        }
+        Ok(Self {
+            fixed,
+            api_key: RwLock::new(api_key.map(bearer).transpose()?),
+        })
+    }
+}
+
+fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {
+    let mut value = AsciiMetadataValue::try_from(format!("Bearer {key}")).map_err(|_| {
+        ConnectError::InvalidOption {
+            option: "api_key",
+            reason: "the key is not printable ASCII".to_owned(),
+        }
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Adds a connection's headers to each call; what the raw service clients are intercepted
+/// with. Headers a call sets itself are kept.
+#[derive(Debug, Clone)]
+pub struct Headers {
+    set: Arc<HeaderSet>,
+    namespace: Option<AsciiMetadataValue>,
+}
+
+impl Interceptor for Headers {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        let metadata = request.metadata_mut();
+        for entry in self.set.fixed.iter() {
+            if let tonic::metadata::KeyAndValueRef::Ascii(key, value) = entry
+                && !metadata.contains_key(key)
+            {
+                metadata.insert(key.clone(), value.clone());
+            }
+        }
+        if let Some(namespace) = &self.namespace
+            && !metadata.contains_key("temporal-namespace")
+        {
+            metadata.insert("temporal-namespace", namespace.clone());
+        }
+        if !metadata.contains_key("authorization")
+            && let Some(key) = self
+                .set
+                .api_key
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
+        {
+            metadata.insert("authorization", key);
+        }
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(options: ConnectionOptions) -> Result<String, ConnectError> {
+        options.uri()
+    }
+
+    #[test]
+    fn addresses_become_uris_with_the_right_scheme_and_port() {
+        let cases = [
+            (ConnectionOptions::default(), "http://localhost:7233"),
+            (
+                ConnectionOptions::new("temporal.internal"),
+                "http://temporal.internal:7233",
+            ),
+            (
+                ConnectionOptions::new("10.0.0.1:7000"),
+                "http://10.0.0.1:7000",
+            ),
+            (ConnectionOptions::new("http://h:1/"), "http://h:1"),
+            (ConnectionOptions::new("https://h:443"), "https://h:443"),
+            (ConnectionOptions::new("[::1]:7233"), "http://[::1]:7233"),
+            (ConnectionOptions::new("[::1]"), "http://[::1]:7233"),
+            (ConnectionOptions::new("h:1").api_key("k"), "https://h:1"),
+            (
+                ConnectionOptions::new("h:1").tls(TlsOptions::new()),
+                "https://h:1",
+            ),
+            (
+                ConnectionOptions::new("https://h:1").plaintext(),
+                "http://h:1",
+            ),
+        ];
+        for (options, expected) in cases {
+            assert_eq!(uri(options).expect("valid"), expected);
+        }
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for address in ["", "  ", "h:port", "h:99999", "h:1/path", "a b:1"] {
+            let err = uri(ConnectionOptions::new(address)).expect_err(address);
+            assert!(
+                matches!(
+                    err,
+                    ConnectError::InvalidOption {
+                        option: "address",
+                        ..
+                    }
+                ),
+                "{address}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_api_key_is_never_sent_in_plaintext_by_default() {
+        let err = ConnectionOptions::new("h:1")
+            .api_key("secret")
+            .plaintext()
+            .endpoint()
+            .expect_err("refused");
+        assert!(matches!(
+            err,
+            ConnectError::InvalidOption {
+                option: "api_key",
+                ..
+            }
+        ));
+        assert!(!err.to_string().contains("secret"));
+        ConnectionOptions::new("h:1")
+            .api_key("secret")
+            .plaintext()
+            .allow_api_key_over_plaintext()
+            .endpoint()
+            .expect("explicitly allowed");
+    }
+
+    #[test]
+    fn invalid_headers_are_refused_with_their_name() {
+        for (name, value) in [("Bad Name", "v"), ("x-bin", "v"), ("ok", "line\nbreak")] {
+            let err = HeaderSet::new(&[(name.to_owned(), value.to_owned())], None).expect_err(name);
+            assert!(err.to_string().contains("header"), "{err}");
+        }
+        assert!(HeaderSet::new(&[], Some("bad\nkey")).is_err());
+    }
+
+    #[test]
+    fn interceptor_adds_headers_without_overriding_the_call() {
+        let set = HeaderSet::new(&[("x-team".to_owned(), "payments".to_owned())], Some("k1"))
+            .expect("valid");
+        let mut headers = Headers {
+            set: Arc::new(set),
+            namespace: Some(AsciiMetadataValue::from_static("billing")),
+        };
+        let mut request = tonic::Request::new(());
+        request
+            .metadata_mut()
+            .insert("x-team", AsciiMetadataValue::from_static("override"));
+        let request = headers.call(request).expect("intercepted");
+        let metadata = request.metadata();
+        assert_eq!(metadata.get("x-team").expect("set"), "override");
+        assert_eq!(metadata.get("temporal-namespace").expect("set"), "billing");
+        assert_eq!(metadata.get("authorization").expect("set"), "Bearer k1");
+        assert_eq!(metadata.get("client-name").expect("set"), CLIENT_NAME);
+        assert_eq!(metadata.get("client-version").expect("set"), CLIENT_VERSION);
+    }
+}

@@ -1,0 +1,212 @@
+//! What describe, list and count return, decoded.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+use temporal_proto::api::common::v1::Payload;
+use temporal_proto::api::enums::v1::WorkflowExecutionStatus;
+use temporal_proto::api::workflow::v1::WorkflowExecutionInfo as ProtoInfo;
+use temporal_proto::api::workflowservice::v1::{
+    CountWorkflowExecutionsResponse, DescribeWorkflowExecutionResponse,
+};
+use temporal_proto::google::protobuf::Timestamp;
+
+use crate::converter::{ConversionError, DataConverter, FromPayload};
+use crate::error::Error;
+use crate::search_attributes::SearchAttributes;
+
+/// A workflow execution as describe and list report it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WorkflowExecutionInfo {
+    /// The workflow id.
+    pub workflow_id: String,
+    /// The run id.
+    pub run_id: String,
+    /// The workflow type.
+    pub workflow_type: String,
+    /// Running, completed, failed, ...
+    pub status: WorkflowExecutionStatus,
+    /// The task queue.
+    pub task_queue: String,
+    /// When the run started.
+    pub start_time: Option<SystemTime>,
+    /// When the run began (or will begin) to execute: after a start delay or cron wait.
+    pub execution_time: Option<SystemTime>,
+    /// When the run closed.
+    pub close_time: Option<SystemTime>,
+    /// How many events its history has.
+    pub history_length: i64,
+    /// The memo, decoded through the codec.
+    pub memo: Memo,
+    /// The search attributes.
+    pub search_attributes: SearchAttributes,
+    /// The parent workflow, for a child workflow.
+    pub parent: Option<ParentExecution>,
+    /// The info as the server sent it.
+    pub raw: ProtoInfo,
+}
+
+/// The parent of a child workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParentExecution {
+    /// The parent's namespace id.
+    pub namespace_id: String,
+    /// The parent's workflow id.
+    pub workflow_id: String,
+    /// The parent's run id.
+    pub run_id: String,
+}
+
+/// What [`WorkflowHandle::describe`](crate::WorkflowHandle::describe) returns.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WorkflowDescription {
+    /// The execution, decoded.
+    pub info: WorkflowExecutionInfo,
+    /// The whole response as the server sent it: pending activities, children, config, ...
+    pub raw: DescribeWorkflowExecutionResponse,
+}
+
+impl WorkflowExecutionInfo {
+    pub(crate) async fn decode(raw: ProtoInfo, converter: &DataConverter) -> Result<Self, Error> {
+        let execution = raw.execution.clone().unwrap_or_default();
+        let memo = Memo::decode(
+            raw.memo
+                .as_ref()
+                .map(|m| m.fields.clone())
+                .unwrap_or_default(),
+            converter,
+        )
+        .await?;
+        Ok(Self {
+            workflow_id: execution.workflow_id,
+            run_id: execution.run_id,
+            workflow_type: raw
+                .r#type
+                .as_ref()
+                .map(|t| t.name.clone())
+                .unwrap_or_default(),
+            status: raw.status(),
+            task_queue: raw.task_queue.clone(),
+            start_time: system_time(raw.start_time),
+            execution_time: system_time(raw.execution_time),
+            close_time: system_time(raw.close_time),
+            history_length: raw.history_length,
+            memo,
+            search_attributes: raw
+                .search_attributes
+                .as_ref()
+                .map(SearchAttributes::from_proto)
+                .unwrap_or_default(),
+            parent: raw.parent_execution.as_ref().map(|parent| ParentExecution {
+                namespace_id: raw.parent_namespace_id.clone(),
+                workflow_id: parent.workflow_id.clone(),
+                run_id: parent.run_id.clone(),
+            }),
+            raw,
+        })
+    }
+}
+
+fn system_time(timestamp: Option<Timestamp>) -> Option<SystemTime> {
+    timestamp.and_then(|t| SystemTime::try_from(t).ok())
+}
+
+/// A workflow's memo: values decoded as the type you ask for.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// let description = handle.describe().await?;
+/// if let Some(customer) = description.info.memo.get::<String>("customer") {
+///     println!("customer: {}", customer?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Memo {
+    fields: HashMap<String, Payload>,
+    converter: DataConverter,
+}
+
+impl Memo {
+    async fn decode(
+        fields: HashMap<String, Payload>,
+        converter: &DataConverter,
+    ) -> Result<Self, Error> {
+        let (keys, payloads): (Vec<String>, Vec<Payload>) = fields.into_iter().unzip();
+        let payloads = converter.decode(payloads).await?;
+        Ok(Self {
+            fields: keys.into_iter().zip(payloads).collect(),
+            converter: converter.clone(),
+        })
+    }
+
+    /// The value of `key` as a `T`; `None` when there is no such key.
+    pub fn get<T: FromPayload>(&self, key: &str) -> Option<Result<T, ConversionError>> {
+        self.fields
+            .get(key)
+            .map(|payload| self.converter.from_payload(payload))
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.fields.keys().map(String::as_str)
+    }
+
+    /// How many values there are.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+}
+
+/// What [`Client::count`](crate::Client::count) returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowCount {
+    /// How many workflows matched.
+    pub count: i64,
+    /// With `GROUP BY`: the count of each group.
+    pub groups: Vec<CountGroup>,
+}
+
+/// One group of a `GROUP BY` count.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CountGroup {
+    /// The values of the grouped-by attributes, as JSON (such as `"Running"`).
+    pub values: Vec<serde_json::Value>,
+    /// How many workflows the group has.
+    pub count: i64,
+}
+
+impl WorkflowCount {
+    pub(crate) fn from_proto(response: CountWorkflowExecutionsResponse) -> Self {
+        Self {
+            count: response.count,
+            groups: response
+                .groups
+                .into_iter()
+                .map(|group| CountGroup {
+                    values: group
+                        .group_values
+                        .iter()
+                        .map(|payload| {
+                            serde_json::from_slice(&payload.data).unwrap_or(serde_json::Value::Null)
+                        })
+                        .collect(),
+                    count: group.count,
+                })
+                .collect(),
+        }
+    }
+}

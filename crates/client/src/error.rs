@@ -1,0 +1,422 @@
+//! The errors of the client: [`Error`] for every operation, [`ConnectError`] for connecting,
+//! and [`RpcError`] for a gRPC call that failed.
+
+use std::fmt;
+
+use prost::Message as _;
+use temporal_proto::api::enums::v1::{RetryState, WorkflowExecutionStatus};
+use temporal_proto::api::errordetails::v1::{
+    NamespaceNotFoundFailure, QueryFailedFailure, WorkflowExecutionAlreadyStartedFailure,
+};
+use temporal_proto::google::rpc::Status as RpcStatus;
+
+use crate::converter::{CodecError, ConversionError};
+use crate::failure::Failure;
+
+/// What went wrong in a client operation.
+///
+/// Each variant says whether the request may have reached the server: input errors never do;
+/// [`Error::Rpc`] may have (a retried call is deduplicated by its request id).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example(client: temporal_client::Client) {
+/// use temporal_client::Error;
+///
+/// match client.get_handle("order-1234").result::<String>().await {
+///     Ok(greeting) => println!("{greeting}"),
+///     Err(Error::WorkflowFailed(failed)) => eprintln!("failed: {}", failed.failure),
+///     Err(Error::NotFound { .. }) => eprintln!("no such workflow"),
+///     Err(other) => eprintln!("{other}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument was refused before any request was sent: `field` names it.
+    #[error("invalid {field}: {reason}")]
+    InvalidArgument {
+        /// The argument or option, such as `workflow_id`.
+        field: &'static str,
+        /// Why it was refused and what is accepted.
+        reason: String,
+    },
+    /// A value could not be converted to or from a payload. When sending, nothing was sent.
+    #[error("payload conversion failed")]
+    Conversion(#[from] ConversionError),
+    /// The payload codec (encryption, compression) failed.
+    #[error("payload codec failed")]
+    Codec(#[from] CodecError),
+    /// A workflow with this id is already running (or, by the id reuse policy, may not be
+    /// started again).
+    #[error("workflow `{workflow_id}` is already started (run {run_id})")]
+    AlreadyStarted {
+        /// The workflow id.
+        workflow_id: String,
+        /// The run id of the existing execution.
+        run_id: String,
+    },
+    /// The workflow execution does not exist (or no longer does).
+    #[error("not found: {message}")]
+    NotFound {
+        /// The server's description.
+        message: String,
+    },
+    /// The namespace does not exist.
+    #[error("namespace `{namespace}` not found")]
+    NamespaceNotFound {
+        /// The namespace that was asked for.
+        namespace: String,
+    },
+    /// The workflow closed without a result: failed, cancelled, terminated or timed out. The
+    /// failure chain says which and why.
+    #[error("{0}")]
+    WorkflowFailed(Box<WorkflowFailed>),
+    /// The run continued as new, and the caller asked not to follow runs.
+    #[error("workflow continued as new as run {new_run_id}")]
+    ContinuedAsNew {
+        /// The run id of the new run.
+        new_run_id: String,
+    },
+    /// A query was not run because of the reject condition: the workflow is in `status`.
+    #[error("query rejected: the workflow is {}", status.as_str_name())]
+    QueryRejected {
+        /// The workflow's status.
+        status: WorkflowExecutionStatus,
+    },
+    /// The workflow's query handler failed, or it has no handler of that name.
+    #[error("query failed: {message}")]
+    QueryFailed {
+        /// The worker's description, such as `unknown queryType getValue`.
+        message: String,
+    },
+    /// A gRPC call failed with a status not covered by another variant. The request may have
+    /// reached the server.
+    #[error(transparent)]
+    Rpc(#[from] RpcError),
+}
+
+/// A workflow execution that closed without a result.
+///
+/// `Display` names the workflow; the failure is its [`source`](std::error::Error::source).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct WorkflowFailed {
+    /// The workflow id.
+    pub workflow_id: String,
+    /// The run that closed; empty when the handle waited on the latest run by id alone.
+    pub run_id: String,
+    /// Why it closed: an application failure, cancellation, termination, timeout, ...
+    pub failure: Failure,
+    /// Whether the server would have retried the workflow, and why not.
+    pub retry_state: RetryState,
+}
+
+impl fmt::Display for WorkflowFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "workflow `{}` (run {}) did not complete",
+            self.workflow_id, self.run_id
+        )
+    }
+}
+
+impl std::error::Error for WorkflowFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.failure)
+    }
+}
+
+impl Error {
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidArgument {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// Maps a failed call to the variant that says what it means. `workflow_id` and
+    /// `namespace` are what the call was about, for the variants that name them.
+    pub(crate) fn from_status(status: tonic::Status, workflow_id: &str, namespace: &str) -> Self {
+        let rpc = RpcError::new(status);
+        match (rpc.code(), rpc.detail()) {
+            (_, Some(ErrorDetail::AlreadyStarted { run_id })) => Self::AlreadyStarted {
+                workflow_id: workflow_id.to_owned(),
+                run_id: run_id.clone(),
+            },
+            (_, Some(ErrorDetail::NamespaceNotFound)) => Self::NamespaceNotFound {
+                namespace: namespace.to_owned(),
+            },
+            (_, Some(ErrorDetail::QueryFailed)) => Self::QueryFailed {
+                message: rpc.message().to_owned(),
+            },
+            (tonic::Code::NotFound, _) => Self::NotFound {
+                message: rpc.message().to_owned(),
+            },
+            _ => Self::Rpc(rpc),
+        }
+    }
+
+    /// Whether this is a [`Error::NotFound`].
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { .. })
+    }
+
+    /// Whether this is a [`Error::AlreadyStarted`].
+    pub fn is_already_started(&self) -> bool {
+        matches!(self, Self::AlreadyStarted { .. })
+    }
+
+    /// Whether the call ran out of time: its deadline passed before the server answered.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Rpc(rpc) if rpc.is_timeout())
+    }
+}
+
+/// A gRPC call that failed: its status code, message and decoded details.
+///
+/// Cheap to move: one pointer.
+pub struct RpcError(Box<RpcErrorInner>);
+
+struct RpcErrorInner {
+    status: tonic::Status,
+    detail: Option<ErrorDetail>,
+}
+
+/// The Temporal error details a failed call may carry, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub(crate) enum ErrorDetail {
+    AlreadyStarted { run_id: String },
+    NamespaceNotFound,
+    QueryFailed,
+}
+
+impl RpcError {
+    pub(crate) fn new(status: tonic::Status) -> Self {
+        let detail = decode_detail(status.details());
+        Self(Box::new(RpcErrorInner { status, detail }))
+    }
+
+    /// The gRPC status code.
+    pub fn code(&self) -> tonic::Code {
+        self.0.status.code()
+    }
+
+    /// The server's message.
+    pub fn message(&self) -> &str {
+        self.0.status.message()
+    }
+
+    /// Whether the same call may succeed if made again (the codes the client retries).
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::is_retryable(self.code())
+    }
+
+    /// Whether the call's deadline passed before the server answered.
+    pub fn is_timeout(&self) -> bool {
+        self.code() == tonic::Code::DeadlineExceeded
+    }
+
+    /// The `google.rpc.Status` details the server sent, undecoded.
+    pub fn details(&self) -> &[u8] {
+        self.0.status.details()
+    }
+
+    /// The underlying tonic status, as an escape hatch.
+    pub fn raw(&self) -> &tonic::Status {
+        &self.0.status
+    }
+
+    pub(crate) fn detail(&self) -> Option<&ErrorDetail> {
+        self.0.detail.as_ref()
+    }
+}
+
+fn decode_detail(details: &[u8]) -> Option<ErrorDetail> {
+    if details.is_empty() {
+        return None;
+    }
+    let status = RpcStatus::decode(details).ok()?;
+    let any = status.details.first()?;
+    let name = any.type_url.rsplit('/').next()?;
+    let value = any.value.as_slice();
+    match name {
+        "temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure" => {
+            let failure = WorkflowExecutionAlreadyStartedFailure::decode(value).ok()?;
+            Some(ErrorDetail::AlreadyStarted {
+                run_id: failure.run_id,
+            })
+        }
+        "temporal.api.errordetails.v1.NamespaceNotFoundFailure" => {
+            NamespaceNotFoundFailure::decode(value).ok()?;
+            Some(ErrorDetail::NamespaceNotFound)
+        }
+        "temporal.api.errordetails.v1.QueryFailedFailure" => {
+            QueryFailedFailure::decode(value).ok()?;
+            Some(ErrorDetail::QueryFailed)
+        }
+        _ => None,
+    }
+}
+
+impl fmt::Debug for RpcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("RpcError");
+        debug
+            .field("code", &self.code())
+            .field("message", &self.message());
+        if let Some(detail) = &self.0.detail {
+            debug.field("detail", detail);
+        }
+        debug.finish()
+    }
+}
+
+impl fmt::Display for RpcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rpc failed with {:?}", self.code())?;
+        if !self.message().is_empty() {
+            write!(f, ": {}", self.message())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RpcError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0.status)
+    }
+}
+
+/// Why a [`Connection`](crate::Connection) could not be made.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// The options are inconsistent or malformed; nothing was attempted.
+    #[error("invalid connection option {option}: {reason}")]
+    InvalidOption {
+        /// The option, such as `address`.
+        option: &'static str,
+        /// What is wrong and what is accepted.
+        reason: String,
+    },
+    /// The server could not be reached, or the TLS handshake failed.
+    #[error("cannot connect to {address}")]
+    Transport {
+        /// The address that was dialled.
+        address: String,
+        /// The transport's error.
+        #[source]
+        source: tonic::transport::Error,
+    },
+    /// The server answered, but not as a Temporal frontend.
+    #[error("the server at {address} did not answer GetSystemInfo")]
+    Handshake {
+        /// The address that was dialled.
+        address: String,
+        /// The failed call.
+        #[source]
+        source: RpcError,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_with_detail<M: prost::Name>(code: tonic::Code, message: M) -> tonic::Status {
+        let details = RpcStatus {
+            code: code as i32,
+            message: "details".to_owned(),
+            details: vec![temporal_proto::google::protobuf::Any {
+                type_url: M::type_url(),
+                value: message.encode_to_vec(),
+            }],
+        };
+        tonic::Status::with_details(code, "boom", details.encode_to_vec().into())
+    }
+
+    #[test]
+    fn error_types_are_small_and_thread_safe() {
+        fn assert_traits<T: Send + Sync + 'static>() {}
+        assert_traits::<Error>();
+        assert_traits::<RpcError>();
+        assert_traits::<ConnectError>();
+        assert_eq!(
+            std::mem::size_of::<RpcError>(),
+            std::mem::size_of::<usize>()
+        );
+        assert!(
+            std::mem::size_of::<Error>() <= 56,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
+    #[test]
+    fn already_started_detail_becomes_its_variant() {
+        let status = status_with_detail(
+            tonic::Code::AlreadyExists,
+            WorkflowExecutionAlreadyStartedFailure {
+                start_request_id: "r".to_owned(),
+                run_id: "run-1".to_owned(),
+                ..Default::default()
+            },
+        );
+        match Error::from_status(status, "wf", "default") {
+            Error::AlreadyStarted {
+                workflow_id,
+                run_id,
+            } => {
+                assert_eq!(workflow_id, "wf");
+                assert_eq!(run_id, "run-1");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn namespace_not_found_and_plain_not_found_are_told_apart() {
+        let status = status_with_detail(
+            tonic::Code::NotFound,
+            NamespaceNotFoundFailure {
+                namespace: "nope".to_owned(),
+            },
+        );
+        assert!(matches!(
+            Error::from_status(status, "wf", "nope"),
+            Error::NamespaceNotFound { namespace } if namespace == "nope"
+        ));
+        let plain = tonic::Status::not_found("workflow execution not found");
+        let err = Error::from_status(plain, "wf", "default");
+        assert!(err.is_not_found());
+        assert_eq!(err.to_string(), "not found: workflow execution not found");
+    }
+
+    #[test]
+    fn other_statuses_stay_rpc_errors_with_their_code() {
+        let err = Error::from_status(tonic::Status::unavailable("down"), "wf", "default");
+        let Error::Rpc(rpc) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(rpc.code(), tonic::Code::Unavailable);
+        assert!(rpc.is_retryable());
+        assert_eq!(err.to_string(), "rpc failed with Unavailable: down");
+        let late = Error::from_status(tonic::Status::deadline_exceeded("late"), "wf", "default");
+        assert!(late.is_timeout());
+    }
+
+    #[test]
+    fn garbage_details_are_ignored() {
+        let status =
+            tonic::Status::with_details(tonic::Code::AlreadyExists, "x", vec![0xff, 0x01].into());
+        assert!(matches!(
+            Error::from_status(status, "wf", "ns"),
+            Error::Rpc(_)
+        ));
+    }
+}

@@ -1,0 +1,520 @@
+//! [`Failure`]: why a workflow, activity or child workflow did not complete, decoded from the
+//! `temporal.api.failure.v1.Failure` chain that every SDK writes.
+
+use std::fmt;
+use std::time::Duration;
+
+use temporal_proto::api::common::v1::{Payload, Payloads};
+use temporal_proto::api::enums::v1::{RetryState, TimeoutType};
+use temporal_proto::api::failure::v1::Failure as ProtoFailure;
+use temporal_proto::api::failure::v1::failure::FailureInfo;
+
+use crate::converter::{CodecError, DataConverter};
+use crate::encoded::EncodedValues;
+
+/// A failure with its cause chain: `Display` gives this link,
+/// [`source`](std::error::Error::source) the next, so error reporters print the whole chain.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{Failure, FailureKind};
+///
+/// fn describe(failure: &Failure) -> String {
+///     match failure.kind() {
+///         FailureKind::Application(app) if app.non_retryable => {
+///             format!("gave up: {} ({})", failure.message(), app.type_name)
+///         }
+///         FailureKind::Timeout { .. } => "timed out".to_owned(),
+///         _ => failure.to_string(),
+///     }
+/// }
+/// # let _ = describe;
+/// ```
+#[derive(Debug, Clone)]
+pub struct Failure {
+    message: String,
+    origin: String,
+    stack_trace: String,
+    kind: FailureKind,
+    cause: Option<Box<Failure>>,
+}
+
+/// What kind of failure a [`Failure`] is, with the facts of that kind.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// Raised by workflow or activity code: an application error.
+    Application(ApplicationFailure),
+    /// The workflow or activity was cancelled.
+    Cancelled {
+        /// Details given with the cancellation.
+        details: EncodedValues,
+        /// Who cancelled it.
+        identity: String,
+    },
+    /// The workflow was terminated; the message is the reason.
+    Terminated {
+        /// Who terminated it.
+        identity: String,
+    },
+    /// A timeout fired.
+    Timeout {
+        /// Which timeout.
+        timeout_type: TimeoutType,
+        /// The details of the last heartbeat, for activity timeouts.
+        last_heartbeat_details: EncodedValues,
+    },
+    /// The server failed the execution.
+    Server {
+        /// Whether retrying cannot help.
+        non_retryable: bool,
+    },
+    /// The workflow was reset.
+    ResetWorkflow {
+        /// The details of the last heartbeat.
+        last_heartbeat_details: EncodedValues,
+    },
+    /// An activity failed; the cause says how.
+    Activity {
+        /// The activity's type.
+        activity_type: String,
+        /// The activity's id.
+        activity_id: String,
+        /// Whether the server would retry it, and why not.
+        retry_state: RetryState,
+        /// The worker that ran it.
+        identity: String,
+    },
+    /// A child workflow failed; the cause says how.
+    ChildWorkflow {
+        /// The child's namespace.
+        namespace: String,
+        /// The child's workflow id.
+        workflow_id: String,
+        /// The child's run id.
+        run_id: String,
+        /// The child's workflow type.
+        workflow_type: String,
+        /// Whether the server would retry it, and why not.
+        retry_state: RetryState,
+    },
+    /// A Nexus operation failed; the cause says how.
+    NexusOperation {
+        /// The Nexus endpoint.
+        endpoint: String,
+        /// The Nexus service.
+        service: String,
+        /// The operation.
+        operation: String,
+        /// The operation's token.
+        operation_token: String,
+    },
+    /// A Nexus handler failed.
+    NexusHandler {
+        /// The handler error type.
+        error_type: String,
+    },
+    /// A failure without kind information (or of a kind this client does not know yet).
+    Unknown,
+}
+
+/// The facts of an application failure.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApplicationFailure {
+    /// The error type the code gave, such as `ValueError` or `OrderNotFound`.
+    pub type_name: String,
+    /// Whether the code asked not to be retried.
+    pub non_retryable: bool,
+    /// Values attached to the failure; decode them with [`EncodedValues::get`].
+    pub details: EncodedValues,
+    /// The delay the code asked for before the next retry.
+    pub next_retry_delay: Option<Duration>,
+}
+
+impl Failure {
+    /// The failure's message: for an application failure, what the code raised.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The SDK that wrote the failure, such as `PythonSDK` or `TypeScriptSDK`; empty for the
+    /// server's.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The stack trace the SDK recorded, if any.
+    pub fn stack_trace(&self) -> &str {
+        &self.stack_trace
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> &FailureKind {
+        &self.kind
+    }
+
+    /// The failure that caused this one.
+    pub fn cause(&self) -> Option<&Failure> {
+        self.cause.as_deref()
+    }
+
+    /// This failure and its causes, outermost first.
+    pub fn chain(&self) -> impl Iterator<Item = &Failure> {
+        std::iter::successors(Some(self), |failure| failure.cause())
+    }
+
+    /// The innermost cause: for a workflow that failed because an activity raised, the
+    /// activity's application failure.
+    pub fn root_cause(&self) -> &Failure {
+        self.chain().last().unwrap_or(self)
+    }
+
+    /// Decodes a failure chain: runs the codec on every payload it holds (details and encoded
+    /// attributes), and restores a message and stack trace that an SDK encoded.
+    pub(crate) async fn decode(
+        proto: ProtoFailure,
+        converter: &DataConverter,
+    ) -> Result<Self, CodecError> {
+        // The chain is decoded outermost first, then linked innermost first, so that a deep
+        // chain needs no recursion.
+        let mut links = Vec::new();
+        let mut next = Some(proto);
+        while let Some(mut link) = next {
+            next = link.cause.take().map(|cause| *cause);
+            links.push(Self::decode_link(link, converter).await?);
+        }
+        let mut failure = None;
+        while let Some(mut link) = links.pop() {
+            link.cause = failure.map(Box::new);
+            failure = Some(link);
+        }
+        Ok(failure.unwrap_or_else(|| Self::plain("empty failure")))
+    }
+
+    async fn decode_link(
+        proto: ProtoFailure,
+        converter: &DataConverter,
+    ) -> Result<Self, CodecError> {
+        let mut failure = Self {
+            message: proto.message,
+            origin: proto.source,
+            stack_trace: proto.stack_trace,
+            kind: FailureKind::Unknown,
+            cause: None,
+        };
+        if let Some(attributes) = proto.encoded_attributes {
+            failure
+                .restore_encoded_attributes(attributes, converter)
+                .await?;
+        }
+        let values = |payloads: Option<Payloads>| async move {
+            let payloads = payloads.map(|p| p.payloads).unwrap_or_default();
+            Ok::<_, CodecError>(EncodedValues::new(
+                converter.decode(payloads).await?,
+                converter.clone(),
+            ))
+        };
+        failure.kind = match proto.failure_info {
+            None => FailureKind::Unknown,
+            Some(FailureInfo::ApplicationFailureInfo(info)) => {
+                FailureKind::Application(ApplicationFailure {
+                    type_name: info.r#type,
+                    non_retryable: info.non_retryable,
+                    details: values(info.details).await?,
+                    next_retry_delay: info
+                        .next_retry_delay
+                        .and_then(|d| Duration::try_from(d).ok()),
+                })
+            }
+            Some(FailureInfo::CanceledFailureInfo(info)) => FailureKind::Cancelled {
+                details: values(info.details).await?,
+                identity: info.identity,
+            },
+            Some(FailureInfo::TerminatedFailureInfo(info)) => FailureKind::Terminated {
+                identity: info.identity,
+            },
+            Some(FailureInfo::TimeoutFailureInfo(info)) => FailureKind::Timeout {
+                timeout_type: info.timeout_type(),
+                last_heartbeat_details: values(info.last_heartbeat_details).await?,
+            },
+            Some(FailureInfo::ServerFailureInfo(info)) => FailureKind::Server {
+                non_retryable: info.non_retryable,
+            },
+            Some(FailureInfo::ResetWorkflowFailureInfo(info)) => FailureKind::ResetWorkflow {
+                last_heartbeat_details: values(info.last_heartbeat_details).await?,
+            },
+            Some(FailureInfo::ActivityFailureInfo(info)) => FailureKind::Activity {
+                retry_state: info.retry_state(),
+                activity_type: info.activity_type.map(|t| t.name).unwrap_or_default(),
+                activity_id: info.activity_id,
+                identity: info.identity,
+            },
+            Some(FailureInfo::ChildWorkflowExecutionFailureInfo(info)) => {
+                let retry_state = info.retry_state();
+                let execution = info.workflow_execution.unwrap_or_default();
+                FailureKind::ChildWorkflow {
+                    namespace: info.namespace,
+                    workflow_id: execution.workflow_id,
+                    run_id: execution.run_id,
+                    workflow_type: info.workflow_type.map(|t| t.name).unwrap_or_default(),
+                    retry_state,
+                }
+            }
+            Some(FailureInfo::NexusOperationExecutionFailureInfo(info)) => {
+                FailureKind::NexusOperation {
+                    endpoint: info.endpoint,
+                    service: info.service,
+                    operation: info.operation,
+                    operation_token: info.operation_token,
+                }
+            }
+            Some(FailureInfo::NexusHandlerFailureInfo(info)) => FailureKind::NexusHandler {
+                error_type: info.r#type,
+            },
+        };
+        Ok(failure)
+    }
+
+    /// SDKs that encode failure attributes (to keep messages and stack traces out of the
+    /// server's sight) write `{"message": ..., "stack_trace": ...}` as a payload and put a
+    /// placeholder message in the failure.
+    async fn restore_encoded_attributes(
+        &mut self,
+        attributes: Payload,
+        converter: &DataConverter,
+    ) -> Result<(), CodecError> {
+        #[derive(serde::Deserialize)]
+        struct Attributes {
+            message: Option<String>,
+            stack_trace: Option<String>,
+        }
+        let decoded = converter.decode(vec![attributes]).await?;
+        // Attributes that do not decode leave the placeholder: a failure is still a failure.
+        if let Some(attributes) = decoded
+            .first()
+            .and_then(|payload| converter.from_payload::<Attributes>(payload).ok())
+        {
+            if let Some(message) = attributes.message {
+                self.message = message;
+            }
+            if let Some(stack_trace) = attributes.stack_trace {
+                self.stack_trace = stack_trace;
+            }
+        }
+        Ok(())
+    }
+
+    fn plain(message: &str) -> Self {
+        Self {
+            message: message.to_owned(),
+            origin: String::new(),
+            stack_trace: String::new(),
+            kind: FailureKind::Unknown,
+            cause: None,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            FailureKind::Application(app) if app.type_name.is_empty() => {
+                write!(f, "application failure")?
+            }
+            FailureKind::Application(app) => write!(f, "application failure {}", app.type_name)?,
+            FailureKind::Cancelled { .. } => f.write_str("cancelled")?,
+            FailureKind::Terminated { .. } => f.write_str("terminated")?,
+            FailureKind::Timeout { timeout_type, .. } => {
+                write!(f, "timed out ({})", timeout_name(*timeout_type))?
+            }
+            FailureKind::Server { .. } => f.write_str("server failure")?,
+            FailureKind::ResetWorkflow { .. } => f.write_str("workflow reset")?,
+            FailureKind::Activity {
+                activity_type,
+                activity_id,
+                ..
+            } => write!(f, "activity {activity_type} (id {activity_id}) failed")?,
+            FailureKind::ChildWorkflow {
+                workflow_type,
+                workflow_id,
+                ..
+            } => write!(
+                f,
+                "child workflow {workflow_type} (id {workflow_id}) failed"
+            )?,
+            FailureKind::NexusOperation {
+                service, operation, ..
+            } => write!(f, "nexus operation {service}/{operation} failed")?,
+            FailureKind::NexusHandler { error_type } => {
+                write!(f, "nexus handler failure {error_type}")?
+            }
+            FailureKind::Unknown => f.write_str("failure")?,
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
+fn timeout_name(timeout_type: TimeoutType) -> &'static str {
+    match timeout_type {
+        TimeoutType::StartToClose => "start-to-close",
+        TimeoutType::ScheduleToStart => "schedule-to-start",
+        TimeoutType::ScheduleToClose => "schedule-to-close",
+        TimeoutType::Heartbeat => "heartbeat",
+        TimeoutType::Unspecified => "unspecified",
+    }
+}
+
+impl Drop for Failure {
+    /// Unlinks the chain iteratively: a hostile or buggy peer's deep chain must not overflow
+    /// the stack when it is dropped.
+    fn drop(&mut self) {
+        let mut next = self.cause.take();
+        while let Some(mut link) = next {
+            next = link.cause.take();
+        }
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|cause| cause as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use temporal_proto::api::common::v1::ActivityType;
+    use temporal_proto::api::failure::v1::{
+        ActivityFailureInfo, ApplicationFailureInfo, TimeoutFailureInfo,
+    };
+
+    use super::*;
+
+    fn json(value: &str) -> Payload {
+        Payload {
+            metadata: [("encoding".to_owned(), b"json/plain".to_vec())].into(),
+            data: value.as_bytes().to_vec().into(),
+            ..Default::default()
+        }
+    }
+
+    fn activity_failure_chain() -> ProtoFailure {
+        ProtoFailure {
+            message: "activity task failed".to_owned(),
+            failure_info: Some(FailureInfo::ActivityFailureInfo(ActivityFailureInfo {
+                activity_type: Some(ActivityType {
+                    name: "charge".to_owned(),
+                }),
+                activity_id: "1".to_owned(),
+                retry_state: RetryState::MaximumAttemptsReached as i32,
+                ..Default::default()
+            })),
+            cause: Some(Box::new(ProtoFailure {
+                message: "card declined".to_owned(),
+                source: "PythonSDK".to_owned(),
+                stack_trace: "Traceback...".to_owned(),
+                failure_info: Some(FailureInfo::ApplicationFailureInfo(
+                    ApplicationFailureInfo {
+                        r#type: "CardDeclined".to_owned(),
+                        non_retryable: true,
+                        details: Some(Payloads {
+                            payloads: vec![json(r#"{"code":51}"#), json("\"retry later\"")],
+                        }),
+                        next_retry_delay: None,
+                        category: 0,
+                    },
+                )),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_chain_decodes_with_kinds_details_and_sources() {
+        let failure = Failure::decode(activity_failure_chain(), &DataConverter::default())
+            .await
+            .expect("decodes");
+        assert!(matches!(
+            failure.kind(),
+            FailureKind::Activity { activity_type, retry_state: RetryState::MaximumAttemptsReached, .. }
+                if activity_type == "charge"
+        ));
+        assert_eq!(
+            failure.to_string(),
+            "activity charge (id 1) failed: activity task failed"
+        );
+        let cause = failure.cause().expect("a cause");
+        assert_eq!(cause.origin(), "PythonSDK");
+        assert_eq!(
+            cause.to_string(),
+            "application failure CardDeclined: card declined"
+        );
+        let FailureKind::Application(app) = cause.kind() else {
+            panic!("{cause:?}")
+        };
+        assert!(app.non_retryable);
+        #[derive(serde::Deserialize, PartialEq, Debug)]
+        struct Decline {
+            code: u32,
+        }
+        assert_eq!(
+            app.details.get::<Decline>(0).expect("typed"),
+            Decline { code: 51 }
+        );
+        assert_eq!(app.details.get::<String>(1).expect("typed"), "retry later");
+        assert_eq!(failure.root_cause().message(), "card declined");
+        assert_eq!(failure.chain().count(), 2);
+        let source = std::error::Error::source(&failure).expect("the cause is the source");
+        assert_eq!(source.to_string(), cause.to_string());
+    }
+
+    #[tokio::test]
+    async fn encoded_attributes_restore_message_and_stack_trace() {
+        let proto = ProtoFailure {
+            message: "Encoded failure".to_owned(),
+            encoded_attributes: Some(json(r#"{"message":"real message","stack_trace":"at x"}"#)),
+            failure_info: Some(FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo {
+                timeout_type: TimeoutType::StartToClose as i32,
+                last_heartbeat_details: None,
+            })),
+            ..Default::default()
+        };
+        let failure = Failure::decode(proto, &DataConverter::default())
+            .await
+            .expect("decodes");
+        assert_eq!(failure.message(), "real message");
+        assert_eq!(failure.stack_trace(), "at x");
+        assert_eq!(
+            failure.to_string(),
+            "timed out (start-to-close): real message"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_deep_chain_does_not_overflow_the_stack() {
+        let mut proto = ProtoFailure {
+            message: "root".to_owned(),
+            ..Default::default()
+        };
+        for depth in 0..10_000 {
+            proto = ProtoFailure {
+                message: format!("level {depth}"),
+                cause: Some(Box::new(proto)),
+                ..Default::default()
+            };
+        }
+        let failure = Failure::decode(proto, &DataConverter::default())
+            .await
+            .expect("decodes");
+        assert_eq!(failure.chain().count(), 10_001);
+        assert_eq!(failure.root_cause().message(), "root");
+    }
+}

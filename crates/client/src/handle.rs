@@ -1,0 +1,522 @@
+//! [`WorkflowHandle`]: signal, query, describe, cancel, terminate and await one workflow.
+
+use std::time::Duration;
+
+use futures_core::Stream;
+use temporal_proto::api::common::v1::WorkflowExecution;
+use temporal_proto::api::enums::v1::{
+    HistoryEventFilterType, QueryRejectCondition, RetryState, TimeoutType,
+};
+use temporal_proto::api::failure::v1::failure::FailureInfo;
+use temporal_proto::api::failure::v1::{
+    CanceledFailureInfo, Failure as ProtoFailure, TerminatedFailureInfo, TimeoutFailureInfo,
+};
+use temporal_proto::api::history::v1::HistoryEvent;
+use temporal_proto::api::history::v1::history_event::Attributes;
+use temporal_proto::api::query::v1::WorkflowQuery;
+use temporal_proto::api::workflowservice::v1::{
+    DescribeWorkflowExecutionRequest, GetWorkflowExecutionHistoryRequest, QueryWorkflowRequest,
+    RequestCancelWorkflowExecutionRequest, SignalWorkflowExecutionRequest,
+    TerminateWorkflowExecutionRequest,
+};
+
+use crate::client::{Client, new_request_id};
+use crate::converter::{FromPayload, ToPayloads};
+use crate::description::{WorkflowDescription, WorkflowExecutionInfo};
+use crate::error::{Error, WorkflowFailed};
+use crate::failure::Failure;
+
+/// The gRPC deadline of one long poll for a workflow's close event: longer than the server
+/// holds a poll (about 20 s), so a poll ends with an answer, not a timeout.
+const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
+
+/// A handle to one workflow: signal, query, describe, cancel, terminate, await its result.
+///
+/// From [`Client::start`], it is bound to the started run's chain: signals, queries and
+/// describe go to the latest run, while cancel, terminate and `result` stay with the runs that
+/// started from it (as in the TypeScript client). From [`Client::get_handle`], it targets the
+/// latest run with that id, or the one [`with_run_id`](WorkflowHandle::with_run_id) pins.
+///
+/// Cheap to clone.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+/// let handle = client.get_handle("order-1234");
+/// handle.signal("approve", ("manager-7",)).await?;
+/// let state: String = handle.query("state", ()).await?;
+/// let description = handle.describe().await?;
+/// println!("{state}, {:?}", description.info.status);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct WorkflowHandle {
+    client: Client,
+    workflow_id: String,
+    run_id: Option<String>,
+    first_execution_run_id: Option<String>,
+    signaled_run_id: Option<String>,
+    follow_runs: bool,
+}
+
+impl WorkflowHandle {
+    pub(crate) fn new(client: Client, workflow_id: String) -> Self {
+        Self {
+            client,
+            workflow_id,
+            run_id: None,
+            first_execution_run_id: None,
+            signaled_run_id: None,
+            follow_runs: true,
+        }
+    }
+
+    pub(crate) fn started(client: Client, workflow_id: String, run_id: String) -> Self {
+        Self {
+            first_execution_run_id: Some(run_id),
+            ..Self::new(client, workflow_id)
+        }
+    }
+
+    pub(crate) fn signaled(client: Client, workflow_id: String, run_id: String) -> Self {
+        Self {
+            signaled_run_id: Some(run_id),
+            ..Self::new(client, workflow_id)
+        }
+    }
+
+    /// Pins the handle to one run: every call then targets it.
+    #[must_use]
+    pub fn with_run_id(mut self, run_id: impl Into<String>) -> Self {
+        self.run_id = Some(run_id.into());
+        self
+    }
+
+    /// Binds cancel and terminate to the chain of runs that started with this run, so they do
+    /// not reach a later, unrelated workflow that reuses the id.
+    #[must_use]
+    pub fn with_first_execution_run_id(mut self, run_id: impl Into<String>) -> Self {
+        self.first_execution_run_id = Some(run_id.into());
+        self
+    }
+
+    /// Makes [`result`](WorkflowHandle::result) stop at the first run that closes, instead of
+    /// following continue-as-new, retries and cron runs to the last.
+    #[must_use]
+    pub fn without_following_runs(mut self) -> Self {
+        self.follow_runs = false;
+        self
+    }
+
+    /// The workflow id.
+    pub fn workflow_id(&self) -> &str {
+        &self.workflow_id
+    }
+
+    /// The run this handle is pinned to, if any.
+    pub fn run_id(&self) -> Option<&str> {
+        self.run_id.as_deref()
+    }
+
+    /// The run the handle's [`Client::start`] started: the first of its chain.
+    pub fn first_execution_run_id(&self) -> Option<&str> {
+        self.first_execution_run_id.as_deref()
+    }
+
+    /// The run that [`Client::signal_with_start`] signaled.
+    pub fn signaled_run_id(&self) -> Option<&str> {
+        self.signaled_run_id.as_deref()
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The execution that signals, queries and describe target: the pinned run, else the
+    /// latest.
+    fn latest_execution(&self) -> WorkflowExecution {
+        WorkflowExecution {
+            workflow_id: self.workflow_id.clone(),
+            run_id: self.run_id.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Sends a signal with `args` (one payload each; `()` for none) to a running workflow.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the workflow is not running, [`Error::Conversion`],
+    /// [`Error::Rpc`].
+    pub async fn signal<A: ToPayloads>(&self, signal_name: &str, args: A) -> Result<(), Error> {
+        if signal_name.is_empty() {
+            return Err(Error::invalid("signal_name", "the signal name is empty"));
+        }
+        let input = self.client.encode_args(&args).await?;
+        let request = SignalWorkflowExecutionRequest {
+            namespace: self.client.namespace().to_owned(),
+            workflow_execution: Some(self.latest_execution()),
+            signal_name: signal_name.to_owned(),
+            input,
+            identity: self.client.identity().to_owned(),
+            request_id: new_request_id(),
+            ..Default::default()
+        };
+        self.client
+            .call(request, &self.workflow_id, |mut service, request| async move {
+                service.signal_workflow_execution(request).await
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Runs the workflow's query handler `query_type` with `args` and decodes its answer as
+    /// an `R`. Works on closed workflows too, while a worker can replay them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::QueryFailed`] when the handler fails or does not exist, [`Error::NotFound`],
+    /// [`Error::Conversion`], [`Error::Rpc`].
+    pub async fn query<R: FromPayload, A: ToPayloads>(
+        &self,
+        query_type: &str,
+        args: A,
+    ) -> Result<R, Error> {
+        self.query_with_reject_condition(query_type, args, QueryRejectCondition::None)
+            .await
+    }
+
+    /// As [`query`](WorkflowHandle::query), but the server refuses to run the query when the
+    /// workflow is in a state `condition` names, answering [`Error::QueryRejected`].
+    ///
+    /// # Errors
+    ///
+    /// As [`query`](WorkflowHandle::query), and [`Error::QueryRejected`].
+    pub async fn query_with_reject_condition<R: FromPayload, A: ToPayloads>(
+        &self,
+        query_type: &str,
+        args: A,
+        condition: QueryRejectCondition,
+    ) -> Result<R, Error> {
+        if query_type.is_empty() {
+            return Err(Error::invalid("query_type", "the query type is empty"));
+        }
+        let query_args = self.client.encode_args(&args).await?;
+        let request = QueryWorkflowRequest {
+            namespace: self.client.namespace().to_owned(),
+            execution: Some(self.latest_execution()),
+            query: Some(WorkflowQuery {
+                query_type: query_type.to_owned(),
+                query_args,
+                header: None,
+            }),
+            query_reject_condition: condition.into(),
+        };
+        let response = self
+            .client
+            .call(
+                request,
+                &self.workflow_id,
+                |mut service, request| async move { service.query_workflow(request).await },
+            )
+            .await?;
+        if let Some(rejected) = response.query_rejected {
+            return Err(Error::QueryRejected {
+                status: rejected.status(),
+            });
+        }
+        self.client.decode_result(response.query_result).await
+    }
+
+    /// Asks the workflow to cancel: it can clean up (cancel timers, activities and children)
+    /// before it closes as cancelled.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when no such workflow is running, [`Error::Rpc`].
+    pub async fn cancel(&self) -> Result<(), Error> {
+        let request = RequestCancelWorkflowExecutionRequest {
+            namespace: self.client.namespace().to_owned(),
+            workflow_execution: Some(self.latest_execution()),
+            identity: self.client.identity().to_owned(),
+            request_id: new_request_id(),
+            first_execution_run_id: self.first_execution_run_id.clone().unwrap_or_default(),
+            reason: String::new(),
+            ..Default::default()
+        };
+        self.client
+            .call(
+                request,
+                &self.workflow_id,
+                |mut service, request| async move {
+                    service.request_cancel_workflow_execution(request).await
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Ends the workflow at once, without running any more of its code, recording `reason`
+    /// and `details` (one payload each; `()` for none).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when no such workflow is running, [`Error::Conversion`],
+    /// [`Error::Rpc`].
+    pub async fn terminate<A: ToPayloads>(&self, reason: &str, details: A) -> Result<(), Error> {
+        let details = self.client.encode_args(&details).await?;
+        let request = TerminateWorkflowExecutionRequest {
+            namespace: self.client.namespace().to_owned(),
+            workflow_execution: Some(self.latest_execution()),
+            reason: reason.to_owned(),
+            details,
+            identity: self.client.identity().to_owned(),
+            first_execution_run_id: self.first_execution_run_id.clone().unwrap_or_default(),
+            ..Default::default()
+        };
+        self.client
+            .call(
+                request,
+                &self.workflow_id,
+                |mut service, request| async move {
+                    service.terminate_workflow_execution(request).await
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The workflow's current state: status, type, times, history length, memo, search
+    /// attributes, parent; and the whole response.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`], [`Error::Rpc`].
+    pub async fn describe(&self) -> Result<WorkflowDescription, Error> {
+        let request = DescribeWorkflowExecutionRequest {
+            namespace: self.client.namespace().to_owned(),
+            execution: Some(self.latest_execution()),
+        };
+        let raw =
+            self.client
+                .call(
+                    request,
+                    &self.workflow_id,
+                    |mut service, request| async move {
+                        service.describe_workflow_execution(request).await
+                    },
+                )
+                .await?;
+        let info = WorkflowExecutionInfo::decode(
+            raw.workflow_execution_info.clone().unwrap_or_default(),
+            self.client.data_converter(),
+        )
+        .await?;
+        Ok(WorkflowDescription { info, raw })
+    }
+
+    /// Waits for the workflow to close and decodes its result as an `R` (`()` for none).
+    ///
+    /// Follows the chain of runs: when a run continues as new, or is retried, or is a cron run
+    /// followed by the next, the wait goes on with the new run, unless
+    /// [`without_following_runs`](WorkflowHandle::without_following_runs) was called. The wait
+    /// long-polls the server; it uses no retry budget while nothing happens, however long.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WorkflowFailed`] when the workflow failed, was cancelled, terminated or timed
+    /// out; [`Error::ContinuedAsNew`] when not following runs; [`Error::NotFound`];
+    /// [`Error::Conversion`] when the result is not an `R`; [`Error::Rpc`].
+    pub async fn result<R: FromPayload>(&self) -> Result<R, Error> {
+        let mut run_id = self
+            .run_id
+            .clone()
+            .or_else(|| self.first_execution_run_id.clone())
+            .unwrap_or_default();
+        loop {
+            let (event, closed_run_id) = self.wait_for_close(&run_id).await?;
+            let next_run = match event {
+                Attributes::WorkflowExecutionCompletedEventAttributes(completed) => {
+                    match self.next_run(completed.new_execution_run_id) {
+                        Some(next) => next,
+                        None => return self.client.decode_result(completed.result).await,
+                    }
+                }
+                Attributes::WorkflowExecutionFailedEventAttributes(failed) => {
+                    let retry_state = failed.retry_state();
+                    match self.next_run(failed.new_execution_run_id) {
+                        Some(next) => next,
+                        None => {
+                            let failure = failed.failure.unwrap_or_default();
+                            return Err(self.failed(closed_run_id, failure, retry_state).await);
+                        }
+                    }
+                }
+                Attributes::WorkflowExecutionTimedOutEventAttributes(timed_out) => {
+                    let retry_state = timed_out.retry_state();
+                    match self.next_run(timed_out.new_execution_run_id) {
+                        Some(next) => next,
+                        None => {
+                            let failure = synthetic_failure(
+                                "Workflow execution timed out",
+                                FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo {
+                                    timeout_type: TimeoutType::StartToClose.into(),
+                                    last_heartbeat_details: None,
+                                }),
+                            );
+                            return Err(self.failed(closed_run_id, failure, retry_state).await);
+                        }
+                    }
+                }
+                Attributes::WorkflowExecutionCanceledEventAttributes(canceled) => {
+                    let failure = synthetic_failure(
+                        "Workflow canceled",
+                        FailureInfo::CanceledFailureInfo(CanceledFailureInfo {
+                            details: canceled.details,
+                            identity: String::new(),
+                        }),
+                    );
+                    return Err(self
+                        .failed(closed_run_id, failure, RetryState::NonRetryableFailure)
+                        .await);
+                }
+                Attributes::WorkflowExecutionTerminatedEventAttributes(terminated) => {
+                    let failure = synthetic_failure(
+                        &terminated.reason,
+                        FailureInfo::TerminatedFailureInfo(TerminatedFailureInfo {
+                            identity: terminated.identity,
+                        }),
+                    );
+                    return Err(self
+                        .failed(closed_run_id, failure, RetryState::NonRetryableFailure)
+                        .await);
+                }
+                Attributes::WorkflowExecutionContinuedAsNewEventAttributes(continued) => {
+                    if !self.follow_runs {
+                        return Err(Error::ContinuedAsNew {
+                            new_run_id: continued.new_execution_run_id,
+                        });
+                    }
+                    continued.new_execution_run_id
+                }
+                other => {
+                    return Err(Error::invalid(
+                        "history",
+                        format!("the server sent a close event of unexpected kind {other:?}"),
+                    ));
+                }
+            };
+            run_id = next_run;
+        }
+    }
+
+    fn next_run(&self, new_execution_run_id: String) -> Option<String> {
+        (self.follow_runs && !new_execution_run_id.is_empty()).then_some(new_execution_run_id)
+    }
+
+    async fn failed(
+        &self,
+        run_id: String,
+        failure: ProtoFailure,
+        retry_state: RetryState,
+    ) -> Error {
+        match Failure::decode(failure, self.client.data_converter()).await {
+            Ok(failure) => Error::WorkflowFailed(Box::new(WorkflowFailed {
+                workflow_id: self.workflow_id.clone(),
+                run_id,
+                failure,
+                retry_state,
+            })),
+            Err(codec) => Error::Codec(codec),
+        }
+    }
+
+    /// Long-polls the history of `run_id` (empty: the latest run) until its close event, and
+    /// returns the event and the run it closed.
+    async fn wait_for_close(&self, run_id: &str) -> Result<(Attributes, String), Error> {
+        let mut next_page_token = Vec::new();
+        loop {
+            let request = GetWorkflowExecutionHistoryRequest {
+                namespace: self.client.namespace().to_owned(),
+                execution: Some(WorkflowExecution {
+                    workflow_id: self.workflow_id.clone(),
+                    run_id: run_id.to_owned(),
+                }),
+                wait_new_event: true,
+                history_event_filter_type: HistoryEventFilterType::CloseEvent.into(),
+                skip_archival: true,
+                next_page_token: std::mem::take(&mut next_page_token),
+                ..Default::default()
+            };
+            let response = match self
+                .client
+                .call_with_timeout(
+                    request,
+                    &self.workflow_id,
+                    Some(LONG_POLL_TIMEOUT),
+                    |mut service, request| async move {
+                        service.get_workflow_execution_history(request).await
+                    },
+                )
+                .await
+            {
+                Ok(response) => response,
+                // A poll that outlived its deadline is re-issued, like one the server ended.
+                Err(err) if err.is_timeout() => continue,
+                Err(err) => return Err(err),
+            };
+            let event = response
+                .history
+                .and_then(|history| history.events.into_iter().last());
+            if let Some(HistoryEvent {
+                attributes: Some(attributes),
+                ..
+            }) = event
+            {
+                let closed_run_id = run_id.to_owned();
+                return Ok((attributes, closed_run_id));
+            }
+            next_page_token = response.next_page_token;
+        }
+    }
+
+    /// The events of the workflow's history (the pinned run, else the latest), oldest first,
+    /// fetched a page at a time as the stream is read: memory stays constant for any length.
+    pub fn fetch_history(
+        &self,
+    ) -> impl Stream<Item = Result<HistoryEvent, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let execution = self.latest_execution();
+        crate::paging::pages(move |next_page_token| {
+            let client = client.clone();
+            let request = GetWorkflowExecutionHistoryRequest {
+                namespace: client.namespace().to_owned(),
+                execution: Some(execution.clone()),
+                next_page_token,
+                ..Default::default()
+            };
+            let workflow_id = execution.workflow_id.clone();
+            async move {
+                let response = client
+                    .call(request, &workflow_id, |mut service, request| async move {
+                        service.get_workflow_execution_history(request).await
+                    })
+                    .await?;
+                let events = response.history.map(|h| h.events).unwrap_or_default();
+                Ok((events, response.next_page_token))
+            }
+        })
+    }
+}
+
+/// A failure the client makes for a close event that carries none (cancelled, terminated,
+/// timed out), so that every unsuccessful close reads the same way.
+fn synthetic_failure(message: &str, info: FailureInfo) -> ProtoFailure {
+    ProtoFailure {
+        message: message.to_owned(),
+        failure_info: Some(info),
+        ..Default::default()
+    }
+}

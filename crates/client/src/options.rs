@@ -1,0 +1,268 @@
+//! Options of [`Client::start`](crate::Client::start) and friends.
+
+use std::time::Duration;
+
+use temporal_proto::api::common::v1::RetryPolicy as ProtoRetryPolicy;
+use temporal_proto::api::enums::v1::{WorkflowIdConflictPolicy, WorkflowIdReusePolicy};
+
+use crate::search_attributes::SearchAttributes;
+
+/// How a workflow execution is started: its id and task queue (required), and the optional
+/// settings of the guide's `WorkflowOptions`.
+///
+/// Values that need the client's data converter (memo, summary) are converted when the
+/// workflow is started, so errors surface from `start`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use temporal_client::{StartOptions, WorkflowIdReusePolicy};
+///
+/// let options = StartOptions::new("order-1234", "orders")
+///     .memo("customer", "c-42")
+///     .execution_timeout(Duration::from_secs(3600))
+///     .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct StartOptions {
+    pub(crate) workflow_id: String,
+    pub(crate) task_queue: String,
+    pub(crate) memo: Vec<(String, Result<serde_json::Value, String>)>,
+    pub(crate) search_attributes: Option<SearchAttributes>,
+    pub(crate) cron_schedule: Option<String>,
+    pub(crate) id_reuse_policy: WorkflowIdReusePolicy,
+    pub(crate) id_conflict_policy: WorkflowIdConflictPolicy,
+    pub(crate) execution_timeout: Option<Duration>,
+    pub(crate) run_timeout: Option<Duration>,
+    pub(crate) task_timeout: Option<Duration>,
+    pub(crate) retry_policy: Option<RetryPolicy>,
+    pub(crate) start_delay: Option<Duration>,
+    pub(crate) static_summary: Option<String>,
+    pub(crate) static_details: Option<String>,
+    pub(crate) priority: Option<Priority>,
+}
+
+impl StartOptions {
+    /// Starts the workflow with this id on this task queue.
+    ///
+    /// In practice the id is a business id (an order or customer id): it keeps a workflow
+    /// unique while it runs, and a handle can be found from it later.
+    pub fn new(workflow_id: impl Into<String>, task_queue: impl Into<String>) -> Self {
+        Self {
+            workflow_id: workflow_id.into(),
+            task_queue: task_queue.into(),
+            memo: Vec::new(),
+            search_attributes: None,
+            cron_schedule: None,
+            id_reuse_policy: WorkflowIdReusePolicy::Unspecified,
+            id_conflict_policy: WorkflowIdConflictPolicy::Unspecified,
+            execution_timeout: None,
+            run_timeout: None,
+            task_timeout: None,
+            retry_policy: None,
+            start_delay: None,
+            static_summary: None,
+            static_details: None,
+            priority: None,
+        }
+    }
+
+    /// Annotates the workflow with a value, shown by describe and list; not indexed.
+    pub fn memo(mut self, key: impl Into<String>, value: impl serde::Serialize) -> Self {
+        let value = serde_json::to_value(value).map_err(|e| e.to_string());
+        self.memo.push((key.into(), value));
+        self
+    }
+
+    /// Indexed attributes that visibility queries can filter on.
+    pub fn search_attributes(mut self, attributes: SearchAttributes) -> Self {
+        self.search_attributes = Some(attributes);
+        self
+    }
+
+    /// Runs the workflow on a cron schedule, such as `"*/5 * * * *"`. Validated by the
+    /// server at start.
+    pub fn cron_schedule(mut self, schedule: impl Into<String>) -> Self {
+        self.cron_schedule = Some(schedule.into());
+        self
+    }
+
+    /// Whether a closed workflow's id may be used again. Defaults to the server's
+    /// (`AllowDuplicate`).
+    pub fn id_reuse_policy(mut self, policy: WorkflowIdReusePolicy) -> Self {
+        self.id_reuse_policy = policy;
+        self
+    }
+
+    /// What to do when a workflow with the id is running. Defaults to the server's (`Fail`).
+    pub fn id_conflict_policy(mut self, policy: WorkflowIdConflictPolicy) -> Self {
+        self.id_conflict_policy = policy;
+        self
+    }
+
+    /// The longest the whole workflow, all runs included, may take. Defaults to unlimited.
+    pub fn execution_timeout(mut self, timeout: Duration) -> Self {
+        self.execution_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest one run may take. Defaults to unlimited.
+    pub fn run_timeout(mut self, timeout: Duration) -> Self {
+        self.run_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest one workflow task may take. Defaults to 10 s.
+    pub fn task_timeout(mut self, timeout: Duration) -> Self {
+        self.task_timeout = Some(timeout);
+        self
+    }
+
+    /// Retries the whole workflow when it fails. Defaults to no retries.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// Starts the first run after this delay.
+    pub fn start_delay(mut self, delay: Duration) -> Self {
+        self.start_delay = Some(delay);
+        self
+    }
+
+    /// A one-line summary shown in the UI.
+    pub fn static_summary(mut self, summary: impl Into<String>) -> Self {
+        self.static_summary = Some(summary.into());
+        self
+    }
+
+    /// Longer details shown in the UI.
+    pub fn static_details(mut self, details: impl Into<String>) -> Self {
+        self.static_details = Some(details.into());
+        self
+    }
+
+    /// The workflow's priority for its task queue.
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+}
+
+/// How the server retries a failed workflow (or activity).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use temporal_client::RetryPolicy;
+///
+/// let policy = RetryPolicy::default()
+///     .initial_interval(Duration::from_secs(1))
+///     .maximum_attempts(5)
+///     .non_retryable_error_types(["InvalidOrder"]);
+/// # let _ = policy;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+#[must_use]
+pub struct RetryPolicy {
+    initial_interval: Option<Duration>,
+    backoff_coefficient: Option<f64>,
+    maximum_interval: Option<Duration>,
+    maximum_attempts: i32,
+    non_retryable_error_types: Vec<String>,
+}
+
+impl RetryPolicy {
+    /// The first delay. Defaults to the server's (1 s).
+    pub fn initial_interval(mut self, interval: Duration) -> Self {
+        self.initial_interval = Some(interval);
+        self
+    }
+
+    /// How much each delay grows. Defaults to the server's (2.0).
+    pub fn backoff_coefficient(mut self, coefficient: f64) -> Self {
+        self.backoff_coefficient = Some(coefficient);
+        self
+    }
+
+    /// The longest delay. Defaults to the server's (100 × the initial interval).
+    pub fn maximum_interval(mut self, interval: Duration) -> Self {
+        self.maximum_interval = Some(interval);
+        self
+    }
+
+    /// The most attempts; 0 means unlimited. Defaults to 0.
+    pub fn maximum_attempts(mut self, attempts: i32) -> Self {
+        self.maximum_attempts = attempts;
+        self
+    }
+
+    /// Application failure types that are never retried.
+    pub fn non_retryable_error_types<I, S>(mut self, types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.non_retryable_error_types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    pub(crate) fn to_proto(&self) -> ProtoRetryPolicy {
+        ProtoRetryPolicy {
+            initial_interval: self.initial_interval.and_then(to_proto_duration),
+            backoff_coefficient: self.backoff_coefficient.unwrap_or(0.0),
+            maximum_interval: self.maximum_interval.and_then(to_proto_duration),
+            maximum_attempts: self.maximum_attempts,
+            non_retryable_error_types: self.non_retryable_error_types.clone(),
+        }
+    }
+}
+
+/// A workflow's priority on its task queue.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[must_use]
+pub struct Priority {
+    priority_key: i32,
+    fairness_key: String,
+    fairness_weight: f32,
+}
+
+impl Priority {
+    /// Priority 1 is the highest; 0 means the server's default (3 of 5).
+    pub fn key(mut self, key: i32) -> Self {
+        self.priority_key = key;
+        self
+    }
+
+    /// Tasks with the same fairness key share capacity fairly with other keys.
+    pub fn fairness_key(mut self, key: impl Into<String>) -> Self {
+        self.fairness_key = key.into();
+        self
+    }
+
+    /// The weight of the fairness key.
+    pub fn fairness_weight(mut self, weight: f32) -> Self {
+        self.fairness_weight = weight;
+        self
+    }
+
+    pub(crate) fn to_proto(&self) -> temporal_proto::api::common::v1::Priority {
+        temporal_proto::api::common::v1::Priority {
+            priority_key: self.priority_key,
+            fairness_key: self.fairness_key.clone(),
+            fairness_weight: self.fairness_weight,
+        }
+    }
+}
+
+/// A `std` duration as a proto one; `None` for one too long to represent (about 292 billion
+/// years), which the server would refuse anyway.
+pub(crate) fn to_proto_duration(
+    duration: Duration,
+) -> Option<temporal_proto::google::protobuf::Duration> {
+    temporal_proto::google::protobuf::Duration::try_from(duration).ok()
+}

@@ -1,0 +1,392 @@
+//! Retrying RPCs that failed for transient reasons.
+//!
+//! Every unary call the client makes goes through [`RpcRetryPolicy`]: `UNAVAILABLE`, `ABORTED`,
+//! `INTERNAL`, `UNKNOWN` and `DATA_LOSS` are retried with exponential backoff and jitter, and
+//! `RESOURCE_EXHAUSTED` (the server throttling) with a longer first delay, as the official SDKs
+//! do. Every other code is an answer, not a hiccup, and is returned at once. Retrying is safe
+//! because every mutating request carries a `request_id` made once per logical call, so the
+//! server deduplicates a retried start, signal or cancel.
+//!
+//! Classification and backoff are pure functions of their inputs; the random jitter is passed
+//! in, so they are tested without a clock.
+
+use std::time::Duration;
+
+use tonic::Code;
+
+/// How a failed call is retried.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use temporal_client::RpcRetryPolicy;
+///
+/// let patient = RpcRetryPolicy::default()
+///     .max_attempts(20)
+///     .max_elapsed(Duration::from_secs(60));
+/// let never = RpcRetryPolicy::disabled();
+/// # let _ = (patient, never);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct RpcRetryPolicy {
+    pub(crate) initial_interval: Duration,
+    pub(crate) throttled_initial_interval: Duration,
+    pub(crate) multiplier: f64,
+    pub(crate) max_interval: Duration,
+    pub(crate) jitter: f64,
+    pub(crate) max_attempts: u32,
+    pub(crate) max_elapsed: Duration,
+}
+
+impl Default for RpcRetryPolicy {
+    /// 100 ms first delay (1 s when throttled), ×1.7 per attempt up to 5 s, ±20 % jitter, at
+    /// most 10 attempts and 10 s in all.
+    fn default() -> Self {
+        Self {
+            initial_interval: Duration::from_millis(100),
+            throttled_initial_interval: Duration::from_secs(1),
+            multiplier: 1.7,
+            max_interval: Duration::from_secs(5),
+            jitter: 0.2,
+            max_attempts: 10,
+            max_elapsed: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RpcRetryPolicy {
+    /// A policy that makes every call exactly once.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The delay before the first retry. Defaults to 100 ms.
+    pub fn initial_interval(mut self, interval: Duration) -> Self {
+        self.initial_interval = interval;
+        self
+    }
+
+    /// The delay before the first retry of a throttled (`RESOURCE_EXHAUSTED`) call. Defaults to
+    /// 1 s.
+    pub fn throttled_initial_interval(mut self, interval: Duration) -> Self {
+        self.throttled_initial_interval = interval;
+        self
+    }
+
+    /// How much each delay grows over the previous one. Defaults to 1.7; values below 1 are
+    /// taken as 1.
+    pub fn multiplier(mut self, multiplier: f64) -> Self {
+        self.multiplier = multiplier;
+        self
+    }
+
+    /// The longest delay between two attempts. Defaults to 5 s.
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
+
+    /// The fraction by which each delay is randomly lengthened or shortened, so that clients
+    /// that failed together do not retry together. Defaults to 0.2; clamped to `0.0..=1.0`.
+    pub fn jitter(mut self, jitter: f64) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// The most attempts a call makes, the first included. Defaults to 10; 0 is taken as 1.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// How long after the first attempt no new attempt starts. Defaults to 10 s.
+    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
+    /// What to do after attempt number `attempt` (1-based) failed with `code`, `elapsed` after
+    /// the first attempt began; `random` is uniform in `0.0..1.0`.
+    pub(crate) fn next_step(
+        &self,
+        code: Code,
+        attempt: u32,
+        elapsed: Duration,
+        random: f64,
+    ) -> RetryStep {
+        let throttled = match classify(code) {
+            Classification::Final => return RetryStep::GiveUp,
+            Classification::Transient => false,
+            Classification::Throttled => true,
+        };
+        if attempt >= self.max_attempts.max(1) {
+            return RetryStep::GiveUp;
+        }
+        let delay = self.backoff(attempt, throttled, random);
+        if elapsed + delay > self.max_elapsed {
+            return RetryStep::GiveUp;
+        }
+        RetryStep::RetryAfter(delay)
+    }
+
+    /// The delay after failed attempt number `attempt` (1-based).
+    fn backoff(&self, attempt: u32, throttled: bool, random: f64) -> Duration {
+        let initial = if throttled {
+            self.throttled_initial_interval
+        } else {
+            self.initial_interval
+        };
+        let exponent = i32::try_from(attempt.saturating_sub(1)).unwrap_or(i32::MAX);
+        let base = initial.as_secs_f64() * self.multiplier.max(1.0).powi(exponent);
+        let capped = base.min(self.max_interval.as_secs_f64().max(initial.as_secs_f64()));
+        let jitter = self.jitter.clamp(0.0, 1.0);
+        let factor = 1.0 + jitter * (2.0 * random.clamp(0.0, 1.0) - 1.0);
+        Duration::try_from_secs_f64(capped * factor).unwrap_or(self.max_interval)
+    }
+}
+
+/// Whether and when to try a failed call again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum RetryStep {
+    RetryAfter(Duration),
+    GiveUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Classification {
+    /// The server or network hiccuped; the same request may well succeed.
+    Transient,
+    /// The server asked the client to slow down.
+    Throttled,
+    /// An answer about the request itself, or the caller's own deadline or cancellation.
+    Final,
+}
+
+fn classify(code: Code) -> Classification {
+    match code {
+        Code::Unavailable | Code::Aborted | Code::Internal | Code::Unknown | Code::DataLoss => {
+            Classification::Transient
+        }
+        Code::ResourceExhausted => Classification::Throttled,
+        _ => Classification::Final,
+    }
+}
+
+/// Makes a call with `attempt` until it succeeds, fails for good, or `policy` gives up; returns
+/// the last status then. Each attempt must carry the same request id.
+pub(crate) async fn with_retries<T, F, Fut>(
+    policy: &RpcRetryPolicy,
+    mut attempt: F,
+) -> Result<T, tonic::Status>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, tonic::Status>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut number = 1;
+    loop {
+        let status = match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(status) => status,
+        };
+        match policy.next_step(status.code(), number, started.elapsed(), random_unit()) {
+            RetryStep::GiveUp => return Err(status),
+            RetryStep::RetryAfter(delay) => {
+                tokio::time::sleep(delay).await;
+                number += 1;
+            }
+        }
+    }
+}
+
+/// Whether a call that failed with `code` may succeed if made again.
+pub(crate) fn is_retryable(code: Code) -> bool {
+    classify(code) != Classification::Final
+}
+
+/// A number uniform in `0.0..1.0`, for jitter: good enough to spread retries, not for secrets.
+pub(crate) fn random_unit() -> f64 {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    // The top 53 bits fill an f64 mantissa exactly.
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MID: f64 = 0.5; // no jitter either way
+
+    #[test]
+    fn transient_codes_are_retried_and_answers_are_not() {
+        let policy = RpcRetryPolicy::default();
+        for code in [
+            Code::Unavailable,
+            Code::Aborted,
+            Code::Internal,
+            Code::Unknown,
+            Code::DataLoss,
+        ] {
+            assert!(
+                matches!(
+                    policy.next_step(code, 1, Duration::ZERO, MID),
+                    RetryStep::RetryAfter(_)
+                ),
+                "{code:?}"
+            );
+        }
+        for code in [
+            Code::InvalidArgument,
+            Code::NotFound,
+            Code::AlreadyExists,
+            Code::PermissionDenied,
+            Code::FailedPrecondition,
+            Code::Unauthenticated,
+            Code::Unimplemented,
+            Code::OutOfRange,
+            Code::Cancelled,
+            Code::DeadlineExceeded,
+        ] {
+            assert_eq!(
+                policy.next_step(code, 1, Duration::ZERO, MID),
+                RetryStep::GiveUp,
+                "{code:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn delays_grow_exponentially_up_to_the_cap() {
+        let policy = RpcRetryPolicy::default();
+        let delays: Vec<Duration> = (1..=12)
+            .map(|attempt| policy.backoff(attempt, false, MID))
+            .collect();
+        assert_eq!(delays[0], Duration::from_millis(100));
+        assert_eq!(delays[1], Duration::from_millis(170));
+        assert_eq!(delays[2], Duration::from_secs_f64(0.1 * 1.7 * 1.7));
+        assert!(delays.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(delays[11], Duration::from_secs(5), "capped at max_interval");
+    }
+
+    #[test]
+    fn throttling_starts_with_the_longer_delay() {
+        let policy = RpcRetryPolicy::default();
+        assert_eq!(
+            policy.next_step(Code::ResourceExhausted, 1, Duration::ZERO, MID),
+            RetryStep::RetryAfter(Duration::from_secs(1))
+        );
+        assert_eq!(
+            policy.next_step(Code::ResourceExhausted, 2, Duration::ZERO, MID),
+            RetryStep::RetryAfter(Duration::from_secs_f64(1.7))
+        );
+    }
+
+    #[test]
+    fn jitter_stays_within_its_fraction() {
+        let policy = RpcRetryPolicy::default();
+        assert_eq!(policy.backoff(1, false, 0.0), Duration::from_millis(80));
+        assert_eq!(policy.backoff(1, false, 1.0), Duration::from_millis(120));
+        let no_jitter = RpcRetryPolicy::default().jitter(0.0);
+        assert_eq!(no_jitter.backoff(1, false, 0.0), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn attempts_and_elapsed_time_are_bounded() {
+        let policy = RpcRetryPolicy::default().max_attempts(3);
+        assert!(matches!(
+            policy.next_step(Code::Unavailable, 2, Duration::ZERO, MID),
+            RetryStep::RetryAfter(_)
+        ));
+        assert_eq!(
+            policy.next_step(Code::Unavailable, 3, Duration::ZERO, MID),
+            RetryStep::GiveUp
+        );
+
+        let policy = RpcRetryPolicy::default().max_elapsed(Duration::from_secs(1));
+        assert_eq!(
+            policy.next_step(Code::Unavailable, 1, Duration::from_millis(950), MID),
+            RetryStep::GiveUp,
+            "a retry that would start after max_elapsed is not made"
+        );
+        assert_eq!(
+            RpcRetryPolicy::disabled().next_step(Code::Unavailable, 1, Duration::ZERO, MID),
+            RetryStep::GiveUp
+        );
+    }
+
+    #[test]
+    fn odd_settings_do_not_panic() {
+        let policy = RpcRetryPolicy::default()
+            .multiplier(-3.0)
+            .jitter(7.0)
+            .max_attempts(0)
+            .initial_interval(Duration::MAX)
+            .max_interval(Duration::ZERO);
+        assert_eq!(
+            policy.next_step(Code::Unavailable, 1, Duration::ZERO, 2.0),
+            RetryStep::GiveUp
+        );
+        let _ = policy.backoff(u32::MAX, true, -1.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_retries_retries_transient_failures_then_succeeds() {
+        let mut calls = 0;
+        let result = with_retries(&RpcRetryPolicy::default(), || {
+            calls += 1;
+            let outcome = if calls < 3 {
+                Err(tonic::Status::unavailable("blip"))
+            } else {
+                Ok(calls)
+            };
+            async move { outcome }
+        })
+        .await;
+        assert_eq!(result.expect("the third attempt succeeds"), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_retries_returns_final_answers_at_once() {
+        let mut calls = 0;
+        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
+            calls += 1;
+            async { Err(tonic::Status::invalid_argument("bad")) }
+        })
+        .await;
+        assert_eq!(result.expect_err("fails").code(), Code::InvalidArgument);
+        assert_eq!(calls, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_retries_gives_up_within_the_elapsed_budget() {
+        let started = tokio::time::Instant::now();
+        let policy = RpcRetryPolicy::default().max_attempts(1000);
+        let result: Result<(), _> = with_retries(&policy, || async {
+            Err(tonic::Status::unavailable("down"))
+        })
+        .await;
+        assert_eq!(result.expect_err("gives up").code(), Code::Unavailable);
+        assert!(
+            started.elapsed() <= Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn random_unit_is_in_range_and_varies() {
+        let samples: Vec<f64> = (0..100).map(|_| random_unit()).collect();
+        assert!(samples.iter().all(|x| (0.0..1.0).contains(x)));
+        assert!(samples.windows(2).any(|w| w[0] != w[1]));
+    }
+}

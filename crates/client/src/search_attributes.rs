@@ -1,0 +1,309 @@
+//! Typed search attributes: keys that know their type, so a value of the wrong type does not
+//! compile.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::time::SystemTime;
+
+use temporal_proto::api::common::v1::{Payload, SearchAttributes as ProtoSearchAttributes};
+use temporal_proto::api::enums::v1::IndexedValueType;
+use temporal_proto::google::protobuf::Timestamp;
+
+/// The name and type of a search attribute, such as `SearchAttributeKey::keyword("CustomerId")`.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{SearchAttributeKey, SearchAttributes};
+///
+/// let customer = SearchAttributeKey::keyword("CustomerId");
+/// let total = SearchAttributeKey::double("OrderTotal");
+/// let attributes = SearchAttributes::new()
+///     .with(&customer, "c-42".to_owned())
+///     .with(&total, 99.5);
+/// assert_eq!(attributes.get(&customer), Some("c-42".to_owned()));
+/// assert_eq!(attributes.get(&total), Some(99.5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SearchAttributeKey<T> {
+    name: String,
+    kind: IndexedValueType,
+    value_type: PhantomData<fn() -> T>,
+}
+
+impl<T> SearchAttributeKey<T> {
+    fn new(name: impl Into<String>, kind: IndexedValueType) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            value_type: PhantomData,
+        }
+    }
+
+    /// The attribute's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The attribute's type.
+    pub fn kind(&self) -> IndexedValueType {
+        self.kind
+    }
+}
+
+impl SearchAttributeKey<String> {
+    /// A full-text attribute.
+    pub fn text(name: impl Into<String>) -> Self {
+        Self::new(name, IndexedValueType::Text)
+    }
+
+    /// An exact-match attribute.
+    pub fn keyword(name: impl Into<String>) -> Self {
+        Self::new(name, IndexedValueType::Keyword)
+    }
+}
+
+impl SearchAttributeKey<i64> {
+    /// An integer attribute.
+    pub fn int(name: impl Into<String>) -> Self {
+        Self::new(name, IndexedValueType::Int)
+    }
+}
+
+impl SearchAttributeKey<f64> {
+    /// A floating-point attribute.
+    pub fn double(name: impl Into<String>) -> Self {
+        Self::new(name, IndexedValueType::Double)
+    }
+}
+
+impl SearchAttributeKey<bool> {
+    /// A boolean attribute.
+    pub fn bool(name: impl Into<String>) -> Self {
+        Self::new(name, IndexedValueType::Bool)
+    }
+}
+
+impl SearchAttributeKey<SystemTime> {
+    /// A date-time attribute.
+    pub fn datetime(name: impl Into<String>) -> Self {
+        Self::new(name, IndexedValueType::Datetime)
+    }
+}
+
+impl SearchAttributeKey<Vec<String>> {
+    /// A list of exact-match keywords.
+    pub fn keyword_list(name: impl Into<String>) -> Self {
+        Self::new(name, IndexedValueType::KeywordList)
+    }
+}
+
+/// A type a search attribute can hold; implemented for the types of the
+/// [`SearchAttributeKey`] constructors.
+pub trait SearchAttributeValue: Sized {
+    /// The value as JSON, as every SDK writes it.
+    fn to_json(&self) -> serde_json::Value;
+    /// The value from JSON, or `None` if it is not of this type.
+    fn from_json(json: serde_json::Value) -> Option<Self>;
+}
+
+macro_rules! serde_value {
+    ($($t:ty),*) => {$(
+        impl SearchAttributeValue for $t {
+            fn to_json(&self) -> serde_json::Value {
+                serde_json::json!(self)
+            }
+            fn from_json(json: serde_json::Value) -> Option<Self> {
+                serde_json::from_value(json).ok()
+            }
+        }
+    )*};
+}
+serde_value!(String, i64, f64, bool, Vec<String>);
+
+impl SearchAttributeValue for SystemTime {
+    fn to_json(&self) -> serde_json::Value {
+        match Timestamp::try_from(*self) {
+            Ok(timestamp) => serde_json::Value::String(timestamp.to_string()),
+            Err(_) => serde_json::Value::Null,
+        }
+    }
+
+    fn from_json(json: serde_json::Value) -> Option<Self> {
+        let text = json.as_str()?;
+        let timestamp: Timestamp = text.parse().ok()?;
+        SystemTime::try_from(timestamp).ok()
+    }
+}
+
+/// Search attributes of a workflow: set at start, read back from describe and list.
+///
+/// Search attributes are indexed by the server, so they are never encrypted by a payload codec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchAttributes {
+    values: HashMap<String, (IndexedValueType, serde_json::Value)>,
+}
+
+impl SearchAttributes {
+    /// No attributes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// These attributes and `key` set to `value`.
+    #[must_use]
+    pub fn with<T: SearchAttributeValue>(mut self, key: &SearchAttributeKey<T>, value: T) -> Self {
+        self.insert(key, value);
+        self
+    }
+
+    /// Sets `key` to `value`.
+    pub fn insert<T: SearchAttributeValue>(&mut self, key: &SearchAttributeKey<T>, value: T) {
+        self.values
+            .insert(key.name.clone(), (key.kind, value.to_json()));
+    }
+
+    /// The value of `key`, if set and of its type.
+    pub fn get<T: SearchAttributeValue>(&self, key: &SearchAttributeKey<T>) -> Option<T> {
+        let (_, json) = self.values.get(&key.name)?;
+        T::from_json(json.clone())
+    }
+
+    /// The value of an attribute by name, whatever its type, as JSON.
+    pub fn get_json(&self, name: &str) -> Option<&serde_json::Value> {
+        self.values.get(name).map(|(_, json)| json)
+    }
+
+    /// How many attributes are set.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether none are set.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub(crate) fn to_proto(&self) -> ProtoSearchAttributes {
+        let indexed_fields = self
+            .values
+            .iter()
+            .map(|(name, (kind, json))| {
+                let payload = Payload {
+                    metadata: [
+                        ("encoding".to_owned(), b"json/plain".to_vec()),
+                        ("type".to_owned(), type_name(*kind).as_bytes().to_vec()),
+                    ]
+                    .into(),
+                    data: json.to_string().into_bytes().into(),
+                    ..Default::default()
+                };
+                (name.clone(), payload)
+            })
+            .collect();
+        ProtoSearchAttributes { indexed_fields }
+    }
+
+    /// Reads attributes as the server returns them; payloads that are not JSON are skipped.
+    pub(crate) fn from_proto(proto: &ProtoSearchAttributes) -> Self {
+        let values = proto
+            .indexed_fields
+            .iter()
+            .filter_map(|(name, payload)| {
+                let json: serde_json::Value = serde_json::from_slice(&payload.data).ok()?;
+                let kind = payload
+                    .metadata
+                    .get("type")
+                    .and_then(|t| std::str::from_utf8(t).ok())
+                    .map(kind_from_name)
+                    .unwrap_or(IndexedValueType::Unspecified);
+                Some((name.clone(), (kind, json)))
+            })
+            .collect();
+        Self { values }
+    }
+}
+
+fn type_name(kind: IndexedValueType) -> &'static str {
+    match kind {
+        IndexedValueType::Text => "Text",
+        IndexedValueType::Keyword => "Keyword",
+        IndexedValueType::Int => "Int",
+        IndexedValueType::Double => "Double",
+        IndexedValueType::Bool => "Bool",
+        IndexedValueType::Datetime => "Datetime",
+        IndexedValueType::KeywordList => "KeywordList",
+        IndexedValueType::Unspecified => "Unspecified",
+    }
+}
+
+fn kind_from_name(name: &str) -> IndexedValueType {
+    [
+        IndexedValueType::Text,
+        IndexedValueType::Keyword,
+        IndexedValueType::Int,
+        IndexedValueType::Double,
+        IndexedValueType::Bool,
+        IndexedValueType::Datetime,
+        IndexedValueType::KeywordList,
+    ]
+    .into_iter()
+    .find(|kind| type_name(*kind) == name)
+    .unwrap_or(IndexedValueType::Unspecified)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn attributes_are_written_as_the_python_sdk_writes_them() {
+        let attributes = SearchAttributes::new()
+            .with(&SearchAttributeKey::keyword("K"), "v".to_owned())
+            .with(&SearchAttributeKey::int("I"), 3)
+            .with(
+                &SearchAttributeKey::keyword_list("L"),
+                vec!["a".to_owned(), "b".to_owned()],
+            );
+        let proto = attributes.to_proto();
+        let keyword = &proto.indexed_fields["K"];
+        assert_eq!(keyword.metadata["encoding"], b"json/plain");
+        assert_eq!(keyword.metadata["type"], b"Keyword");
+        assert_eq!(&keyword.data[..], br#""v""#);
+        assert_eq!(&proto.indexed_fields["I"].data[..], b"3");
+        assert_eq!(&proto.indexed_fields["L"].data[..], br#"["a","b"]"#);
+        assert_eq!(SearchAttributes::from_proto(&proto), attributes);
+    }
+
+    #[test]
+    fn datetimes_round_trip_and_read_python_offsets() {
+        let key = SearchAttributeKey::datetime("D");
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_323_045);
+        let attributes = SearchAttributes::new().with(&key, time);
+        assert_eq!(
+            attributes.get_json("D"),
+            Some(&serde_json::json!("2026-01-02T03:04:05Z"))
+        );
+        let python = ProtoSearchAttributes {
+            indexed_fields: [(
+                "D".to_owned(),
+                Payload {
+                    metadata: [("type".to_owned(), b"Datetime".to_vec())].into(),
+                    data: br#""2026-01-02T03:04:05+00:00""#.to_vec().into(),
+                    ..Default::default()
+                },
+            )]
+            .into(),
+        };
+        assert_eq!(SearchAttributes::from_proto(&python).get(&key), Some(time));
+    }
+
+    #[test]
+    fn a_value_of_another_type_reads_as_none() {
+        let attributes =
+            SearchAttributes::new().with(&SearchAttributeKey::keyword("X"), "text".to_owned());
+        assert_eq!(attributes.get(&SearchAttributeKey::int("X")), None);
+    }
+}

@@ -1,0 +1,110 @@
+//! TLS and mTLS settings of a [`Connection`](crate::Connection).
+
+use std::fmt;
+
+/// TLS settings: which certificate authorities to trust, the server name to expect, and an
+/// optional client certificate for mTLS.
+///
+/// `Debug` shows only sizes, never key material.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::TlsOptions;
+///
+/// // System roots, as for Temporal Cloud with an API key:
+/// let cloud = TlsOptions::new();
+/// // A private CA and a client certificate (mTLS):
+/// let mtls = TlsOptions::new()
+///     .ca_certificate(std::fs::read("ca.pem")?)
+///     .client_certificate(std::fs::read("client.pem")?, std::fs::read("client.key")?)
+///     .server_name("temporal.internal");
+/// # let _ = (cloud, mtls);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Default)]
+#[must_use]
+pub struct TlsOptions {
+    pub(crate) ca_certificate: Option<Vec<u8>>,
+    pub(crate) server_name: Option<String>,
+    pub(crate) client_certificate: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl TlsOptions {
+    /// TLS that trusts the system's root certificates.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Trusts only this CA certificate (PEM) instead of the system's roots.
+    pub fn ca_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_certificate = Some(pem.into());
+        self
+    }
+
+    /// Expects the server's certificate to name this host, instead of the address's host.
+    pub fn server_name(mut self, name: impl Into<String>) -> Self {
+        self.server_name = Some(name.into());
+        self
+    }
+
+    /// Presents this certificate chain and private key (both PEM) to the server: mTLS.
+    pub fn client_certificate(
+        mut self,
+        certificate_pem: impl Into<Vec<u8>>,
+        private_key_pem: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.client_certificate = Some((certificate_pem.into(), private_key_pem.into()));
+        self
+    }
+
+    #[cfg(feature = "tls")]
+    pub(crate) fn to_tonic(&self) -> tonic::transport::ClientTlsConfig {
+        use tonic::transport::{Certificate, ClientTlsConfig, Identity};
+        let mut config = ClientTlsConfig::new();
+        config = match &self.ca_certificate {
+            Some(pem) => config.ca_certificate(Certificate::from_pem(pem)),
+            None => config.with_native_roots(),
+        };
+        if let Some(name) = &self.server_name {
+            config = config.domain_name(name.clone());
+        }
+        if let Some((certificate, key)) = &self.client_certificate {
+            config = config.identity(Identity::from_pem(certificate, key));
+        }
+        config
+    }
+}
+
+impl fmt::Debug for TlsOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Certificates are public, but a private key must never reach a log.
+        f.debug_struct("TlsOptions")
+            .field(
+                "ca_certificate_bytes",
+                &self.ca_certificate.as_ref().map(Vec::len),
+            )
+            .field("server_name", &self.server_name)
+            .field(
+                "client_certificate",
+                &self.client_certificate.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_key_material() {
+        let options = TlsOptions::new()
+            .ca_certificate(b"-----BEGIN CERTIFICATE-----".to_vec())
+            .client_certificate(b"CERT".to_vec(), b"SECRET-KEY".to_vec());
+        let debug = format!("{options:?}");
+        assert!(!debug.contains("SECRET-KEY"), "{debug}");
+        assert!(!debug.contains("CERT\""), "{debug}");
+        assert!(debug.contains("<redacted>"), "{debug}");
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests of temporal-client against a real dev server and real Python workers.
+//!
+//! One test binary (it links once); each module covers one behaviour, and each test has a
+//! server and worker of its own, so tests run in parallel without sharing state.
+
+mod connection;
+mod describe_list_count;
+mod payloads;
+mod results;
+mod signals_queries;
+mod start;
+mod support;

@@ -1,0 +1,103 @@
+//! Signals and queries round-trip with a Python workflow, and signal-with-start.
+
+use temporal_client::{Error, QueryRejectCondition, WorkflowExecutionStatus};
+
+use crate::support::TestEnv;
+
+#[tokio::test]
+async fn signals_change_state_that_queries_read() {
+    let env = TestEnv::start().await;
+    let handle = env
+        .client
+        .start("counter", (1,), env.options("counter"))
+        .await
+        .expect("started");
+    handle.signal("increment", (5,)).await.expect("signal");
+    handle.signal("increment", (10,)).await.expect("signal");
+    let value: i64 = handle.query("value", ()).await.expect("query");
+    assert_eq!(value, 16);
+    let plus: i64 = handle
+        .query("valuePlus", (100,))
+        .await
+        .expect("query with an argument");
+    assert_eq!(plus, 116);
+
+    let err = handle
+        .query::<i64, _>("explode", ())
+        .await
+        .expect_err("the handler raises");
+    let Error::QueryFailed { message } = &err else {
+        panic!("expected QueryFailed, got {err:?}")
+    };
+    assert!(message.contains("the query handler exploded"), "{message}");
+    let err = handle
+        .query::<i64, _>("noSuchQuery", ())
+        .await
+        .expect_err("unknown query");
+    assert!(matches!(err, Error::QueryFailed { .. }), "{err:?}");
+
+    handle
+        .signal("finish", ())
+        .await
+        .expect("signal without arguments");
+    let result: i64 = handle.result().await.expect("completes");
+    assert_eq!(result, 16);
+
+    let closed: i64 = handle
+        .query("value", ())
+        .await
+        .expect("a closed workflow answers");
+    assert_eq!(closed, 16);
+    let err = handle
+        .query_with_reject_condition::<i64, _>("value", (), QueryRejectCondition::NotOpen)
+        .await
+        .expect_err("rejected: not open");
+    assert!(
+        matches!(
+            err,
+            Error::QueryRejected {
+                status: WorkflowExecutionStatus::Completed
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn signal_with_start_starts_once_and_signals_every_time() {
+    let env = TestEnv::start().await;
+    let options = env.options("sws");
+    let first = env
+        .client
+        .signal_with_start("counter", (1,), options.clone(), "increment", (2,))
+        .await
+        .expect("starts and signals");
+    let run = first
+        .signaled_run_id()
+        .expect("the signaled run")
+        .to_owned();
+    let second = env
+        .client
+        .signal_with_start("counter", (1,), options, "increment", (3,))
+        .await
+        .expect("signals the running workflow");
+    assert_eq!(
+        second.signaled_run_id(),
+        Some(run.as_str()),
+        "no second run"
+    );
+    let value: i64 = first.query("value", ()).await.expect("query");
+    assert_eq!(value, 6);
+}
+
+#[tokio::test]
+async fn signalling_a_missing_workflow_is_not_found() {
+    let env = TestEnv::start().await;
+    let err = env
+        .client
+        .get_handle("no-such-workflow")
+        .signal("increment", (1,))
+        .await
+        .expect_err("nothing to signal");
+    assert!(err.is_not_found(), "{err:?}");
+}

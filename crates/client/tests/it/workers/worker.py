@@ -1,0 +1,171 @@
+"""The Python worker of temporal-client's integration tests: one workflow per behaviour.
+
+    python worker.py --address HOST:PORT --task-queue QUEUE
+"""
+
+import argparse
+import asyncio
+from datetime import timedelta
+from typing import Any, List
+
+from temporalio import activity, workflow
+from temporalio.client import Client
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import Worker
+
+
+@workflow.defn(name="example")
+class Example:
+    @workflow.run
+    async def run(self, name: str) -> str:
+        return f"Hello, {name}!"
+
+
+@workflow.defn(name="echo")
+class Echo:
+    """Returns its argument unchanged: the payload round trip."""
+
+    @workflow.run
+    async def run(self, value: Any) -> Any:
+        return value
+
+
+@workflow.defn(name="describeArgs")
+class DescribeArgs:
+    """Takes three arguments of different types: one payload each."""
+
+    @workflow.run
+    async def run(self, text: str, number: int, flag: bool) -> str:
+        return f"{text}|{number}|{flag}"
+
+
+@workflow.defn(name="noResult")
+class NoResult:
+    @workflow.run
+    async def run(self) -> None:
+        return None
+
+
+@workflow.defn(name="counter")
+class Counter:
+    def __init__(self) -> None:
+        self.value = 0
+        self.done = False
+
+    @workflow.run
+    async def run(self, start: int) -> int:
+        self.value += start
+        await workflow.wait_condition(lambda: self.done)
+        return self.value
+
+    @workflow.signal(name="increment")
+    def increment(self, amount: int) -> None:
+        self.value += amount
+
+    @workflow.signal(name="finish")
+    def finish(self) -> None:
+        self.done = True
+
+    @workflow.query(name="value")
+    def current(self) -> int:
+        return self.value
+
+    @workflow.query(name="valuePlus")
+    def value_plus(self, extra: int) -> int:
+        return self.value + extra
+
+    @workflow.query(name="explode")
+    def explode(self) -> int:
+        raise ValueError("the query handler exploded")
+
+
+@workflow.defn(name="waitForever")
+class WaitForever:
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: False)
+
+
+@workflow.defn(name="fail")
+class Fail:
+    @workflow.run
+    async def run(self, message: str) -> None:
+        raise ApplicationError(
+            message, {"code": 51}, "retry later", type="CardDeclined", non_retryable=True
+        )
+
+
+@activity.defn(name="charge")
+async def charge(amount: int) -> str:
+    raise ApplicationError(f"card declined for {amount}", type="CardDeclined", non_retryable=True)
+
+
+@workflow.defn(name="activityFails")
+class ActivityFails:
+    @workflow.run
+    async def run(self) -> str:
+        return await workflow.execute_activity(
+            "charge",
+            7,
+            start_to_close_timeout=timedelta(seconds=10),
+            retry_policy=RetryPolicy(maximum_attempts=1),
+        )
+
+
+@workflow.defn(name="continueAsNew")
+class ContinueAsNew:
+    @workflow.run
+    async def run(self, remaining: int) -> str:
+        if remaining > 0:
+            workflow.continue_as_new(remaining - 1)
+        return f"done in run {workflow.info().run_id}"
+
+
+@workflow.defn(name="failFirstAttempt")
+class FailFirstAttempt:
+    @workflow.run
+    async def run(self) -> int:
+        if workflow.info().attempt < 2:
+            raise ApplicationError("the first attempt fails")
+        return workflow.info().attempt
+
+
+@workflow.defn(name="sleep")
+class Sleep:
+    @workflow.run
+    async def run(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--address", required=True)
+    parser.add_argument("--namespace", default="default")
+    parser.add_argument("--task-queue", required=True)
+    args = parser.parse_args()
+    client = await Client.connect(args.address, namespace=args.namespace)
+    worker = Worker(
+        client,
+        task_queue=args.task_queue,
+        workflows=[
+            Example,
+            Echo,
+            DescribeArgs,
+            NoResult,
+            Counter,
+            WaitForever,
+            Fail,
+            ActivityFails,
+            ContinueAsNew,
+            FailFirstAttempt,
+            Sleep,
+        ],
+        activities=[charge],
+    )
+    print(f"worker ready on {args.task_queue}", flush=True)
+    await worker.run()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
