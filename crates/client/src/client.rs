@@ -14,6 +14,7 @@ use temporal_proto::api::workflowservice::v1::{
 };
 use tonic::metadata::AsciiMetadataValue;
 
+use crate::call::{CallOptions, ResolvedCallOptions};
 use crate::connection::{Connection, WorkflowService};
 use crate::converter::{DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
@@ -107,6 +108,7 @@ struct ClientInner {
     namespace: String,
     identity: String,
     converter: DataConverter,
+    call: ResolvedCallOptions,
 }
 
 impl Client {
@@ -142,8 +144,29 @@ impl Client {
                 identity: options.identity.unwrap_or_else(default_identity),
                 namespace: options.namespace,
                 converter: options.data_converter,
+                call: ResolvedCallOptions::default(),
             }),
         }
+    }
+
+    /// This client with `options` for every call it (and every handle it gives) makes: a
+    /// deadline, headers, a retry policy. Cheap: shares the connection.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a header that is not valid gRPC metadata.
+    pub fn with_call_options(&self, options: CallOptions) -> Result<Self, Error> {
+        let inner = &self.inner;
+        Ok(Self {
+            inner: Arc::new(ClientInner {
+                connection: inner.connection.clone(),
+                service: inner.service.clone(),
+                namespace: inner.namespace.clone(),
+                identity: inner.identity.clone(),
+                converter: inner.converter.clone(),
+                call: options.resolve()?,
+            }),
+        })
     }
 
     /// The namespace of every call.
@@ -464,11 +487,13 @@ impl Client {
             .await
     }
 
+    /// As [`call`](Client::call); `long_poll_timeout` is the deadline of a long poll, which
+    /// replaces the call options' one.
     pub(crate) async fn call_with_timeout<Req, Resp, F, Fut>(
         &self,
         request: Req,
         workflow_id: &str,
-        timeout: Option<Duration>,
+        long_poll_timeout: Option<Duration>,
         send: F,
     ) -> Result<Resp, Error>
     where
@@ -476,12 +501,14 @@ impl Client {
         F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        let policy = self.inner.connection.retry_policy();
+        let call = &self.inner.call;
+        let policy = call
+            .retry_policy
+            .as_ref()
+            .unwrap_or_else(|| self.inner.connection.retry_policy());
         with_retries(policy, || {
             let mut request = tonic::Request::new(request.clone());
-            if let Some(timeout) = timeout {
-                request.set_timeout(timeout);
-            }
+            call.apply(&mut request, long_poll_timeout);
             send(self.inner.service.clone(), request)
         })
         .await

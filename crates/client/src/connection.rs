@@ -455,21 +455,11 @@ impl HeaderSet {
             AsciiMetadataValue::from_static(CLIENT_VERSION),
         );
         for (name, value) in headers {
-            let key = AsciiMetadataKey::from_bytes(name.as_bytes()).map_err(|_| {
-                ConnectError::InvalidOption {
+            let (key, value) =
+                parse_header(name, value).map_err(|reason| ConnectError::InvalidOption {
                     option: "header",
-                    reason: format!(
-                        "`{name}` is not a valid header name (lowercase ASCII letters, digits, \
-                         '-', '_' and '.'; not ending in -bin)"
-                    ),
-                }
-            })?;
-            let value = AsciiMetadataValue::try_from(value.as_str()).map_err(|_| {
-                ConnectError::InvalidOption {
-                    option: "header",
-                    reason: format!("the value of `{name}` is not printable ASCII"),
-                }
-            })?;
+                    reason,
+                })?;
             fixed.insert(key, value);
         }
         Ok(Self {
@@ -477,6 +467,22 @@ impl HeaderSet {
             api_key: RwLock::new(api_key.map(bearer).transpose()?),
         })
     }
+}
+
+/// A header as gRPC metadata, or why it cannot be one.
+pub(crate) fn parse_header(
+    name: &str,
+    value: &str,
+) -> Result<(AsciiMetadataKey, AsciiMetadataValue), String> {
+    let key = AsciiMetadataKey::from_bytes(name.as_bytes()).map_err(|_| {
+        format!(
+            "`{name}` is not a valid header name (lowercase ASCII letters, digits, '-', '_' \
+             and '.'; not ending in -bin)"
+        )
+    })?;
+    let value = AsciiMetadataValue::try_from(value)
+        .map_err(|_| format!("the value of `{name}` is not printable ASCII"))?;
+    Ok((key, value))
 }
 
 fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {

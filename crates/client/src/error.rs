@@ -92,6 +92,9 @@ pub enum Error {
         /// The worker's description, such as `unknown queryType getValue`.
         message: String,
     },
+    /// Writing (a history export) failed.
+    #[error("writing failed")]
+    Io(#[from] std::io::Error),
     /// A gRPC call failed with a status not covered by another variant. The request may have
     /// reached the server.
     #[error(transparent)]
@@ -216,9 +219,24 @@ impl RpcError {
         crate::retry::is_retryable(self.code())
     }
 
-    /// Whether the call's deadline passed before the server answered.
+    /// Whether the call's deadline passed before the server answered: the server said so
+    /// (`DEADLINE_EXCEEDED`), or the client gave up waiting (tonic reports that as `CANCELLED`
+    /// caused by [`tonic::TimeoutExpired`]).
     pub fn is_timeout(&self) -> bool {
-        self.code() == tonic::Code::DeadlineExceeded
+        match self.code() {
+            tonic::Code::DeadlineExceeded => true,
+            tonic::Code::Cancelled => {
+                let mut source = std::error::Error::source(&self.0.status);
+                while let Some(error) = source {
+                    if error.is::<tonic::TimeoutExpired>() {
+                        return true;
+                    }
+                    source = error.source();
+                }
+                false
+            }
+            _ => false,
+        }
     }
 
     /// The `google.rpc.Status` details the server sent, undecoded.

@@ -509,6 +509,50 @@ impl WorkflowHandle {
             }
         })
     }
+
+    /// Writes the history (the pinned run, else the latest) as the JSON that
+    /// `temporal workflow show --output json` prints, `{"events":[...]}`, a page at a time, so
+    /// memory stays flat for any length. Returns how many events were written.
+    ///
+    /// Read it back with `serde_json::from_reader::<_, temporal_client::proto::api::history::v1::History>`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when writing fails; the errors of
+    /// [`fetch_history`](WorkflowHandle::fetch_history).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let file = std::io::BufWriter::new(std::fs::File::create("history.json")?);
+    /// let events = handle.write_history_json(file).await?;
+    /// println!("{events} events written");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn write_history_json<W: std::io::Write>(
+        &self,
+        mut writer: W,
+    ) -> Result<usize, Error> {
+        use futures_util::StreamExt as _;
+        let mut events = std::pin::pin!(self.fetch_history());
+        let mut count = 0;
+        writer.write_all(b"{\"events\":[")?;
+        while let Some(event) = events.next().await {
+            if count > 0 {
+                writer.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut writer, &event?).map_err(|e| match e.io_error_kind() {
+                Some(_) => Error::Io(e.into()),
+                None => Error::Conversion(crate::converter::ConversionError::custom(e)),
+            })?;
+            count += 1;
+        }
+        writer.write_all(b"]}")?;
+        writer.flush()?;
+        Ok(count)
+    }
 }
 
 /// A failure the client makes for a close event that carries none (cancelled, terminated,

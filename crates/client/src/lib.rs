@@ -60,6 +60,7 @@
 //! the existing run, [`Error::Rpc`] the gRPC status.
 #![deny(missing_docs)]
 
+mod call;
 mod client;
 mod connection;
 mod converter;
@@ -74,6 +75,12 @@ mod retry;
 mod search_attributes;
 mod tls;
 
+/// The Temporal "Workflow Clients" guide, with each of its samples in Rust.
+pub mod guide {
+    #![doc = include_str!("docs/guide.md")]
+}
+
+pub use call::CallOptions;
 pub use client::{Client, ClientOptions};
 pub use connection::{
     Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,

@@ -62,3 +62,39 @@ async fn nothing_listening_is_a_transport_error_and_lazy_calls_fail_after_retrie
     };
     assert_eq!(rpc.code(), temporal_client::Code::Unavailable);
 }
+
+#[tokio::test]
+async fn call_options_set_deadlines_and_headers_per_client() {
+    let server = DevServer::start().await.expect("a dev server");
+    let connection = Connection::connect(ConnectionOptions::new(server.address().to_string()))
+        .await
+        .expect("connects");
+    let client = temporal_client::Client::new(connection);
+    let tagged = client
+        .with_call_options(temporal_client::CallOptions::default().header("x-test-origin", "it"))
+        .expect("a valid header");
+    let err = tagged
+        .get_handle("missing")
+        .describe()
+        .await
+        .expect_err("no such workflow");
+    assert!(
+        err.is_not_found(),
+        "calls with extra headers reach the server: {err:?}"
+    );
+
+    let hurried = client
+        .with_call_options(temporal_client::CallOptions::default().timeout(Duration::from_nanos(1)))
+        .expect("valid");
+    let err = hurried
+        .get_handle("missing")
+        .describe()
+        .await
+        .expect_err("the deadline passes first");
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        client
+            .with_call_options(temporal_client::CallOptions::default().header("Bad Header", "x"))
+            .is_err()
+    );
+}

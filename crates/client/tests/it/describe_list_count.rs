@@ -164,3 +164,45 @@ async fn fetch_history_streams_every_event_in_order() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_history_exports_as_the_json_the_cli_prints() {
+    let env = TestEnv::start().await;
+    let handle = env
+        .client
+        .start("example", ("json",), env.options("json"))
+        .await
+        .expect("started");
+    let _: String = handle.result().await.expect("completes");
+    let mut exported = Vec::new();
+    let count = handle
+        .write_history_json(&mut exported)
+        .await
+        .expect("written");
+    assert_eq!(count, 5);
+
+    let cli = temporal_testing::temporal_cli().expect("the CLI is installed");
+    let output = std::process::Command::new(cli)
+        .args([
+            "workflow",
+            "show",
+            "--output",
+            "json",
+            "--workflow-id",
+            handle.workflow_id(),
+        ])
+        .args(["--address", &env.server.address().to_string()])
+        .output()
+        .expect("the CLI runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ours: serde_json::Value = serde_json::from_slice(&exported).expect("valid JSON");
+    let theirs: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    assert_eq!(ours, theirs);
+    let history: temporal_client::proto::api::history::v1::History =
+        serde_json::from_slice(&exported).expect("reads back");
+    assert_eq!(history.events.len(), 5);
+}

@@ -8,7 +8,7 @@ use temporal_testing::{
 };
 
 pub(crate) struct TestEnv {
-    _server: DevServer,
+    pub(crate) server: DevServer,
     pub(crate) client: Client,
     pub(crate) task_queue: String,
     _worker: WorkerProcess,
@@ -46,7 +46,7 @@ impl TestEnv {
             .await
             .expect("the client connects");
         Self {
-            _server: server,
+            server,
             client: Client::new(connection),
             task_queue,
             _worker: worker,
