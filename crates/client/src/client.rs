@@ -25,6 +25,8 @@ use crate::retry::with_retries;
 
 /// The most bytes of a workflow id, as the server accepts by default.
 const MAX_ID_BYTES: usize = 1000;
+/// The server's default gRPC message limit.
+const DEFAULT_MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
 
 /// Settings of a [`Client`].
 ///
@@ -42,6 +44,7 @@ pub struct ClientOptions {
     namespace: String,
     identity: Option<String>,
     data_converter: DataConverter,
+    max_payload_bytes: usize,
 }
 
 impl Default for ClientOptions {
@@ -50,6 +53,7 @@ impl Default for ClientOptions {
             namespace: "default".to_owned(),
             identity: None,
             data_converter: DataConverter::default(),
+            max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
         }
     }
 }
@@ -65,6 +69,17 @@ impl ClientOptions {
     /// `<pid>@<hostname>`, as the other SDKs do.
     pub fn identity(mut self, identity: impl Into<String>) -> Self {
         self.identity = Some(identity.into());
+        self
+    }
+
+    /// The most bytes the arguments of one call may encode to; more is refused before
+    /// anything is sent, instead of by the server.
+    ///
+    /// Defaults to 4 MiB, the server's default gRPC message limit; raise it for a server
+    /// configured to accept more. (The server also limits each payload, to 2 MB by default,
+    /// and answers [`Error::Rpc`] with `INVALID_ARGUMENT` beyond that.)
+    pub fn max_payload_bytes(mut self, bytes: usize) -> Self {
+        self.max_payload_bytes = bytes;
         self
     }
 
@@ -108,6 +123,7 @@ struct ClientInner {
     namespace: String,
     identity: String,
     converter: DataConverter,
+    max_payload_bytes: usize,
     call: ResolvedCallOptions,
 }
 
@@ -144,6 +160,7 @@ impl Client {
                 identity: options.identity.unwrap_or_else(default_identity),
                 namespace: options.namespace,
                 converter: options.data_converter,
+                max_payload_bytes: options.max_payload_bytes,
                 call: ResolvedCallOptions::default(),
             }),
         }
@@ -164,6 +181,7 @@ impl Client {
                 namespace: inner.namespace.clone(),
                 identity: inner.identity.clone(),
                 converter: inner.converter.clone(),
+                max_payload_bytes: inner.max_payload_bytes,
                 call: options.resolve()?,
             }),
         })
@@ -457,6 +475,17 @@ impl Client {
             return Ok(None);
         }
         let payloads = self.inner.converter.encode(payloads).await?;
+        let bytes: usize = payloads.iter().map(|p| p.data.len()).sum();
+        if bytes > self.inner.max_payload_bytes {
+            return Err(Error::invalid(
+                "args",
+                format!(
+                    "the arguments encode to {bytes} bytes, over the limit of {} \
+                     (ClientOptions::max_payload_bytes)",
+                    self.inner.max_payload_bytes
+                ),
+            ));
+        }
         Ok(Some(Payloads { payloads }))
     }
 

@@ -214,9 +214,10 @@ impl RpcError {
         self.0.status.message()
     }
 
-    /// Whether the same call may succeed if made again (the codes the client retries).
+    /// Whether the same call may succeed if made again (the failures the client retries).
     pub fn is_retryable(&self) -> bool {
         crate::retry::is_retryable(self.code())
+            && !crate::retry::is_message_too_large(&self.0.status)
     }
 
     /// Whether the call's deadline passed before the server answered: the server said so

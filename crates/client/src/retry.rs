@@ -194,7 +194,13 @@ where
             Ok(value) => return Ok(value),
             Err(status) => status,
         };
-        match policy.next_step(status.code(), number, started.elapsed(), random_unit()) {
+        let code = if is_message_too_large(&status) {
+            // Sending the same oversized message again cannot succeed.
+            Code::InvalidArgument
+        } else {
+            status.code()
+        };
+        match policy.next_step(code, number, started.elapsed(), random_unit()) {
             RetryStep::GiveUp => return Err(status),
             RetryStep::RetryAfter(delay) => {
                 tokio::time::sleep(delay).await;
@@ -202,6 +208,14 @@ where
             }
         }
     }
+}
+
+/// Whether a `RESOURCE_EXHAUSTED` is gRPC refusing a message over its size limit rather than
+/// the server throttling. gRPC says so only in the message ("received message larger than max",
+/// "... after decompression larger than max"); throttling by the Temporal server carries a
+/// `ResourceExhaustedFailure` detail and never this text.
+pub(crate) fn is_message_too_large(status: &tonic::Status) -> bool {
+    status.code() == Code::ResourceExhausted && status.message().contains("larger than max")
 }
 
 /// Whether a call that failed with `code` may succeed if made again.
@@ -364,6 +378,22 @@ mod tests {
         })
         .await;
         assert_eq!(result.expect_err("fails").code(), Code::InvalidArgument);
+        assert_eq!(calls, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_oversized_message_is_not_retried_as_throttling() {
+        let mut calls = 0;
+        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
+            calls += 1;
+            async {
+                Err(tonic::Status::resource_exhausted(
+                    "grpc: received message after decompression larger than max 4194304",
+                ))
+            }
+        })
+        .await;
+        assert_eq!(result.expect_err("fails").code(), Code::ResourceExhausted);
         assert_eq!(calls, 1);
     }
 

@@ -92,3 +92,37 @@ async fn an_unknown_namespace_is_named_in_the_error() {
         .is_err()
     );
 }
+
+#[tokio::test]
+async fn oversized_arguments_are_refused_and_never_retried() {
+    let env = TestEnv::start().await;
+    let too_big = "x".repeat(5 * 1024 * 1024);
+    let err = env
+        .client
+        .start("echo", (&too_big,), env.options("huge"))
+        .await
+        .expect_err("over the gRPC message limit");
+    assert!(
+        matches!(err, Error::InvalidArgument { field: "args", .. }),
+        "refused before sending: {err:?}"
+    );
+
+    // Under the message limit but over the server's 2 MB blob limit: the server refuses it,
+    // and the refusal comes at once, not after retries.
+    let started = std::time::Instant::now();
+    let err = env
+        .client
+        .start("echo", (&"x".repeat(3_000_000),), env.options("big"))
+        .await
+        .expect_err("over the blob limit");
+    let Error::Rpc(rpc) = &err else {
+        panic!("expected Rpc, got {err:?}")
+    };
+    assert_eq!(rpc.code(), temporal_client::Code::InvalidArgument);
+    assert!(!rpc.is_retryable());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
