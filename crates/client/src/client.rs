@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_core::Stream;
+use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::{Header, Memo, Payloads, WorkflowType};
 use temporal_proto::api::sdk::v1::UserMetadata;
 use temporal_proto::api::taskqueue::v1::TaskQueue;
@@ -328,10 +328,7 @@ impl Client {
     /// The workflows that match a visibility `query` (empty for all), such as
     /// `WorkflowType = 'example' AND ExecutionStatus = 'Running'`, fetched a page at a time as
     /// the stream is read.
-    pub fn list(
-        &self,
-        query: impl Into<String>,
-    ) -> impl Stream<Item = Result<WorkflowExecutionInfo, Error>> + Send + 'static {
+    pub fn list(&self, query: impl Into<String>) -> PagedStream<WorkflowExecutionInfo> {
         let client = self.clone();
         let query = query.into();
         crate::paging::pages(move |next_page_token| {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use futures_core::Stream;
+use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::{
     HistoryEventFilterType, QueryRejectCondition, RetryState, TimeoutType,
@@ -484,9 +484,7 @@ impl WorkflowHandle {
 
     /// The events of the workflow's history (the pinned run, else the latest), oldest first,
     /// fetched a page at a time as the stream is read: memory stays constant for any length.
-    pub fn fetch_history(
-        &self,
-    ) -> impl Stream<Item = Result<HistoryEvent, Error>> + Send + 'static {
+    pub fn fetch_history(&self) -> PagedStream<HistoryEvent> {
         let client = self.client.clone();
         let execution = self.latest_execution();
         crate::paging::pages(move |next_page_token| {
@@ -535,8 +533,7 @@ impl WorkflowHandle {
         &self,
         mut writer: W,
     ) -> Result<usize, Error> {
-        use futures_util::StreamExt as _;
-        let mut events = std::pin::pin!(self.fetch_history());
+        let mut events = self.fetch_history();
         let mut count = 0;
         writer.write_all(b"{\"events\":[")?;
         while let Some(event) = events.next().await {

@@ -99,6 +99,7 @@ pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
 pub use options::{Priority, RetryPolicy, StartOptions};
+pub use paging::PagedStream;
 pub use retry::RpcRetryPolicy;
 pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
 pub use tls::TlsOptions;

@@ -19,7 +19,7 @@ use temporal_proto::google::protobuf::Timestamp;
 /// let customer = SearchAttributeKey::keyword("CustomerId");
 /// let total = SearchAttributeKey::double("OrderTotal");
 /// let attributes = SearchAttributes::new()
-///     .with(&customer, "c-42".to_owned())
+///     .with(&customer, "c-42")
 ///     .with(&total, 99.5);
 /// assert_eq!(attributes.get(&customer), Some("c-42".to_owned()));
 /// assert_eq!(attributes.get(&total), Some(99.5));
@@ -152,15 +152,23 @@ impl SearchAttributes {
 
     /// These attributes and `key` set to `value`.
     #[must_use]
-    pub fn with<T: SearchAttributeValue>(mut self, key: &SearchAttributeKey<T>, value: T) -> Self {
+    pub fn with<T: SearchAttributeValue>(
+        mut self,
+        key: &SearchAttributeKey<T>,
+        value: impl Into<T>,
+    ) -> Self {
         self.insert(key, value);
         self
     }
 
     /// Sets `key` to `value`.
-    pub fn insert<T: SearchAttributeValue>(&mut self, key: &SearchAttributeKey<T>, value: T) {
+    pub fn insert<T: SearchAttributeValue>(
+        &mut self,
+        key: &SearchAttributeKey<T>,
+        value: impl Into<T>,
+    ) {
         self.values
-            .insert(key.name.clone(), (key.kind, value.to_json()));
+            .insert(key.name.clone(), (key.kind, value.into().to_json()));
     }
 
     /// The value of `key`, if set and of its type.

@@ -30,12 +30,14 @@ mod binary;
 mod dev_server;
 mod process;
 mod readiness;
+mod tls_proxy;
 mod worker_process;
 
 pub use binary::{BinaryNotFound, python, temporal_cli};
 pub use dev_server::{DevServer, DevServerError, DevServerOptions};
 #[doc(no_inline)]
 pub use temporal_proto::api::enums::v1::IndexedValueType;
+pub use tls_proxy::{TestCertificates, TlsProxy};
 pub use worker_process::{WorkerProcess, WorkerProcessError, WorkerReadiness};
 
 /// The workspace README's Rust code, compiled as doctests so that it stays true.
