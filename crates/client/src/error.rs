@@ -74,7 +74,9 @@ pub enum Error {
     /// failure chain says which and why.
     #[error("{0}")]
     WorkflowFailed(Box<WorkflowFailed>),
-    /// The run continued as new, and the caller asked not to follow runs.
+    /// The run was followed by another, and the caller asked not to follow runs: it continued
+    /// as new, or (as the server reports them to a result wait) it was a cron run or a run
+    /// that failed and will be retried.
     #[error("workflow continued as new as run {new_run_id}")]
     ContinuedAsNew {
         /// The run id of the new run.

@@ -103,7 +103,9 @@ impl WorkflowHandle {
     }
 
     /// Makes [`result`](WorkflowHandle::result) stop at the first run that closes, instead of
-    /// following continue-as-new, retries and cron runs to the last.
+    /// following continue-as-new, retries and cron runs to the last. A run followed by
+    /// another then ends the wait with [`Error::ContinuedAsNew`]: the server reports a cron
+    /// run's completion and a retried run's failure that way too, as the other SDKs see it.
     #[must_use]
     pub fn without_following_runs(mut self) -> Self {
         self.follow_runs = false;

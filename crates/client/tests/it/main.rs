@@ -4,9 +4,13 @@
 //! server and worker of its own, so tests run in parallel without sharing state.
 
 mod connection;
+mod cron;
 mod describe_list_count;
+mod history;
 mod payloads;
 mod results;
 mod signals_queries;
 mod start;
 mod support;
+mod tls;
+mod wire;

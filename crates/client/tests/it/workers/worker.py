@@ -138,6 +138,30 @@ class Sleep:
         await asyncio.sleep(seconds)
 
 
+@activity.defn(name="noop")
+async def noop() -> None:
+    return None
+
+
+@workflow.defn(name="manyEvents")
+class ManyEvents:
+    """Makes a long history cheaply, in many pages: `n` memo upserts (one command, so one
+    event, each), 100 per workflow task, each task ended by a no-op activity. The server pages
+    a history by batches of events, the events one transaction wrote, and never splits one
+    (the dev server's default page is about 256 batches): 10,000 upserts in one task would be
+    one page, 100 tasks of 100 are two."""
+
+    @workflow.run
+    async def run(self, n: int) -> int:
+        for i in range(n):
+            workflow.upsert_memo({"i": i})
+            if i % 100 == 99 or i == n - 1:
+                await workflow.execute_activity(
+                    noop, start_to_close_timeout=timedelta(seconds=10)
+                )
+        return n
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--address", required=True)
@@ -160,8 +184,9 @@ async def main() -> None:
             ContinueAsNew,
             FailFirstAttempt,
             Sleep,
+            ManyEvents,
         ],
-        activities=[charge],
+        activities=[charge, noop],
     )
     print(f"worker ready on {args.task_queue}", flush=True)
     await worker.run()
