@@ -9,6 +9,7 @@
 use std::error::Error;
 use std::time::Duration;
 
+use temporal_client::WorkflowService;
 use temporal_client::proto::api::common::v1::{Payload, Payloads, WorkflowExecution, WorkflowType};
 use temporal_client::proto::api::enums::v1::{
     EventType, HistoryEventFilterType, WorkflowExecutionStatus,
@@ -20,7 +21,6 @@ use temporal_client::proto::api::workflowservice::v1::{
     StartWorkflowExecutionRequest,
 };
 use temporal_client::proto::google::protobuf::Timestamp;
-use temporal_client::{Connection, ConnectionOptions, WorkflowService};
 
 const TASK_QUEUE: &str = "grpc-calls";
 /// How long to wait for a worker to complete the workflow.
@@ -28,16 +28,8 @@ const RESULT_WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let address = temporal_examples::server_address();
     let namespace = temporal_examples::namespace();
-    let connection = Connection::connect(ConnectionOptions::new(&address))
-        .await
-        .map_err(|e| {
-            format!(
-                "cannot reach a Temporal server at {address} ({e}): start one with \
-                 `temporal server start-dev`, or run `cargo xtask demo`"
-            )
-        })?;
+    let connection = temporal_examples::connect().await?;
     // The raw WorkflowService of the connection: every generated call, with the connection's
     // headers (API key, client name and version) added.
     let mut service = connection.workflow_service();

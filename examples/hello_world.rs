@@ -10,16 +10,9 @@ use temporal_client::{Client, ClientOptions, Connection, ConnectionOptions, Star
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Connect to the server of TEMPORAL_ADDRESS (default localhost:7233). In production, pass
-    // TLS options or an API key too: see the mtls_api_key example.
+    // TLS options or an API key too.
     let address = temporal_examples::server_address();
-    let connection = Connection::connect(ConnectionOptions::new(&address))
-        .await
-        .map_err(|e| {
-            format!(
-                "cannot reach a Temporal server at {address} ({e}): start one with \
-                 `temporal server start-dev`, or run `cargo xtask demo`"
-            )
-        })?;
+    let connection = Connection::connect(ConnectionOptions::new(address)).await?;
     let client = Client::with_options(
         connection,
         ClientOptions::default().namespace(temporal_examples::namespace()),
