@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::paging::PagedStream;
-use temporal_proto::api::common::v1::{Header, Memo, Payloads, WorkflowType};
+use temporal_proto::api::common::v1::{Header, Memo, Payload, Payloads, WorkflowType};
 use temporal_proto::api::sdk::v1::UserMetadata;
 use temporal_proto::api::taskqueue::v1::TaskQueue;
 use temporal_proto::api::workflowservice::v1::{
@@ -16,6 +16,7 @@ use tonic::metadata::AsciiMetadataValue;
 
 use crate::call::{CallOptions, ResolvedCallOptions};
 use crate::connection::{Connection, WorkflowService};
+use crate::contract::{Contract, SignalOf, StartWorkflow, WorkflowResult};
 use crate::converter::{DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
 use crate::error::Error;
@@ -213,22 +214,29 @@ impl Client {
         self.inner.service.clone()
     }
 
-    /// Starts a workflow of type `workflow_type` with `args`, one payload each: `()` for none,
-    /// `("Temporal",)` for one, `(a, b)` for two. Returns once the server has recorded the
-    /// start; a worker polling the task queue then runs it.
+    /// Starts `workflow` with `args`, and returns once the server has recorded the start; a
+    /// worker polling the task queue then runs it.
+    ///
+    /// `workflow` is a contract marker, whose run method fixes the type of `args` (the value
+    /// for one parameter, a tuple for several, `()` for none) and of the handle's result; or a
+    /// workflow type name, with a tuple of any arguments (one payload each) and an
+    /// [`Untyped`] handle.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] and [`Error::Conversion`] before anything is sent,
     /// [`Error::AlreadyStarted`] when the id is taken, [`Error::NamespaceNotFound`],
     /// [`Error::Rpc`].
-    pub async fn start<A: ToPayloads>(
+    pub async fn start<T: StartWorkflow<A>, A>(
         &self,
-        workflow_type: &str,
+        workflow: T,
         args: A,
         options: StartOptions,
-    ) -> Result<WorkflowHandle, Error> {
-        let request = self.start_request(workflow_type, &args, &options).await?;
+    ) -> Result<WorkflowHandle<T::Contract>, Error> {
+        let input = self.encode_start_args(&workflow, &args)?;
+        let request = self
+            .start_request(workflow.workflow_type(), input, &options)
+            .await?;
         let response = self
             .call(request, &options.workflow_id, |mut service, request| async move {
                 service.start_workflow_execution(request).await
@@ -247,43 +255,47 @@ impl Client {
     /// # Errors
     ///
     /// Those of both.
-    pub async fn execute<R: FromPayload, A: ToPayloads>(
+    pub async fn execute<R: FromPayload, A>(
         &self,
-        workflow_type: &str,
+        workflow: impl StartWorkflow<A, Contract: WorkflowResult<R>>,
         args: A,
         options: StartOptions,
     ) -> Result<R, Error> {
-        self.start(workflow_type, args, options)
-            .await?
-            .result()
-            .await
+        self.start(workflow, args, options).await?.result().await
     }
 
-    /// A handle to the workflow with this id: its latest run, found when a call is made.
-    pub fn get_handle(&self, workflow_id: impl Into<String>) -> WorkflowHandle {
+    /// A handle to the workflow with this id, of contract `W` (use [`Untyped`] to signal and
+    /// query by name): its latest run, found when a call is made.
+    pub fn get_handle<W: Contract>(&self, workflow_id: impl Into<String>) -> WorkflowHandle<W> {
         WorkflowHandle::new(self.clone(), workflow_id.into())
     }
 
     /// Signals a workflow, starting it first if it is not running: both or neither happen.
     /// The handle's [`signaled_run_id`](WorkflowHandle::signaled_run_id) is the run that got
-    /// the signal.
+    /// the signal. The signal must belong to the workflow's contract.
     ///
     /// # Errors
     ///
     /// As [`start`](Client::start).
-    pub async fn signal_with_start<A: ToPayloads, S: ToPayloads>(
+    pub async fn signal_with_start<T: StartWorkflow<A>, A, SA>(
         &self,
-        workflow_type: &str,
+        workflow: T,
         args: A,
         options: StartOptions,
-        signal_name: &str,
-        signal_args: S,
-    ) -> Result<WorkflowHandle, Error> {
+        signal: impl SignalOf<T::Contract, SA>,
+        signal_args: SA,
+    ) -> Result<WorkflowHandle<T::Contract>, Error> {
+        let signal_name = signal.name();
         if signal_name.is_empty() {
             return Err(Error::invalid("signal_name", "the signal name is empty"));
         }
-        let start = self.start_request(workflow_type, &args, &options).await?;
-        let signal_input = self.encode_args(&signal_args).await?;
+        let input = self.encode_start_args(&workflow, &args)?;
+        let start = self
+            .start_request(workflow.workflow_type(), input, &options)
+            .await?;
+        let signal_input = self
+            .encode_payloads(signal.encode_args(&signal_args, &self.inner.converter)?)
+            .await?;
         let request = SignalWithStartWorkflowExecutionRequest {
             namespace: start.namespace,
             workflow_id: start.workflow_id,
@@ -372,10 +384,18 @@ impl Client {
         Ok(WorkflowCount::from_proto(response))
     }
 
-    async fn start_request<A: ToPayloads + ?Sized>(
+    fn encode_start_args<T: StartWorkflow<A>, A>(
+        &self,
+        workflow: &T,
+        args: &A,
+    ) -> Result<Vec<Payload>, Error> {
+        Ok(workflow.encode_args(args, &self.inner.converter)?)
+    }
+
+    async fn start_request(
         &self,
         workflow_type: &str,
-        args: &A,
+        input: Vec<Payload>,
         options: &StartOptions,
     ) -> Result<StartWorkflowExecutionRequest, Error> {
         validate_id(&options.workflow_id)?;
@@ -389,7 +409,7 @@ impl Client {
             return Err(Error::invalid("task_queue", "the task queue is empty"));
         }
         let converter = &self.inner.converter;
-        let input = self.encode_args(args).await?;
+        let input = self.encode_payloads(input).await?;
         let memo = if options.memo.is_empty() {
             None
         } else {
@@ -462,12 +482,12 @@ impl Client {
             .ok_or_else(|| Error::invalid("static_summary", "the codec returned no payload"))
     }
 
-    /// Converts arguments to payloads and runs the codec; `None` for no arguments.
-    pub(crate) async fn encode_args<A: ToPayloads + ?Sized>(
+    /// Runs the codec on outgoing argument payloads and checks their size; `None` for no
+    /// arguments.
+    pub(crate) async fn encode_payloads(
         &self,
-        args: &A,
+        payloads: Vec<Payload>,
     ) -> Result<Option<Payloads>, Error> {
-        let payloads = self.inner.converter.to_payloads(args)?;
         if payloads.is_empty() {
             return Ok(None);
         }
@@ -484,6 +504,15 @@ impl Client {
             ));
         }
         Ok(Some(Payloads { payloads }))
+    }
+
+    /// Converts arguments to payloads, then as [`encode_payloads`](Client::encode_payloads).
+    pub(crate) async fn encode_args<A: ToPayloads + ?Sized>(
+        &self,
+        args: &A,
+    ) -> Result<Option<Payloads>, Error> {
+        let payloads = self.inner.converter.to_payloads(args)?;
+        self.encode_payloads(payloads).await
     }
 
     /// Runs the codec on payloads that arrived, then decodes the first as an `R`.

@@ -24,7 +24,7 @@ use crate::failure::Failure;
 /// # async fn example(client: temporal_client::Client) {
 /// use temporal_client::Error;
 ///
-/// match client.get_handle("order-1234").result::<String>().await {
+/// match client.get_handle::<temporal_client::Untyped>("order-1234").result::<String>().await {
 ///     Ok(greeting) => println!("{greeting}"),
 ///     Err(Error::WorkflowFailed(failed)) => eprintln!("failed: {}", failed.failure),
 ///     Err(Error::NotFound { .. }) => eprintln!("no such workflow"),

@@ -20,7 +20,11 @@ use temporal_proto::api::workflowservice::v1::{
     TerminateWorkflowExecutionRequest,
 };
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use crate::client::{Client, new_request_id};
+use crate::contract::{Contract, QueryOf, SignalOf, Untyped, WorkflowResult};
 use crate::converter::{FromPayload, ToPayloads};
 use crate::description::{WorkflowDescription, WorkflowExecutionInfo};
 use crate::error::{Error, WorkflowFailed};
@@ -43,7 +47,7 @@ const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 ///
 /// ```no_run
 /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
-/// let handle = client.get_handle("order-1234");
+/// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
 /// handle.signal("approve", ("manager-7",)).await?;
 /// let state: String = handle.query("state", ()).await?;
 /// let description = handle.describe().await?;
@@ -51,17 +55,44 @@ const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
-pub struct WorkflowHandle {
+pub struct WorkflowHandle<W: Contract = Untyped> {
     client: Client,
     workflow_id: String,
     run_id: Option<String>,
     first_execution_run_id: Option<String>,
     signaled_run_id: Option<String>,
     follow_runs: bool,
+    contract: PhantomData<fn() -> W>,
 }
 
-impl WorkflowHandle {
+impl<W: Contract> Clone for WorkflowHandle<W> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            workflow_id: self.workflow_id.clone(),
+            run_id: self.run_id.clone(),
+            first_execution_run_id: self.first_execution_run_id.clone(),
+            signaled_run_id: self.signaled_run_id.clone(),
+            follow_runs: self.follow_runs,
+            contract: PhantomData,
+        }
+    }
+}
+
+impl<W: Contract> fmt::Debug for WorkflowHandle<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkflowHandle")
+            .field("contract", &std::any::type_name::<W>())
+            .field("workflow_id", &self.workflow_id)
+            .field("run_id", &self.run_id)
+            .field("first_execution_run_id", &self.first_execution_run_id)
+            .field("signaled_run_id", &self.signaled_run_id)
+            .field("follow_runs", &self.follow_runs)
+            .finish()
+    }
+}
+
+impl<W: Contract> WorkflowHandle<W> {
     pub(crate) fn new(client: Client, workflow_id: String) -> Self {
         Self {
             client,
@@ -70,6 +101,29 @@ impl WorkflowHandle {
             first_execution_run_id: None,
             signaled_run_id: None,
             follow_runs: true,
+            contract: PhantomData,
+        }
+    }
+
+    /// This handle as an [`Untyped`] one, to signal and query by name.
+    pub fn into_untyped(self) -> WorkflowHandle<Untyped> {
+        self.into_contract()
+    }
+
+    /// This handle as one of contract `C`: for an execution known to implement it.
+    pub fn into_typed<C: Contract>(self) -> WorkflowHandle<C> {
+        self.into_contract()
+    }
+
+    fn into_contract<C: Contract>(self) -> WorkflowHandle<C> {
+        WorkflowHandle {
+            client: self.client,
+            workflow_id: self.workflow_id,
+            run_id: self.run_id,
+            first_execution_run_id: self.first_execution_run_id,
+            signaled_run_id: self.signaled_run_id,
+            follow_runs: self.follow_runs,
+            contract: PhantomData,
         }
     }
 
@@ -146,17 +200,23 @@ impl WorkflowHandle {
         }
     }
 
-    /// Sends a signal with `args` (one payload each; `()` for none) to a running workflow.
+    /// Sends `signal` with `args`: for a typed handle, a signal marker of its contract and the
+    /// declared arguments; for an [`Untyped`] one, a signal name and a tuple of arguments (one
+    /// payload each; `()` for none).
     ///
     /// # Errors
     ///
     /// [`Error::NotFound`] when the workflow is not running, [`Error::Conversion`],
     /// [`Error::Rpc`].
-    pub async fn signal<A: ToPayloads>(&self, signal_name: &str, args: A) -> Result<(), Error> {
+    pub async fn signal<A>(&self, signal: impl SignalOf<W, A>, args: A) -> Result<(), Error> {
+        let signal_name = signal.name();
         if signal_name.is_empty() {
             return Err(Error::invalid("signal_name", "the signal name is empty"));
         }
-        let input = self.client.encode_args(&args).await?;
+        let input = self
+            .client
+            .encode_payloads(signal.encode_args(&args, self.client.data_converter())?)
+            .await?;
         let request = SignalWorkflowExecutionRequest {
             namespace: self.client.namespace().to_owned(),
             workflow_execution: Some(self.latest_execution()),
@@ -174,19 +234,21 @@ impl WorkflowHandle {
         Ok(())
     }
 
-    /// Runs the workflow's query handler `query_type` with `args` and decodes its answer as
-    /// an `R`. Works on closed workflows too, while a worker can replay them.
+    /// Runs the workflow's query handler `query` with `args` and decodes its answer as an `R`:
+    /// for a typed handle, a query marker of its contract (which fixes `A` and `R`); for an
+    /// [`Untyped`] one, a query name, a tuple of arguments and the type you ask for. Works on
+    /// closed workflows too, while a worker can replay them.
     ///
     /// # Errors
     ///
     /// [`Error::QueryFailed`] when the handler fails or does not exist, [`Error::NotFound`],
     /// [`Error::Conversion`], [`Error::Rpc`].
-    pub async fn query<R: FromPayload, A: ToPayloads>(
+    pub async fn query<R: FromPayload, A>(
         &self,
-        query_type: &str,
+        query: impl QueryOf<W, A, R>,
         args: A,
     ) -> Result<R, Error> {
-        self.query_with_reject_condition(query_type, args, QueryRejectCondition::None)
+        self.query_with_reject_condition(query, args, QueryRejectCondition::None)
             .await
     }
 
@@ -196,16 +258,20 @@ impl WorkflowHandle {
     /// # Errors
     ///
     /// As [`query`](WorkflowHandle::query), and [`Error::QueryRejected`].
-    pub async fn query_with_reject_condition<R: FromPayload, A: ToPayloads>(
+    pub async fn query_with_reject_condition<R: FromPayload, A>(
         &self,
-        query_type: &str,
+        query: impl QueryOf<W, A, R>,
         args: A,
         condition: QueryRejectCondition,
     ) -> Result<R, Error> {
+        let query_type = query.name();
         if query_type.is_empty() {
             return Err(Error::invalid("query_type", "the query type is empty"));
         }
-        let query_args = self.client.encode_args(&args).await?;
+        let query_args = self
+            .client
+            .encode_payloads(query.encode_args(&args, self.client.data_converter())?)
+            .await?;
         let request = QueryWorkflowRequest {
             namespace: self.client.namespace().to_owned(),
             execution: Some(self.latest_execution()),
@@ -319,7 +385,8 @@ impl WorkflowHandle {
         Ok(WorkflowDescription { info, raw })
     }
 
-    /// Waits for the workflow to close and decodes its result as an `R` (`()` for none).
+    /// Waits for the workflow to close and decodes its result: for a typed handle, as its
+    /// contract declares; for an [`Untyped`] one, as the `R` you ask for (`()` for none).
     ///
     /// Follows the chain of runs: when a run continues as new, or is retried, or is a cron run
     /// followed by the next, the wait goes on with the new run, unless
@@ -331,7 +398,10 @@ impl WorkflowHandle {
     /// [`Error::WorkflowFailed`] when the workflow failed, was cancelled, terminated or timed
     /// out; [`Error::ContinuedAsNew`] when not following runs; [`Error::NotFound`];
     /// [`Error::Conversion`] when the result is not an `R`; [`Error::Rpc`].
-    pub async fn result<R: FromPayload>(&self) -> Result<R, Error> {
+    pub async fn result<R: FromPayload>(&self) -> Result<R, Error>
+    where
+        W: WorkflowResult<R>,
+    {
         let mut run_id = self
             .run_id
             .clone()
@@ -531,9 +601,9 @@ impl WorkflowHandle {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn write_history_json<W: std::io::Write>(
+    pub async fn write_history_json<O: std::io::Write>(
         &self,
-        mut writer: W,
+        mut writer: O,
     ) -> Result<usize, Error> {
         let mut events = self.fetch_history();
         let mut count = 0;

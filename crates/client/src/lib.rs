@@ -63,6 +63,7 @@
 mod call;
 mod client;
 mod connection;
+mod contract;
 mod converter;
 mod description;
 mod encoded;
@@ -86,6 +87,7 @@ pub use connection::{
     Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,
     TestService, WorkflowService,
 };
+pub use contract::{Contract, QueryOf, SignalOf, StartWorkflow, Untyped, WorkflowResult};
 pub use converter::{
     CodecError, ConversionError, DataConverter, DeserializeInto, FromPayload, FromPayloads,
     PayloadCodec, PayloadConverter, ProtoBinary, ProtoJson, RawBytes, SerializeValue, ToPayload,

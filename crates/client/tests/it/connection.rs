@@ -53,7 +53,7 @@ async fn nothing_listening_is_a_transport_error_and_lazy_calls_fail_after_retrie
     assert!(lazy.system_info().is_none());
     let client = temporal_client::Client::new(lazy);
     let err = client
-        .get_handle("any")
+        .get_handle::<temporal_client::Untyped>("any")
         .describe()
         .await
         .expect_err("nothing answers");
@@ -74,7 +74,7 @@ async fn call_options_set_deadlines_and_headers_per_client() {
         .with_call_options(temporal_client::CallOptions::default().header("x-test-origin", "it"))
         .expect("a valid header");
     let err = tagged
-        .get_handle("missing")
+        .get_handle::<temporal_client::Untyped>("missing")
         .describe()
         .await
         .expect_err("no such workflow");
@@ -87,7 +87,7 @@ async fn call_options_set_deadlines_and_headers_per_client() {
         .with_call_options(temporal_client::CallOptions::default().timeout(Duration::from_nanos(1)))
         .expect("valid");
     let err = hurried
-        .get_handle("missing")
+        .get_handle::<temporal_client::Untyped>("missing")
         .describe()
         .await
         .expect_err("the deadline passes first");

@@ -68,7 +68,7 @@ async fn a_cron_workflow_runs_on_schedule_and_stops_when_terminated() {
 
     let first = env
         .client
-        .get_handle(handle.workflow_id())
+        .get_handle::<temporal_client::Untyped>(handle.workflow_id())
         .with_run_id(&first_run);
     let completed = close_event(&first).await;
     let Attributes::WorkflowExecutionCompletedEventAttributes(completed) = completed else {

@@ -42,7 +42,9 @@ async fn a_start_handle_knows_its_run_and_a_fresh_handle_gets_the_same_result() 
         None,
         "signals and queries go to the latest run"
     );
-    let by_id = env.client.get_handle(handle.workflow_id());
+    let by_id = env
+        .client
+        .get_handle::<temporal_client::Untyped>(handle.workflow_id());
     let greeting: String = by_id.result().await.expect("completes");
     assert_eq!(greeting, "Hello, again!");
     let unit: () = env
@@ -218,7 +220,7 @@ async fn cancel_and_terminate_close_the_workflow_as_they_say() {
 
     let err = env
         .client
-        .get_handle("never-started")
+        .get_handle::<temporal_client::Untyped>("never-started")
         .cancel()
         .await
         .expect_err("nothing to cancel");

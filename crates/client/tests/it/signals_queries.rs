@@ -95,7 +95,7 @@ async fn signalling_a_missing_workflow_is_not_found() {
     let env = TestEnv::start().await;
     let err = env
         .client
-        .get_handle("no-such-workflow")
+        .get_handle::<temporal_client::Untyped>("no-such-workflow")
         .signal("increment", (1,))
         .await
         .expect_err("nothing to signal");

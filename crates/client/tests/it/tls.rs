@@ -109,7 +109,7 @@ async fn an_api_key_travels_over_tls() {
         .expect("a valid key");
     let client = temporal_client::Client::new(connection);
     let err = client
-        .get_handle("missing")
+        .get_handle::<temporal_client::Untyped>("missing")
         .describe()
         .await
         .expect_err("no such workflow");

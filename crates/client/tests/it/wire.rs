@@ -127,7 +127,8 @@ async fn a_rust_started_and_a_python_started_workflow_are_indistinguishable_on_t
             "Python's client reads {value}"
         );
         let from_rust = recorded(rust).await;
-        let from_python = recorded(&env.client.get_handle(python_id)).await;
+        let from_python =
+            recorded(&env.client.get_handle::<temporal_client::Untyped>(python_id)).await;
         assert_eq!(from_rust.input.len(), 1, "one payload for {value}");
         assert_eq!(
             from_rust.input, from_python.input,

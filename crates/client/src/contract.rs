@@ -1,0 +1,167 @@
+//! Workflow contracts: what a workflow is called, what it takes and returns, and which signals
+//! and queries it has, so that calls are checked at compile time.
+//!
+//! A contract is a marker type, written by the `#[workflow]` macro from a declaration (or by
+//! hand). [`Untyped`] is the contract of any workflow, called by names and tuples of
+//! arguments: the escape hatch, and the contract of handles from string names.
+//!
+//! The traits are generic over the arguments `A` (and results `R`), and each contract marker
+//! implements them once, for its declared types: so the compiler infers `A` and `R` from the
+//! marker, refuses anything else, and [`Untyped`] accepts everything.
+
+use temporal_proto::api::common::v1::Payload;
+
+use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
+
+/// The type parameter of a [`WorkflowHandle`](crate::WorkflowHandle): a workflow contract, or
+/// [`Untyped`].
+pub trait Contract: Send + Sync + 'static {}
+
+/// The contract of any workflow: types, signals and queries by name, arguments as tuples of
+/// serializable values (one payload each), results as whatever type the caller asks for.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::Untyped;
+///
+/// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+/// let handle = client.get_handle::<Untyped>("order-1234");
+/// handle.signal("approve", ("manager-7",)).await?;
+/// let total: f64 = handle.query("total", ()).await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Untyped;
+
+impl Contract for Untyped {}
+
+/// A workflow that [`Client::start`](crate::Client::start) can start with arguments of type
+/// `A`: a contract marker, with the arguments of its run method, or a workflow type name
+/// (`&str`), with a tuple of any arguments.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be started with arguments of type `{A}`",
+    label = "this workflow's run method takes other arguments",
+    note = "a contract takes the arguments its run method declares: the value for one \
+            parameter, a tuple for several, `()` for none"
+)]
+pub trait StartWorkflow<A> {
+    /// The contract of the handle that starting returns.
+    type Contract: Contract;
+
+    /// The workflow type name sent to the server.
+    fn workflow_type(&self) -> &str;
+
+    /// The arguments as payloads, one per run-method parameter.
+    ///
+    /// # Errors
+    ///
+    /// When an argument does not convert.
+    fn encode_args(
+        &self,
+        args: &A,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError>;
+}
+
+impl<A: ToPayloads> StartWorkflow<A> for &str {
+    type Contract = Untyped;
+
+    fn workflow_type(&self) -> &str {
+        self
+    }
+
+    fn encode_args(
+        &self,
+        args: &A,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(args)
+    }
+}
+
+/// That the workflows of a contract return an `R`.
+#[diagnostic::on_unimplemented(
+    message = "the workflows of `{Self}` do not return `{R}`",
+    label = "the contract's run method declares another result type"
+)]
+pub trait WorkflowResult<R>: Contract {}
+
+impl<R: FromPayload> WorkflowResult<R> for Untyped {}
+
+/// A signal of the workflows of contract `W`, taking arguments `A`: a signal marker of the
+/// contract, or a signal name (`&str`) for [`Untyped`] handles.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a signal of `{W}` taking `{A}`",
+    label = "not a signal of this handle's workflow with these arguments",
+    note = "a typed handle accepts only the signals its contract declares, with their \
+            declared arguments; convert with `into_untyped()` to signal by name"
+)]
+pub trait SignalOf<W, A> {
+    /// The signal name sent to the server.
+    fn name(&self) -> &str;
+
+    /// The arguments as payloads, one per handler parameter.
+    ///
+    /// # Errors
+    ///
+    /// When an argument does not convert.
+    fn encode_args(
+        &self,
+        args: &A,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError>;
+}
+
+impl<A: ToPayloads> SignalOf<Untyped, A> for &str {
+    fn name(&self) -> &str {
+        self
+    }
+
+    fn encode_args(
+        &self,
+        args: &A,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(args)
+    }
+}
+
+/// A query of the workflows of contract `W`, taking arguments `A` and answering an `R`: a
+/// query marker of the contract, or a query name (`&str`) for [`Untyped`] handles.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a query of `{W}` taking `{A}` and answering `{R}`",
+    label = "not a query of this handle's workflow with these types",
+    note = "a typed handle accepts only the queries its contract declares, with their \
+            declared arguments and result; convert with `into_untyped()` to query by name"
+)]
+pub trait QueryOf<W, A, R> {
+    /// The query type sent to the server.
+    fn name(&self) -> &str;
+
+    /// The arguments as payloads, one per handler parameter.
+    ///
+    /// # Errors
+    ///
+    /// When an argument does not convert.
+    fn encode_args(
+        &self,
+        args: &A,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError>;
+}
+
+impl<A: ToPayloads, R: FromPayload> QueryOf<Untyped, A, R> for &str {
+    fn name(&self) -> &str {
+        self
+    }
+
+    fn encode_args(
+        &self,
+        args: &A,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(args)
+    }
+}
