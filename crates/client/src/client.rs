@@ -220,7 +220,7 @@ impl Client {
     /// `workflow` is a contract marker, whose run method fixes the type of `args` (the value
     /// for one parameter, a tuple for several, `()` for none) and of the handle's result; or a
     /// workflow type name, with a tuple of any arguments (one payload each) and an
-    /// [`Untyped`] handle.
+    /// [`Untyped`](crate::Untyped) handle.
     ///
     /// # Errors
     ///
@@ -264,7 +264,7 @@ impl Client {
         self.start(workflow, args, options).await?.result().await
     }
 
-    /// A handle to the workflow with this id, of contract `W` (use [`Untyped`] to signal and
+    /// A handle to the workflow with this id, of contract `W` (use [`Untyped`](crate::Untyped) to signal and
     /// query by name): its latest run, found when a call is made.
     pub fn get_handle<W: Contract>(&self, workflow_id: impl Into<String>) -> WorkflowHandle<W> {
         WorkflowHandle::new(self.clone(), workflow_id.into())
