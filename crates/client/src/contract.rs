@@ -165,3 +165,41 @@ impl<A: ToPayloads, R: FromPayload> QueryOf<Untyped, A, R> for &str {
         converter.to_payloads(args)
     }
 }
+
+/// An update of the workflows of contract `W`, taking arguments `A` and answering an `R`: an
+/// update marker of the contract, or an update name (`&str`) for [`Untyped`] handles.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an update of `{W}` taking `{A}` and answering `{R}`",
+    label = "not an update of this handle's workflow with these types",
+    note = "a typed handle accepts only the updates its contract declares, with their \
+            declared arguments and result; convert with `into_untyped()` to update by name"
+)]
+pub trait UpdateOf<W, A, R> {
+    /// The update name sent to the server.
+    fn name(&self) -> &str;
+
+    /// The arguments as payloads, one per handler parameter.
+    ///
+    /// # Errors
+    ///
+    /// When an argument does not convert.
+    fn encode_args(
+        &self,
+        args: &A,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError>;
+}
+
+impl<A: ToPayloads, R: FromPayload> UpdateOf<Untyped, A, R> for &str {
+    fn name(&self) -> &str {
+        self
+    }
+
+    fn encode_args(
+        &self,
+        args: &A,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(args)
+    }
+}

@@ -87,7 +87,7 @@ pub use connection::{
     Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,
     TestService, WorkflowService,
 };
-pub use contract::{Contract, QueryOf, SignalOf, StartWorkflow, Untyped, WorkflowResult};
+pub use contract::{Contract, QueryOf, SignalOf, StartWorkflow, Untyped, UpdateOf, WorkflowResult};
 pub use converter::{
     CodecError, ConversionError, DataConverter, DeserializeInto, FromPayload, FromPayloads,
     PayloadCodec, PayloadConverter, ProtoBinary, ProtoJson, RawBytes, SerializeValue, ToPayload,
@@ -104,6 +104,7 @@ pub use options::{Priority, RetryPolicy, StartOptions};
 pub use paging::PagedStream;
 pub use retry::RpcRetryPolicy;
 pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
+pub use temporal_macros::{query, run, signal, update, workflow};
 pub use tls::TlsOptions;
 
 #[doc(no_inline)]

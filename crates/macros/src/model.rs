@@ -1,0 +1,68 @@
+//! The contract a `#[workflow]` trait declares, as the expansion sees it. Spans of the user's
+//! tokens are kept for diagnostics.
+
+use proc_macro2::Span;
+use syn::{Attribute, Ident, Path, Type, Visibility};
+
+/// A workflow contract: its marker type, wire name and handlers.
+pub(crate) struct Contract {
+    /// The trait's attributes other than ours: its docs, mostly.
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: Visibility,
+    pub(crate) ident: Ident,
+    /// The workflow type name sent to the server.
+    pub(crate) wire_name: String,
+    /// Where generated code finds `temporal_client` (`crate = "..."` overrides it).
+    pub(crate) crate_path: Path,
+    /// Every handler, the run method included, in declaration order.
+    pub(crate) handlers: Vec<Handler>,
+}
+
+/// What a handler method declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Run,
+    Signal,
+    Query,
+    Update,
+}
+
+impl Kind {
+    pub(crate) fn attribute(self) -> &'static str {
+        match self {
+            Self::Run => "run",
+            Self::Signal => "signal",
+            Self::Query => "query",
+            Self::Update => "update",
+        }
+    }
+}
+
+/// How a handler takes `self`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Receiver {
+    None,
+    Shared,
+    Mutable,
+    ByValue,
+}
+
+/// One handler of the contract: the run method, a signal, a query or an update.
+pub(crate) struct Handler {
+    pub(crate) kind: Kind,
+    /// The handler's docs.
+    pub(crate) docs: Vec<Attribute>,
+    pub(crate) ident: Ident,
+    /// The name sent to the server.
+    pub(crate) wire_name: String,
+    /// Where the wire name came from: the `name = "..."` literal, or the method name.
+    pub(crate) wire_name_span: Span,
+    pub(crate) params: Vec<(Ident, Type)>,
+    /// `None` when the method returns nothing.
+    pub(crate) output: Option<Type>,
+    /// The `async` keyword, if the method has one.
+    pub(crate) asyncness: Option<Span>,
+    pub(crate) receiver: Receiver,
+    /// The tokens a diagnostic about the receiver points at.
+    pub(crate) receiver_span: Span,
+}

@@ -1,0 +1,367 @@
+//! From the user's tokens to a [`Contract`]: attribute options and method signatures. Each
+//! problem is recorded in the [`Ctxt`] with the span of the offending tokens, and parsing goes
+//! on, so that every mistake is reported at once.
+
+use proc_macro2::TokenStream;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{
+    Attribute, Expr, ExprLit, FnArg, ItemTrait, Lit, LitStr, Meta, Pat, ReturnType, Token,
+    TraitItem, TraitItemFn, Type,
+};
+
+use crate::case::RenameRule;
+use crate::ctxt::Ctxt;
+use crate::model::{Contract, Handler, Kind, Receiver};
+
+/// The keys `#[workflow(...)]` takes.
+const WORKFLOW_KEYS: &str = "`name`, `rename_all` or `crate`";
+/// The handler attributes, by the last segment of their path.
+const HANDLER_ATTRIBUTES: &[(&str, Kind)] = &[
+    ("run", Kind::Run),
+    ("signal", Kind::Signal),
+    ("query", Kind::Query),
+    ("update", Kind::Update),
+];
+
+/// The options of `#[workflow(...)]`.
+#[derive(Default)]
+struct WorkflowOptions {
+    name: Option<LitStr>,
+    rename_all: Option<RenameRule>,
+    crate_path: Option<syn::Path>,
+}
+
+/// Parses a `#[workflow]` trait; `None` when it is too malformed to describe a contract (the
+/// errors are in `ctxt`).
+pub(crate) fn contract(ctxt: &Ctxt, args: TokenStream, item: &ItemTrait) -> Option<Contract> {
+    let options = workflow_options(ctxt, args);
+    check_trait_header(ctxt, item);
+    let rename_all = options.rename_all;
+    let handlers = item
+        .items
+        .iter()
+        .filter_map(|trait_item| match trait_item {
+            TraitItem::Fn(method) => handler(ctxt, method, rename_all),
+            other => {
+                ctxt.error_spanned_by(
+                    other,
+                    "a #[workflow] trait declares only handler methods: #[run], #[signal], \
+                     #[query] or #[update]",
+                );
+                None
+            }
+        })
+        .collect();
+    let crate_path = options
+        .crate_path
+        .unwrap_or_else(|| syn::parse_quote!(::temporal_client));
+    Some(Contract {
+        attrs: item.attrs.clone(),
+        vis: item.vis.clone(),
+        ident: item.ident.clone(),
+        wire_name: options
+            .name
+            .map(|name| name.value())
+            .unwrap_or_else(|| item.ident.to_string()),
+        crate_path,
+        handlers,
+    })
+}
+
+fn workflow_options(ctxt: &Ctxt, args: TokenStream) -> WorkflowOptions {
+    let mut options = WorkflowOptions::default();
+    let metas =
+        match syn::parse::Parser::parse2(Punctuated::<Meta, Token![,]>::parse_terminated, args) {
+            Ok(metas) => metas,
+            Err(error) => {
+                ctxt.push(error);
+                return options;
+            }
+        };
+    for meta in metas {
+        let Meta::NameValue(pair) = &meta else {
+            ctxt.error_spanned_by(
+                &meta,
+                format!("expected `key = \"value\"` with a key of {WORKFLOW_KEYS}"),
+            );
+            continue;
+        };
+        let key = pair
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let Some(value) = string_value(ctxt, &pair.value, &key) else {
+            continue;
+        };
+        match key.as_str() {
+            "name" => {
+                duplicate_check(ctxt, options.name.is_some(), &pair.path, "workflow", &key);
+                if value.value().is_empty() {
+                    ctxt.error_spanned_by(&value, "a workflow type name cannot be empty");
+                }
+                options.name = Some(value);
+            }
+            "rename_all" => {
+                duplicate_check(
+                    ctxt,
+                    options.rename_all.is_some(),
+                    &pair.path,
+                    "workflow",
+                    &key,
+                );
+                match RenameRule::from_name(&value.value()) {
+                    Ok(rule) => options.rename_all = Some(rule),
+                    Err(message) => ctxt.error_spanned_by(&value, message),
+                }
+            }
+            "crate" => {
+                duplicate_check(
+                    ctxt,
+                    options.crate_path.is_some(),
+                    &pair.path,
+                    "workflow",
+                    &key,
+                );
+                match value.parse::<syn::Path>() {
+                    Ok(path) => options.crate_path = Some(path),
+                    Err(_) => ctxt.error_spanned_by(
+                        &value,
+                        "expected the path of temporal_client, such as \"::my_sdk::temporal\"",
+                    ),
+                }
+            }
+            _ => ctxt.error_spanned_by(
+                &pair.path,
+                format!("unknown #[workflow] option `{key}`; expected {WORKFLOW_KEYS}"),
+            ),
+        }
+    }
+    options
+}
+
+fn string_value(ctxt: &Ctxt, value: &Expr, key: &str) -> Option<LitStr> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(literal),
+            ..
+        }) => Some(literal.clone()),
+        other => {
+            ctxt.error_spanned_by(
+                other,
+                format!("expected a string literal: `{key} = \"...\"`"),
+            );
+            None
+        }
+    }
+}
+
+fn duplicate_check(ctxt: &Ctxt, seen: bool, path: &syn::Path, attribute: &str, key: &str) {
+    if seen {
+        ctxt.error_spanned_by(path, format!("duplicate #[{attribute}] option `{key}`"));
+    }
+}
+
+fn check_trait_header(ctxt: &Ctxt, item: &ItemTrait) {
+    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+        ctxt.error_spanned_by(
+            &item.generics,
+            "a workflow contract cannot be generic: it describes one workflow type",
+        );
+    }
+    if let Some(unsafety) = &item.unsafety {
+        ctxt.error_spanned_by(unsafety, "a workflow contract cannot be unsafe");
+    }
+    if let Some(auto) = &item.auto_token {
+        ctxt.error_spanned_by(auto, "a workflow contract cannot be an auto trait");
+    }
+    if !item.supertraits.is_empty() {
+        ctxt.error_spanned_by(
+            &item.supertraits,
+            "a workflow contract cannot have supertraits: declare every handler in it",
+        );
+    }
+}
+
+/// The handler attributes on a method, by kind, with their arguments.
+fn handler_attributes(attrs: &[Attribute]) -> Vec<(Kind, &Attribute)> {
+    attrs
+        .iter()
+        .filter_map(|attr| {
+            let last = attr.path().segments.last()?.ident.to_string();
+            HANDLER_ATTRIBUTES
+                .iter()
+                .find(|(name, _)| *name == last)
+                .map(|(_, kind)| (*kind, attr))
+        })
+        .collect()
+}
+
+fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) -> Option<Handler> {
+    let attributes = handler_attributes(&method.attrs);
+    let Some(&(kind, attribute)) = attributes.first() else {
+        ctxt.error_spanned_by(
+            &method.sig.ident,
+            "every method of a #[workflow] trait is a handler: mark it #[run], #[signal], \
+             #[query] or #[update]",
+        );
+        return None;
+    };
+    for (_, extra) in &attributes[1..] {
+        ctxt.error_spanned_by(
+            extra,
+            format!(
+                "a method declares one handler, and this one is already #[{}]; remove this \
+                 attribute",
+                kind.attribute()
+            ),
+        );
+    }
+    let explicit_name = handler_name(ctxt, kind, attribute);
+    if let Some(body) = &method.default {
+        ctxt.error_spanned_by(
+            body,
+            "a contract declares handlers without implementing them (a worker, in any \
+             language, does): remove the body and end the declaration with `;`",
+        );
+    }
+    let sig = &method.sig;
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        ctxt.error_spanned_by(
+            &sig.generics,
+            "a handler cannot be generic: its parameters and result are serialized as \
+             declared",
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        ctxt.error_spanned_by(variadic, "a handler cannot be variadic");
+    }
+    let mut receiver = Receiver::None;
+    let mut receiver_span = sig.ident.span();
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(this) => {
+                receiver_span = this.span();
+                receiver = match (&this.reference, &this.mutability) {
+                    (Some(_), Some(_)) => Receiver::Mutable,
+                    (Some(_), None) => Receiver::Shared,
+                    (None, _) => Receiver::ByValue,
+                };
+            }
+            FnArg::Typed(typed) => {
+                let Pat::Ident(pattern) = &*typed.pat else {
+                    ctxt.error_spanned_by(
+                        &typed.pat,
+                        "name each parameter with an identifier, such as `amount: i64`",
+                    );
+                    continue;
+                };
+                if let Type::ImplTrait(_) = &*typed.ty {
+                    ctxt.error_spanned_by(
+                        &typed.ty,
+                        "a parameter has a concrete type that is serialized, not `impl Trait`",
+                    );
+                    continue;
+                }
+                params.push((pattern.ident.clone(), (*typed.ty).clone()));
+            }
+        }
+    }
+    let output = match &sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) => match &**ty {
+            Type::Tuple(tuple) if tuple.elems.is_empty() => None,
+            Type::ImplTrait(_) => {
+                ctxt.error_spanned_by(
+                    ty,
+                    "a handler returns a concrete type that is serialized, not `impl Trait`",
+                );
+                None
+            }
+            ty => Some(ty.clone()),
+        },
+    };
+    let (wire_name, wire_name_span) = match explicit_name {
+        Some(name) => (name.value(), name.span()),
+        None => {
+            let ident = sig.ident.to_string();
+            let ident = ident.strip_prefix("r#").unwrap_or(&ident).to_owned();
+            let renamed = rename_all.map_or_else(|| ident.clone(), |rule| rule.apply(&ident));
+            (renamed, sig.ident.span())
+        }
+    };
+    Some(Handler {
+        kind,
+        docs: method
+            .attrs
+            .iter()
+            .filter(|attr| attr.path().is_ident("doc"))
+            .cloned()
+            .collect(),
+        ident: sig.ident.clone(),
+        wire_name,
+        wire_name_span,
+        params,
+        output,
+        asyncness: sig.asyncness.as_ref().map(|token| token.span),
+        receiver,
+        receiver_span,
+    })
+}
+
+/// The `name = "..."` of a handler attribute, if given; other keys are errors.
+fn handler_name(ctxt: &Ctxt, kind: Kind, attribute: &Attribute) -> Option<LitStr> {
+    let Meta::List(list) = &attribute.meta else {
+        if let Meta::NameValue(pair) = &attribute.meta {
+            ctxt.error_spanned_by(
+                pair,
+                format!(
+                    "write options in parentheses: #[{}(name = \"...\")]",
+                    kind.attribute()
+                ),
+            );
+        }
+        return None;
+    };
+    if kind == Kind::Run {
+        ctxt.error_spanned_by(
+            &list.tokens,
+            "#[run] takes no options: name the workflow type with #[workflow(name = \"...\")]",
+        );
+        return None;
+    }
+    let metas = match list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
+        Ok(metas) => metas,
+        Err(error) => {
+            ctxt.push(error);
+            return None;
+        }
+    };
+    let mut name = None;
+    for meta in metas {
+        match &meta {
+            Meta::NameValue(pair) if pair.path.is_ident("name") => {
+                duplicate_check(ctxt, name.is_some(), &pair.path, kind.attribute(), "name");
+                name = string_value(ctxt, &pair.value, "name");
+            }
+            Meta::NameValue(pair) => ctxt.error_spanned_by(
+                &pair.path,
+                format!(
+                    "unknown #[{}] option `{}`; expected `name`",
+                    kind.attribute(),
+                    pair.path
+                        .get_ident()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                ),
+            ),
+            other => ctxt.error_spanned_by(
+                other,
+                format!("expected `name = \"...\"` in #[{}(...)]", kind.attribute()),
+            ),
+        }
+    }
+    name
+}
