@@ -97,6 +97,16 @@ pub enum Error {
     /// Writing (a history export) failed.
     #[error("writing failed")]
     Io(#[from] std::io::Error),
+    /// The workflow's update validator rejected the update, or its handler failed; the
+    /// failure says which and why.
+    #[error("update {update_id} failed")]
+    UpdateFailed {
+        /// The update's id.
+        update_id: String,
+        /// Why: the rejection or the handler's failure.
+        #[source]
+        failure: Box<Failure>,
+    },
     /// A gRPC call failed with a status not covered by another variant. The request may have
     /// reached the server.
     #[error(transparent)]

@@ -75,6 +75,7 @@ mod paging;
 mod retry;
 mod search_attributes;
 mod tls;
+mod update;
 
 /// The Temporal "Workflow Clients" guide, with each of its samples in Rust.
 pub mod guide {
@@ -106,6 +107,7 @@ pub use retry::RpcRetryPolicy;
 pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
 pub use temporal_macros::{query, run, signal, update, workflow};
 pub use tls::TlsOptions;
+pub use update::{UpdateHandle, UpdateStage};
 
 #[doc(no_inline)]
 pub use temporal_proto::api::enums::v1::{

@@ -14,4 +14,5 @@ mod signals_queries;
 mod start;
 mod support;
 mod tls;
+mod updates;
 mod wire;

@@ -52,6 +52,7 @@ class Counter:
     def __init__(self) -> None:
         self.value = 0
         self.done = False
+        self.released = False
 
     @workflow.run
     async def run(self, start: int) -> int:
@@ -78,6 +79,31 @@ class Counter:
     @workflow.query(name="explode")
     def explode(self) -> int:
         raise ValueError("the query handler exploded")
+
+    @workflow.update(name="setValue")
+    def set_value(self, value: int) -> int:
+        previous = self.value
+        self.value = value
+        return previous
+
+    @set_value.validator
+    def validate_set_value(self, value: int) -> None:
+        if value < 0:
+            raise ValueError(f"the value cannot be negative: {value}")
+
+    @workflow.update(name="addWhenReleased")
+    async def add_when_released(self, amount: int) -> int:
+        await workflow.wait_condition(lambda: self.released)
+        self.value += amount
+        return self.value
+
+    @workflow.signal(name="release")
+    def release(self) -> None:
+        self.released = True
+
+    @workflow.update(name="failingUpdate")
+    def failing_update(self) -> None:
+        raise ApplicationError("the update handler failed", type="UpdateBroke")
 
 
 @workflow.defn(name="waitForever")

@@ -1,0 +1,315 @@
+//! Workflow updates: [`WorkflowHandle::execute_update`], [`WorkflowHandle::start_update`] and
+//! the [`UpdateHandle`] that waits for an update's outcome.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use temporal_proto::api::common::v1::WorkflowExecution;
+use temporal_proto::api::enums::v1::UpdateWorkflowExecutionLifecycleStage;
+use temporal_proto::api::update::v1::outcome::Value as OutcomeValue;
+use temporal_proto::api::update::v1::{Input, Meta, Outcome, Request, UpdateRef, WaitPolicy};
+use temporal_proto::api::workflowservice::v1::{
+    PollWorkflowExecutionUpdateRequest, UpdateWorkflowExecutionRequest,
+};
+
+use crate::client::{Client, new_request_id};
+use crate::contract::{Contract, UpdateOf};
+use crate::converter::FromPayload;
+use crate::error::Error;
+use crate::failure::Failure;
+use crate::handle::WorkflowHandle;
+
+/// The deadline of one long poll for an update's outcome: the server answers before it.
+const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
+
+/// How far an update must have got before [`WorkflowHandle::start_update`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UpdateStage {
+    /// The workflow's validator accepted it (or there is none): it will run.
+    #[default]
+    Accepted,
+    /// It ran to its outcome.
+    Completed,
+}
+
+impl UpdateStage {
+    fn to_proto(self) -> UpdateWorkflowExecutionLifecycleStage {
+        match self {
+            Self::Accepted => UpdateWorkflowExecutionLifecycleStage::Accepted,
+            Self::Completed => UpdateWorkflowExecutionLifecycleStage::Completed,
+        }
+    }
+}
+
+impl<W: Contract> WorkflowHandle<W> {
+    /// Sends `update` with `args` and waits for its result: the workflow runs its handler
+    /// (after its validator, if any) and answers. For a typed handle `update` is an update
+    /// marker of its contract, which fixes `A` and `R`; for an [`Untyped`](crate::Untyped) one,
+    /// a name and a tuple of arguments.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UpdateFailed`] when the validator rejects it or the handler fails,
+    /// [`Error::NotFound`] when the workflow is not running, [`Error::Conversion`],
+    /// [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("counter-1");
+    /// let previous: i64 = handle.execute_update("setValue", (42,)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute_update<R: FromPayload, A>(
+        &self,
+        update: impl UpdateOf<W, A, R>,
+        args: A,
+    ) -> Result<R, Error> {
+        self.start_update(update, args, UpdateStage::Completed)
+            .await?
+            .result()
+            .await
+    }
+
+    /// Sends `update` with `args` and returns once it reached `wait_for`: accepted by the
+    /// workflow's validator, or completed. Wait for its result with [`UpdateHandle::result`].
+    ///
+    /// # Errors
+    ///
+    /// As [`execute_update`](WorkflowHandle::execute_update); a rejection by the validator is
+    /// reported here.
+    pub async fn start_update<R: FromPayload, A>(
+        &self,
+        update: impl UpdateOf<W, A, R>,
+        args: A,
+        wait_for: UpdateStage,
+    ) -> Result<UpdateHandle<R>, Error> {
+        let name = update.name();
+        if name.is_empty() {
+            return Err(Error::invalid("update_name", "the update name is empty"));
+        }
+        let converter = self.client().data_converter();
+        let args = self
+            .client()
+            .encode_payloads(update.encode_args(&args, converter)?)
+            .await?;
+        let update_id = new_request_id();
+        let request = UpdateWorkflowExecutionRequest {
+            namespace: self.client().namespace().to_owned(),
+            workflow_execution: Some(WorkflowExecution {
+                workflow_id: self.workflow_id().to_owned(),
+                run_id: self.run_id().unwrap_or_default().to_owned(),
+            }),
+            first_execution_run_id: self.first_execution_run_id().unwrap_or_default().to_owned(),
+            wait_policy: Some(WaitPolicy {
+                lifecycle_stage: wait_for.to_proto().into(),
+            }),
+            request: Some(Request {
+                meta: Some(Meta {
+                    update_id: update_id.clone(),
+                    identity: self.client().identity().to_owned(),
+                }),
+                input: Some(Input {
+                    header: None,
+                    name: name.to_owned(),
+                    args,
+                }),
+                ..Default::default()
+            }),
+        };
+        let handle = UpdateHandle::new(
+            self.client().clone(),
+            self.workflow_id().to_owned(),
+            self.run_id().map(str::to_owned),
+            update_id,
+        );
+        // Until the stage is reached, the server answers each long poll with what it has; the
+        // same update id makes a repeated request the same update.
+        loop {
+            let response = match self
+                .client()
+                .call_with_timeout(
+                    request.clone(),
+                    self.workflow_id(),
+                    Some(LONG_POLL_TIMEOUT),
+                    |mut service, request| async move {
+                        service.update_workflow_execution(request).await
+                    },
+                )
+                .await
+            {
+                Ok(response) => response,
+                Err(err) if err.is_timeout() => continue,
+                Err(err) => return Err(err),
+            };
+            if let Some(outcome) = response.outcome {
+                // A rejection comes back as an outcome before the update is accepted.
+                return handle.with_outcome(outcome).await;
+            }
+            let reached = response.stage >= wait_for.to_proto() as i32;
+            if reached {
+                let run_id = response
+                    .update_ref
+                    .and_then(|r| r.workflow_execution)
+                    .map(|e| e.run_id)
+                    .filter(|run| !run.is_empty());
+                return Ok(handle.with_run_id(run_id));
+            }
+        }
+    }
+
+    /// A handle to the update with this id, to wait for its result.
+    pub fn get_update_handle<R: FromPayload>(
+        &self,
+        update_id: impl Into<String>,
+    ) -> UpdateHandle<R> {
+        UpdateHandle::new(
+            self.client().clone(),
+            self.workflow_id().to_owned(),
+            self.run_id().map(str::to_owned),
+            update_id.into(),
+        )
+    }
+}
+
+/// An update sent to a workflow: its id, and its result once it completes.
+pub struct UpdateHandle<R> {
+    client: Client,
+    workflow_id: String,
+    run_id: Option<String>,
+    update_id: String,
+    /// The outcome, when the server sent it with the start.
+    outcome: Option<Result<Option<temporal_proto::api::common::v1::Payloads>, Failure>>,
+    result: PhantomData<fn() -> R>,
+}
+
+impl<R> fmt::Debug for UpdateHandle<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateHandle")
+            .field("workflow_id", &self.workflow_id)
+            .field("run_id", &self.run_id)
+            .field("update_id", &self.update_id)
+            .field("has_outcome", &self.outcome.is_some())
+            .finish()
+    }
+}
+
+impl<R: FromPayload> UpdateHandle<R> {
+    fn new(client: Client, workflow_id: String, run_id: Option<String>, update_id: String) -> Self {
+        Self {
+            client,
+            workflow_id,
+            run_id,
+            update_id,
+            outcome: None,
+            result: PhantomData,
+        }
+    }
+
+    fn with_run_id(mut self, run_id: Option<String>) -> Self {
+        if run_id.is_some() {
+            self.run_id = run_id;
+        }
+        self
+    }
+
+    async fn with_outcome(mut self, outcome: Outcome) -> Result<Self, Error> {
+        let outcome = self.decode_outcome(outcome).await?;
+        if let Err(failure) = outcome {
+            return Err(self.failed(failure));
+        }
+        self.outcome = Some(outcome);
+        Ok(self)
+    }
+
+    /// The update's id.
+    pub fn id(&self) -> &str {
+        &self.update_id
+    }
+
+    /// The workflow's id.
+    pub fn workflow_id(&self) -> &str {
+        &self.workflow_id
+    }
+
+    /// Waits for the update to complete and decodes its result.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UpdateFailed`] when the handler failed, [`Error::NotFound`] for an unknown
+    /// update, [`Error::Conversion`], [`Error::Rpc`].
+    pub async fn result(self) -> Result<R, Error> {
+        let outcome = match self.outcome {
+            Some(ref outcome) => outcome.clone(),
+            None => self.poll_outcome().await?,
+        };
+        match outcome {
+            Ok(payloads) => self.client.decode_result(payloads).await,
+            Err(failure) => Err(self.failed(failure)),
+        }
+    }
+
+    async fn poll_outcome(
+        &self,
+    ) -> Result<Result<Option<temporal_proto::api::common::v1::Payloads>, Failure>, Error> {
+        let request = PollWorkflowExecutionUpdateRequest {
+            namespace: self.client.namespace().to_owned(),
+            update_ref: Some(UpdateRef {
+                workflow_execution: Some(WorkflowExecution {
+                    workflow_id: self.workflow_id.clone(),
+                    run_id: self.run_id.clone().unwrap_or_default(),
+                }),
+                update_id: self.update_id.clone(),
+            }),
+            identity: self.client.identity().to_owned(),
+            wait_policy: Some(WaitPolicy {
+                lifecycle_stage: UpdateWorkflowExecutionLifecycleStage::Completed.into(),
+            }),
+        };
+        loop {
+            let response = match self
+                .client
+                .call_with_timeout(
+                    request.clone(),
+                    &self.workflow_id,
+                    Some(LONG_POLL_TIMEOUT),
+                    |mut service, request| async move {
+                        service.poll_workflow_execution_update(request).await
+                    },
+                )
+                .await
+            {
+                Ok(response) => response,
+                Err(err) if err.is_timeout() => continue,
+                Err(err) => return Err(err),
+            };
+            if let Some(outcome) = response.outcome {
+                return self.decode_outcome(outcome).await;
+            }
+        }
+    }
+
+    async fn decode_outcome(
+        &self,
+        outcome: Outcome,
+    ) -> Result<Result<Option<temporal_proto::api::common::v1::Payloads>, Failure>, Error> {
+        Ok(match outcome.value {
+            Some(OutcomeValue::Success(payloads)) => Ok(Some(payloads)),
+            Some(OutcomeValue::Failure(failure)) => {
+                Err(Failure::decode(failure, self.client.data_converter()).await?)
+            }
+            None => Ok(None),
+        })
+    }
+
+    fn failed(&self, failure: Failure) -> Error {
+        Error::UpdateFailed {
+            update_id: self.update_id.clone(),
+            failure: Box::new(failure),
+        }
+    }
+}
