@@ -392,7 +392,7 @@ impl Client {
         Ok(workflow.encode_args(args, &self.inner.converter)?)
     }
 
-    async fn start_request(
+    pub(crate) async fn start_request(
         &self,
         workflow_type: &str,
         input: Vec<Payload>,
@@ -556,6 +556,36 @@ impl Client {
         F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
+        self.call_raw_with_timeout(request, long_poll_timeout, send)
+            .await
+            .map_err(|status| Error::from_status(status, workflow_id, &self.inner.namespace))
+    }
+
+    /// As [`call`](Client::call), leaving the failed status to the caller to interpret.
+    pub(crate) async fn call_raw<Req, Resp, F, Fut>(
+        &self,
+        request: Req,
+        send: F,
+    ) -> Result<Resp, tonic::Status>
+    where
+        Req: Clone,
+        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        self.call_raw_with_timeout(request, None, send).await
+    }
+
+    async fn call_raw_with_timeout<Req, Resp, F, Fut>(
+        &self,
+        request: Req,
+        long_poll_timeout: Option<Duration>,
+        send: F,
+    ) -> Result<Resp, tonic::Status>
+    where
+        Req: Clone,
+        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
         let call = &self.inner.call;
         let policy = call
             .retry_policy
@@ -568,7 +598,6 @@ impl Client {
         })
         .await
         .map(tonic::Response::into_inner)
-        .map_err(|status| Error::from_status(status, workflow_id, &self.inner.namespace))
     }
 }
 

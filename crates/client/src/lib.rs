@@ -76,6 +76,7 @@ mod retry;
 mod search_attributes;
 mod tls;
 mod update;
+mod with_start;
 
 /// The Temporal "Workflow Clients" guide, with each of its samples in Rust.
 pub mod guide {
@@ -108,6 +109,7 @@ pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttr
 pub use temporal_macros::{query, run, signal, update, workflow};
 pub use tls::TlsOptions;
 pub use update::{UpdateHandle, UpdateStage};
+pub use with_start::{OnConflict, WithStartWorkflow};
 
 #[doc(no_inline)]
 pub use temporal_proto::api::enums::v1::{

@@ -8,9 +8,10 @@ use std::time::Duration;
 use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::UpdateWorkflowExecutionLifecycleStage;
 use temporal_proto::api::update::v1::outcome::Value as OutcomeValue;
-use temporal_proto::api::update::v1::{Input, Meta, Outcome, Request, UpdateRef, WaitPolicy};
+use temporal_proto::api::update::v1::{Input, Meta, Request, UpdateRef, WaitPolicy};
 use temporal_proto::api::workflowservice::v1::{
     PollWorkflowExecutionUpdateRequest, UpdateWorkflowExecutionRequest,
+    UpdateWorkflowExecutionResponse,
 };
 
 use crate::client::{Client, new_request_id};
@@ -88,6 +89,39 @@ impl<W: Contract> WorkflowHandle<W> {
         args: A,
         wait_for: UpdateStage,
     ) -> Result<UpdateHandle<R>, Error> {
+        let (request, handle) = self.update_request(&update, &args, wait_for).await?;
+        // Until the stage is reached, the server answers each long poll with what it has; the
+        // same update id makes a repeated request the same update.
+        loop {
+            let response = match self
+                .client()
+                .call_with_timeout(
+                    request.clone(),
+                    self.workflow_id(),
+                    Some(LONG_POLL_TIMEOUT),
+                    |mut service, request| async move {
+                        service.update_workflow_execution(request).await
+                    },
+                )
+                .await
+            {
+                Ok(response) => response,
+                Err(err) if err.is_timeout() => continue,
+                Err(err) => return Err(err),
+            };
+            if response.outcome.is_some() || response.stage >= wait_for.to_proto() as i32 {
+                return handle.finish_start(response, wait_for).await;
+            }
+        }
+    }
+
+    /// The request that sends `update`, and the handle that will wait for it.
+    pub(crate) async fn update_request<R: FromPayload, A>(
+        &self,
+        update: &impl UpdateOf<W, A, R>,
+        args: &A,
+        wait_for: UpdateStage,
+    ) -> Result<(UpdateWorkflowExecutionRequest, UpdateHandle<R>), Error> {
         let name = update.name();
         if name.is_empty() {
             return Err(Error::invalid("update_name", "the update name is empty"));
@@ -95,7 +129,7 @@ impl<W: Contract> WorkflowHandle<W> {
         let converter = self.client().data_converter();
         let args = self
             .client()
-            .encode_payloads(update.encode_args(&args, converter)?)
+            .encode_payloads(update.encode_args(args, converter)?)
             .await?;
         let update_id = new_request_id();
         let request = UpdateWorkflowExecutionRequest {
@@ -127,39 +161,7 @@ impl<W: Contract> WorkflowHandle<W> {
             self.run_id().map(str::to_owned),
             update_id,
         );
-        // Until the stage is reached, the server answers each long poll with what it has; the
-        // same update id makes a repeated request the same update.
-        loop {
-            let response = match self
-                .client()
-                .call_with_timeout(
-                    request.clone(),
-                    self.workflow_id(),
-                    Some(LONG_POLL_TIMEOUT),
-                    |mut service, request| async move {
-                        service.update_workflow_execution(request).await
-                    },
-                )
-                .await
-            {
-                Ok(response) => response,
-                Err(err) if err.is_timeout() => continue,
-                Err(err) => return Err(err),
-            };
-            if let Some(outcome) = response.outcome {
-                // A rejection comes back as an outcome before the update is accepted.
-                return handle.with_outcome(outcome).await;
-            }
-            let reached = response.stage >= wait_for.to_proto() as i32;
-            if reached {
-                let run_id = response
-                    .update_ref
-                    .and_then(|r| r.workflow_execution)
-                    .map(|e| e.run_id)
-                    .filter(|run| !run.is_empty());
-                return Ok(handle.with_run_id(run_id));
-            }
-        }
+        Ok((request, handle))
     }
 
     /// A handle to the update with this id, to wait for its result.
@@ -199,7 +201,12 @@ impl<R> fmt::Debug for UpdateHandle<R> {
 }
 
 impl<R: FromPayload> UpdateHandle<R> {
-    fn new(client: Client, workflow_id: String, run_id: Option<String>, update_id: String) -> Self {
+    pub(crate) fn new(
+        client: Client,
+        workflow_id: String,
+        run_id: Option<String>,
+        update_id: String,
+    ) -> Self {
         Self {
             client,
             workflow_id,
@@ -210,19 +217,28 @@ impl<R: FromPayload> UpdateHandle<R> {
         }
     }
 
-    fn with_run_id(mut self, run_id: Option<String>) -> Self {
-        if run_id.is_some() {
-            self.run_id = run_id;
+    /// Takes in the server's answer to the request that sent the update: its outcome if it
+    /// has one (a rejection is an error here), and the run it went to.
+    pub(crate) async fn finish_start(
+        mut self,
+        response: UpdateWorkflowExecutionResponse,
+        _wait_for: UpdateStage,
+    ) -> Result<Self, Error> {
+        if let Some(run_id) = response
+            .update_ref
+            .and_then(|r| r.workflow_execution)
+            .map(|e| e.run_id)
+            .filter(|run| !run.is_empty())
+        {
+            self.run_id = Some(run_id);
         }
-        self
-    }
-
-    async fn with_outcome(mut self, outcome: Outcome) -> Result<Self, Error> {
-        let outcome = self.decode_outcome(outcome).await?;
-        if let Err(failure) = outcome {
-            return Err(self.failed(failure));
+        if let Some(outcome) = response.outcome {
+            let outcome = self.decode_outcome(outcome).await?;
+            if let Err(failure) = outcome {
+                return Err(self.failed(failure));
+            }
+            self.outcome = Some(outcome);
         }
-        self.outcome = Some(outcome);
         Ok(self)
     }
 
@@ -295,7 +311,7 @@ impl<R: FromPayload> UpdateHandle<R> {
 
     async fn decode_outcome(
         &self,
-        outcome: Outcome,
+        outcome: temporal_proto::api::update::v1::Outcome,
     ) -> Result<Result<Option<temporal_proto::api::common::v1::Payloads>, Failure>, Error> {
         Ok(match outcome.value {
             Some(OutcomeValue::Success(payloads)) => Ok(Some(payloads)),

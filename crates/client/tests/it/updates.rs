@@ -108,3 +108,47 @@ async fn rejected_and_failed_updates_carry_their_failure() {
         .expect_err("nothing to update");
     assert!(err.is_not_found(), "{err:?}");
 }
+
+#[tokio::test]
+async fn update_with_start_starts_once_and_updates_every_time() {
+    use temporal_client::{OnConflict, WithStartWorkflow};
+    let env = TestEnv::start().await;
+    let options = env.options("uws");
+    let start = |on_conflict| WithStartWorkflow::new(Counter, 1, options.clone(), on_conflict);
+
+    let (handle, previous) = env
+        .client
+        .execute_update_with_start(start(OnConflict::UseExisting), Counter::set_value, 5)
+        .await
+        .expect("starts and updates");
+    // The update arrives with the start, and the Python SDK runs it before the run method
+    // adds its start value: the count was still 0.
+    assert_eq!(previous, 0, "the update ran on the workflow it started");
+    let run = handle
+        .first_execution_run_id()
+        .expect("a started run")
+        .to_owned();
+
+    let (again, previous) = env
+        .client
+        .execute_update_with_start(start(OnConflict::UseExisting), Counter::set_value, 9)
+        .await
+        .expect("updates the running workflow");
+    assert_eq!(
+        previous, 6,
+        "5 from the first update, plus the start value 1"
+    );
+    assert_eq!(
+        again.first_execution_run_id(),
+        Some(run.as_str()),
+        "no second run"
+    );
+
+    let err = env
+        .client
+        .execute_update_with_start(start(OnConflict::Fail), Counter::set_value, 1)
+        .await
+        .expect_err("the workflow is running");
+    assert!(err.is_already_started(), "{err:?}");
+    assert_eq!(handle.query(Counter::value, ()).await.expect("query"), 9);
+}

@@ -1,0 +1,229 @@
+//! Update-with-start: start a workflow (or use the running one) and send it an update, in one
+//! atomic call.
+
+use prost::Message as _;
+use temporal_proto::api::errordetails::v1::MultiOperationExecutionFailure;
+use temporal_proto::api::workflowservice::v1::execute_multi_operation_request::Operation;
+use temporal_proto::api::workflowservice::v1::execute_multi_operation_request::operation::Operation as OperationKind;
+use temporal_proto::api::workflowservice::v1::execute_multi_operation_response::response::Response as ResponseKind;
+use temporal_proto::api::workflowservice::v1::{
+    ExecuteMultiOperationRequest, StartWorkflowExecutionRequest,
+};
+use temporal_proto::google::rpc::Status as RpcStatus;
+
+use crate::WorkflowIdConflictPolicy;
+use crate::client::Client;
+use crate::contract::{StartWorkflow, UpdateOf};
+use crate::converter::FromPayload;
+use crate::error::Error;
+use crate::handle::WorkflowHandle;
+use crate::options::StartOptions;
+use crate::update::{UpdateHandle, UpdateStage};
+
+/// What update-with-start does when a workflow with the id is already running. The server
+/// needs an answer, so there is no default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OnConflict {
+    /// Send the update to the running workflow.
+    UseExisting,
+    /// Fail with [`Error::AlreadyStarted`]; nothing is sent.
+    Fail,
+}
+
+/// The start half of update-with-start: the workflow, its arguments, its options and what to
+/// do when it is already running.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow};
+///
+/// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+/// let start = WithStartWorkflow::new(
+///     "cart",
+///     ("customer-7",),
+///     StartOptions::new("cart-customer-7", "carts"),
+///     OnConflict::UseExisting,
+/// );
+/// let (cart, items) = client
+///     .execute_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",))
+///     .await?;
+/// println!("{} now holds {items} items", cart.workflow_id());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct WithStartWorkflow<T, A> {
+    workflow: T,
+    args: A,
+    options: StartOptions,
+    on_conflict: OnConflict,
+}
+
+impl<T: StartWorkflow<A>, A> WithStartWorkflow<T, A> {
+    /// Starts `workflow` with `args` unless one with the options' id runs; then `on_conflict`
+    /// decides.
+    pub fn new(workflow: T, args: A, options: StartOptions, on_conflict: OnConflict) -> Self {
+        Self {
+            workflow,
+            args,
+            options,
+            on_conflict,
+        }
+    }
+}
+
+impl Client {
+    /// Starts a workflow (or uses the running one) and runs an update on it, atomically, then
+    /// waits for the update's result. Returns the workflow's handle and the result.
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Client::start) and
+    /// [`execute_update`](WorkflowHandle::execute_update).
+    pub async fn execute_update_with_start<R: FromPayload, T, A, UA>(
+        &self,
+        start: WithStartWorkflow<T, A>,
+        update: impl UpdateOf<T::Contract, UA, R>,
+        update_args: UA,
+    ) -> Result<(WorkflowHandle<T::Contract>, R), Error>
+    where
+        T: StartWorkflow<A>,
+    {
+        let (handle, update) = self
+            .start_update_with_start(start, update, update_args, UpdateStage::Completed)
+            .await?;
+        let result = update.result().await?;
+        Ok((handle, result))
+    }
+
+    /// Starts a workflow (or uses the running one) and sends it an update, atomically;
+    /// returns once the update reached `wait_for`.
+    ///
+    /// # Errors
+    ///
+    /// As [`execute_update_with_start`](Client::execute_update_with_start).
+    pub async fn start_update_with_start<R: FromPayload, T, A, UA>(
+        &self,
+        start: WithStartWorkflow<T, A>,
+        update: impl UpdateOf<T::Contract, UA, R>,
+        update_args: UA,
+        wait_for: UpdateStage,
+    ) -> Result<(WorkflowHandle<T::Contract>, UpdateHandle<R>), Error>
+    where
+        T: StartWorkflow<A>,
+    {
+        let WithStartWorkflow {
+            workflow,
+            args,
+            options,
+            on_conflict,
+        } = start;
+        let options = options.id_conflict_policy(match on_conflict {
+            OnConflict::UseExisting => WorkflowIdConflictPolicy::UseExisting,
+            OnConflict::Fail => WorkflowIdConflictPolicy::Fail,
+        });
+        let input = workflow.encode_args(&args, self.data_converter())?;
+        let start_request: StartWorkflowExecutionRequest = self
+            .start_request(workflow.workflow_type(), input, &options)
+            .await?;
+        let handle: WorkflowHandle<T::Contract> =
+            WorkflowHandle::new(self.clone(), options.workflow_id.clone());
+        let (update_request, update_handle) = handle
+            .update_request(&update, &update_args, wait_for)
+            .await?;
+        let request = ExecuteMultiOperationRequest {
+            namespace: self.namespace().to_owned(),
+            operations: vec![
+                Operation {
+                    operation: Some(OperationKind::StartWorkflow(start_request)),
+                },
+                Operation {
+                    operation: Some(OperationKind::UpdateWorkflow(update_request)),
+                },
+            ],
+            ..Default::default()
+        };
+        let response = self
+            .call_multi_operation(request, &options.workflow_id)
+            .await?;
+        let mut run_id = None;
+        let mut update_response = None;
+        for response in response.responses {
+            match response.response {
+                Some(ResponseKind::StartWorkflow(started)) => run_id = Some(started.run_id),
+                Some(ResponseKind::UpdateWorkflow(updated)) => update_response = Some(updated),
+                None => {}
+            }
+        }
+        let handle = match run_id {
+            Some(run_id) => WorkflowHandle::started(self.clone(), options.workflow_id, run_id),
+            None => handle,
+        };
+        let update_handle = match update_response {
+            Some(response) => update_handle.finish_start(response, wait_for).await?,
+            None => update_handle,
+        };
+        Ok((handle, update_handle))
+    }
+
+    /// `ExecuteMultiOperation`, with a failed operation's own error reported instead of the
+    /// envelope's.
+    async fn call_multi_operation(
+        &self,
+        request: ExecuteMultiOperationRequest,
+        workflow_id: &str,
+    ) -> Result<temporal_proto::api::workflowservice::v1::ExecuteMultiOperationResponse, Error>
+    {
+        let result = self
+            .call_raw(request, |mut service, request| async move {
+                service.execute_multi_operation(request).await
+            })
+            .await;
+        result.map_err(|status| {
+            Error::from_status(operation_status(status), workflow_id, self.namespace())
+        })
+    }
+}
+
+/// The status of the operation that failed, from a `MultiOperationExecutionFailure`; the
+/// other operations are reported as aborted. Any other status is returned as it is.
+fn operation_status(status: tonic::Status) -> tonic::Status {
+    let Ok(details) = RpcStatus::decode(status.details()) else {
+        return status;
+    };
+    let failure = details.details.iter().find_map(|any| {
+        any.type_url
+            .ends_with("MultiOperationExecutionFailure")
+            .then(|| MultiOperationExecutionFailure::decode(any.value.as_slice()).ok())
+            .flatten()
+    });
+    let Some(failure) = failure else {
+        return status;
+    };
+    let aborted = |operation: &&temporal_proto::api::errordetails::v1::multi_operation_execution_failure::OperationStatus| {
+        operation
+            .details
+            .iter()
+            .any(|any| any.type_url.ends_with("MultiOperationExecutionAborted"))
+    };
+    let Some(operation) = failure
+        .statuses
+        .iter()
+        .find(|operation| !aborted(operation))
+    else {
+        return status;
+    };
+    let inner = RpcStatus {
+        code: operation.code,
+        message: operation.message.clone(),
+        details: operation.details.clone(),
+    };
+    tonic::Status::with_details(
+        tonic::Code::from_i32(operation.code),
+        operation.message.clone(),
+        inner.encode_to_vec().into(),
+    )
+}
