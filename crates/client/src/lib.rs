@@ -45,6 +45,36 @@
 //! describe, cancel, terminate, await ([`WorkflowHandle::result`]) and read the history of one
 //! workflow.
 //!
+//! # Typed contracts
+//!
+//! [`macro@workflow`] turns a trait declaring a workflow (written in any language) into a
+//! contract the compiler checks every call against: arguments, results, and which signals,
+//! queries and updates belong to which workflow.
+//!
+//! ```no_run
+//! use temporal_client::{Client, StartOptions, workflow};
+//!
+//! #[workflow(name = "counter")]
+//! trait Counter {
+//!     #[run]
+//!     async fn run(&mut self, start: i64) -> i64;
+//!     #[signal]
+//!     fn increment(&mut self, amount: i64);
+//!     #[query(name = "value")]
+//!     fn value(&self) -> i64;
+//! }
+//!
+//! # async fn run(client: Client) -> Result<(), temporal_client::Error> {
+//! let handle = client.start(Counter, 0, StartOptions::new("counter-1", "counters")).await?;
+//! handle.signal(Counter::increment, 5).await?;
+//! assert_eq!(handle.query(Counter::value, ()).await?, 5);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Untyped`] handles call workflows by names and tuples of arguments; handles convert both
+//! ways.
+//!
 //! # Values
 //!
 //! Arguments and results pass through a [`DataConverter`]: JSON by default (`json/plain`,
