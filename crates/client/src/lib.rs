@@ -136,7 +136,7 @@ pub use options::{Priority, RetryPolicy, StartOptions};
 pub use paging::PagedStream;
 pub use retry::RpcRetryPolicy;
 pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
-pub use temporal_macros::{query, run, signal, update, workflow};
+pub use temporal_macros::{query, run, signal, update, validator, workflow};
 pub use tls::TlsOptions;
 pub use update::{UpdateHandle, UpdateStage};
 pub use with_start::{OnConflict, WithStartWorkflow};

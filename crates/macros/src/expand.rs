@@ -21,7 +21,7 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
     let mut handler_types = Vec::new();
     let mut constants = Vec::new();
     let mut impls = Vec::new();
-    for handler in handlers {
+    for handler in handlers.iter().filter(|h| h.kind != Kind::Validator) {
         let encode = encode_args(handler);
         let args_type = args_type(handler);
         let output_type = output_type(handler);
@@ -64,7 +64,7 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
                     Kind::Signal => (quote!(SignalOf), quote!(<#ident, #args_type>)),
                     Kind::Query => (quote!(QueryOf), quote!(<#ident, #args_type, #output_type>)),
                     Kind::Update => (quote!(UpdateOf), quote!(<#ident, #args_type, #output_type>)),
-                    Kind::Run => unreachable!("handled above"),
+                    Kind::Run | Kind::Validator => unreachable!("handled above"),
                 };
                 impls.push(quote! {
                     impl __temporal::#trait_name #generics for #handlers_module::#handler_ident {

@@ -148,7 +148,7 @@ fn with_placeholder(errors: syn::Error, item: &syn::ItemTrait) -> TokenStream {
 macro_rules! handler_attribute {
     ($name:ident, $kind:literal) => {
         #[doc = concat!(
-            "Declares a ", $kind, " in a `#[workflow]` trait, which reads and removes it; ",
+            "Declares ", $kind, " in a `#[workflow]` trait, which reads and removes it; ",
             "anywhere else it is an error. See [`macro@workflow`].\n\n",
             "```\n",
             "#[temporal_client::workflow]\n",
@@ -169,7 +169,7 @@ macro_rules! handler_attribute {
             // Inside a #[workflow] trait, #[workflow] reads and removes this attribute before
             // it expands; reaching here means it is used anywhere else.
             let message = concat!(
-                "#[", stringify!($name), "] declares a ", $kind,
+                "#[", stringify!($name), "] declares ", $kind,
                 " of a workflow contract: put it on a method of a trait marked #[workflow]"
             );
             let item = proc_macro2::TokenStream::from(item);
@@ -179,7 +179,8 @@ macro_rules! handler_attribute {
     };
 }
 
-handler_attribute!(run, "run method");
-handler_attribute!(signal, "signal");
-handler_attribute!(query, "query");
-handler_attribute!(update, "update");
+handler_attribute!(run, "the run method");
+handler_attribute!(signal, "a signal");
+handler_attribute!(query, "a query");
+handler_attribute!(update, "an update");
+handler_attribute!(validator, "an update validator");

@@ -25,6 +25,9 @@ pub(crate) enum Kind {
     Signal,
     Query,
     Update,
+    /// Checks an update's arguments before it is accepted; declared for completeness, it
+    /// generates nothing on the client side.
+    Validator,
 }
 
 impl Kind {
@@ -34,6 +37,7 @@ impl Kind {
             Self::Signal => "signal",
             Self::Query => "query",
             Self::Update => "update",
+            Self::Validator => "validator",
         }
     }
 }
@@ -60,6 +64,8 @@ pub(crate) struct Handler {
     pub(crate) params: Vec<(Ident, Type)>,
     /// `None` when the method returns nothing.
     pub(crate) output: Option<Type>,
+    /// For a validator: the update method it checks, and where that was named.
+    pub(crate) validates: Option<(String, Span)>,
     /// The `async` keyword, if the method has one.
     pub(crate) asyncness: Option<Span>,
     pub(crate) receiver: Receiver,

@@ -22,6 +22,7 @@ const HANDLER_ATTRIBUTES: &[(&str, Kind)] = &[
     ("signal", Kind::Signal),
     ("query", Kind::Query),
     ("update", Kind::Update),
+    ("validator", Kind::Validator),
 ];
 
 /// The options of `#[workflow(...)]`.
@@ -218,7 +219,11 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
             ),
         );
     }
-    let explicit_name = handler_name(ctxt, kind, attribute);
+    let (explicit_name, validates) = if kind == Kind::Validator {
+        (None, validated_update(ctxt, attribute))
+    } else {
+        (handler_name(ctxt, kind, attribute), None)
+    };
     if let Some(body) = &method.default {
         ctxt.error_spanned_by(
             body,
@@ -305,10 +310,42 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         wire_name_span,
         params,
         output,
+        validates,
         asyncness: sig.asyncness.as_ref().map(|token| token.span),
         receiver,
         receiver_span,
     })
+}
+
+/// The `update = "method"` of a `#[validator(...)]`, which it requires.
+fn validated_update(ctxt: &Ctxt, attribute: &Attribute) -> Option<(String, proc_macro2::Span)> {
+    let usage = "name the update a validator checks: #[validator(update = \"method_name\")]";
+    let Meta::List(list) = &attribute.meta else {
+        ctxt.error_spanned_by(attribute, usage);
+        return None;
+    };
+    let metas = match list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
+        Ok(metas) => metas,
+        Err(error) => {
+            ctxt.push(error);
+            return None;
+        }
+    };
+    let mut update = None;
+    for meta in metas {
+        match &meta {
+            Meta::NameValue(pair) if pair.path.is_ident("update") => {
+                duplicate_check(ctxt, update.is_some(), &pair.path, "validator", "update");
+                update = string_value(ctxt, &pair.value, "update")
+                    .map(|literal| (literal.value(), literal.span()));
+            }
+            other => ctxt.error_spanned_by(other, usage),
+        }
+    }
+    if update.is_none() {
+        ctxt.error_spanned_by(attribute, usage);
+    }
+    update
 }
 
 /// The `name = "..."` of a handler attribute, if given; other keys are errors.

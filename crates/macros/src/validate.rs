@@ -17,6 +17,7 @@ pub(crate) fn check(ctxt: &Ctxt, contract: &Contract) {
         names_are_usable(ctxt, handler);
     }
     names_are_unique(ctxt, contract);
+    validators_match_their_updates(ctxt, contract);
 }
 
 /// The run method declares the workflow's arguments and result: a contract has exactly one.
@@ -58,21 +59,27 @@ fn signals_return_nothing(ctxt: &Ctxt, handler: &Handler) {
 
 /// A query reads the workflow's state at once, without changing it.
 fn queries_are_read_only_and_immediate(ctxt: &Ctxt, handler: &Handler) {
-    if handler.kind != Kind::Query {
-        return;
-    }
+    let what = match handler.kind {
+        Kind::Query => "a query",
+        Kind::Validator => "an update validator",
+        _ => return,
+    };
     if handler.receiver == Receiver::Mutable {
         ctxt.push(syn::Error::new(
             handler.receiver_span,
-            "a query is read-only: take `&self`, not `&mut self` (declare an #[update] to \
-             change state)",
+            format!(
+                "{what} is read-only: take `&self`, not `&mut self` (declare an #[update] to \
+                 change state)"
+            ),
         ));
     }
     if let Some(asyncness) = handler.asyncness {
         ctxt.push(syn::Error::new(
             asyncness,
-            "a query answers at once and cannot be `async`: remove `async` (declare an \
-             #[update] to wait for something)",
+            format!(
+                "{what} answers at once and cannot be `async`: remove `async` (declare an \
+                 #[update] to wait for something)"
+            ),
         ));
     }
 }
@@ -88,7 +95,7 @@ fn receivers_are_references(ctxt: &Ctxt, handler: &Handler) {
 }
 
 fn names_are_usable(ctxt: &Ctxt, handler: &Handler) {
-    if handler.kind == Kind::Run {
+    if matches!(handler.kind, Kind::Run | Kind::Validator) {
         return;
     }
     if handler.wire_name.is_empty() {
@@ -112,7 +119,7 @@ fn names_are_usable(ctxt: &Ctxt, handler: &Handler) {
 fn names_are_unique(ctxt: &Ctxt, contract: &Contract) {
     let mut seen: HashMap<(Kind, &str), &Handler> = HashMap::new();
     for handler in &contract.handlers {
-        if handler.kind == Kind::Run {
+        if matches!(handler.kind, Kind::Run | Kind::Validator) {
             continue;
         }
         let Some(first) = seen.get(&(handler.kind, handler.wire_name.as_str())) else {
@@ -130,5 +137,66 @@ fn names_are_unique(ctxt: &Ctxt, contract: &Contract) {
                 handler.kind.attribute()
             ),
         ));
+    }
+}
+
+/// A validator sees exactly the arguments of the update it checks, and only rejects: it
+/// returns nothing, or a `Result` whose error rejects the update.
+fn validators_match_their_updates(ctxt: &Ctxt, contract: &Contract) {
+    for validator in contract
+        .handlers
+        .iter()
+        .filter(|h| h.kind == Kind::Validator)
+    {
+        let Some((target, target_span)) = &validator.validates else {
+            continue;
+        };
+        let update = contract
+            .handlers
+            .iter()
+            .find(|handler| handler.kind == Kind::Update && handler.ident == target.as_str());
+        let Some(update) = update else {
+            ctxt.push(syn::Error::new(
+                *target_span,
+                format!(
+                    "`{target}` is not an #[update] of this contract; a validator names the \
+                     update method it checks"
+                ),
+            ));
+            continue;
+        };
+        let types = |handler: &Handler| -> Vec<String> {
+            handler
+                .params
+                .iter()
+                .map(|(_, ty)| quote::quote!(#ty).to_string())
+                .collect()
+        };
+        if types(validator) != types(update) {
+            ctxt.push(syn::Error::new(
+                validator.ident.span(),
+                format!(
+                    "a validator takes the same parameters as its update: `{}` takes ({})",
+                    update.ident,
+                    types(update).join(", ")
+                ),
+            ));
+        }
+        let returns_result = match &validator.output {
+            None => true,
+            Some(syn::Type::Path(path)) => path
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "Result"),
+            Some(_) => false,
+        };
+        if let (false, Some(output)) = (returns_result, &validator.output) {
+            ctxt.error_spanned_by(
+                output,
+                "a validator only accepts or rejects: return nothing, or a `Result` whose \
+                 error rejects the update",
+            );
+        }
     }
 }

@@ -16,6 +16,9 @@ trait Counter {
     /// Sets the count and answers the previous one.
     #[update(name = "setValue")]
     fn set_value(&mut self, value: i64) -> i64;
+    /// Rejects negative values (the Python worker implements it).
+    #[validator(update = "set_value")]
+    fn validate_set_value(&self, value: i64);
     #[update(name = "addWhenReleased")]
     async fn add_when_released(&mut self, amount: i64) -> i64;
     #[update(name = "failingUpdate")]
