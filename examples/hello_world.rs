@@ -5,7 +5,16 @@
 //! `examples/workers/hello_world.py` first, or against any server with that worker polling
 //! `hello-world`: `TEMPORAL_ADDRESS=host:port cargo run --example hello_world`.
 
-use temporal_client::{Client, ClientOptions, Connection, ConnectionOptions, StartOptions};
+use temporal_client::{
+    Client, ClientOptions, Connection, ConnectionOptions, StartOptions, workflow,
+};
+
+/// The `example` workflow of the hello-world worker (Python, in `examples/workers`).
+#[workflow(name = "example")]
+trait Example {
+    #[run]
+    async fn run(&mut self, name: String) -> String;
+}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,17 +29,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // In practice, use a meaningful business id, such as a customer or transaction id.
     let workflow_id = format!("workflow-{}", uuid::Uuid::new_v4());
+    // The arguments are checked against the contract's run method: `name: String`.
     let handle = client
         .start(
-            "example",
-            ("Temporal",),
+            Example,
+            "Temporal".to_owned(),
             StartOptions::new(workflow_id, "hello-world"),
         )
         .await?;
     println!("Started workflow {}", handle.workflow_id());
 
     // Optional: wait for the result.
-    let greeting: String = handle.result().await?;
+    let greeting = handle.result().await?; // a String, as the contract says
     println!("{greeting}"); // Hello, Temporal!
     Ok(())
 }
