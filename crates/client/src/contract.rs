@@ -15,6 +15,12 @@ use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
 
 /// The type parameter of a [`WorkflowHandle`](crate::WorkflowHandle): a workflow contract, or
 /// [`Untyped`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a workflow contract",
+    label = "not a contract",
+    note = "declare the workflow with `#[temporal_client::workflow]` on a trait, or use \
+            `temporal_client::Untyped` to call it by names"
+)]
 pub trait Contract: Send + Sync + 'static {}
 
 /// The contract of any workflow: types, signals and queries by name, arguments as tuples of
@@ -95,8 +101,9 @@ impl<R: FromPayload> WorkflowResult<R> for Untyped {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a signal of `{W}` taking `{A}`",
     label = "not a signal of this handle's workflow with these arguments",
-    note = "a typed handle accepts only the signals its contract declares, with their \
-            declared arguments; convert with `into_untyped()` to signal by name"
+    note = "a handler of a typed handle is a marker of its contract (`Contract::handler`) with \
+            the declared arguments; a handler of an `Untyped` handle is a name with a tuple of \
+            arguments"
 )]
 pub trait SignalOf<W, A> {
     /// The signal name sent to the server.
@@ -133,8 +140,9 @@ impl<A: ToPayloads> SignalOf<Untyped, A> for &str {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a query of `{W}` taking `{A}` and answering `{R}`",
     label = "not a query of this handle's workflow with these types",
-    note = "a typed handle accepts only the queries its contract declares, with their \
-            declared arguments and result; convert with `into_untyped()` to query by name"
+    note = "a handler of a typed handle is a marker of its contract (`Contract::handler`) with \
+            the declared arguments and result; a handler of an `Untyped` handle is a name with a \
+            tuple of arguments"
 )]
 pub trait QueryOf<W, A, R> {
     /// The query type sent to the server.
@@ -171,8 +179,9 @@ impl<A: ToPayloads, R: FromPayload> QueryOf<Untyped, A, R> for &str {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an update of `{W}` taking `{A}` and answering `{R}`",
     label = "not an update of this handle's workflow with these types",
-    note = "a typed handle accepts only the updates its contract declares, with their \
-            declared arguments and result; convert with `into_untyped()` to update by name"
+    note = "a handler of a typed handle is a marker of its contract (`Contract::handler`) with \
+            the declared arguments and result; a handler of an `Untyped` handle is a name with a \
+            tuple of arguments"
 )]
 pub trait UpdateOf<W, A, R> {
     /// The update name sent to the server.

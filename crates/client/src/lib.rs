@@ -150,6 +150,16 @@ pub use temporal_proto::api::enums::v1::{
 #[doc(no_inline)]
 pub use tonic::Code;
 
+/// What `#[workflow]`'s expansion names, and nothing else: not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::contract::{
+        Contract, QueryOf, SignalOf, StartWorkflow, UpdateOf, WorkflowResult,
+    };
+    pub use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayload};
+    pub use temporal_proto::api::common::v1::Payload;
+}
+
 /// The Temporal API's generated types and gRPC clients: the [`temporal_proto`] crate.
 #[doc(inline)]
 pub use temporal_proto as proto;

@@ -15,13 +15,29 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
         ident,
         wire_name,
         crate_path,
+        crate_path_span,
         handlers,
     } = contract;
     let handlers_module = format_ident!("__temporal_{}", ident);
+    // A wrong `crate = "..."` fails here, once, on the user's literal.
+    let use_private = quote_spanned! {*crate_path_span=>
+        use #crate_path::__private as __temporal;
+    };
     let mut handler_types = Vec::new();
     let mut constants = Vec::new();
     let mut impls = Vec::new();
-    for handler in handlers.iter().filter(|h| h.kind != Kind::Validator) {
+    // Beside a reported error (two #[run] methods, two methods of one name), only the first
+    // is expanded, so the error is not repeated as conflicting items.
+    let mut seen_run = false;
+    let mut seen_idents = std::collections::HashSet::new();
+    let expanded = handlers.iter().filter(|handler| {
+        let first_run = handler.kind != Kind::Run || !std::mem::replace(&mut seen_run, true);
+        handler.expandable
+            && handler.kind != Kind::Validator
+            && first_run
+            && seen_idents.insert(handler.ident.to_string())
+    });
+    for handler in expanded {
         let encode = encode_args(handler);
         let args_type = args_type(handler);
         let output_type = output_type(handler);
@@ -38,7 +54,7 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
                         args: &#args_type,
                         converter: &__temporal::DataConverter,
                     ) -> ::core::result::Result<
-                        ::std::vec::Vec<__temporal::proto::api::common::v1::Payload>,
+                        ::std::vec::Vec<__temporal::Payload>,
                         __temporal::ConversionError,
                     > {
                         #encode
@@ -76,7 +92,7 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
                             args: &#args_type,
                             converter: &__temporal::DataConverter,
                         ) -> ::core::result::Result<
-                            ::std::vec::Vec<__temporal::proto::api::common::v1::Payload>,
+                            ::std::vec::Vec<__temporal::Payload>,
                             __temporal::ConversionError,
                         > {
                             #encode
@@ -111,7 +127,7 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
         }
 
         const _: () = {
-            use #crate_path as __temporal;
+            #use_private
             impl __temporal::Contract for #ident {}
             #(#impls)*
         };
@@ -150,12 +166,17 @@ fn encode_args(handler: &Handler) -> TokenStream {
             ::core::result::Result::Ok(::std::vec::Vec::new())
         },
         [(_, ty)] => {
-            let payload = payload(quote!(args), ty);
+            // The value carries the type's span too, so an unconvertible type is reported on
+            // the user's type rather than on the macro.
+            let args = Ident::new("args", ty.span());
+            let payload = payload(quote!(#args), ty);
             quote!(::core::result::Result::Ok(::std::vec![#payload]))
         }
         params => {
-            let names: Vec<Ident> = (0..params.len())
-                .map(|index| format_ident!("__temporal_arg{}", index))
+            let names: Vec<Ident> = params
+                .iter()
+                .enumerate()
+                .map(|(index, (_, ty))| format_ident!("__temporal_arg{}", index, span = ty.span()))
                 .collect();
             let payloads = names
                 .iter()

@@ -121,9 +121,16 @@ pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     if let Some(contract) = &contract {
         validate::check(&ctxt, contract);
     }
+    // What parsed is expanded even beside errors, so that code using the contract reports
+    // only its own problems, not a cascade of "cannot be started".
     match (ctxt.check(), contract) {
         (Ok(()), Some(contract)) => expand::contract(&contract).into(),
-        (Err(errors), _) => with_placeholder(errors, &trait_item),
+        (Err(errors), Some(contract)) => {
+            let errors = errors.to_compile_error();
+            let expansion = expand::contract(&contract);
+            quote::quote!(#errors #expansion).into()
+        }
+        (Err(errors), None) => with_placeholder(errors, &trait_item),
         (Ok(()), None) => with_placeholder(
             syn::Error::new_spanned(&trait_item.ident, "this contract could not be read"),
             &trait_item,

@@ -14,6 +14,8 @@ pub(crate) struct Contract {
     pub(crate) wire_name: String,
     /// Where generated code finds `temporal_client` (`crate = "..."` overrides it).
     pub(crate) crate_path: Path,
+    /// The `crate = "..."` literal, where a wrong path is reported.
+    pub(crate) crate_path_span: Span,
     /// Every handler, the run method included, in declaration order.
     pub(crate) handlers: Vec<Handler>,
 }
@@ -31,6 +33,17 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// "a signal", "an update", ...
+    pub(crate) fn with_article(self) -> String {
+        let name = self.attribute();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+
     pub(crate) fn attribute(self) -> &'static str {
         match self {
             Self::Run => "run",
@@ -53,6 +66,9 @@ pub(crate) enum Receiver {
 
 /// One handler of the contract: the run method, a signal, a query or an update.
 pub(crate) struct Handler {
+    /// False when its types cannot cross the wire (already reported): expanding it would only
+    /// repeat the error as rustc's own.
+    pub(crate) expandable: bool,
     pub(crate) kind: Kind,
     /// The handler's docs.
     pub(crate) docs: Vec<Attribute>,

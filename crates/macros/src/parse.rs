@@ -30,7 +30,7 @@ const HANDLER_ATTRIBUTES: &[(&str, Kind)] = &[
 struct WorkflowOptions {
     name: Option<LitStr>,
     rename_all: Option<RenameRule>,
-    crate_path: Option<syn::Path>,
+    crate_path: Option<(syn::Path, proc_macro2::Span)>,
 }
 
 /// Parses a `#[workflow]` trait; `None` when it is too malformed to describe a contract (the
@@ -54,9 +54,12 @@ pub(crate) fn contract(ctxt: &Ctxt, args: TokenStream, item: &ItemTrait) -> Opti
             }
         })
         .collect();
-    let crate_path = options
-        .crate_path
-        .unwrap_or_else(|| syn::parse_quote!(::temporal_client));
+    let (crate_path, crate_path_span) = options.crate_path.unwrap_or_else(|| {
+        (
+            syn::parse_quote!(::temporal_client),
+            proc_macro2::Span::call_site(),
+        )
+    });
     Some(Contract {
         attrs: item.attrs.clone(),
         vis: item.vis.clone(),
@@ -66,6 +69,7 @@ pub(crate) fn contract(ctxt: &Ctxt, args: TokenStream, item: &ItemTrait) -> Opti
             .map(|name| name.value())
             .unwrap_or_else(|| item.ident.to_string()),
         crate_path,
+        crate_path_span,
         handlers,
     })
 }
@@ -88,19 +92,22 @@ fn workflow_options(ctxt: &Ctxt, args: TokenStream) -> WorkflowOptions {
             );
             continue;
         };
-        let key = pair
-            .path
-            .get_ident()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let pair_path = &pair.path;
+        let key = quote::quote!(#pair_path).to_string().replace(' ', "");
         let Some(value) = string_value(ctxt, &pair.value, &key) else {
             continue;
         };
         match key.as_str() {
             "name" => {
                 duplicate_check(ctxt, options.name.is_some(), &pair.path, "workflow", &key);
-                if value.value().is_empty() {
+                if value.value().trim().is_empty() {
                     ctxt.error_spanned_by(&value, "a workflow type name cannot be empty");
+                } else if value.value().starts_with("__temporal") {
+                    ctxt.error_spanned_by(
+                        &value,
+                        "workflow type names starting with `__temporal` are reserved for \
+                         Temporal's own workflows; choose another name",
+                    );
                 }
                 options.name = Some(value);
             }
@@ -126,7 +133,7 @@ fn workflow_options(ctxt: &Ctxt, args: TokenStream) -> WorkflowOptions {
                     &key,
                 );
                 match value.parse::<syn::Path>() {
-                    Ok(path) => options.crate_path = Some(path),
+                    Ok(path) => options.crate_path = Some((path, value.span())),
                     Err(_) => ctxt.error_spanned_by(
                         &value,
                         "expected the path of temporal_client, such as \"::my_sdk::temporal\"",
@@ -165,7 +172,12 @@ fn duplicate_check(ctxt: &Ctxt, seen: bool, path: &syn::Path, attribute: &str, k
 }
 
 fn check_trait_header(ctxt: &Ctxt, item: &ItemTrait) {
-    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+    if let Some(where_clause) = &item.generics.where_clause {
+        ctxt.error_spanned_by(
+            where_clause,
+            "a workflow contract cannot have a `where` clause: it describes one workflow type",
+        );
+    } else if !item.generics.params.is_empty() {
         ctxt.error_spanned_by(
             &item.generics,
             "a workflow contract cannot be generic: it describes one workflow type",
@@ -219,6 +231,18 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
             ),
         );
     }
+    for attr in &method.attrs {
+        let ours = attributes
+            .iter()
+            .any(|(_, handler_attr)| std::ptr::eq(*handler_attr, attr));
+        if !ours && !attr.path().is_ident("doc") {
+            ctxt.error_spanned_by(
+                attr,
+                "a handler declaration carries only doc comments and its handler attribute: \
+                 conditional or other attributes would not apply to the contract's types",
+            );
+        }
+    }
     let (explicit_name, validates) = if kind == Kind::Validator {
         (None, validated_update(ctxt, attribute))
     } else {
@@ -232,7 +256,13 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         );
     }
     let sig = &method.sig;
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+    if let Some(where_clause) = &sig.generics.where_clause {
+        ctxt.error_spanned_by(
+            where_clause,
+            "a handler cannot have a `where` clause: its parameters and result are serialized \
+             as declared",
+        );
+    } else if !sig.generics.params.is_empty() {
         ctxt.error_spanned_by(
             &sig.generics,
             "a handler cannot be generic: its parameters and result are serialized as \
@@ -274,6 +304,21 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
             }
         }
     }
+    if receiver == Receiver::None {
+        ctxt.error_spanned_by(
+            &sig.ident,
+            "a handler takes `&self` (queries, validators) or `&mut self` first, as it would in \
+             the workflow",
+        );
+    }
+    // A handler whose types cannot cross the wire is left out of the expansion: expanding it
+    // would only repeat the error as rustc's own.
+    let mut owned = params
+        .iter()
+        .all(|(_, ty)| owned_type(ctxt, ty, "parameter"));
+    if let ReturnType::Type(_, ty) = &sig.output {
+        owned &= owned_type(ctxt, ty, "result");
+    }
     let output = match &sig.output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) => match &**ty {
@@ -298,6 +343,7 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         }
     };
     Some(Handler {
+        expandable: owned,
         kind,
         docs: method
             .attrs
@@ -315,6 +361,42 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         receiver,
         receiver_span,
     })
+}
+
+/// Parameters and results cross the wire: they are owned values of concrete types, so
+/// references, lifetimes and `Self` (the contract is not a value) have no place in them.
+fn owned_type(ctxt: &Ctxt, ty: &Type, what: &str) -> bool {
+    fn offending(tokens: proc_macro2::TokenStream) -> Option<&'static str> {
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '&' => {
+                    return Some("a reference");
+                }
+                proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '\'' => {
+                    return Some("a lifetime");
+                }
+                proc_macro2::TokenTree::Ident(ident) if ident == "Self" => return Some("`Self`"),
+                proc_macro2::TokenTree::Group(group) => {
+                    if let Some(found) = offending(group.stream()) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+    let Some(found) = offending(quote::quote!(#ty)) else {
+        return true;
+    };
+    ctxt.error_spanned_by(
+        ty,
+        format!(
+            "a {what} type is serialized: use an owned, concrete type (such as `String` for \
+             `&str`), not {found}"
+        ),
+    );
+    false
 }
 
 /// The `update = "method"` of a `#[validator(...)]`, which it requires.
@@ -364,7 +446,7 @@ fn handler_name(ctxt: &Ctxt, kind: Kind, attribute: &Attribute) -> Option<LitStr
     };
     if kind == Kind::Run {
         ctxt.error_spanned_by(
-            &list.tokens,
+            attribute,
             "#[run] takes no options: name the workflow type with #[workflow(name = \"...\")]",
         );
         return None;

@@ -17,6 +17,7 @@ pub(crate) fn check(ctxt: &Ctxt, contract: &Contract) {
         names_are_usable(ctxt, handler);
     }
     names_are_unique(ctxt, contract);
+    method_names_are_unique(ctxt, contract);
     validators_match_their_updates(ctxt, contract);
 }
 
@@ -98,10 +99,10 @@ fn names_are_usable(ctxt: &Ctxt, handler: &Handler) {
     if matches!(handler.kind, Kind::Run | Kind::Validator) {
         return;
     }
-    if handler.wire_name.is_empty() {
+    if handler.wire_name.trim().is_empty() {
         ctxt.push(syn::Error::new(
             handler.wire_name_span,
-            format!("a {} name cannot be empty", handler.kind.attribute()),
+            format!("{} name cannot be empty", handler.kind.with_article()),
         ));
     } else if handler.wire_name.starts_with(RESERVED_PREFIX) {
         ctxt.push(syn::Error::new(
@@ -197,6 +198,28 @@ fn validators_match_their_updates(ctxt: &Ctxt, contract: &Contract) {
                 "a validator only accepts or rejects: return nothing, or a `Result` whose \
                  error rejects the update",
             );
+        }
+    }
+}
+
+/// Each handler becomes a constant named after its method (`Counter::status`), so two
+/// handlers cannot share a method name, even of different kinds.
+fn method_names_are_unique(ctxt: &Ctxt, contract: &Contract) {
+    let mut seen: HashMap<String, &Handler> = HashMap::new();
+    for handler in &contract.handlers {
+        let name = handler.ident.to_string();
+        if let Some(first) = seen.get(&name) {
+            ctxt.push(syn::Error::new(
+                handler.ident.span(),
+                format!(
+                    "the method name `{name}` is already used by {} of this contract; rename \
+                     one method (the wire names can stay the same with #[{}(name = \"...\")])",
+                    first.kind.with_article(),
+                    handler.kind.attribute()
+                ),
+            ));
+        } else {
+            seen.insert(name, handler);
         }
     }
 }

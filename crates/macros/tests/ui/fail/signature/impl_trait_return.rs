@@ -1,0 +1,10 @@
+// A result has a concrete type: `impl Trait` is reported on the type.
+use temporal_client::workflow;
+
+#[workflow]
+trait Counter {
+    #[run]
+    async fn run(&mut self) -> impl serde::Serialize;
+}
+
+fn main() {}
