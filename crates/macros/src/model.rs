@@ -85,6 +85,7 @@ pub(crate) struct Handler {
     /// The `async` keyword, if the method has one.
     pub(crate) asyncness: Option<Span>,
     pub(crate) receiver: Receiver,
-    /// The tokens a diagnostic about the receiver points at.
-    pub(crate) receiver_span: Span,
+    /// The receiver as written (or the method name without one), which diagnostics about the
+    /// receiver point at, start to end.
+    pub(crate) receiver_tokens: proc_macro2::TokenStream,
 }

@@ -4,7 +4,6 @@
 
 use proc_macro2::TokenStream;
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::{
     Attribute, Expr, ExprLit, FnArg, ItemTrait, Lit, LitStr, Meta, Pat, ReturnType, Token,
     TraitItem, TraitItemFn, Type,
@@ -273,12 +272,13 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         ctxt.error_spanned_by(variadic, "a handler cannot be variadic");
     }
     let mut receiver = Receiver::None;
-    let mut receiver_span = sig.ident.span();
+    let sig_ident = &sig.ident;
+    let mut receiver_tokens = quote::quote!(#sig_ident);
     let mut params = Vec::new();
     for input in &sig.inputs {
         match input {
             FnArg::Receiver(this) => {
-                receiver_span = this.span();
+                receiver_tokens = quote::quote!(#this);
                 receiver = match (&this.reference, &this.mutability) {
                     (Some(_), Some(_)) => Receiver::Mutable,
                     (Some(_), None) => Receiver::Shared,
@@ -359,7 +359,7 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         validates,
         asyncness: sig.asyncness.as_ref().map(|token| token.span),
         receiver,
-        receiver_span,
+        receiver_tokens,
     })
 }
 

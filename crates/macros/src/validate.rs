@@ -66,8 +66,8 @@ fn queries_are_read_only_and_immediate(ctxt: &Ctxt, handler: &Handler) {
         _ => return,
     };
     if handler.receiver == Receiver::Mutable {
-        ctxt.push(syn::Error::new(
-            handler.receiver_span,
+        ctxt.push(syn::Error::new_spanned(
+            &handler.receiver_tokens,
             format!(
                 "{what} is read-only: take `&self`, not `&mut self` (declare an #[update] to \
                  change state)"
@@ -88,8 +88,8 @@ fn queries_are_read_only_and_immediate(ctxt: &Ctxt, handler: &Handler) {
 /// Handlers run on the workflow's state; taking `self` by value would consume it.
 fn receivers_are_references(ctxt: &Ctxt, handler: &Handler) {
     if handler.receiver == Receiver::ByValue {
-        ctxt.push(syn::Error::new(
-            handler.receiver_span,
+        ctxt.push(syn::Error::new_spanned(
+            &handler.receiver_tokens,
             "a handler takes `&self` or `&mut self`, not `self`",
         ));
     }
