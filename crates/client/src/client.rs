@@ -60,6 +60,15 @@ impl Default for ClientOptions {
 }
 
 impl ClientOptions {
+    /// Options with the namespace of `TEMPORAL_NAMESPACE`, as the `temporal` CLI reads it;
+    /// `default` when it is unset.
+    pub fn from_env() -> Self {
+        match std::env::var("TEMPORAL_NAMESPACE") {
+            Ok(namespace) if !namespace.is_empty() => Self::default().namespace(namespace),
+            _ => Self::default(),
+        }
+    }
+
     /// The namespace every call of the client is in. Defaults to `default`.
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = namespace.into();
