@@ -71,6 +71,8 @@ use proc_macro::TokenStream;
 ///   `#[signal(name = "...")]` names it. Names starting with `__temporal` are reserved.
 /// - `#[workflow(crate = "path")]` names where `temporal_client` is, for crates that
 ///   re-export it.
+/// - The handler attributes need no import: `#[workflow]` reads and removes them (importing
+///   them only earns an unused-import warning).
 /// - Argument types implement `serde::Serialize` (or another `ToPayload`), result types
 ///   `serde::de::DeserializeOwned` (or another `FromPayload`); mistakes are reported on the
 ///   type.

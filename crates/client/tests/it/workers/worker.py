@@ -49,14 +49,16 @@ class NoResult:
 
 @workflow.defn(name="counter")
 class Counter:
-    def __init__(self) -> None:
-        self.value = 0
+    # The start value is set before any handler runs: a signal or update that arrives with
+    # the start (signal-with-start, update-with-start, or simply early) sees it.
+    @workflow.init
+    def __init__(self, start: int) -> None:
+        self.value = start
         self.done = False
         self.released = False
 
     @workflow.run
     async def run(self, start: int) -> int:
-        self.value += start
         await workflow.wait_condition(lambda: self.done)
         return self.value
 
