@@ -28,11 +28,13 @@ const RESULT_WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let namespace = temporal_examples::namespace();
-    let connection = temporal_examples::connect().await?;
+    // A client configured from the environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS):
+    // raw calls name the namespace themselves.
+    let client = temporal_examples::client().await?;
+    let namespace = client.namespace().to_owned();
     // The raw WorkflowService of the connection: every generated call, with the connection's
     // headers (API key, client name and version) added.
-    let mut service = connection.workflow_service();
+    let mut service = client.connection().workflow_service();
 
     // The payload every SDK's default data converter writes for the string "Temporal". A
     // client does this conversion for you; with raw gRPC calls you do it yourself.
@@ -144,7 +146,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         })
         .collect();
     println!("\nListWorkflowExecutions ({} shown):", rows.len());
-    print_table(&header, &rows);
+    temporal_examples::print_table(&header, &rows);
     Ok(())
 }
 
@@ -194,33 +196,4 @@ async fn wait_for_result(
 fn display_time(time: Option<&Timestamp>) -> String {
     time.map(ToString::to_string)
         .unwrap_or_else(|| "-".to_owned())
-}
-
-/// Prints rows as a table with `│` column separators, each column as wide as its widest cell.
-fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
-    let mut widths = header.map(|h| h.chars().count());
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell:width$}"))
-            .collect();
-        println!("│ {} │", padded.join(" │ "));
-    };
-    let rule = |left: &str, middle: &str, right: &str| {
-        let bars: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
-        println!("{left}{}{right}", bars.join(middle));
-    };
-    rule("┌", "┬", "┐");
-    line(header.to_vec());
-    rule("├", "┼", "┤");
-    for row in rows {
-        line(row.iter().map(String::as_str).collect());
-    }
-    rule("└", "┴", "┘");
 }

@@ -18,14 +18,12 @@ trait Example {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Connect to the server of TEMPORAL_ADDRESS (default localhost:7233). In production, pass
-    // TLS options or an API key too.
-    let address = temporal_examples::server_address();
-    let connection = Connection::connect(ConnectionOptions::new(address)).await?;
-    let client = Client::with_options(
-        connection,
-        ClientOptions::default().namespace(temporal_examples::namespace()),
-    )?;
+    // Connect to the server the environment names, as the `temporal` CLI reads it:
+    // TEMPORAL_ADDRESS (default localhost:7233), and for production TLS, mTLS or an API key
+    // (TEMPORAL_TLS_*, TEMPORAL_API_KEY). `ConnectionOptions::new("host:port")` spells it out.
+    let connection = Connection::connect(ConnectionOptions::from_env()?).await?;
+    // The namespace of TEMPORAL_NAMESPACE (default `default`).
+    let client = Client::with_options(connection, ClientOptions::from_env())?;
 
     // In practice, use a meaningful business id, such as a customer or transaction id.
     let workflow_id = format!("workflow-{}", uuid::Uuid::new_v4());
