@@ -38,8 +38,8 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
             && seen_idents.insert(handler.ident.to_string())
     });
     for handler in expanded {
-        let encode = encode_args(handler);
         let args_type = args_type(handler);
+        let encode_args = encode_args_method(handler, &args_type);
         let output_type = output_type(handler);
         let output_check = output_check(handler);
         match handler.kind {
@@ -49,16 +49,7 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
                     fn workflow_type(&self) -> &str {
                         #wire_name
                     }
-                    fn encode_args(
-                        &self,
-                        args: &#args_type,
-                        converter: &__temporal::DataConverter,
-                    ) -> ::core::result::Result<
-                        ::std::vec::Vec<__temporal::Payload>,
-                        __temporal::ConversionError,
-                    > {
-                        #encode
-                    }
+                    #encode_args
                 }
                 impl __temporal::WorkflowResult<#output_type> for #ident {}
                 #output_check
@@ -87,16 +78,7 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
                         fn name(&self) -> &str {
                             #name
                         }
-                        fn encode_args(
-                            &self,
-                            args: &#args_type,
-                            converter: &__temporal::DataConverter,
-                        ) -> ::core::result::Result<
-                            ::std::vec::Vec<__temporal::Payload>,
-                            __temporal::ConversionError,
-                        > {
-                            #encode
-                        }
+                        #encode_args
                     }
                     #output_check
                 });
@@ -150,6 +132,23 @@ fn output_type(handler: &Handler) -> TokenStream {
     match &handler.output {
         Some(ty) => quote!(#ty),
         None => quote!(()),
+    }
+}
+
+/// The `encode_args` method every contract trait has: one payload per parameter.
+fn encode_args_method(handler: &Handler, args_type: &TokenStream) -> TokenStream {
+    let body = encode_args(handler);
+    quote! {
+        fn encode_args(
+            &self,
+            args: &#args_type,
+            converter: &__temporal::DataConverter,
+        ) -> ::core::result::Result<
+            ::std::vec::Vec<__temporal::Payload>,
+            __temporal::ConversionError,
+        > {
+            #body
+        }
     }
 }
 
