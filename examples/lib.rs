@@ -12,10 +12,28 @@ use temporal_client::{Client, ClientOptions, Connection, ConnectionOptions};
 
 /// A sample's fatal error: printed as its message alone when `main` returns it, with the
 /// whole chain of causes.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_examples::SampleError;
+///
+/// let error = SampleError::new("no workflow with ID order-1234");
+/// assert_eq!(error.to_string(), "no workflow with ID order-1234");
+/// // `main` prints the `Debug` form, which is the bare message too.
+/// assert_eq!(format!("{error:?}"), "no workflow with ID order-1234");
+/// ```
 pub struct SampleError(String);
 
 impl SampleError {
     /// An error with this message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let error = temporal_examples::SampleError::new("the workflow failed");
+    /// # assert_eq!(error.to_string(), "the workflow failed");
+    /// ```
     pub fn new(message: impl Into<String>) -> Self {
         Self(message.into())
     }
@@ -43,6 +61,16 @@ impl std::error::Error for SampleError {}
 /// # Errors
 ///
 /// A message naming the variable at fault, or the address and every cause of the failure.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), temporal_examples::SampleError> {
+/// let connection = temporal_examples::connect().await?;
+/// # let _ = connection;
+/// # Ok(())
+/// # }
+/// ```
 pub async fn connect() -> Result<Connection, SampleError> {
     let options = ConnectionOptions::from_env().map_err(|e| SampleError(error_chain(&e)))?;
     let address = server_address();
@@ -67,6 +95,16 @@ pub async fn connect() -> Result<Connection, SampleError> {
 /// # Errors
 ///
 /// As [`connect`]; or an invalid namespace.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), temporal_examples::SampleError> {
+/// let client = temporal_examples::client().await?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 pub async fn client() -> Result<Client, SampleError> {
     let connection = connect().await?;
     Client::with_options(connection, ClientOptions::from_env())
@@ -74,6 +112,14 @@ pub async fn client() -> Result<Client, SampleError> {
 }
 
 /// The server's `host:port` as configured: `TEMPORAL_ADDRESS`, default `localhost:7233`.
+///
+/// # Examples
+///
+/// ```
+/// let address = temporal_examples::server_address();
+/// println!("connecting to {address}");
+/// # assert!(!address.is_empty());
+/// ```
 pub fn server_address() -> String {
     std::env::var("TEMPORAL_ADDRESS")
         .ok()
@@ -88,6 +134,28 @@ fn uses_tls_settings() -> bool {
 }
 
 /// An error and its causes, outermost first, separated by `: `.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_examples::error_chain;
+///
+/// # #[derive(Debug)]
+/// # struct ConfigError(std::io::Error);
+/// # impl std::fmt::Display for ConfigError {
+/// #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// #         f.write_str("cannot read the configuration")
+/// #     }
+/// # }
+/// # impl std::error::Error for ConfigError {
+/// #     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+/// #         Some(&self.0)
+/// #     }
+/// # }
+/// // `ConfigError`'s source is the `io::Error`.
+/// let error = ConfigError(std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"));
+/// assert_eq!(error_chain(&error), "cannot read the configuration: no such file");
+/// ```
 pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -104,6 +172,17 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 /// A time as the `temporal` CLI prints it (RFC 3339, UTC), or `-`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use temporal_examples::display_time;
+///
+/// let time = SystemTime::UNIX_EPOCH + Duration::from_millis(1_500);
+/// assert_eq!(display_time(Some(time)), "1970-01-01T00:00:01.500Z");
+/// assert_eq!(display_time(None), "-");
+/// ```
 pub fn display_time(time: Option<SystemTime>) -> String {
     time.and_then(|time| Timestamp::try_from(time).ok())
         .map(|timestamp| timestamp.to_string())
@@ -111,6 +190,20 @@ pub fn display_time(time: Option<SystemTime>) -> String {
 }
 
 /// Prints rows as a table with `│` column separators, each column as wide as its widest cell.
+///
+/// # Examples
+///
+/// ```
+/// temporal_examples::print_table(
+///     &["Workflow ID", "Status"],
+///     &[["order-1234".to_owned(), "Running".to_owned()]],
+/// );
+/// // ┌─────────────┬─────────┐
+/// // │ Workflow ID │ Status  │
+/// // ├─────────────┼─────────┤
+/// // │ order-1234  │ Running │
+/// // └─────────────┴─────────┘
+/// ```
 pub fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
     let mut widths = header.map(|h| h.chars().count());
     for row in rows {

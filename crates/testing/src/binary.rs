@@ -9,6 +9,15 @@ pub(crate) const PROJECT_TOOL_DIR: &str = ".tools/venv/bin";
 /// not locate.
 ///
 /// Its `Display` says where it looked and how to install the tool.
+///
+/// # Examples
+///
+/// ```
+/// match temporal_testing::temporal_cli() {
+///     Ok(path) => println!("the temporal CLI is at {}", path.display()),
+///     Err(err) => eprintln!("set {} or install {}: {err}", err.env_var, err.pip_package),
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "could not find the `{name}` executable: set {env_var} to its path, run `cargo xtask setup` \

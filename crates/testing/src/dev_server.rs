@@ -63,6 +63,14 @@ impl DevServerOptions {
     ///
     /// Defaults to `TEMPORAL_CLI`, else `.tools/venv/bin/temporal` in the current directory or
     /// an ancestor, else `temporal` on `PATH`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::DevServerOptions;
+    /// let options = DevServerOptions::default().executable("/opt/temporal/bin/temporal");
+    /// # let _ = options;
+    /// ```
     pub fn executable(mut self, path: impl Into<PathBuf>) -> Self {
         self.executable = Some(path.into());
         self
@@ -72,6 +80,14 @@ impl DevServerOptions {
     /// same file sees the same workflows.
     ///
     /// Defaults to an in-memory store that is lost when the server stops.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::DevServerOptions;
+    /// let options = DevServerOptions::default().db_file(std::env::temp_dir().join("temporal.db"));
+    /// # let _ = options;
+    /// ```
     pub fn db_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.db_file = Some(path.into());
         self
@@ -79,6 +95,14 @@ impl DevServerOptions {
 
     /// Registers a namespace at startup, besides `default` which always exists. The server is
     /// ready only once every such namespace answers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::DevServerOptions;
+    /// let options = DevServerOptions::default().namespace("billing").namespace("shipping");
+    /// # let _ = options;
+    /// ```
     pub fn namespace(mut self, name: impl Into<String>) -> Self {
         self.namespaces.push(name.into());
         self
@@ -86,6 +110,14 @@ impl DevServerOptions {
 
     /// Registers a custom search attribute at startup, such as `CustomerId` of type
     /// [`IndexedValueType::Keyword`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::{DevServerOptions, IndexedValueType};
+    /// let options = DevServerOptions::default().search_attribute("CustomerId", IndexedValueType::Keyword);
+    /// # let _ = options;
+    /// ```
     pub fn search_attribute(mut self, name: impl Into<String>, kind: IndexedValueType) -> Self {
         self.search_attributes.push((name.into(), kind));
         self
@@ -94,6 +126,14 @@ impl DevServerOptions {
     /// The server's log level: `debug`, `info`, `warn`, `error` or `never`.
     ///
     /// Defaults to `warn`, which keeps the captured log short.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::DevServerOptions;
+    /// let options = DevServerOptions::default().log_level("debug");
+    /// # let _ = options;
+    /// ```
     pub fn log_level(mut self, level: impl Into<String>) -> Self {
         self.log_level = level.into();
         self
@@ -101,6 +141,16 @@ impl DevServerOptions {
 
     /// Passes an extra argument to `temporal server start-dev`, such as
     /// `--dynamic-config-value` followed by `KEY=VALUE`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::DevServerOptions;
+    /// let options = DevServerOptions::default()
+    ///     .arg("--dynamic-config-value")
+    ///     .arg("frontend.enableUpdateWorkflowExecution=true");
+    /// # let _ = options;
+    /// ```
     pub fn arg(mut self, arg: impl Into<String>) -> Self {
         self.extra_args.push(arg.into());
         self
@@ -109,6 +159,14 @@ impl DevServerOptions {
     /// How long to wait for the server to answer before giving up.
     ///
     /// Defaults to 30 seconds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::DevServerOptions;
+    /// let options = DevServerOptions::default().startup_timeout(std::time::Duration::from_secs(60));
+    /// # let _ = options;
+    /// ```
     pub fn startup_timeout(mut self, timeout: Duration) -> Self {
         self.startup_timeout = timeout;
         self
@@ -195,6 +253,21 @@ fn cli_type_name(kind: IndexedValueType) -> Option<&'static str> {
 }
 
 /// Why a [`DevServer`] did not start.
+///
+/// # Examples
+///
+/// Options are checked before anything runs, so this fails even without the `temporal` CLI:
+///
+/// ```
+/// use temporal_testing::{DevServer, DevServerError, DevServerOptions};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let options = DevServerOptions::default().namespace("not a namespace");
+/// let error = DevServer::start_with(options).await.unwrap_err();
+/// assert!(matches!(error, DevServerError::InvalidOption { option: "namespace", .. }));
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DevServerError {
@@ -272,6 +345,15 @@ impl DevServer {
     /// # Errors
     ///
     /// See [`DevServer::start_with`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// let server = temporal_testing::DevServer::start().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start() -> Result<Self, DevServerError> {
         Self::start_with(DevServerOptions::default()).await
     }
@@ -283,6 +365,17 @@ impl DevServer {
     /// [`DevServerError::BinaryNotFound`] when the CLI is not installed,
     /// [`DevServerError::InvalidOption`] before anything runs, [`DevServerError::Exited`] or
     /// [`DevServerError::NotReady`] with the tail of the server's output.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_testing::{DevServer, DevServerOptions};
+    ///
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// let server = DevServer::start_with(DevServerOptions::default().namespace("billing")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start_with(options: DevServerOptions) -> Result<Self, DevServerError> {
         options.validate()?;
         let cli = match &options.executable {
@@ -361,26 +454,76 @@ impl DevServer {
     }
 
     /// The server's gRPC address, on 127.0.0.1.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// # let server = temporal_testing::DevServer::start().await?;
+    /// let port = server.address().port();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn address(&self) -> SocketAddr {
         self.address
     }
 
     /// The server's gRPC endpoint as a URL, `http://127.0.0.1:PORT`, as tonic's `Endpoint` takes it.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// # let server = temporal_testing::DevServer::start().await?;
+    /// assert!(server.target().starts_with("http://127.0.0.1:"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn target(&self) -> String {
         format!("http://{}", self.address)
     }
 
     /// The server's process id.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// # let server = temporal_testing::DevServer::start().await?;
+    /// println!("the dev server runs as process {}", server.pid());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pid(&self) -> u32 {
         self.process.pid()
     }
 
     /// The last `lines` lines the server printed, oldest first.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// # let server = temporal_testing::DevServer::start().await?;
+    /// eprintln!("the server's last words:\n{}", server.log_tail(20));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn log_tail(&self, lines: usize) -> String {
         self.process.log_tail(lines)
     }
 
     /// Kills the server and waits for it to exit; dropping the server does the same.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// let server = temporal_testing::DevServer::start().await?;
+    /// server.stop();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop(self) {
         drop(self);
     }

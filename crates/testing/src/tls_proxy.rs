@@ -16,6 +16,17 @@ use tokio_rustls::rustls::{self, RootCertStore, ServerConfig};
 /// A private certificate authority, a server certificate it signed for `localhost` (only: a
 /// client dialling `127.0.0.1` must override the server name), and a client certificate it
 /// signed for mTLS. All PEM.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_testing::TestCertificates;
+///
+/// let certificates = TestCertificates::generate()?;
+/// assert!(certificates.ca_pem.starts_with("-----BEGIN CERTIFICATE-----"));
+/// assert!(certificates.client_key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct TestCertificates {
     /// The CA certificate: what a client trusts.
@@ -42,6 +53,14 @@ impl TestCertificates {
     /// # Errors
     ///
     /// When key generation or signing fails, which does not happen with a working `ring`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let certificates = temporal_testing::TestCertificates::generate()?;
+    /// # let _ = certificates;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn generate() -> Result<Self, rcgen::Error> {
         let ca_key = KeyPair::generate()?;
         let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
@@ -101,6 +120,23 @@ impl TlsProxy {
     /// # Errors
     ///
     /// When the certificates do not load or no port can be bound.
+    ///
+    /// # Examples
+    ///
+    /// The upstream is only dialled when a client connects, so the proxy starts without one:
+    ///
+    /// ```
+    /// use temporal_testing::{TestCertificates, TlsProxy};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let certificates = TestCertificates::generate()?;
+    /// let upstream = "127.0.0.1:7233".parse()?;
+    /// let proxy = TlsProxy::start(upstream, &certificates, false).await?;
+    /// # let _ = proxy;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start(
         upstream: SocketAddr,
         certificates: &TestCertificates,
@@ -129,6 +165,22 @@ impl TlsProxy {
     }
 
     /// Where the proxy listens, on 127.0.0.1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::{TestCertificates, TlsProxy};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let certificates = TestCertificates::generate()?;
+    /// # let proxy = TlsProxy::start("127.0.0.1:7233".parse()?, &certificates, false).await?;
+    /// // The server certificate is for `localhost` only.
+    /// let url = format!("https://localhost:{}", proxy.address().port());
+    /// assert!(proxy.address().ip().is_loopback());
+    /// # let _ = url;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn address(&self) -> SocketAddr {
         self.address
     }

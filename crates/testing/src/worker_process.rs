@@ -38,6 +38,14 @@ pub struct WorkerReadiness {
 impl WorkerReadiness {
     /// A worker is ready when it polls `task_queue` (for workflow tasks) on the server at
     /// `target`, a URL such as [`DevServer::target`](crate::DevServer::target) returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::WorkerReadiness;
+    /// let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world");
+    /// # let _ = readiness;
+    /// ```
     pub fn new(target: impl Into<String>, task_queue: impl Into<String>) -> Self {
         Self {
             target: target.into(),
@@ -50,6 +58,14 @@ impl WorkerReadiness {
     /// The namespace the worker polls in.
     ///
     /// Defaults to `default`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::WorkerReadiness;
+    /// let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world").namespace("billing");
+    /// # let _ = readiness;
+    /// ```
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = namespace.into();
         self
@@ -58,6 +74,15 @@ impl WorkerReadiness {
     /// How long to wait for the worker to poll.
     ///
     /// Defaults to 30 seconds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::WorkerReadiness;
+    /// let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world")
+    ///     .timeout(std::time::Duration::from_secs(60));
+    /// # let _ = readiness;
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -65,6 +90,23 @@ impl WorkerReadiness {
 }
 
 /// Why a [`WorkerProcess`] did not start.
+///
+/// # Examples
+///
+/// A command that cannot be spawned fails before any server is asked:
+///
+/// ```
+/// use std::process::Command;
+/// use temporal_testing::{WorkerProcess, WorkerProcessError, WorkerReadiness};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let command = Command::new("/definitely/not/a/worker");
+/// let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world");
+/// let error = WorkerProcess::start(command, readiness).await.unwrap_err();
+/// assert!(matches!(error, WorkerProcessError::Spawn { .. }));
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WorkerProcessError {
@@ -134,6 +176,21 @@ impl WorkerProcess {
     ///
     /// [`WorkerProcessError::Spawn`], or [`WorkerProcessError::Exited`] and
     /// [`WorkerProcessError::NotReady`] with the worker's output.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::process::Command;
+    /// use temporal_testing::{WorkerProcess, WorkerReadiness};
+    ///
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut command = Command::new(temporal_testing::python()?);
+    /// command.args(["worker.py", "--task-queue", "hello-world"]);
+    /// let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world");
+    /// let worker = WorkerProcess::start(command, readiness).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start(
         command: Command,
         readiness: WorkerReadiness,
@@ -165,16 +222,55 @@ impl WorkerProcess {
     }
 
     /// The worker's process id.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # use temporal_testing::{WorkerProcess, WorkerReadiness};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let command = std::process::Command::new("worker");
+    /// # let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world");
+    /// let worker = WorkerProcess::start(command, readiness).await?;
+    /// println!("the worker runs as process {}", worker.pid());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pid(&self) -> u32 {
         self.process.pid()
     }
 
     /// The last `lines` lines the worker printed, oldest first.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # use temporal_testing::{WorkerProcess, WorkerReadiness};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let command = std::process::Command::new("worker");
+    /// # let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world");
+    /// let worker = WorkerProcess::start(command, readiness).await?;
+    /// eprintln!("the worker's output:\n{}", worker.log_tail(20));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn log_tail(&self, lines: usize) -> String {
         self.process.log_tail(lines)
     }
 
     /// Kills the worker and waits for it to exit; dropping it does the same.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # use temporal_testing::{WorkerProcess, WorkerReadiness};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let command = std::process::Command::new("worker");
+    /// # let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world");
+    /// let worker = WorkerProcess::start(command, readiness).await?;
+    /// worker.stop();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop(self) {
         drop(self);
     }
