@@ -42,18 +42,46 @@ impl CallOptions {
     /// Long polls, such as the wait of `result()`, keep their own longer deadline.
     ///
     /// Defaults to none: an attempt waits until the server answers or the connection fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::CallOptions;
+    ///
+    /// let options = CallOptions::default().timeout(Duration::from_secs(5));
+    /// # let _ = options;
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// Sends this header with each call, besides the connection's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::CallOptions;
+    ///
+    /// let options = CallOptions::default().header("x-request-origin", "checkout");
+    /// # let _ = options;
+    /// ```
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
     /// Retries calls with this policy instead of the connection's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{CallOptions, RpcRetryPolicy};
+    ///
+    /// let options = CallOptions::default().retry_policy(RpcRetryPolicy::disabled());
+    /// # let _ = options;
+    /// ```
     pub fn retry_policy(mut self, policy: RpcRetryPolicy) -> Self {
         self.retry_policy = Some(policy);
         self

@@ -62,6 +62,19 @@ impl Default for ClientOptions {
 impl ClientOptions {
     /// Options with the namespace of `TEMPORAL_NAMESPACE`, as the `temporal` CLI reads it;
     /// `default` when it is unset.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Client, ClientOptions, Connection, ConnectionOptions};
+    ///
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let connection = Connection::connect(ConnectionOptions::from_env()?).await?;
+    /// let client = Client::with_options(connection, ClientOptions::from_env())?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> Self {
         match std::env::var("TEMPORAL_NAMESPACE") {
             Ok(namespace) if !namespace.is_empty() => Self::default().namespace(namespace),
@@ -70,6 +83,15 @@ impl ClientOptions {
     }
 
     /// The namespace every call of the client is in. Defaults to `default`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ClientOptions;
+    ///
+    /// let options = ClientOptions::default().namespace("billing");
+    /// # let _ = options;
+    /// ```
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = namespace.into();
         self
@@ -77,6 +99,15 @@ impl ClientOptions {
 
     /// Who the client says it is, in the history of what it does. Defaults to
     /// `<pid>@<hostname>`, as the other SDKs do.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ClientOptions;
+    ///
+    /// let options = ClientOptions::default().identity("billing-api@host-1");
+    /// # let _ = options;
+    /// ```
     pub fn identity(mut self, identity: impl Into<String>) -> Self {
         self.identity = Some(identity.into());
         self
@@ -88,6 +119,16 @@ impl ClientOptions {
     /// Defaults to 4 MiB, the server's default gRPC message limit; raise it for a server
     /// configured to accept more. (The server also limits each payload, to 2 MB by default,
     /// and answers [`Error::Rpc`] with `INVALID_ARGUMENT` beyond that.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ClientOptions;
+    ///
+    /// // For a server configured with a 16 MiB gRPC message limit.
+    /// let options = ClientOptions::default().max_payload_bytes(16 * 1024 * 1024);
+    /// # let _ = options;
+    /// ```
     pub fn max_payload_bytes(mut self, bytes: usize) -> Self {
         self.max_payload_bytes = bytes;
         self
@@ -95,6 +136,15 @@ impl ClientOptions {
 
     /// How arguments, results and other values become payloads. Defaults to
     /// [`DataConverter::default`], compatible with every SDK's default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ClientOptions, DataConverter};
+    ///
+    /// let options = ClientOptions::default().data_converter(DataConverter::default());
+    /// # let _ = options;
+    /// ```
     pub fn data_converter(mut self, converter: DataConverter) -> Self {
         self.data_converter = converter;
         self
@@ -139,6 +189,19 @@ struct ClientInner {
 
 impl Client {
     /// A client of the `default` namespace.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Client, Connection, ConnectionOptions};
+    ///
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let connection = Connection::connect(ConnectionOptions::default()).await?;
+    /// let client = Client::new(connection);
+    /// assert_eq!(client.namespace(), "default");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(connection: Connection) -> Self {
         Self::build(
             connection,
@@ -152,6 +215,19 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] when the namespace is empty or not printable ASCII.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Client, ClientOptions, Connection, ConnectionOptions};
+    ///
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let connection = Connection::connect(ConnectionOptions::default()).await?;
+    /// let client = Client::with_options(connection, ClientOptions::default().namespace("billing"))?;
+    /// assert_eq!(client.namespace(), "billing");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn with_options(connection: Connection, options: ClientOptions) -> Result<Self, Error> {
         if options.namespace.is_empty() {
             return Err(Error::invalid("namespace", "the namespace is empty"));
@@ -182,6 +258,20 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] for a header that is not valid gRPC metadata.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use temporal_client::CallOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let hasty = client.with_call_options(CallOptions::default().timeout(Duration::from_secs(2)))?;
+    /// let count = hasty.count("").await?;
+    /// # let _ = count;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn with_call_options(&self, options: CallOptions) -> Result<Self, Error> {
         let inner = &self.inner;
         Ok(Self {
@@ -198,27 +288,79 @@ impl Client {
     }
 
     /// The namespace of every call.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(client: temporal_client::Client) {
+    /// println!("working in namespace {}", client.namespace());
+    /// # }
+    /// ```
     pub fn namespace(&self) -> &str {
         &self.inner.namespace
     }
 
     /// The identity the client records in histories.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(client: temporal_client::Client) {
+    /// println!("recorded in histories as {}", client.identity());
+    /// # }
+    /// ```
     pub fn identity(&self) -> &str {
         &self.inner.identity
     }
 
     /// The connection the client calls through.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(client: temporal_client::Client) {
+    /// println!("connected to {}", client.connection().address());
+    /// # }
+    /// ```
     pub fn connection(&self) -> &Connection {
         &self.inner.connection
     }
 
     /// The data converter of the client.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(client: temporal_client::Client) -> Result<(), temporal_client::ConversionError> {
+    /// let payload = client.data_converter().to_payload(&42_i64)?;
+    /// # let _ = payload;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn data_converter(&self) -> &DataConverter {
         &self.inner.converter
     }
 
     /// The raw `WorkflowService`, with this client's namespace in the `temporal-namespace`
     /// header: for calls the client does not wrap. Cheap: clones a channel.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::proto::api::workflowservice::v1::DescribeNamespaceRequest;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .workflow_service()
+    ///     .describe_namespace(DescribeNamespaceRequest {
+    ///         namespace: client.namespace().to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn workflow_service(&self) -> WorkflowService {
         self.inner.service.clone()
     }
@@ -236,6 +378,21 @@ impl Client {
     /// [`Error::InvalidArgument`] and [`Error::Conversion`] before anything is sent,
     /// [`Error::AlreadyStarted`] when the id is taken, [`Error::NamespaceNotFound`],
     /// [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::StartOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// // By name, with a tuple of arguments: an `Untyped` handle.
+    /// let handle = client
+    ///     .start("example", ("Temporal",), StartOptions::new("greeting-1", "hello-world"))
+    ///     .await?;
+    /// println!("started run {:?}", handle.run_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start<T: StartWorkflow<A>, A>(
         &self,
         workflow: T,
@@ -264,6 +421,20 @@ impl Client {
     /// # Errors
     ///
     /// Those of both.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::StartOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let greeting: String = client
+    ///     .execute("example", ("Temporal",), StartOptions::new("greeting-2", "hello-world"))
+    ///     .await?;
+    /// println!("{greeting}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn execute<R: FromPayload, A>(
         &self,
         workflow: impl StartWorkflow<A, Contract: WorkflowResult<R>>,
@@ -275,6 +446,18 @@ impl Client {
 
     /// A handle to the workflow with this id, of contract `W` (use [`Untyped`](crate::Untyped) to signal and
     /// query by name): its latest run, found when a call is made.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Untyped;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<Untyped>("order-1234");
+    /// handle.signal("approve", ("manager-7",)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_handle<W: Contract>(&self, workflow_id: impl Into<String>) -> WorkflowHandle<W> {
         WorkflowHandle::new(self.clone(), workflow_id.into())
     }
@@ -286,6 +469,26 @@ impl Client {
     /// # Errors
     ///
     /// As [`start`](Client::start).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::StartOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client
+    ///     .signal_with_start(
+    ///         "cart",
+    ///         ("customer-42",),
+    ///         StartOptions::new("cart-customer-42", "carts"),
+    ///         "addItem",
+    ///         ("sku-1", 2),
+    ///     )
+    ///     .await?;
+    /// println!("signaled run {:?}", handle.signaled_run_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signal_with_start<T: StartWorkflow<A>, A, SA>(
         &self,
         workflow: T,
@@ -349,6 +552,19 @@ impl Client {
     /// The workflows that match a visibility `query` (empty for all), such as
     /// `WorkflowType = 'example' AND ExecutionStatus = 'Running'`, fetched a page at a time as
     /// the stream is read.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let mut workflows = client.list("WorkflowType = 'example' AND ExecutionStatus = 'Running'");
+    /// while let Some(info) = workflows.next().await {
+    ///     let info = info?;
+    ///     println!("{} ({})", info.workflow_id, info.workflow_type);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, query: impl Into<String>) -> PagedStream<WorkflowExecutionInfo> {
         let client = self.clone();
         let query = query.into();
@@ -380,6 +596,16 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Rpc`] for a malformed query (`INVALID_ARGUMENT`) or a failed call.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let running = client.count("ExecutionStatus = 'Running'").await?;
+    /// println!("{} running workflows", running.count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn count(&self, query: impl Into<String>) -> Result<WorkflowCount, Error> {
         let request = CountWorkflowExecutionsRequest {
             namespace: self.inner.namespace.clone(),

@@ -18,6 +18,16 @@ use crate::retry::RpcRetryPolicy;
 use crate::tls::TlsOptions;
 
 /// The address a connection dials when none is given.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{ConnectionOptions, DEFAULT_ADDRESS};
+///
+/// assert_eq!(DEFAULT_ADDRESS, "localhost:7233");
+/// let local = ConnectionOptions::new(DEFAULT_ADDRESS);
+/// # let _ = local;
+/// ```
 pub const DEFAULT_ADDRESS: &str = "localhost:7233";
 /// The port assumed when an address has none.
 const DEFAULT_PORT: u16 = 7233;
@@ -30,12 +40,69 @@ pub(crate) const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 const MAX_DECODING_MESSAGE_SIZE: usize = 128 * 1024 * 1024;
 
 /// The raw `WorkflowService` client of a connection, with the connection's headers.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::WorkflowService;
+/// use temporal_client::proto::api::workflowservice::v1::GetSystemInfoRequest;
+///
+/// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+/// let mut service: WorkflowService = connection.workflow_service();
+/// let info = service.get_system_info(GetSystemInfoRequest::default()).await?;
+/// println!("server {}", info.get_ref().server_version);
+/// # Ok(())
+/// # }
+/// ```
 pub type WorkflowService = WorkflowServiceClient<InterceptedService<Channel, Headers>>;
 /// The raw `OperatorService` client of a connection, with the connection's headers.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::OperatorService;
+/// use temporal_client::proto::api::operatorservice::v1::ListSearchAttributesRequest;
+///
+/// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+/// let mut operator: OperatorService = connection.operator_service();
+/// let attributes = operator
+///     .list_search_attributes(ListSearchAttributesRequest { namespace: "default".to_owned() })
+///     .await?;
+/// # let _ = attributes;
+/// # Ok(())
+/// # }
+/// ```
 pub type OperatorService = OperatorServiceClient<InterceptedService<Channel, Headers>>;
 /// The raw time-skipping `TestService` client of a connection, with the connection's headers.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::TestService;
+///
+/// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+/// let mut test: TestService = connection.test_service();
+/// let now = test.get_current_time(temporal_client::proto::google::protobuf::Empty {}).await?;
+/// # let _ = now;
+/// # Ok(())
+/// # }
+/// ```
 pub type TestService = TestServiceClient<InterceptedService<Channel, Headers>>;
 /// The raw gRPC health client of a connection, with the connection's headers.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::HealthService;
+/// use temporal_client::proto::grpc::health::v1::HealthCheckRequest;
+///
+/// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+/// let mut health: HealthService = connection.health_service();
+/// let status = health.check(HealthCheckRequest::default()).await?;
+/// # let _ = status;
+/// # Ok(())
+/// # }
+/// ```
 pub type HealthService = HealthClient<InterceptedService<Channel, Headers>>;
 
 /// How to reach and talk to the server, set with chained calls.
@@ -83,6 +150,15 @@ impl Default for ConnectionOptions {
 impl ConnectionOptions {
     /// Options for the server at `address`: `host:port`, `host` (port 7233), or a URL
     /// (`http://host:port`, `https://host:port`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::new("temporal.internal:7233");
+    /// # let _ = options;
+    /// ```
     pub fn new(address: impl Into<String>) -> Self {
         Self {
             address: address.into(),
@@ -100,6 +176,16 @@ impl ConnectionOptions {
     ///
     /// Defaults to TLS with the system's roots when an API key is set or the address starts
     /// with `https://`, and to plaintext otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ConnectionOptions, TlsOptions};
+    ///
+    /// let options = ConnectionOptions::new("temporal.internal:7233")
+    ///     .tls(TlsOptions::new().server_name("temporal.internal"));
+    /// # let _ = options;
+    /// ```
     pub fn tls(mut self, tls: TlsOptions) -> Self {
         self.tls = TlsMode::Enabled(tls);
         self
@@ -111,6 +197,15 @@ impl ConnectionOptions {
     /// a secret over plaintext is never the default.
     ///
     /// [`allow_api_key_over_plaintext`]: ConnectionOptions::allow_api_key_over_plaintext
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::new("https://localhost:7233").plaintext();
+    /// # let _ = options;
+    /// ```
     pub fn plaintext(mut self) -> Self {
         self.tls = TlsMode::Disabled;
         self
@@ -118,12 +213,34 @@ impl ConnectionOptions {
 
     /// Authenticates every call with `authorization: Bearer <key>`, and turns TLS on unless it
     /// was set otherwise. The key can be replaced later with [`Connection::set_api_key`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::new("my-ns.a1b2c.tmprl.cloud:7233").api_key("my-api-key");
+    /// # let _ = options;
+    /// ```
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
         self
     }
 
     /// Allows an API key on a plaintext connection, for a local proxy that adds TLS.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// // A local sidecar proxy that adds TLS on the way out.
+    /// let options = ConnectionOptions::new("localhost:7233")
+    ///     .api_key("my-api-key")
+    ///     .plaintext()
+    ///     .allow_api_key_over_plaintext();
+    /// # let _ = options;
+    /// ```
     pub fn allow_api_key_over_plaintext(mut self) -> Self {
         self.allow_api_key_over_plaintext = true;
         self
@@ -131,12 +248,31 @@ impl ConnectionOptions {
 
     /// Sends this header (gRPC metadata) with every call. Names are lowercase ASCII; values
     /// printable ASCII.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::default().header("x-team", "payments");
+    /// # let _ = options;
+    /// ```
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
     /// How long to wait for the TCP (and TLS) connection. Defaults to 10 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::default().connect_timeout(Duration::from_secs(3));
+    /// # let _ = options;
+    /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -144,18 +280,47 @@ impl ConnectionOptions {
 
     /// Sends an HTTP/2 ping every `interval`, and drops the connection when one is not
     /// answered within `timeout`. Defaults to every 30 s with a 15 s timeout.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options =
+    ///     ConnectionOptions::default().keepalive(Duration::from_secs(60), Duration::from_secs(20));
+    /// # let _ = options;
+    /// ```
     pub fn keepalive(mut self, interval: Duration, timeout: Duration) -> Self {
         self.keepalive = Some((interval, timeout));
         self
     }
 
     /// Sends no keepalive pings.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::default().no_keepalive();
+    /// # let _ = options;
+    /// ```
     pub fn no_keepalive(mut self) -> Self {
         self.keepalive = None;
         self
     }
 
     /// How calls are retried. Defaults to [`RpcRetryPolicy::default`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ConnectionOptions, RpcRetryPolicy};
+    ///
+    /// let options = ConnectionOptions::default().retry_policy(RpcRetryPolicy::default().max_attempts(3));
+    /// # let _ = options;
+    /// ```
     pub fn retry_policy(mut self, policy: RpcRetryPolicy) -> Self {
         self.retry_policy = policy;
         self
@@ -409,6 +574,18 @@ impl Connection {
     ///
     /// [`ConnectError::InvalidOption`] before dialling, [`ConnectError::Transport`] when the
     /// server cannot be reached, [`ConnectError::Handshake`] when it does not answer.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Connection, ConnectionOptions};
+    ///
+    /// # async fn example() -> Result<(), temporal_client::ConnectError> {
+    /// let connection = Connection::connect(ConnectionOptions::new("localhost:7233")).await?;
+    /// # let _ = connection;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn connect(options: ConnectionOptions) -> Result<Self, ConnectError> {
         let (endpoint, headers) = options.endpoint()?;
         let channel = endpoint
@@ -445,6 +622,20 @@ impl Connection {
     /// # Errors
     ///
     /// [`ConnectError::InvalidOption`] for inconsistent options.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Client, Connection, ConnectionOptions};
+    ///
+    /// # async fn example() -> Result<(), temporal_client::ConnectError> {
+    /// // Never waits: the first call dials.
+    /// let connection = Connection::connect_lazy(ConnectionOptions::new("localhost:7233"))?;
+    /// let client = Client::new(connection);
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn connect_lazy(options: ConnectionOptions) -> Result<Self, ConnectError> {
         let (endpoint, headers) = options.endpoint()?;
         let channel = endpoint.connect_lazy();
@@ -469,12 +660,30 @@ impl Connection {
     }
 
     /// The address this connection dials, as given.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(connection: temporal_client::Connection) {
+    /// println!("connected to {}", connection.address());
+    /// # }
+    /// ```
     pub fn address(&self) -> &str {
         &self.inner.address
     }
 
     /// What the server said of itself when [`Connection::connect`] checked it: its version and
     /// capabilities. `None` for a lazy connection.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(connection: temporal_client::Connection) {
+    /// if let Some(info) = connection.system_info() {
+    ///     println!("server version {}", info.server_version);
+    /// }
+    /// # }
+    /// ```
     pub fn system_info(
         &self,
     ) -> Option<&temporal_proto::api::workflowservice::v1::GetSystemInfoResponse> {
@@ -482,6 +691,15 @@ impl Connection {
     }
 
     /// The retry policy of calls made through this connection.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(connection: temporal_client::Connection) {
+    /// let policy = connection.retry_policy().clone().max_attempts(3);
+    /// # let _ = policy;
+    /// # }
+    /// ```
     pub fn retry_policy(&self) -> &RpcRetryPolicy {
         &self.inner.retry_policy
     }
@@ -492,6 +710,16 @@ impl Connection {
     /// # Errors
     ///
     /// [`ConnectError::InvalidOption`] when the key is not a valid header value.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(connection: temporal_client::Connection) -> Result<(), temporal_client::ConnectError> {
+    /// // Rotate the key without reconnecting.
+    /// connection.set_api_key(Some("the-new-key"))?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_api_key(&self, key: Option<&str>) -> Result<(), ConnectError> {
         let value = key.map(bearer).transpose()?;
         *self
@@ -505,23 +733,72 @@ impl Connection {
 
     /// The raw `WorkflowService` client, sending this connection's headers (API key, static
     /// headers, `client-name`, `client-version`) with every call. Cheap: clones a channel.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::proto::api::workflowservice::v1::GetSystemInfoRequest;
+    ///
+    /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+    /// let info = connection.workflow_service().get_system_info(GetSystemInfoRequest::default()).await?;
+    /// println!("server {}", info.get_ref().server_version);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn workflow_service(&self) -> WorkflowService {
         WorkflowServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
             .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
     }
 
     /// The raw `OperatorService` client (search attributes, namespaces, clusters).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::proto::api::operatorservice::v1::ListSearchAttributesRequest;
+    ///
+    /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+    /// let attributes = connection
+    ///     .operator_service()
+    ///     .list_search_attributes(ListSearchAttributesRequest { namespace: "default".to_owned() })
+    ///     .await?;
+    /// # let _ = attributes;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn operator_service(&self) -> OperatorService {
         OperatorServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
             .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
     }
 
     /// The raw `TestService` client of the time-skipping test server.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+    /// let now = connection.test_service().get_current_time(temporal_client::proto::google::protobuf::Empty {}).await?;
+    /// # let _ = now;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn test_service(&self) -> TestService {
         TestServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
     }
 
     /// The raw gRPC health client.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::proto::grpc::health::v1::HealthCheckRequest;
+    ///
+    /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+    /// let status = connection.health_service().check(HealthCheckRequest::default()).await?;
+    /// # let _ = status;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn health_service(&self) -> HealthService {
         HealthClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
     }
@@ -606,6 +883,22 @@ fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {
 
 /// Adds a connection's headers to each call; what the raw service clients are intercepted
 /// with. Headers a call sets itself are kept.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::Headers;
+/// use temporal_client::proto::api::workflowservice::v1::workflow_service_client::WorkflowServiceClient;
+/// use tonic::service::interceptor::InterceptedService;
+/// use tonic::transport::Channel;
+///
+/// # fn example(connection: temporal_client::Connection) {
+/// // What `WorkflowService` and the other raw clients are.
+/// let service: WorkflowServiceClient<InterceptedService<Channel, Headers>> =
+///     connection.workflow_service();
+/// # let _ = service;
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Headers {
     set: Arc<HeaderSet>,

@@ -16,6 +16,19 @@ use crate::error::Error;
 use crate::search_attributes::SearchAttributes;
 
 /// A workflow execution as describe and list report it.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// let info = handle.describe().await?.info;
+/// println!(
+///     "{} run {} of type {} is {:?}, {} events",
+///     info.workflow_id, info.run_id, info.workflow_type, info.status, info.history_length
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WorkflowExecutionInfo {
@@ -48,6 +61,17 @@ pub struct WorkflowExecutionInfo {
 }
 
 /// The parent of a child workflow.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// if let Some(parent) = handle.describe().await?.info.parent {
+///     println!("child of {} (run {})", parent.workflow_id, parent.run_id);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ParentExecution {
@@ -60,6 +84,17 @@ pub struct ParentExecution {
 }
 
 /// What [`WorkflowHandle::describe`](crate::WorkflowHandle::describe) returns.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// let description = handle.describe().await?;
+/// println!("status: {:?}", description.info.status);
+/// println!("pending activities: {}", description.raw.pending_activities.len());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WorkflowDescription {
@@ -147,6 +182,17 @@ impl Memo {
     }
 
     /// The value of `key` as a `T`; `None` when there is no such key.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let memo = handle.describe().await?.info.memo;
+    /// let customer: Option<String> = memo.get("customer").transpose()?;
+    /// # let _ = customer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get<T: FromPayload>(&self, key: &str) -> Option<Result<T, ConversionError>> {
         self.fields
             .get(key)
@@ -154,22 +200,68 @@ impl Memo {
     }
 
     /// The keys.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let memo = handle.describe().await?.info.memo;
+    /// for key in memo.keys() {
+    ///     println!("memo key: {key}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.fields.keys().map(String::as_str)
     }
 
     /// How many values there are.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let memo = handle.describe().await?.info.memo;
+    /// println!("{} memo values", memo.len());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn len(&self) -> usize {
         self.fields.len()
     }
 
     /// Whether there are none.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// if handle.describe().await?.info.memo.is_empty() {
+    ///     println!("no memo");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty()
     }
 }
 
 /// What [`Client::count`](crate::Client::count) returns.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+/// let counts = client.count("GROUP BY ExecutionStatus").await?;
+/// println!("{} workflows", counts.count);
+/// for group in &counts.groups {
+///     println!("{:?}: {}", group.values, group.count);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkflowCount {
@@ -180,6 +272,21 @@ pub struct WorkflowCount {
 }
 
 /// One group of a `GROUP BY` count.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+/// let counts = client.count("WorkflowType = 'order' GROUP BY ExecutionStatus").await?;
+/// let running = counts
+///     .groups
+///     .iter()
+///     .find(|group| group.values == [serde_json::json!("Running")])
+///     .map_or(0, |group| group.count);
+/// # let _ = running;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CountGroup {

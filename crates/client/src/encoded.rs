@@ -31,6 +31,18 @@ pub struct EncodedValues {
 
 impl EncodedValues {
     /// Payloads to decode with `converter`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{DataConverter, EncodedValues};
+    ///
+    /// let converter = DataConverter::default();
+    /// let payloads = vec![converter.to_payload("sku-1")?, converter.to_payload(&2)?];
+    /// let values = EncodedValues::new(payloads, converter);
+    /// assert_eq!(values.get::<i32>(1)?, 2);
+    /// # Ok::<(), temporal_client::ConversionError>(())
+    /// ```
     pub fn new(payloads: Vec<Payload>, converter: DataConverter) -> Self {
         Self {
             payloads,
@@ -39,11 +51,30 @@ impl EncodedValues {
     }
 
     /// How many values there are.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{DataConverter, EncodedValues};
+    ///
+    /// let converter = DataConverter::default();
+    /// let values = EncodedValues::new(vec![converter.to_payload("a")?], converter);
+    /// assert_eq!(values.len(), 1);
+    /// # Ok::<(), temporal_client::ConversionError>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.payloads.len()
     }
 
     /// Whether there are none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::EncodedValues;
+    ///
+    /// assert!(EncodedValues::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.payloads.is_empty()
     }
@@ -53,6 +84,18 @@ impl EncodedValues {
     /// # Errors
     ///
     /// A [`ConversionError`] when the payload is not a `T`, or when there is no such value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{DataConverter, EncodedValues};
+    ///
+    /// let converter = DataConverter::default();
+    /// let values = EncodedValues::new(vec![converter.to_payload("out of stock")?], converter);
+    /// let reason: String = values.get(0)?;
+    /// assert_eq!(reason, "out of stock");
+    /// # Ok::<(), temporal_client::ConversionError>(())
+    /// ```
     pub fn get<T: FromPayload>(&self, index: usize) -> Result<T, ConversionError> {
         match self.payloads.get(index) {
             Some(payload) => self.converter.from_payload(payload),
@@ -64,6 +107,17 @@ impl EncodedValues {
     }
 
     /// The payloads themselves.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{DataConverter, EncodedValues};
+    ///
+    /// let converter = DataConverter::default();
+    /// let values = EncodedValues::new(vec![converter.to_payload("a")?], converter);
+    /// assert_eq!(values.payloads().len(), 1);
+    /// # Ok::<(), temporal_client::ConversionError>(())
+    /// ```
     pub fn payloads(&self) -> &[Payload] {
         &self.payloads
     }

@@ -116,6 +116,21 @@ pub enum Error {
 /// A workflow execution that closed without a result.
 ///
 /// `Display` names the workflow; the failure is its [`source`](std::error::Error::source).
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::Error;
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) {
+/// if let Err(Error::WorkflowFailed(failed)) = handle.result::<String>().await {
+///     eprintln!(
+///         "{} (run {}) failed: {}; retry state {:?}",
+///         failed.workflow_id, failed.run_id, failed.failure, failed.retry_state
+///     );
+/// }
+/// # }
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct WorkflowFailed {
@@ -176,16 +191,59 @@ impl Error {
     }
 
     /// Whether this is a [`Error::NotFound`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// match handle.cancel().await {
+    ///     Err(error) if error.is_not_found() => println!("already gone"),
+    ///     other => other?,
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound { .. })
     }
 
     /// Whether this is a [`Error::AlreadyStarted`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::StartOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// match client.start("example", ("Temporal",), StartOptions::new("greeting-1", "hello-world")).await {
+    ///     Ok(handle) => println!("started {:?}", handle.run_id()),
+    ///     Err(error) if error.is_already_started() => println!("already running"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn is_already_started(&self) -> bool {
         matches!(self, Self::AlreadyStarted { .. })
     }
 
     /// Whether the call ran out of time: its deadline passed before the server answered.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use temporal_client::CallOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let hasty = client.with_call_options(CallOptions::default().timeout(Duration::from_millis(50)))?;
+    /// match hasty.count("").await {
+    ///     Err(error) if error.is_timeout() => println!("the server is slow"),
+    ///     other => println!("{:?}", other?.count),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Rpc(rpc) if rpc.is_timeout())
     }
@@ -194,6 +252,19 @@ impl Error {
 /// A gRPC call that failed: its status code, message and decoded details.
 ///
 /// Cheap to move: one pointer.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{Code, Error};
+///
+/// # async fn example(client: temporal_client::Client) {
+/// if let Err(Error::Rpc(rpc)) = client.count("NotAnAttribute = 1").await {
+///     assert_eq!(rpc.code(), Code::InvalidArgument);
+///     eprintln!("refused: {}", rpc.message());
+/// }
+/// # }
+/// ```
 pub struct RpcError(Box<RpcErrorInner>);
 
 struct RpcErrorInner {
@@ -217,16 +288,56 @@ impl RpcError {
     }
 
     /// The gRPC status code.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Code, Error};
+    ///
+    /// # async fn example(client: temporal_client::Client) {
+    /// if let Err(Error::Rpc(rpc)) = client.count("NotAnAttribute = 1").await {
+    ///     if rpc.code() == Code::InvalidArgument {
+    ///         eprintln!("malformed query");
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn code(&self) -> tonic::Code {
         self.0.status.code()
     }
 
     /// The server's message.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Error;
+    ///
+    /// # async fn example(client: temporal_client::Client) {
+    /// if let Err(Error::Rpc(rpc)) = client.count("NotAnAttribute = 1").await {
+    ///     eprintln!("the server said: {}", rpc.message());
+    /// }
+    /// # }
+    /// ```
     pub fn message(&self) -> &str {
         self.0.status.message()
     }
 
     /// Whether the same call may succeed if made again (the failures the client retries).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Error;
+    ///
+    /// # async fn example(client: temporal_client::Client) {
+    /// if let Err(Error::Rpc(rpc)) = client.count("").await {
+    ///     if rpc.is_retryable() {
+    ///         eprintln!("transient failure, try again later: {rpc}");
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn is_retryable(&self) -> bool {
         crate::retry::is_retryable(self.code())
             && !crate::retry::is_message_too_large(&self.0.status)
@@ -235,6 +346,20 @@ impl RpcError {
     /// Whether the call's deadline passed before the server answered: the server said so
     /// (`DEADLINE_EXCEEDED`), or the client gave up waiting (tonic reports that as `CANCELLED`
     /// caused by [`tonic::TimeoutExpired`]).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Error;
+    ///
+    /// # async fn example(client: temporal_client::Client) {
+    /// if let Err(Error::Rpc(rpc)) = client.count("").await {
+    ///     if rpc.is_timeout() {
+    ///         eprintln!("no answer in time");
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn is_timeout(&self) -> bool {
         match self.code() {
             tonic::Code::DeadlineExceeded => true,
@@ -253,11 +378,35 @@ impl RpcError {
     }
 
     /// The `google.rpc.Status` details the server sent, undecoded.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Error;
+    ///
+    /// # async fn example(client: temporal_client::Client) {
+    /// if let Err(Error::Rpc(rpc)) = client.count("").await {
+    ///     println!("{} bytes of details", rpc.details().len());
+    /// }
+    /// # }
+    /// ```
     pub fn details(&self) -> &[u8] {
         self.0.status.details()
     }
 
     /// The underlying tonic status, as an escape hatch.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Error;
+    ///
+    /// # async fn example(client: temporal_client::Client) {
+    /// if let Err(Error::Rpc(rpc)) = client.count("").await {
+    ///     println!("metadata: {:?}", rpc.raw().metadata());
+    /// }
+    /// # }
+    /// ```
     pub fn raw(&self) -> &tonic::Status {
         &self.0.status
     }
@@ -324,6 +473,20 @@ impl std::error::Error for RpcError {
 }
 
 /// Why a [`Connection`](crate::Connection) could not be made.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{ConnectError, Connection, ConnectionOptions};
+///
+/// # async fn example() {
+/// match Connection::connect(ConnectionOptions::new("localhost:7233")).await {
+///     Ok(connection) => println!("connected to {}", connection.address()),
+///     Err(ConnectError::Transport { address, .. }) => eprintln!("cannot reach {address}"),
+///     Err(other) => eprintln!("{other}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConnectError {

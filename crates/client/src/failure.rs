@@ -41,6 +41,23 @@ pub struct Failure {
 }
 
 /// What kind of failure a [`Failure`] is, with the facts of that kind.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{Failure, FailureKind};
+///
+/// fn why(failure: &Failure) -> &'static str {
+///     match failure.root_cause().kind() {
+///         FailureKind::Application(_) => "the code raised",
+///         FailureKind::Cancelled { .. } => "cancelled",
+///         FailureKind::Terminated { .. } => "terminated",
+///         FailureKind::Timeout { .. } => "timed out",
+///         _ => "other",
+///     }
+/// }
+/// # let _ = why;
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum FailureKind {
@@ -120,6 +137,20 @@ pub enum FailureKind {
 }
 
 /// The facts of an application failure.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{Failure, FailureKind};
+///
+/// fn out_of_stock_sku(failure: &Failure) -> Option<String> {
+///     match failure.root_cause().kind() {
+///         FailureKind::Application(app) if app.type_name == "OutOfStock" => app.details.get(0).ok(),
+///         _ => None,
+///     }
+/// }
+/// # let _ = out_of_stock_sku;
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApplicationFailure {
@@ -135,38 +166,111 @@ pub struct ApplicationFailure {
 
 impl Failure {
     /// The failure's message: for an application failure, what the code raised.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(failure: &temporal_client::Failure) {
+    /// eprintln!("failed: {}", failure.message());
+    /// # }
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
 
     /// The SDK that wrote the failure, such as `PythonSDK` or `TypeScriptSDK`; empty for the
     /// server's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(failure: &temporal_client::Failure) {
+    /// if failure.origin().is_empty() {
+    ///     eprintln!("the server failed it");
+    /// } else {
+    ///     eprintln!("raised in the {}", failure.origin());
+    /// }
+    /// # }
+    /// ```
     pub fn origin(&self) -> &str {
         &self.origin
     }
 
     /// The stack trace the SDK recorded, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(failure: &temporal_client::Failure) {
+    /// if !failure.stack_trace().is_empty() {
+    ///     eprintln!("{}", failure.stack_trace());
+    /// }
+    /// # }
+    /// ```
     pub fn stack_trace(&self) -> &str {
         &self.stack_trace
     }
 
     /// What kind of failure this is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::FailureKind;
+    ///
+    /// # fn example(failure: &temporal_client::Failure) {
+    /// let retryable = !matches!(failure.kind(), FailureKind::Application(app) if app.non_retryable);
+    /// # let _ = retryable;
+    /// # }
+    /// ```
     pub fn kind(&self) -> &FailureKind {
         &self.kind
     }
 
     /// The failure that caused this one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(failure: &temporal_client::Failure) {
+    /// if let Some(cause) = failure.cause() {
+    ///     eprintln!("caused by: {cause}");
+    /// }
+    /// # }
+    /// ```
     pub fn cause(&self) -> Option<&Failure> {
         self.cause.as_deref()
     }
 
     /// This failure and its causes, outermost first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(failure: &temporal_client::Failure) {
+    /// for (depth, link) in failure.chain().enumerate() {
+    ///     eprintln!("{:indent$}{}", "", link.message(), indent = depth * 2);
+    /// }
+    /// # }
+    /// ```
     pub fn chain(&self) -> impl Iterator<Item = &Failure> {
         std::iter::successors(Some(self), |failure| failure.cause())
     }
 
     /// The innermost cause: for a workflow that failed because an activity raised, the
     /// activity's application failure.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Error;
+    ///
+    /// # async fn example(handle: temporal_client::WorkflowHandle) {
+    /// if let Err(Error::WorkflowFailed(failed)) = handle.result::<String>().await {
+    ///     eprintln!("root cause: {}", failed.failure.root_cause().message());
+    /// }
+    /// # }
+    /// ```
     pub fn root_cause(&self) -> &Failure {
         self.chain().last().unwrap_or(self)
     }

@@ -106,11 +106,51 @@ impl<W: Contract> WorkflowHandle<W> {
     }
 
     /// This handle as an [`Untyped`] one, to signal and query by name.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{StartOptions, workflow};
+    ///
+    /// #[workflow(name = "counter")]
+    /// trait Counter {
+    ///     #[run]
+    ///     async fn run(&mut self, start: i64) -> i64;
+    /// }
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.start(Counter, 0, StartOptions::new("counter-1", "counters")).await?;
+    /// // Signal by name, outside the contract.
+    /// handle.into_untyped().signal("reset", ()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_untyped(self) -> WorkflowHandle<Untyped> {
         self.into_contract()
     }
 
     /// This handle as one of contract `C`: for an execution known to implement it.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Untyped, workflow};
+    ///
+    /// #[workflow(name = "counter")]
+    /// trait Counter {
+    ///     #[run]
+    ///     async fn run(&mut self, start: i64) -> i64;
+    ///     #[query(name = "value")]
+    ///     fn value(&self) -> i64;
+    /// }
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<Untyped>("counter-1").into_typed::<Counter>();
+    /// let value = handle.query(Counter::value, ()).await?;
+    /// # let _ = value;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_typed<C: Contract>(self) -> WorkflowHandle<C> {
         self.into_contract()
     }
@@ -142,6 +182,21 @@ impl<W: Contract> WorkflowHandle<W> {
     }
 
     /// Pins the handle to one run: every call then targets it.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Untyped;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let run = client
+    ///     .get_handle::<Untyped>("order-1234")
+    ///     .with_run_id("0196e7a1-5b2c-7d3e-8f40-123456789abc");
+    /// let description = run.describe().await?;
+    /// # let _ = description;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn with_run_id(mut self, run_id: impl Into<String>) -> Self {
         self.run_id = Some(run_id.into());
@@ -150,6 +205,21 @@ impl<W: Contract> WorkflowHandle<W> {
 
     /// Binds cancel and terminate to the chain of runs that started with this run, so they do
     /// not reach a later, unrelated workflow that reuses the id.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::Untyped;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client
+    ///     .get_handle::<Untyped>("order-1234")
+    ///     .with_first_execution_run_id("0196e7a1-5b2c-7d3e-8f40-123456789abc");
+    /// // Cancels only if the workflow is still that chain of runs.
+    /// handle.cancel().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn with_first_execution_run_id(mut self, run_id: impl Into<String>) -> Self {
         self.first_execution_run_id = Some(run_id.into());
@@ -160,6 +230,22 @@ impl<W: Contract> WorkflowHandle<W> {
     /// following continue-as-new, retries and cron runs to the last. A run followed by
     /// another then ends the wait with [`Error::ContinuedAsNew`]: the server reports a cron
     /// run's completion and a retried run's failure that way too, as the other SDKs see it.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Error, Untyped};
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<Untyped>("report").without_following_runs();
+    /// match handle.result::<String>().await {
+    ///     Ok(report) => println!("{report}"),
+    ///     Err(Error::ContinuedAsNew { new_run_id, .. }) => println!("continued as {new_run_id}"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn without_following_runs(mut self) -> Self {
         self.follow_runs = false;
@@ -167,26 +253,81 @@ impl<W: Contract> WorkflowHandle<W> {
     }
 
     /// The workflow id.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(client: temporal_client::Client) {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
+    /// assert_eq!(handle.workflow_id(), "order-1234");
+    /// # }
+    /// ```
     pub fn workflow_id(&self) -> &str {
         &self.workflow_id
     }
 
     /// The run this handle is pinned to, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::StartOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.start("example", ("Temporal",), StartOptions::new("greeting-1", "hello-world")).await?;
+    /// println!("started run {}", handle.run_id().unwrap_or_default());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_id(&self) -> Option<&str> {
         self.run_id.as_deref()
     }
 
     /// The run the handle's [`Client::start`] started: the first of its chain.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::StartOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.start("example", ("Temporal",), StartOptions::new("greeting-1", "hello-world")).await?;
+    /// println!("chain started with {:?}", handle.first_execution_run_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn first_execution_run_id(&self) -> Option<&str> {
         self.first_execution_run_id.as_deref()
     }
 
     /// The run that [`Client::signal_with_start`] signaled.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::StartOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client
+    ///     .signal_with_start("cart", ("c-42",), StartOptions::new("cart-c-42", "carts"), "addItem", ("sku-1",))
+    ///     .await?;
+    /// println!("the signal went to run {:?}", handle.signaled_run_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn signaled_run_id(&self) -> Option<&str> {
         self.signaled_run_id.as_deref()
     }
 
     /// The client this handle calls through.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(handle: temporal_client::WorkflowHandle) {
+    /// println!("{} in namespace {}", handle.workflow_id(), handle.client().namespace());
+    /// # }
+    /// ```
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -208,6 +349,16 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// [`Error::NotFound`] when the workflow is not running, [`Error::Conversion`],
     /// [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
+    /// handle.signal("approve", ("manager-7",)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signal<A>(&self, signal: impl SignalOf<W, A>, args: A) -> Result<(), Error> {
         let signal_name = signal.name();
         if signal_name.is_empty() {
@@ -243,6 +394,17 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// [`Error::QueryFailed`] when the handler fails or does not exist, [`Error::NotFound`],
     /// [`Error::Conversion`], [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
+    /// let total: f64 = handle.query("total", ()).await?;
+    /// # let _ = total;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn query<R: FromPayload, A>(
         &self,
         query: impl QueryOf<W, A, R>,
@@ -258,6 +420,21 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Errors
     ///
     /// As [`query`](WorkflowHandle::query), and [`Error::QueryRejected`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::QueryRejectCondition;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
+    /// let total: f64 = handle
+    ///     .query_with_reject_condition("total", (), QueryRejectCondition::NotOpen)
+    ///     .await?;
+    /// # let _ = total;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn query_with_reject_condition<R: FromPayload, A>(
         &self,
         query: impl QueryOf<W, A, R>,
@@ -304,6 +481,15 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Errors
     ///
     /// [`Error::NotFound`] when no such workflow is running, [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// client.get_handle::<temporal_client::Untyped>("order-1234").cancel().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cancel(&self) -> Result<(), Error> {
         let request = RequestCancelWorkflowExecutionRequest {
             namespace: self.client.namespace().to_owned(),
@@ -333,6 +519,16 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// [`Error::NotFound`] when no such workflow is running, [`Error::Conversion`],
     /// [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
+    /// handle.terminate("duplicate order", ("see order-1233",)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn terminate<A: ToPayloads>(&self, reason: &str, details: A) -> Result<(), Error> {
         let details = self.client.encode_args(&details).await?;
         let request = TerminateWorkflowExecutionRequest {
@@ -362,6 +558,16 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Errors
     ///
     /// [`Error::NotFound`], [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let description = client.get_handle::<temporal_client::Untyped>("order-1234").describe().await?;
+    /// println!("{:?} since {:?}", description.info.status, description.info.start_time);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn describe(&self) -> Result<WorkflowDescription, Error> {
         let request = DescribeWorkflowExecutionRequest {
             namespace: self.client.namespace().to_owned(),
@@ -398,6 +604,17 @@ impl<W: Contract> WorkflowHandle<W> {
     /// [`Error::WorkflowFailed`] when the workflow failed, was cancelled, terminated or timed
     /// out; [`Error::ContinuedAsNew`] when not following runs; [`Error::NotFound`];
     /// [`Error::Conversion`] when the result is not an `R`; [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("greeting-1");
+    /// let greeting: String = handle.result().await?;
+    /// println!("{greeting}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn result<R: FromPayload>(&self) -> Result<R, Error>
     where
         W: WorkflowResult<R>,
@@ -556,6 +773,19 @@ impl<W: Contract> WorkflowHandle<W> {
 
     /// The events of the workflow's history (the pinned run, else the latest), oldest first,
     /// fetched a page at a time as the stream is read: memory stays constant for any length.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let mut events = handle.fetch_history();
+    /// while let Some(event) = events.next().await {
+    ///     let event = event?;
+    ///     println!("{} {:?}", event.event_id, event.event_type());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn fetch_history(&self) -> PagedStream<HistoryEvent> {
         let client = self.client.clone();
         let execution = self.latest_execution();

@@ -88,6 +88,18 @@
 //! Every operation returns [`Error`], whose variants are facts to act on:
 //! [`Error::WorkflowFailed`] carries the decoded [`Failure`] chain, [`Error::AlreadyStarted`]
 //! the existing run, [`Error::Rpc`] the gRPC status.
+//!
+//! # Testing
+//!
+//! The `temporal-testing` crate starts real, ephemeral servers and workers for integration
+//! tests: `DevServer` (`temporal server start-dev` on a free port, killed on drop),
+//! `WorkerProcess` (a worker in any language, ready once it polls), and `TlsProxy` with
+//! generated certificates for TLS and mTLS. A test connects a client to `server.target()`:
+//!
+//! ```text
+//! let server = temporal_testing::DevServer::start().await?;
+//! let connection = Connection::connect(ConnectionOptions::new(server.address().to_string())).await?;
+//! ```
 #![deny(missing_docs)]
 
 mod call;

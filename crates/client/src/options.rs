@@ -50,6 +50,15 @@ impl StartOptions {
     ///
     /// In practice the id is a business id (an order or customer id): it keeps a workflow
     /// unique while it runs, and a handle can be found from it later.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("order-1234", "orders");
+    /// # let _ = options;
+    /// ```
     pub fn new(workflow_id: impl Into<String>, task_queue: impl Into<String>) -> Self {
         Self {
             workflow_id: workflow_id.into(),
@@ -71,6 +80,17 @@ impl StartOptions {
     }
 
     /// Annotates the workflow with a value, shown by describe and list; not indexed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("order-1234", "orders")
+    ///     .memo("customer", "c-42")
+    ///     .memo("items", ["sku-1", "sku-2"]);
+    /// # let _ = options;
+    /// ```
     pub fn memo(mut self, key: impl Into<String>, value: impl serde::Serialize) -> Self {
         let value = serde_json::to_value(value).map_err(|e| e.to_string());
         self.memo.push((key.into(), value));
@@ -78,6 +98,17 @@ impl StartOptions {
     }
 
     /// Indexed attributes that visibility queries can filter on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes, StartOptions};
+    ///
+    /// let customer = SearchAttributeKey::keyword("CustomerId");
+    /// let options = StartOptions::new("order-1234", "orders")
+    ///     .search_attributes(SearchAttributes::new().with(&customer, "c-42"));
+    /// # let _ = options;
+    /// ```
     pub fn search_attributes(mut self, attributes: SearchAttributes) -> Self {
         self.search_attributes = Some(attributes);
         self
@@ -85,6 +116,15 @@ impl StartOptions {
 
     /// Runs the workflow on a cron schedule, such as `"*/5 * * * *"`. Validated by the
     /// server at start.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("report", "reports").cron_schedule("0 6 * * *");
+    /// # let _ = options;
+    /// ```
     pub fn cron_schedule(mut self, schedule: impl Into<String>) -> Self {
         self.cron_schedule = Some(schedule.into());
         self
@@ -92,60 +132,160 @@ impl StartOptions {
 
     /// Whether a closed workflow's id may be used again. Defaults to the server's
     /// (`AllowDuplicate`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{StartOptions, WorkflowIdReusePolicy};
+    ///
+    /// let options = StartOptions::new("order-1234", "orders")
+    ///     .id_reuse_policy(WorkflowIdReusePolicy::AllowDuplicateFailedOnly);
+    /// # let _ = options;
+    /// ```
     pub fn id_reuse_policy(mut self, policy: WorkflowIdReusePolicy) -> Self {
         self.id_reuse_policy = policy;
         self
     }
 
     /// What to do when a workflow with the id is running. Defaults to the server's (`Fail`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{StartOptions, WorkflowIdConflictPolicy};
+    ///
+    /// // Return the running workflow instead of failing.
+    /// let options = StartOptions::new("order-1234", "orders")
+    ///     .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting);
+    /// # let _ = options;
+    /// ```
     pub fn id_conflict_policy(mut self, policy: WorkflowIdConflictPolicy) -> Self {
         self.id_conflict_policy = policy;
         self
     }
 
     /// The longest the whole workflow, all runs included, may take. Defaults to unlimited.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options =
+    ///     StartOptions::new("order-1234", "orders").execution_timeout(Duration::from_secs(24 * 3600));
+    /// # let _ = options;
+    /// ```
     pub fn execution_timeout(mut self, timeout: Duration) -> Self {
         self.execution_timeout = Some(timeout);
         self
     }
 
     /// The longest one run may take. Defaults to unlimited.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("order-1234", "orders").run_timeout(Duration::from_secs(3600));
+    /// # let _ = options;
+    /// ```
     pub fn run_timeout(mut self, timeout: Duration) -> Self {
         self.run_timeout = Some(timeout);
         self
     }
 
     /// The longest one workflow task may take. Defaults to 10 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("order-1234", "orders").task_timeout(Duration::from_secs(30));
+    /// # let _ = options;
+    /// ```
     pub fn task_timeout(mut self, timeout: Duration) -> Self {
         self.task_timeout = Some(timeout);
         self
     }
 
     /// Retries the whole workflow when it fails. Defaults to no retries.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{RetryPolicy, StartOptions};
+    ///
+    /// let options = StartOptions::new("order-1234", "orders")
+    ///     .retry_policy(RetryPolicy::default().maximum_attempts(3));
+    /// # let _ = options;
+    /// ```
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = Some(policy);
         self
     }
 
     /// Starts the first run after this delay.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("reminder-1", "reminders").start_delay(Duration::from_secs(600));
+    /// # let _ = options;
+    /// ```
     pub fn start_delay(mut self, delay: Duration) -> Self {
         self.start_delay = Some(delay);
         self
     }
 
     /// A one-line summary shown in the UI.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("order-1234", "orders").static_summary("Order 1234 for c-42");
+    /// # let _ = options;
+    /// ```
     pub fn static_summary(mut self, summary: impl Into<String>) -> Self {
         self.static_summary = Some(summary.into());
         self
     }
 
     /// Longer details shown in the UI.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("order-1234", "orders")
+    ///     .static_details("Two items, express shipping, paid by card.");
+    /// # let _ = options;
+    /// ```
     pub fn static_details(mut self, details: impl Into<String>) -> Self {
         self.static_details = Some(details.into());
         self
     }
 
     /// The workflow's priority for its task queue.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{Priority, StartOptions};
+    ///
+    /// let options = StartOptions::new("order-1234", "orders").priority(Priority::default().key(1));
+    /// # let _ = options;
+    /// ```
     pub fn priority(mut self, priority: Priority) -> Self {
         self.priority = Some(priority);
         self
@@ -178,30 +318,77 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     /// The first delay. Defaults to the server's (1 s).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::default().initial_interval(Duration::from_secs(5));
+    /// # let _ = policy;
+    /// ```
     pub fn initial_interval(mut self, interval: Duration) -> Self {
         self.initial_interval = Some(interval);
         self
     }
 
     /// How much each delay grows. Defaults to the server's (2.0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::default().backoff_coefficient(1.5);
+    /// # let _ = policy;
+    /// ```
     pub fn backoff_coefficient(mut self, coefficient: f64) -> Self {
         self.backoff_coefficient = Some(coefficient);
         self
     }
 
     /// The longest delay. Defaults to the server's (100 × the initial interval).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::default().maximum_interval(Duration::from_secs(300));
+    /// # let _ = policy;
+    /// ```
     pub fn maximum_interval(mut self, interval: Duration) -> Self {
         self.maximum_interval = Some(interval);
         self
     }
 
     /// The most attempts; 0 means unlimited. Defaults to 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::default().maximum_attempts(5);
+    /// # let _ = policy;
+    /// ```
     pub fn maximum_attempts(mut self, attempts: i32) -> Self {
         self.maximum_attempts = attempts;
         self
     }
 
     /// Application failure types that are never retried.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::default().non_retryable_error_types(["InvalidOrder", "PaymentDeclined"]);
+    /// # let _ = policy;
+    /// ```
     pub fn non_retryable_error_types<I, S>(mut self, types: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -223,6 +410,16 @@ impl RetryPolicy {
 }
 
 /// A workflow's priority on its task queue.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{Priority, StartOptions};
+///
+/// let priority = Priority::default().key(1).fairness_key("tenant-7").fairness_weight(2.0);
+/// let options = StartOptions::new("order-1234", "orders").priority(priority);
+/// # let _ = options;
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 #[must_use]
 pub struct Priority {
@@ -233,18 +430,45 @@ pub struct Priority {
 
 impl Priority {
     /// Priority 1 is the highest; 0 means the server's default (3 of 5).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::Priority;
+    ///
+    /// let urgent = Priority::default().key(1);
+    /// # let _ = urgent;
+    /// ```
     pub fn key(mut self, key: i32) -> Self {
         self.priority_key = key;
         self
     }
 
     /// Tasks with the same fairness key share capacity fairly with other keys.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::Priority;
+    ///
+    /// let priority = Priority::default().fairness_key("tenant-7");
+    /// # let _ = priority;
+    /// ```
     pub fn fairness_key(mut self, key: impl Into<String>) -> Self {
         self.fairness_key = key.into();
         self
     }
 
     /// The weight of the fairness key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::Priority;
+    ///
+    /// let priority = Priority::default().fairness_key("tenant-7").fairness_weight(2.0);
+    /// # let _ = priority;
+    /// ```
     pub fn fairness_weight(mut self, weight: f32) -> Self {
         self.fairness_weight = weight;
         self

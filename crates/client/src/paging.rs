@@ -37,6 +37,21 @@ pub struct PagedStream<T> {
 impl<T> PagedStream<T> {
     /// The next item, fetching the next page when the current one is used up; `None` at the
     /// end.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let mut events = handle.fetch_history();
+    /// let mut count = 0;
+    /// while let Some(event) = events.next().await {
+    ///     event?;
+    ///     count += 1;
+    /// }
+    /// println!("{count} events");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
         std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
     }

@@ -58,6 +58,15 @@ impl Default for RpcRetryPolicy {
 
 impl RpcRetryPolicy {
     /// A policy that makes every call exactly once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{CallOptions, RpcRetryPolicy};
+    ///
+    /// let once = CallOptions::default().retry_policy(RpcRetryPolicy::disabled());
+    /// # let _ = once;
+    /// ```
     pub fn disabled() -> Self {
         Self {
             max_attempts: 1,
@@ -66,6 +75,16 @@ impl RpcRetryPolicy {
     }
 
     /// The delay before the first retry. Defaults to 100 ms.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::RpcRetryPolicy;
+    ///
+    /// let policy = RpcRetryPolicy::default().initial_interval(Duration::from_millis(250));
+    /// # let _ = policy;
+    /// ```
     pub fn initial_interval(mut self, interval: Duration) -> Self {
         self.initial_interval = interval;
         self
@@ -73,6 +92,16 @@ impl RpcRetryPolicy {
 
     /// The delay before the first retry of a throttled (`RESOURCE_EXHAUSTED`) call. Defaults to
     /// 1 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::RpcRetryPolicy;
+    ///
+    /// let policy = RpcRetryPolicy::default().throttled_initial_interval(Duration::from_secs(3));
+    /// # let _ = policy;
+    /// ```
     pub fn throttled_initial_interval(mut self, interval: Duration) -> Self {
         self.throttled_initial_interval = interval;
         self
@@ -80,12 +109,31 @@ impl RpcRetryPolicy {
 
     /// How much each delay grows over the previous one. Defaults to 1.7; values below 1 are
     /// taken as 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::RpcRetryPolicy;
+    ///
+    /// let policy = RpcRetryPolicy::default().multiplier(2.0);
+    /// # let _ = policy;
+    /// ```
     pub fn multiplier(mut self, multiplier: f64) -> Self {
         self.multiplier = multiplier;
         self
     }
 
     /// The longest delay between two attempts. Defaults to 5 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::RpcRetryPolicy;
+    ///
+    /// let policy = RpcRetryPolicy::default().max_interval(Duration::from_secs(2));
+    /// # let _ = policy;
+    /// ```
     pub fn max_interval(mut self, interval: Duration) -> Self {
         self.max_interval = interval;
         self
@@ -93,18 +141,46 @@ impl RpcRetryPolicy {
 
     /// The fraction by which each delay is randomly lengthened or shortened, so that clients
     /// that failed together do not retry together. Defaults to 0.2; clamped to `0.0..=1.0`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::RpcRetryPolicy;
+    ///
+    /// let policy = RpcRetryPolicy::default().jitter(0.5);
+    /// # let _ = policy;
+    /// ```
     pub fn jitter(mut self, jitter: f64) -> Self {
         self.jitter = jitter;
         self
     }
 
     /// The most attempts a call makes, the first included. Defaults to 10; 0 is taken as 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::RpcRetryPolicy;
+    ///
+    /// let policy = RpcRetryPolicy::default().max_attempts(3);
+    /// # let _ = policy;
+    /// ```
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts;
         self
     }
 
     /// How long after the first attempt no new attempt starts. Defaults to 10 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::RpcRetryPolicy;
+    ///
+    /// let policy = RpcRetryPolicy::default().max_elapsed(Duration::from_secs(60));
+    /// # let _ = policy;
+    /// ```
     pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
         self.max_elapsed = elapsed;
         self

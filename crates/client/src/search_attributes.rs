@@ -41,11 +41,28 @@ impl<T> SearchAttributeKey<T> {
     }
 
     /// The attribute's name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::SearchAttributeKey;
+    ///
+    /// assert_eq!(SearchAttributeKey::keyword("CustomerId").name(), "CustomerId");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The attribute's type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::SearchAttributeKey;
+    /// use temporal_client::proto::api::enums::v1::IndexedValueType;
+    ///
+    /// assert_eq!(SearchAttributeKey::int("ItemCount").kind(), IndexedValueType::Int);
+    /// ```
     pub fn kind(&self) -> IndexedValueType {
         self.kind
     }
@@ -53,11 +70,31 @@ impl<T> SearchAttributeKey<T> {
 
 impl SearchAttributeKey<String> {
     /// A full-text attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let notes = SearchAttributeKey::text("Notes");
+    /// let attributes = SearchAttributes::new().with(&notes, "leave at the door");
+    /// # let _ = attributes;
+    /// ```
     pub fn text(name: impl Into<String>) -> Self {
         Self::new(name, IndexedValueType::Text)
     }
 
     /// An exact-match attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let customer = SearchAttributeKey::keyword("CustomerId");
+    /// let attributes = SearchAttributes::new().with(&customer, "c-42");
+    /// # let _ = attributes;
+    /// ```
     pub fn keyword(name: impl Into<String>) -> Self {
         Self::new(name, IndexedValueType::Keyword)
     }
@@ -65,6 +102,16 @@ impl SearchAttributeKey<String> {
 
 impl SearchAttributeKey<i64> {
     /// An integer attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let items = SearchAttributeKey::int("ItemCount");
+    /// let attributes = SearchAttributes::new().with(&items, 3);
+    /// assert_eq!(attributes.get(&items), Some(3));
+    /// ```
     pub fn int(name: impl Into<String>) -> Self {
         Self::new(name, IndexedValueType::Int)
     }
@@ -72,6 +119,16 @@ impl SearchAttributeKey<i64> {
 
 impl SearchAttributeKey<f64> {
     /// A floating-point attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let total = SearchAttributeKey::double("OrderTotal");
+    /// let attributes = SearchAttributes::new().with(&total, 99.5);
+    /// assert_eq!(attributes.get(&total), Some(99.5));
+    /// ```
     pub fn double(name: impl Into<String>) -> Self {
         Self::new(name, IndexedValueType::Double)
     }
@@ -79,6 +136,16 @@ impl SearchAttributeKey<f64> {
 
 impl SearchAttributeKey<bool> {
     /// A boolean attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let express = SearchAttributeKey::bool("Express");
+    /// let attributes = SearchAttributes::new().with(&express, true);
+    /// assert_eq!(attributes.get(&express), Some(true));
+    /// ```
     pub fn bool(name: impl Into<String>) -> Self {
         Self::new(name, IndexedValueType::Bool)
     }
@@ -86,6 +153,17 @@ impl SearchAttributeKey<bool> {
 
 impl SearchAttributeKey<SystemTime> {
     /// A date-time attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let placed = SearchAttributeKey::datetime("PlacedAt");
+    /// let attributes = SearchAttributes::new().with(&placed, SystemTime::now());
+    /// # let _ = attributes;
+    /// ```
     pub fn datetime(name: impl Into<String>) -> Self {
         Self::new(name, IndexedValueType::Datetime)
     }
@@ -93,6 +171,16 @@ impl SearchAttributeKey<SystemTime> {
 
 impl SearchAttributeKey<Vec<String>> {
     /// A list of exact-match keywords.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let tags = SearchAttributeKey::keyword_list("Tags");
+    /// let attributes = SearchAttributes::new().with(&tags, vec!["gift".to_owned(), "fragile".to_owned()]);
+    /// assert_eq!(attributes.get(&tags).map(|tags| tags.len()), Some(2));
+    /// ```
     pub fn keyword_list(name: impl Into<String>) -> Self {
         Self::new(name, IndexedValueType::KeywordList)
     }
@@ -100,10 +188,37 @@ impl SearchAttributeKey<Vec<String>> {
 
 /// A type a search attribute can hold; implemented for the types of the
 /// [`SearchAttributeKey`] constructors.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::SearchAttributeValue;
+///
+/// let json = 42_i64.to_json();
+/// assert_eq!(i64::from_json(json), Some(42));
+/// assert_eq!(bool::from_json(serde_json::json!("not a bool")), None);
+/// ```
 pub trait SearchAttributeValue: Sized {
     /// The value as JSON, as every SDK writes it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::SearchAttributeValue;
+    ///
+    /// assert_eq!(vec!["gift".to_owned()].to_json(), serde_json::json!(["gift"]));
+    /// ```
     fn to_json(&self) -> serde_json::Value;
     /// The value from JSON, or `None` if it is not of this type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::SearchAttributeValue;
+    ///
+    /// assert_eq!(f64::from_json(serde_json::json!(99.5)), Some(99.5));
+    /// assert_eq!(f64::from_json(serde_json::json!("99.5")), None);
+    /// ```
     fn from_json(json: serde_json::Value) -> Option<Self>;
 }
 
@@ -139,6 +254,19 @@ impl SearchAttributeValue for SystemTime {
 /// Search attributes of a workflow: set at start, read back from describe and list.
 ///
 /// Search attributes are indexed by the server, so they are never encrypted by a payload codec.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{SearchAttributeKey, SearchAttributes, StartOptions};
+///
+/// let customer = SearchAttributeKey::keyword("CustomerId");
+/// let items = SearchAttributeKey::int("ItemCount");
+/// let attributes = SearchAttributes::new().with(&customer, "c-42").with(&items, 3);
+/// assert_eq!(attributes.len(), 2);
+/// let options = StartOptions::new("order-1234", "orders").search_attributes(attributes);
+/// # let _ = options;
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchAttributes {
     values: HashMap<String, (IndexedValueType, serde_json::Value)>,
@@ -146,11 +274,29 @@ pub struct SearchAttributes {
 
 impl SearchAttributes {
     /// No attributes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::SearchAttributes;
+    ///
+    /// assert!(SearchAttributes::new().is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// These attributes and `key` set to `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let customer = SearchAttributeKey::keyword("CustomerId");
+    /// let attributes = SearchAttributes::new().with(&customer, "c-42");
+    /// assert_eq!(attributes.get(&customer), Some("c-42".to_owned()));
+    /// ```
     #[must_use]
     pub fn with<T: SearchAttributeValue>(
         mut self,
@@ -162,6 +308,17 @@ impl SearchAttributes {
     }
 
     /// Sets `key` to `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let items = SearchAttributeKey::int("ItemCount");
+    /// let mut attributes = SearchAttributes::new();
+    /// attributes.insert(&items, 3);
+    /// assert_eq!(attributes.get(&items), Some(3));
+    /// ```
     pub fn insert<T: SearchAttributeValue>(
         &mut self,
         key: &SearchAttributeKey<T>,
@@ -172,22 +329,60 @@ impl SearchAttributes {
     }
 
     /// The value of `key`, if set and of its type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let customer = SearchAttributeKey::keyword("CustomerId");
+    /// let attributes = SearchAttributes::new().with(&customer, "c-42");
+    /// assert_eq!(attributes.get(&customer).as_deref(), Some("c-42"));
+    /// assert_eq!(attributes.get(&SearchAttributeKey::keyword("Other")), None);
+    /// ```
     pub fn get<T: SearchAttributeValue>(&self, key: &SearchAttributeKey<T>) -> Option<T> {
         let (_, json) = self.values.get(&key.name)?;
         T::from_json(json.clone())
     }
 
     /// The value of an attribute by name, whatever its type, as JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let items = SearchAttributeKey::int("ItemCount");
+    /// let attributes = SearchAttributes::new().with(&items, 3);
+    /// assert_eq!(attributes.get_json("ItemCount"), Some(&serde_json::json!(3)));
+    /// ```
     pub fn get_json(&self, name: &str) -> Option<&serde_json::Value> {
         self.values.get(name).map(|(_, json)| json)
     }
 
     /// How many attributes are set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let attributes = SearchAttributes::new().with(&SearchAttributeKey::bool("Express"), true);
+    /// assert_eq!(attributes.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.values.len()
     }
 
     /// Whether none are set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::SearchAttributes;
+    ///
+    /// assert!(SearchAttributes::new().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }

@@ -32,23 +32,63 @@ pub struct TlsOptions {
 
 impl TlsOptions {
     /// TLS that trusts the system's root certificates.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ConnectionOptions, TlsOptions};
+    ///
+    /// let options = ConnectionOptions::new("temporal.example.com:7233").tls(TlsOptions::new());
+    /// # let _ = options;
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Trusts only this CA certificate (PEM) instead of the system's roots.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::TlsOptions;
+    ///
+    /// let tls = TlsOptions::new().ca_certificate(std::fs::read("ca.pem")?);
+    /// # let _ = tls;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn ca_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.ca_certificate = Some(pem.into());
         self
     }
 
     /// Expects the server's certificate to name this host, instead of the address's host.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::TlsOptions;
+    ///
+    /// // Dial an IP address, but check the certificate's host name.
+    /// let tls = TlsOptions::new().server_name("temporal.internal");
+    /// # let _ = tls;
+    /// ```
     pub fn server_name(mut self, name: impl Into<String>) -> Self {
         self.server_name = Some(name.into());
         self
     }
 
     /// Presents this certificate chain and private key (both PEM) to the server: mTLS.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::TlsOptions;
+    ///
+    /// let tls = TlsOptions::new()
+    ///     .client_certificate(std::fs::read("client.pem")?, std::fs::read("client.key")?);
+    /// # let _ = tls;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn client_certificate(
         mut self,
         certificate_pem: impl Into<Vec<u8>>,

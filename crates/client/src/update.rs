@@ -25,6 +25,21 @@ use crate::handle::WorkflowHandle;
 const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 
 /// How far an update must have got before [`WorkflowHandle::start_update`] returns.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::UpdateStage;
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// // Return as soon as the workflow accepted the update ...
+/// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+/// // ... and wait for its result later.
+/// let previous = update.result().await?;
+/// # let _ = previous;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum UpdateStage {
@@ -83,6 +98,21 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// As [`execute_update`](WorkflowHandle::execute_update); a rejection by the validator is
     /// reported here.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::UpdateStage;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("counter-1");
+    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// println!("update {} accepted", update.id());
+    /// let previous = update.result().await?;
+    /// # let _ = previous;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start_update<R: FromPayload, A>(
         &self,
         update: impl UpdateOf<W, A, R>,
@@ -165,6 +195,18 @@ impl<W: Contract> WorkflowHandle<W> {
     }
 
     /// A handle to the update with this id, to wait for its result.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// // An update id saved from an earlier `start_update`.
+    /// let update = handle.get_update_handle::<i64>("set-value-7");
+    /// let previous = update.result().await?;
+    /// # let _ = previous;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_update_handle<R: FromPayload>(
         &self,
         update_id: impl Into<String>,
@@ -179,6 +221,20 @@ impl<W: Contract> WorkflowHandle<W> {
 }
 
 /// An update sent to a workflow: its id, and its result once it completes.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::UpdateStage;
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+/// println!("update {} of {}", update.id(), update.workflow_id());
+/// let previous = update.result().await?;
+/// # let _ = previous;
+/// # Ok(())
+/// # }
+/// ```
 pub struct UpdateHandle<R> {
     client: Client,
     workflow_id: String,
@@ -243,11 +299,33 @@ impl<R: FromPayload> UpdateHandle<R> {
     }
 
     /// The update's id.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::UpdateStage;
+    ///
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// let saved_id = update.id().to_owned(); // for `get_update_handle` later
+    /// # let _ = saved_id;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn id(&self) -> &str {
         &self.update_id
     }
 
     /// The workflow's id.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(handle: temporal_client::WorkflowHandle) {
+    /// let update = handle.get_update_handle::<i64>("set-value-7");
+    /// assert_eq!(update.workflow_id(), handle.workflow_id());
+    /// # }
+    /// ```
     pub fn workflow_id(&self) -> &str {
         &self.workflow_id
     }
@@ -258,6 +336,19 @@ impl<R: FromPayload> UpdateHandle<R> {
     ///
     /// [`Error::UpdateFailed`] when the handler failed, [`Error::NotFound`] for an unknown
     /// update, [`Error::Conversion`], [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::UpdateStage;
+    ///
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// let previous: i64 = update.result().await?;
+    /// # let _ = previous;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn result(self) -> Result<R, Error> {
         let outcome = match self.outcome {
             Some(ref outcome) => outcome.clone(),

@@ -22,6 +22,21 @@ use crate::update::{UpdateHandle, UpdateStage};
 
 /// What update-with-start does when a workflow with the id is already running. The server
 /// needs an answer, so there is no default.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{OnConflict, StartOptions, WithStartWorkflow};
+///
+/// // Fail instead of updating a cart that is already open.
+/// let start = WithStartWorkflow::new(
+///     "cart",
+///     ("customer-7",),
+///     StartOptions::new("cart-customer-7", "carts"),
+///     OnConflict::Fail,
+/// );
+/// # let _ = start;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OnConflict {
@@ -65,6 +80,20 @@ pub struct WithStartWorkflow<T, A> {
 impl<T: StartWorkflow<A>, A> WithStartWorkflow<T, A> {
     /// Starts `workflow` with `args` unless one with the options' id runs; then `on_conflict`
     /// decides.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{OnConflict, StartOptions, WithStartWorkflow};
+    ///
+    /// let start = WithStartWorkflow::new(
+    ///     "cart",
+    ///     ("customer-7",),
+    ///     StartOptions::new("cart-customer-7", "carts"),
+    ///     OnConflict::UseExisting,
+    /// );
+    /// # let _ = start;
+    /// ```
     pub fn new(workflow: T, args: A, options: StartOptions, on_conflict: OnConflict) -> Self {
         Self {
             workflow,
@@ -83,6 +112,26 @@ impl Client {
     ///
     /// As [`start`](Client::start) and
     /// [`execute_update`](WorkflowHandle::execute_update).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{OnConflict, StartOptions, WithStartWorkflow};
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let start = WithStartWorkflow::new(
+    ///     "cart",
+    ///     ("customer-7",),
+    ///     StartOptions::new("cart-customer-7", "carts"),
+    ///     OnConflict::UseExisting,
+    /// );
+    /// let (cart, items) = client
+    ///     .execute_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",))
+    ///     .await?;
+    /// println!("{} holds {items} items", cart.workflow_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn execute_update_with_start<R: FromPayload, T, A, UA>(
         &self,
         start: WithStartWorkflow<T, A>,
@@ -105,6 +154,28 @@ impl Client {
     /// # Errors
     ///
     /// As [`execute_update_with_start`](Client::execute_update_with_start).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow};
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let start = WithStartWorkflow::new(
+    ///     "cart",
+    ///     ("customer-7",),
+    ///     StartOptions::new("cart-customer-7", "carts"),
+    ///     OnConflict::UseExisting,
+    /// );
+    /// let (cart, update) = client
+    ///     .start_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",), UpdateStage::Accepted)
+    ///     .await?;
+    /// println!("update {} accepted by {}", update.id(), cart.workflow_id());
+    /// let items = update.result().await?;
+    /// # let _ = items;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start_update_with_start<R: FromPayload, T, A, UA>(
         &self,
         start: WithStartWorkflow<T, A>,

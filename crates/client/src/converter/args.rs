@@ -35,6 +35,10 @@ pub trait ToPayloads {
     ///
     /// Prefer [`DataConverter::to_payloads`], which reads better.
     ///
+    /// # Errors
+    ///
+    /// A [`ConversionError`] when an argument cannot be converted.
+    ///
     /// # Examples
     ///
     /// ```
@@ -72,6 +76,10 @@ pub trait ToPayloads {
 )]
 pub trait FromPayloads: Sized {
     /// Reads each argument from `payloads` with `converter`.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConversionError`] when a payload cannot be read as its argument's type.
     ///
     /// # Examples
     ///

@@ -87,6 +87,19 @@ pub trait PayloadCodec: Send + Sync + 'static {
     /// Encodes `payloads` produced by the payload converter, before they are sent.
     ///
     /// See the [trait docs](PayloadCodec#examples) for an example.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{DataConverter, PayloadCodec};
+    ///
+    /// # async fn example(codec: &dyn PayloadCodec) -> Result<(), Box<dyn std::error::Error>> {
+    /// let payloads = DataConverter::new().to_payloads(&("secret",))?;
+    /// let encoded = codec.encode(payloads).await?;
+    /// # let _ = encoded;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[allow(clippy::type_complexity)]
     fn encode(
         &self,
@@ -96,6 +109,19 @@ pub trait PayloadCodec: Send + Sync + 'static {
     /// Decodes `payloads` received from the server, before the payload converter reads them.
     ///
     /// See the [trait docs](PayloadCodec#examples) for an example.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{DataConverter, PayloadCodec};
+    ///
+    /// # async fn example(codec: &dyn PayloadCodec) -> Result<(), Box<dyn std::error::Error>> {
+    /// let encoded = codec.encode(DataConverter::new().to_payloads(&("secret",))?).await?;
+    /// let decoded = codec.decode(encoded).await?;
+    /// assert_eq!(decoded.len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[allow(clippy::type_complexity)]
     fn decode(
         &self,

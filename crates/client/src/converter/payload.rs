@@ -132,6 +132,10 @@ pub trait ToPayload {
     ///
     /// Prefer [`DataConverter::to_payload`], which reads better.
     ///
+    /// # Errors
+    ///
+    /// A [`ConversionError`] when the value cannot be serialized by the payload converter.
+    ///
     /// # Examples
     ///
     /// ```
@@ -189,6 +193,11 @@ pub trait FromPayload: Sized {
     /// Reads a `Self` from `payload` with `converter`'s payload converter.
     ///
     /// Prefer [`DataConverter::from_payload`], which reads better.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConversionError`] when the payload's encoding is not one the converter reads as a
+    /// `Self`, or its data does not deserialize.
     ///
     /// # Examples
     ///

@@ -80,6 +80,11 @@ pub trait PayloadConverter: Send + Sync + 'static {
     ///
     /// Serialize `value` with any serde serializer; [`SerializeValue::type_name`] names its
     /// type for [`ConversionError::Serialize`]. See the [trait docs](PayloadConverter#examples).
+    ///
+    /// # Errors
+    ///
+    /// A [`ConversionError`] when `value` cannot be serialized, such as
+    /// [`ConversionError::Serialize`].
     fn to_payload(&self, value: SerializeValue<'_>) -> Result<Payload, ConversionError>;
 
     /// Reads one serde value from `payload` by passing a deserializer to
@@ -87,6 +92,11 @@ pub trait PayloadConverter: Send + Sync + 'static {
     ///
     /// Returning `Ok` without calling it is an error ([`ConversionError::Custom`]). See the
     /// [trait docs](PayloadConverter#examples).
+    ///
+    /// # Errors
+    ///
+    /// A [`ConversionError`] when the payload's encoding is not one this converter reads, when
+    /// deserializing fails, or when [`DeserializeInto::deserialize`] was not called.
     #[allow(
         clippy::wrong_self_convention,
         reason = "the name every SDK's PayloadConverter uses; `self` is the converter"
