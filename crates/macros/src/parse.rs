@@ -75,14 +75,10 @@ pub(crate) fn contract(ctxt: &Ctxt, args: TokenStream, item: &ItemTrait) -> Opti
 
 fn workflow_options(ctxt: &Ctxt, args: TokenStream) -> WorkflowOptions {
     let mut options = WorkflowOptions::default();
-    let metas =
-        match syn::parse::Parser::parse2(Punctuated::<Meta, Token![,]>::parse_terminated, args) {
-            Ok(metas) => metas,
-            Err(error) => {
-                ctxt.push(error);
-                return options;
-            }
-        };
+    let parsed = syn::parse::Parser::parse2(Punctuated::<Meta, Token![,]>::parse_terminated, args);
+    let Some(metas) = parse_options(ctxt, parsed) else {
+        return options;
+    };
     for meta in metas {
         let Meta::NameValue(pair) = &meta else {
             ctxt.error_spanned_by(
@@ -399,6 +395,14 @@ fn owned_type(ctxt: &Ctxt, ty: &Type, what: &str) -> bool {
     false
 }
 
+/// The comma-separated `key = value` options of an attribute; a syntax error is recorded.
+fn parse_options(
+    ctxt: &Ctxt,
+    parsed: syn::Result<Punctuated<Meta, Token![,]>>,
+) -> Option<Punctuated<Meta, Token![,]>> {
+    parsed.map_err(|error| ctxt.push(error)).ok()
+}
+
 /// The `update = "method"` of a `#[validator(...)]`, which it requires.
 fn validated_update(ctxt: &Ctxt, attribute: &Attribute) -> Option<(String, proc_macro2::Span)> {
     let usage = "name the update a validator checks: #[validator(update = \"method_name\")]";
@@ -406,13 +410,10 @@ fn validated_update(ctxt: &Ctxt, attribute: &Attribute) -> Option<(String, proc_
         ctxt.error_spanned_by(attribute, usage);
         return None;
     };
-    let metas = match list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
-        Ok(metas) => metas,
-        Err(error) => {
-            ctxt.push(error);
-            return None;
-        }
-    };
+    let metas = parse_options(
+        ctxt,
+        list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated),
+    )?;
     let mut update = None;
     for meta in metas {
         match &meta {
@@ -451,13 +452,10 @@ fn handler_name(ctxt: &Ctxt, kind: Kind, attribute: &Attribute) -> Option<LitStr
         );
         return None;
     }
-    let metas = match list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
-        Ok(metas) => metas,
-        Err(error) => {
-            ctxt.push(error);
-            return None;
-        }
-    };
+    let metas = parse_options(
+        ctxt,
+        list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated),
+    )?;
     let mut name = None;
     for meta in metas {
         match &meta {
