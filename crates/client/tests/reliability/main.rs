@@ -1,0 +1,8 @@
+//! The reliability suite: the client keeps its promises against real servers under faults,
+//! and every malformed or hostile input gets a typed error, never a panic or a hang.
+
+mod bad_input;
+mod faults;
+mod restart;
+mod retries;
+mod time_skipping;
