@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use temporal_client::{Client, Connection, ConnectionOptions, StartOptions};
-use temporal_testing::{DevServer, TestCertificates, TlsProxy, WorkerProcess, WorkerReadiness};
+use temporal_testing::{DevServer, FaultProxy, TestCertificates, WorkerProcess, WorkerReadiness};
 
 /// The compiled example, which `cargo test` builds beside the test binaries.
 fn example(name: &str) -> PathBuf {
@@ -61,7 +61,7 @@ fn example_command(name: &str, env: &[(&str, String)]) -> Command {
 }
 
 /// Runs the compiled example with `env`, off the test's runtime (whose tasks, such as a
-/// `TlsProxy`, must keep running meanwhile).
+/// `FaultProxy`, must keep running meanwhile).
 async fn run_example_with(name: &str, env: &[(&str, String)]) -> Output {
     let mut command = example_command(name, env);
     tokio::task::spawn_blocking(move || command.output())
@@ -390,7 +390,10 @@ impl Drop for PemDir {
 async fn mtls_api_key_connects_with_the_cli_environment_and_refuses_a_bad_certificate() {
     let server = DevServer::start().await.expect("a dev server");
     let certificates = TestCertificates::generate().expect("certificates");
-    let proxy = TlsProxy::start(server.address(), &certificates, true)
+    let proxy = FaultProxy::builder(server.address())
+        .tls(&certificates)
+        .require_client_certificate()
+        .start()
         .await
         .expect("an mTLS proxy");
     let pems = PemDir::write(

@@ -93,8 +93,9 @@
 //!
 //! The `temporal-testing` crate starts real, ephemeral servers and workers for integration
 //! tests: `DevServer` (`temporal server start-dev` on a free port, killed on drop),
-//! `WorkerProcess` (a worker in any language, ready once it polls), and `TlsProxy` with
-//! generated certificates for TLS and mTLS. A test connects a client to `server.target()`:
+//! `WorkerProcess` (a worker in any language, ready once it polls), and `FaultProxy` (network
+//! faults on command, and TLS or mTLS with generated certificates). A test connects a client
+//! to `server.target()`:
 //!
 //! ```text
 //! let server = temporal_testing::DevServer::start().await?;

@@ -1,21 +1,23 @@
-//! TLS and mTLS against a real handshake: a TLS proxy with a private CA in front of a dev
-//! server.
+//! TLS and mTLS against a real handshake: a TLS-terminating `FaultProxy` with a private CA in
+//! front of a dev server.
 
 use temporal_client::{ConnectError, Connection, ConnectionOptions, TlsOptions};
-use temporal_testing::{DevServer, TestCertificates, TlsProxy};
+use temporal_testing::{DevServer, FaultProxy, TestCertificates};
 
 struct Setup {
     _server: DevServer,
-    proxy: TlsProxy,
+    proxy: FaultProxy,
     certificates: TestCertificates,
 }
 
 async fn setup(require_client_cert: bool) -> Setup {
     let server = DevServer::start().await.expect("a dev server");
     let certificates = TestCertificates::generate().expect("certificates");
-    let proxy = TlsProxy::start(server.address(), &certificates, require_client_cert)
-        .await
-        .expect("a TLS proxy");
+    let mut proxy = FaultProxy::builder(server.address()).tls(&certificates);
+    if require_client_cert {
+        proxy = proxy.require_client_certificate();
+    }
+    let proxy = proxy.start().await.expect("a TLS proxy");
     Setup {
         _server: server,
         proxy,
@@ -78,9 +80,30 @@ async fn a_server_name_override_lets_another_address_match_the_certificate() {
 }
 
 #[tokio::test]
-async fn mtls_lets_in_only_clients_with_a_certificate() {
+async fn mtls_lets_in_only_clients_with_a_certificate_of_its_ca() {
     let setup = setup(true).await;
     refused(Connection::connect(setup.options("localhost").tls(setup.trusting())).await);
+    let stranger = TestCertificates::generate().expect("another CA's certificates");
+    refused(
+        Connection::connect(
+            setup.options("localhost").tls(
+                setup
+                    .trusting()
+                    .client_certificate(stranger.client_cert_pem, stranger.client_key_pem),
+            ),
+        )
+        .await,
+    );
+    // The proxy counts a refusal just after sending it: allow it a moment.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while setup.proxy.stats().handshakes_failed < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        setup.proxy.stats().handshakes_failed,
+        2,
+        "both were refused by the TLS handshake"
+    );
     let connection = Connection::connect(setup.options("localhost").tls(
         setup.trusting().client_certificate(
             setup.certificates.client_cert_pem.clone(),
