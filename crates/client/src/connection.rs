@@ -483,14 +483,14 @@ impl ConnectionOptions {
         })
     }
 
+    /// Whether an API key may be sent: over TLS, or over plaintext when explicitly allowed.
+    fn may_send_api_key(&self) -> bool {
+        self.uses_tls() || self.allow_api_key_over_plaintext
+    }
+
     fn endpoint(&self) -> Result<(Endpoint, Arc<HeaderSet>), ConnectError> {
-        if self.api_key.is_some() && !self.uses_tls() && !self.allow_api_key_over_plaintext {
-            return Err(ConnectError::InvalidOption {
-                option: "api_key",
-                reason: "an API key would be sent over plaintext; enable TLS, or call \
-                         allow_api_key_over_plaintext() for a local TLS-terminating proxy"
-                    .to_owned(),
-            });
+        if self.api_key.is_some() && !self.may_send_api_key() {
+            return Err(api_key_over_plaintext());
         }
         let uri = self.uri()?;
         let mut endpoint = Endpoint::from_shared(uri.clone())
@@ -564,6 +564,8 @@ struct ConnectionInner {
     headers: Arc<HeaderSet>,
     address: String,
     retry_policy: RpcRetryPolicy,
+    /// Whether [`Connection::set_api_key`] may set a key: the options' rule, kept.
+    may_send_api_key: bool,
     system_info: Option<temporal_proto::api::workflowservice::v1::GetSystemInfoResponse>,
 }
 
@@ -652,6 +654,7 @@ impl Connection {
             inner: Arc::new(ConnectionInner {
                 channel,
                 headers,
+                may_send_api_key: options.may_send_api_key(),
                 address: options.address,
                 retry_policy: options.retry_policy,
                 system_info,
@@ -709,7 +712,10 @@ impl Connection {
     ///
     /// # Errors
     ///
-    /// [`ConnectError::InvalidOption`] when the key is not a valid header value.
+    /// [`ConnectError::InvalidOption`] when the key is not a valid header value, or when the
+    /// connection is plaintext and was not made with
+    /// [`ConnectionOptions::allow_api_key_over_plaintext`]: a key set later must not travel
+    /// where one given up front would have been refused.
     ///
     /// # Examples
     ///
@@ -721,6 +727,9 @@ impl Connection {
     /// # }
     /// ```
     pub fn set_api_key(&self, key: Option<&str>) -> Result<(), ConnectError> {
+        if key.is_some() && !self.inner.may_send_api_key {
+            return Err(api_key_over_plaintext());
+        }
         let value = key.map(bearer).transpose()?;
         *self
             .inner
@@ -868,6 +877,16 @@ pub(crate) fn parse_header(
     let value = AsciiMetadataValue::try_from(value)
         .map_err(|_| format!("the value of `{name}` is not printable ASCII"))?;
     Ok((key, value))
+}
+
+/// The refusal to send an API key over a plaintext connection that did not allow it.
+fn api_key_over_plaintext() -> ConnectError {
+    ConnectError::InvalidOption {
+        option: "api_key",
+        reason: "an API key would be sent over plaintext; enable TLS, or call \
+                 allow_api_key_over_plaintext() for a local TLS-terminating proxy"
+            .to_owned(),
+    }
 }
 
 fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {
@@ -1079,6 +1098,27 @@ mod tests {
             .plaintext()
             .allow_api_key_over_plaintext()
             .endpoint()
+            .expect("explicitly allowed");
+    }
+
+    #[tokio::test]
+    async fn a_key_set_later_follows_the_plaintext_rule_too() {
+        let plaintext = Connection::connect_lazy(ConnectionOptions::new("h:1")).expect("valid");
+        let err = plaintext.set_api_key(Some("secret")).expect_err("refused");
+        assert!(matches!(
+            err,
+            ConnectError::InvalidOption {
+                option: "api_key",
+                ..
+            }
+        ));
+        plaintext.set_api_key(None).expect("removing a key is fine");
+
+        let allowed =
+            Connection::connect_lazy(ConnectionOptions::new("h:1").allow_api_key_over_plaintext())
+                .expect("valid");
+        allowed
+            .set_api_key(Some("secret"))
             .expect("explicitly allowed");
     }
 
