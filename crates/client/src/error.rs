@@ -339,8 +339,7 @@ impl RpcError {
     /// # }
     /// ```
     pub fn is_retryable(&self) -> bool {
-        crate::retry::is_retryable(self.code())
-            && !crate::retry::is_message_too_large(&self.0.status)
+        crate::retry::is_retryable(&self.0.status)
     }
 
     /// Whether the call's deadline passed before the server answered: the server said so
@@ -361,20 +360,8 @@ impl RpcError {
     /// # }
     /// ```
     pub fn is_timeout(&self) -> bool {
-        match self.code() {
-            tonic::Code::DeadlineExceeded => true,
-            tonic::Code::Cancelled => {
-                let mut source = std::error::Error::source(&self.0.status);
-                while let Some(error) = source {
-                    if error.is::<tonic::TimeoutExpired>() {
-                        return true;
-                    }
-                    source = error.source();
-                }
-                false
-            }
-            _ => false,
-        }
+        self.code() == tonic::Code::DeadlineExceeded
+            || crate::retry::is_deadline_expired(&self.0.status)
     }
 
     /// The `google.rpc.Status` details the server sent, undecoded.

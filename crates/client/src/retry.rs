@@ -3,7 +3,8 @@
 //! Every unary call the client makes goes through [`RpcRetryPolicy`]: `UNAVAILABLE`, `ABORTED`,
 //! `INTERNAL`, `UNKNOWN` and `DATA_LOSS` are retried with exponential backoff and jitter, and
 //! `RESOURCE_EXHAUSTED` (the server throttling) with a longer first delay, as the official SDKs
-//! do. Every other code is an answer, not a hiccup, and is returned at once. Retrying is safe
+//! do. So is a call whose connection closed under it, which tonic reports as `CANCELLED`. Every
+//! other code is an answer, not a hiccup, and is returned at once. Retrying is safe
 //! because every mutating request carries a `request_id` made once per logical call, so the
 //! server deduplicates a retried start, signal or cancel.
 //!
@@ -270,13 +271,12 @@ where
             Ok(value) => return Ok(value),
             Err(status) => status,
         };
-        let code = if is_message_too_large(&status) {
-            // Sending the same oversized message again cannot succeed.
-            Code::InvalidArgument
-        } else {
-            status.code()
-        };
-        match policy.next_step(code, number, started.elapsed(), random_unit()) {
+        match policy.next_step(
+            effective_code(&status),
+            number,
+            started.elapsed(),
+            random_unit(),
+        ) {
             RetryStep::GiveUp => return Err(status),
             RetryStep::RetryAfter(delay) => {
                 tokio::time::sleep(delay).await;
@@ -286,17 +286,59 @@ where
     }
 }
 
+/// The code that decides whether `status` is retried: its own, except where gRPC's code
+/// misleads.
+fn effective_code(status: &tonic::Status) -> Code {
+    if is_message_too_large(status) {
+        // Sending the same oversized message again cannot succeed.
+        Code::InvalidArgument
+    } else if is_connection_lost(status) {
+        Code::Unavailable
+    } else {
+        status.code()
+    }
+}
+
+/// Whether the client's transport ended the call because its connection closed under it
+/// (hyper's "operation was canceled", or an HTTP/2 stream reset), which tonic reports as
+/// `CANCELLED` as though the caller had cancelled. A caller that cancels drops the future and
+/// sees no status at all; a `CANCELLED` the server sent carries no source error; and a passed
+/// deadline is told apart by [`is_deadline_expired`]. What remains is a lost connection: the
+/// request may not have reached the server, and making it again is as safe as after
+/// `UNAVAILABLE`, since a retried request keeps its request id.
+fn is_connection_lost(status: &tonic::Status) -> bool {
+    status.code() == Code::Cancelled
+        && std::error::Error::source(status).is_some()
+        && !is_deadline_expired(status)
+}
+
+/// Whether the client stopped waiting because the call's deadline passed: tonic reports that
+/// as `CANCELLED` caused by [`tonic::TimeoutExpired`].
+pub(crate) fn is_deadline_expired(status: &tonic::Status) -> bool {
+    if status.code() != Code::Cancelled {
+        return false;
+    }
+    let mut source = std::error::Error::source(status);
+    while let Some(error) = source {
+        if error.is::<tonic::TimeoutExpired>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
 /// Whether a `RESOURCE_EXHAUSTED` is gRPC refusing a message over its size limit rather than
 /// the server throttling. gRPC says so only in the message ("received message larger than max",
 /// "... after decompression larger than max"); throttling by the Temporal server carries a
 /// `ResourceExhaustedFailure` detail and never this text.
-pub(crate) fn is_message_too_large(status: &tonic::Status) -> bool {
+fn is_message_too_large(status: &tonic::Status) -> bool {
     status.code() == Code::ResourceExhausted && status.message().contains("larger than max")
 }
 
-/// Whether a call that failed with `code` may succeed if made again.
-pub(crate) fn is_retryable(code: Code) -> bool {
-    classify(code) != Classification::Final
+/// Whether a call that failed with `status` may succeed if made again.
+pub(crate) fn is_retryable(status: &tonic::Status) -> bool {
+    classify(effective_code(status)) != Classification::Final
 }
 
 /// A number uniform in `0.0..1.0`, for jitter: good enough to spread retries, not for secrets.
@@ -487,6 +529,57 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    /// A `CANCELLED` status made by the transport, as tonic makes one from hyper's "operation
+    /// was canceled": the status found in an error's source chain, with that error as source.
+    fn transport_cancelled() -> tonic::Status {
+        #[derive(Debug)]
+        struct ConnectionClosed(tonic::Status);
+        impl std::fmt::Display for ConnectionClosed {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("connection closed")
+            }
+        }
+        impl std::error::Error for ConnectionClosed {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        tonic::Status::from_error(Box::new(ConnectionClosed(tonic::Status::cancelled(
+            "operation was canceled",
+        ))))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_whose_connection_closed_is_retried_but_a_cancelled_answer_is_not() {
+        let lost = transport_cancelled();
+        assert_eq!(lost.code(), Code::Cancelled);
+        assert!(is_retryable(&lost));
+        assert!(!is_deadline_expired(&lost));
+        let mut calls = 0;
+        let result = with_retries(&RpcRetryPolicy::default(), || {
+            calls += 1;
+            let outcome = if calls == 1 {
+                Err(transport_cancelled())
+            } else {
+                Ok(calls)
+            };
+            async move { outcome }
+        })
+        .await;
+        assert_eq!(result.expect("the retry succeeds"), 2);
+
+        let answered = tonic::Status::cancelled("the server cancelled it");
+        assert!(!is_retryable(&answered));
+        let mut calls = 0;
+        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
+            calls += 1;
+            async { Err(tonic::Status::cancelled("the server cancelled it")) }
+        })
+        .await;
+        assert_eq!(result.expect_err("final").code(), Code::Cancelled);
+        assert_eq!(calls, 1);
     }
 
     #[test]
