@@ -8,7 +8,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use temporal_client::{Client, Connection, ConnectionOptions, Error, StartOptions, Untyped};
+use temporal_client::{
+    CallOptions, Client, Connection, ConnectionOptions, Error, StartOptions, Untyped,
+};
 use temporal_testing::{DevServer, FaultProxy, WorkerProcess, WorkerReadiness};
 use tokio::task::JoinSet;
 
@@ -188,4 +190,61 @@ async fn every_operation_completes_exactly_once_through_resets_and_latency() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert_eq!(count, expected, "one execution per start");
+}
+
+/// A dev server and a client of it through a fresh `FaultProxy`, with these call options.
+async fn through_proxy(call_options: CallOptions) -> (DevServer, FaultProxy, Client) {
+    let server = DevServer::start()
+        .await
+        .expect("a dev server starts (run `cargo xtask setup`)");
+    let proxy = FaultProxy::start(server.address()).await.expect("a proxy");
+    let client = Client::new(
+        Connection::connect(ConnectionOptions::new(proxy.address().to_string()))
+            .await
+            .expect("connects through the proxy"),
+    )
+    .with_call_options(call_options)
+    .expect("valid call options");
+    (server, proxy, client)
+}
+
+#[tokio::test]
+async fn a_black_hole_is_ended_by_the_deadline_and_the_connection_recovers() {
+    let deadline = Duration::from_millis(500);
+    let (_server, proxy, client) = through_proxy(CallOptions::default().timeout(deadline)).await;
+    client.count("").await.expect("answers before the fault");
+
+    proxy.black_hole();
+    let started = Instant::now();
+    let err = client.count("").await.expect_err("nothing comes back");
+    let waited = started.elapsed();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        waited >= deadline && waited < deadline + Duration::from_secs(1),
+        "the deadline, not a hang, ended the call: {waited:?}"
+    );
+
+    proxy.pass();
+    client.count("").await.expect("answers after the fault");
+    assert_eq!(proxy.stats().connections_reset, 0);
+}
+
+#[tokio::test]
+async fn refused_reconnections_are_retried_until_the_network_heals() {
+    let (_server, proxy, client) = through_proxy(CallOptions::default()).await;
+    client.count("").await.expect("answers before the fault");
+
+    proxy.drop_new_connections();
+    assert_eq!(proxy.reset_connections(), 1);
+    let heal_later = async {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        proxy.pass();
+    };
+    let (counted, ()) = tokio::join!(client.count(""), heal_later);
+    counted.expect("retried until a connection is let through");
+    assert!(
+        proxy.stats().connections_dropped >= 1,
+        "reconnections were refused meanwhile: {:?}",
+        proxy.stats()
+    );
 }
