@@ -1,15 +1,18 @@
-//! Exactly once under network faults: a client talks to a real dev server through a
-//! `FaultProxy` that resets its connections and adds latency every few tens of milliseconds,
-//! while it starts, signals and queries workflows of the Python test worker. No operation may
-//! fail, be lost or be applied twice: retried starts and signals are deduplicated by the
-//! request id the client keeps across attempts.
+//! The client under network faults, through a `FaultProxy` in front of a real dev server.
+//!
+//! Exactly once: while the proxy resets the connection and changes its latency every few tens
+//! of milliseconds, the client starts, signals and queries workflows of the Python test
+//! worker. No operation may fail, be lost or be applied twice: retried starts and signals are
+//! deduplicated by the request id the client keeps across attempts. Also: a black hole ends at
+//! the call's deadline, and refused reconnections are retried until the network heals.
 
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use temporal_client::{
-    CallOptions, Client, Connection, ConnectionOptions, Error, StartOptions, Untyped,
+    CallOptions, Client, Connection, ConnectionOptions, Error, RpcRetryPolicy, StartOptions,
+    Untyped,
 };
 use temporal_testing::{DevServer, FaultProxy, WorkerProcess, WorkerReadiness};
 use tokio::task::JoinSet;
@@ -112,10 +115,19 @@ async fn every_operation_completes_exactly_once_through_resets_and_latency() {
         .await
         .expect("the Python test worker polls");
     let proxy = Arc::new(FaultProxy::start(server.address()).await.expect("a proxy"));
+    // The default backoff, but patient: with a reset every ~200 ms on a loaded 2-core
+    // machine, a query that waits on the busy worker can lose more than the default 10
+    // attempts. What is tested is that no retry is lost or doubled, not the default budget.
+    let patient = RpcRetryPolicy::default()
+        .max_interval(Duration::from_secs(1))
+        .max_attempts(100)
+        .max_elapsed(Duration::from_secs(60));
     let client = Client::new(
-        Connection::connect(ConnectionOptions::new(proxy.address().to_string()))
-            .await
-            .expect("connects through the proxy"),
+        Connection::connect(
+            ConnectionOptions::new(proxy.address().to_string()).retry_policy(patient),
+        )
+        .await
+        .expect("connects through the proxy"),
     );
     let setup = started.elapsed();
 
@@ -149,12 +161,17 @@ async fn every_operation_completes_exactly_once_through_resets_and_latency() {
         ));
     }
     let mut outcomes = Vec::with_capacity(WORKFLOWS);
-    while let Some(joined) = operations.join_next().await {
-        match joined.expect("no operation panicked") {
-            Ok(outcome) => outcomes.push(outcome),
-            Err((operation, err)) => panic!("{operation} failed under faults: {err:?}"),
+    let all_done = async {
+        while let Some(joined) = operations.join_next().await {
+            match joined.expect("no operation panicked") {
+                Ok(outcome) => outcomes.push(outcome),
+                Err((operation, err)) => panic!("{operation} failed under faults: {err:?}"),
+            }
         }
-    }
+    };
+    tokio::time::timeout(Duration::from_secs(90), all_done)
+        .await
+        .unwrap_or_else(|_| panic!("operations still pending after 90 s: {:?}", proxy.stats()));
     injector.abort();
     proxy.pass();
     let under_faults = started.elapsed() - setup;
