@@ -385,7 +385,8 @@ impl FaultProxy {
 
     /// Keeps every connection, live and new, open but forwards nothing either way until
     /// [`pass`](FaultProxy::pass), so that only deadlines and keepalives end calls. What
-    /// arrives meanwhile is held back, not lost: `pass` forwards it.
+    /// arrives meanwhile is held back, not lost: `pass` forwards it. (A TLS proxy still
+    /// completes its own handshakes: they are not forwarded traffic.)
     ///
     /// # Examples
     ///
@@ -432,9 +433,7 @@ impl FaultProxy {
         // A connection that ended meanwhile has dropped its receiver: it is not counted.
         let reset = triggers
             .into_iter()
-            .filter(|(_, trigger)| !trigger.is_closed())
-            .map(|(_, trigger)| trigger.send(()))
-            .filter(Result::is_ok)
+            .filter_map(|(_, trigger)| trigger.send(()).ok())
             .count();
         self.shared.reset.fetch_add(reset as u64, Ordering::Relaxed);
         reset
