@@ -824,7 +824,7 @@ mod tests {
         let echo = Echo::start().await;
         let proxy = FaultProxy::start(echo.address).await.expect("starts");
         let mut stream = connect(&proxy).await;
-        let latency = Duration::from_millis(150);
+        let latency = Duration::from_millis(250);
 
         proxy.delay(latency);
         let started = Instant::now();
@@ -1015,6 +1015,11 @@ mod tests {
             result.is_err(),
             "a client without a certificate got through"
         );
+        // The proxy counts the refusal just after sending it.
+        let deadline = Instant::now() + PATIENCE;
+        while proxy.stats().handshakes_failed == 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         assert_eq!(proxy.stats().handshakes_failed, 1);
     }
 
