@@ -30,6 +30,9 @@ use tonic::{Request, Response, Status};
 const SIGNAL: &str = "SignalWorkflowExecution";
 const START: &str = "StartWorkflowExecution";
 const GET_SYSTEM_INFO: &str = "GetSystemInfo";
+/// How much shorter a measured gap between two calls may be than the delay between them: the
+/// first call may have travelled a little slower than the second.
+const TIMING_TOLERANCE: Duration = Duration::from_millis(10);
 
 /// How the fake answers one call.
 #[derive(Debug, Clone, Copy)]
@@ -296,14 +299,23 @@ async fn unavailable_is_retried_with_growing_backoff_and_one_request_id() {
             Answer::Ok,
         ],
     );
-    // The default policy: 100 ms first, ×1.7 each time, ±20 % jitter.
-    let client = fake.client(CallOptions::default()).await;
+    // The default policy (100 ms first, ×1.7 each time) without its ±20 % jitter, so that
+    // each delay is known and scheduling noise on a busy machine cannot reorder them.
+    let policy = RpcRetryPolicy::default().jitter(0.0);
+    let client = fake
+        .client(CallOptions::default().retry_policy(policy))
+        .await;
     signal(&client).await.expect("the fifth attempt succeeds");
 
     let calls = fake.calls(SIGNAL);
     assert_eq!(calls.len(), 5);
     let gaps = gaps(&calls);
-    assert!(gaps[0] >= Duration::from_millis(80), "{gaps:?}");
+    for (gap, expected_ms) in gaps.iter().zip([100, 170, 289, 491]) {
+        assert!(
+            *gap >= Duration::from_millis(expected_ms) - TIMING_TOLERANCE,
+            "{gaps:?}"
+        );
+    }
     assert!(
         gaps.windows(2).all(|w| w[0] < w[1]),
         "each delay is longer than the one before: {gaps:?}"
@@ -323,6 +335,7 @@ async fn throttling_is_retried_after_its_own_longer_delay() {
         ],
     );
     let policy = RpcRetryPolicy::default()
+        .jitter(0.0)
         .initial_interval(Duration::from_millis(10))
         .throttled_initial_interval(Duration::from_millis(300));
     let client = fake
@@ -334,10 +347,13 @@ async fn throttling_is_retried_after_its_own_longer_delay() {
     assert_eq!(calls.len(), 3);
     let gaps = gaps(&calls);
     assert!(
-        gaps[0] >= Duration::from_millis(240),
+        gaps[0] >= Duration::from_millis(300) - TIMING_TOLERANCE,
         "the throttled delay, not the 10 ms one: {gaps:?}"
     );
-    assert!(gaps[0] < gaps[1], "{gaps:?}");
+    assert!(
+        gaps[1] >= Duration::from_millis(510) - TIMING_TOLERANCE,
+        "{gaps:?}"
+    );
     assert_one_request_id(&signal_request_ids(&calls));
 }
 
