@@ -22,6 +22,7 @@ use tokio::task::JoinSet;
 const WORKFLOWS: usize = 50;
 const SIGNALS_PER_WORKFLOW: usize = 12;
 const QUERIES_PER_WORKFLOW: usize = 7;
+const _: () = assert!(WORKFLOWS * (1 + SIGNALS_PER_WORKFLOW + QUERIES_PER_WORKFLOW) == 1000);
 
 /// What one workflow's operations saw.
 #[derive(Debug)]
@@ -138,8 +139,8 @@ async fn every_operation_completes_exactly_once_through_resets_and_latency() {
         async move {
             let mut random = XorShift(seed | 1);
             // Every 20-80 ms the latency changes (0-15 ms each way, or none), and every fourth
-            // time the connection is reset instead: about five resets a second, as often as
-            // the default retry policy can absorb while a call waits on the busy worker.
+            // time the connection is reset instead: about five resets a second, each failing
+            // every call in flight.
             for action in 1_u64.. {
                 tokio::time::sleep(Duration::from_millis(20 + random.next(60))).await;
                 if action % 4 == 0 {
