@@ -8,6 +8,7 @@ use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::{Header, Memo, Payload, Payloads, WorkflowType};
 use temporal_proto::api::sdk::v1::UserMetadata;
 use temporal_proto::api::taskqueue::v1::TaskQueue;
+use temporal_proto::api::testservice::v1::{LockTimeSkippingRequest, UnlockTimeSkippingRequest};
 use temporal_proto::api::workflowservice::v1::{
     CountWorkflowExecutionsRequest, ListWorkflowExecutionsRequest,
     SignalWithStartWorkflowExecutionRequest, StartWorkflowExecutionRequest,
@@ -15,11 +16,11 @@ use temporal_proto::api::workflowservice::v1::{
 use tonic::metadata::AsciiMetadataValue;
 
 use crate::call::{CallOptions, ResolvedCallOptions};
-use crate::connection::{Connection, WorkflowService};
+use crate::connection::{Connection, TestService, WorkflowService};
 use crate::contract::{Contract, SignalOf, StartWorkflow, WorkflowResult};
 use crate::converter::{DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
-use crate::error::Error;
+use crate::error::{Error, RpcError};
 use crate::handle::WorkflowHandle;
 use crate::options::{StartOptions, to_proto_duration};
 use crate::retry::with_retries;
@@ -46,6 +47,7 @@ pub struct ClientOptions {
     identity: Option<String>,
     data_converter: DataConverter,
     max_payload_bytes: usize,
+    auto_time_skipping: bool,
 }
 
 impl Default for ClientOptions {
@@ -55,6 +57,7 @@ impl Default for ClientOptions {
             identity: None,
             data_converter: DataConverter::default(),
             max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
+            auto_time_skipping: false,
         }
     }
 }
@@ -149,6 +152,33 @@ impl ClientOptions {
         self.data_converter = converter;
         self
     }
+
+    /// Lets the clock of the time-skipping test server skip while a result is awaited: every
+    /// [`WorkflowHandle::result`] (and so [`Client::execute`]) calls the server's
+    /// `UnlockTimeSkipping` before it waits and `LockTimeSkipping` after, as the TypeScript
+    /// and Python test environments do. A workflow that sleeps a day then completes in
+    /// milliseconds.
+    ///
+    /// Only for the time-skipping test server (`temporal-test-server`, which
+    /// `temporal_testing::TimeSkippingServer` runs): other servers answer `UNIMPLEMENTED`,
+    /// which `result` returns as [`Error::Rpc`]. The server counts unlocks, so concurrent
+    /// result waits are fine; a result wait that is dropped before it finishes relocks in the
+    /// background.
+    ///
+    /// Defaults to `false`, and then costs nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ClientOptions;
+    ///
+    /// let options = ClientOptions::default().auto_time_skipping(true);
+    /// # let _ = options;
+    /// ```
+    pub fn auto_time_skipping(mut self, enabled: bool) -> Self {
+        self.auto_time_skipping = enabled;
+        self
+    }
 }
 
 /// A client of one namespace: starts workflows, and gets handles to them.
@@ -184,6 +214,7 @@ struct ClientInner {
     identity: String,
     converter: DataConverter,
     max_payload_bytes: usize,
+    auto_time_skipping: bool,
     call: ResolvedCallOptions,
 }
 
@@ -247,6 +278,7 @@ impl Client {
                 namespace: options.namespace,
                 converter: options.data_converter,
                 max_payload_bytes: options.max_payload_bytes,
+                auto_time_skipping: options.auto_time_skipping,
                 call: ResolvedCallOptions::default(),
             }),
         }
@@ -282,6 +314,7 @@ impl Client {
                 identity: inner.identity.clone(),
                 converter: inner.converter.clone(),
                 max_payload_bytes: inner.max_payload_bytes,
+                auto_time_skipping: inner.auto_time_skipping,
                 call: options.resolve()?,
             }),
         })
@@ -833,6 +866,60 @@ impl Client {
         })
         .await
         .map(tonic::Response::into_inner)
+    }
+}
+
+impl Client {
+    /// With [`ClientOptions::auto_time_skipping`], unlocks the test server's clock until the
+    /// returned guard is relocked (or dropped); otherwise does nothing.
+    pub(crate) async fn unlock_time_skipping(&self) -> Result<Option<TimeSkippingUnlock>, Error> {
+        if !self.inner.auto_time_skipping {
+            return Ok(None);
+        }
+        let mut service = self.inner.connection.test_service();
+        // Not retried: unlocks are counted, and a retried one might count twice.
+        service
+            .unlock_time_skipping(UnlockTimeSkippingRequest {})
+            .await
+            .map_err(|status| Error::Rpc(RpcError::new(status)))?;
+        Ok(Some(TimeSkippingUnlock {
+            service: Some(service),
+        }))
+    }
+}
+
+/// An unlock of the time-skipping test server's clock, to be matched by one lock.
+#[derive(Debug)]
+pub(crate) struct TimeSkippingUnlock {
+    /// `None` once relocked.
+    service: Option<TestService>,
+}
+
+impl TimeSkippingUnlock {
+    /// Locks the clock again.
+    pub(crate) async fn relock(mut self) -> Result<(), Error> {
+        let Some(mut service) = self.service.take() else {
+            return Ok(());
+        };
+        service
+            .lock_time_skipping(LockTimeSkippingRequest {})
+            .await
+            .map(drop)
+            .map_err(|status| Error::Rpc(RpcError::new(status)))
+    }
+}
+
+impl Drop for TimeSkippingUnlock {
+    fn drop(&mut self) {
+        // A result wait was dropped mid-way: relock in the background, or the clock would
+        // keep skipping for everyone else. Without a runtime there is nothing to do it with.
+        if let (Some(mut service), Ok(runtime)) =
+            (self.service.take(), tokio::runtime::Handle::try_current())
+        {
+            runtime.spawn(async move {
+                let _ = service.lock_time_skipping(LockTimeSkippingRequest {}).await;
+            });
+        }
     }
 }
 
