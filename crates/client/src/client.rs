@@ -876,26 +876,52 @@ impl Client {
         if !self.inner.auto_time_skipping {
             return Ok(None);
         }
-        let mut service = self.inner.connection.test_service();
-        // Not retried: unlocks are counted, and a retried one might count twice.
-        service
-            .unlock_time_skipping(UnlockTimeSkippingRequest {})
-            .await
-            .map_err(|status| Error::Rpc(RpcError::new(status)))?;
-        Ok(Some(TimeSkippingUnlock {
+        let service = self.inner.connection.test_service();
+        // Not retried: unlocks are counted, and a retried one might count twice. Sent from a
+        // task of its own, so that a caller dropped mid-call still learns whether it counted.
+        let mut unlock_service = service.clone();
+        let unlocking = tokio::spawn(async move {
+            unlock_service
+                .unlock_time_skipping(UnlockTimeSkippingRequest {})
+                .await
+                .map(drop)
+        });
+        let mut guard = TimeSkippingUnlock {
             service: Some(service),
-        }))
+            unlocking: Some(unlocking),
+        };
+        guard.unlocked().await?;
+        Ok(Some(guard))
     }
 }
 
 /// An unlock of the time-skipping test server's clock, to be matched by one lock.
 #[derive(Debug)]
 pub(crate) struct TimeSkippingUnlock {
-    /// `None` once relocked.
+    /// `None` once relocked, or when the unlock failed.
     service: Option<TestService>,
+    /// The unlock call, while it is in flight.
+    unlocking: Option<tokio::task::JoinHandle<Result<(), tonic::Status>>>,
 }
 
 impl TimeSkippingUnlock {
+    /// Waits for the unlock call to finish.
+    async fn unlocked(&mut self) -> Result<(), Error> {
+        let Some(unlocking) = &mut self.unlocking else {
+            return Ok(());
+        };
+        let outcome = unlocking.await;
+        self.unlocking = None;
+        let status = match outcome {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(status)) => status,
+            Err(join) => tonic::Status::internal(format!("the unlock call did not finish: {join}")),
+        };
+        // Nothing to relock.
+        self.service = None;
+        Err(Error::Rpc(RpcError::new(status)))
+    }
+
     /// Locks the clock again.
     pub(crate) async fn relock(mut self) -> Result<(), Error> {
         let Some(mut service) = self.service.take() else {
@@ -911,15 +937,23 @@ impl TimeSkippingUnlock {
 
 impl Drop for TimeSkippingUnlock {
     fn drop(&mut self) {
-        // A result wait was dropped mid-way: relock in the background, or the clock would
-        // keep skipping for everyone else. Without a runtime there is nothing to do it with.
-        if let (Some(mut service), Ok(runtime)) =
+        // A result wait was dropped mid-way: relock in the background, once the unlock is
+        // known to have counted, or the clock would keep skipping for everyone else. Without
+        // a runtime there is nothing to do it with.
+        let (Some(mut service), Ok(runtime)) =
             (self.service.take(), tokio::runtime::Handle::try_current())
-        {
-            runtime.spawn(async move {
-                let _ = service.lock_time_skipping(LockTimeSkippingRequest {}).await;
-            });
-        }
+        else {
+            return;
+        };
+        let unlocking = self.unlocking.take();
+        runtime.spawn(async move {
+            if let Some(unlocking) = unlocking
+                && !matches!(unlocking.await, Ok(Ok(())))
+            {
+                return;
+            }
+            let _ = service.lock_time_skipping(LockTimeSkippingRequest {}).await;
+        });
     }
 }
 
@@ -960,6 +994,7 @@ fn default_identity() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ConnectionOptions;
 
     #[test]
     fn ids_are_validated_before_sending() {
@@ -980,6 +1015,33 @@ mod tests {
         let (pid, host) = identity.split_once('@').expect("pid@host");
         assert_eq!(pid, std::process::id().to_string());
         assert!(!host.is_empty());
+    }
+
+    fn unreachable_client(options: ClientOptions) -> Client {
+        // Port 1 on loopback refuses connections at once.
+        let connection =
+            Connection::connect_lazy(ConnectionOptions::new("127.0.0.1:1")).expect("valid options");
+        Client::with_options(connection, options).expect("valid options")
+    }
+
+    #[tokio::test]
+    async fn without_auto_time_skipping_a_result_wait_makes_no_test_service_call() {
+        let client = unreachable_client(ClientOptions::default());
+        let unlock = client
+            .unlock_time_skipping()
+            .await
+            .expect("no call, no error");
+        assert!(unlock.is_none());
+    }
+
+    #[tokio::test]
+    async fn with_auto_time_skipping_a_failed_unlock_is_an_rpc_error() {
+        let client = unreachable_client(ClientOptions::default().auto_time_skipping(true));
+        let error = client.unlock_time_skipping().await.unwrap_err();
+        assert!(
+            matches!(&error, Error::Rpc(rpc) if rpc.code() == tonic::Code::Unavailable),
+            "{error:?}"
+        );
     }
 
     #[test]

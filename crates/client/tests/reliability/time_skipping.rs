@@ -6,6 +6,9 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 use temporal_client::Client;
+use temporal_client::proto::api::testservice::v1::{
+    LockTimeSkippingRequest, UnlockTimeSkippingRequest,
+};
 use temporal_testing::{TestEnv, WorkerProcess};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
@@ -108,4 +111,55 @@ async fn without_auto_time_skipping_a_result_wait_does_not_skip_time() {
         .expect("the workflow completes");
     let moved = elapsed(before, env.current_time().await.expect("current time"));
     assert!(moved >= DAY, "the clock moved only {moved:?}");
+}
+
+#[tokio::test]
+async fn a_result_wait_dropped_midway_locks_the_clock_again() {
+    let (env, _worker) = start().await;
+    let mut test_service = env.client().connection().test_service();
+    // An extra lock, so that the clock stays still while the wait below has it unlocked (the
+    // server would otherwise skip to the workflow's run timeout at once).
+    test_service
+        .lock_time_skipping(LockTimeSkippingRequest {})
+        .await
+        .expect("lock");
+    let forever = env
+        .client()
+        .start("waitForever", (), env.start_options("forever"))
+        .await
+        .expect("start");
+    let abandoned = tokio::time::timeout(Duration::from_millis(500), forever.result::<()>()).await;
+    assert!(abandoned.is_err(), "waitForever returned: {abandoned:?}");
+    // Give the background relock a moment, then take the extra lock back.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    test_service
+        .unlock_time_skipping(UnlockTimeSkippingRequest {})
+        .await
+        .expect("unlock");
+
+    // Locked again: a plain client's wait does not skip time...
+    let plain = Client::new(env.client().connection().clone());
+    let before = env.current_time().await.expect("current time");
+    let sleeper = plain
+        .start(
+            "sleep",
+            (DAY.as_secs_f64(),),
+            env.start_options("after-drop"),
+        )
+        .await
+        .expect("start");
+    let waited = tokio::time::timeout(Duration::from_secs(2), sleeper.result::<()>()).await;
+    assert!(waited.is_err(), "the plain wait returned: {waited:?}");
+    let moved = elapsed(before, env.current_time().await.expect("current time"));
+    assert!(moved < Duration::from_secs(60), "the clock moved {moved:?}");
+
+    // ...and locked exactly once: one unlock (this sleep) lets it skip again.
+    tokio::time::timeout(Duration::from_secs(10), env.sleep(DAY))
+        .await
+        .expect("the clock skips after one unlock")
+        .expect("sleep");
+    let () = tokio::time::timeout(Duration::from_secs(10), sleeper.result())
+        .await
+        .expect("the sleeper's timer fired during the skip")
+        .expect("the workflow completes");
 }
