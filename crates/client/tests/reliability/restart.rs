@@ -48,6 +48,7 @@ async fn results_awaited_across_a_server_restart_all_arrive_once() {
         .await
         .expect("a dev server starts (run `cargo xtask setup`)");
     let worker = start_worker(&env).await;
+    let test_start = Instant::now();
 
     // 200 counters, each started with its own value, which is its result when finished.
     let mut starts = JoinSet::new();
@@ -64,6 +65,10 @@ async fn results_awaited_across_a_server_restart_all_arrive_once() {
         handles.insert(value, handle);
     }
 
+    eprintln!(
+        "{WORKFLOWS} workflows started after {:?}",
+        test_start.elapsed()
+    );
     let mut waits = JoinSet::new();
     for (&value, handle) in &handles {
         let handle = handle.clone();
@@ -84,6 +89,7 @@ async fn results_awaited_across_a_server_restart_all_arrive_once() {
         .expect("the dev server restarts on its db file and port");
     let outage = outage.elapsed();
     let _worker = start_worker(&env).await;
+    eprintln!("server and worker back after {:?}", test_start.elapsed());
     assert!(
         waits.try_join_next().is_none(),
         "a result arrived before `finish`"
@@ -98,6 +104,7 @@ async fn results_awaited_across_a_server_restart_all_arrive_once() {
         finished.expect("no panic").expect("finish is delivered");
     }
 
+    eprintln!("every workflow signalled after {:?}", test_start.elapsed());
     let mut results = BTreeMap::new();
     let deadline = Duration::from_secs(45);
     while let Some(joined) = tokio::time::timeout(deadline, waits.join_next())
@@ -111,5 +118,8 @@ async fn results_awaited_across_a_server_restart_all_arrive_once() {
     }
     assert_eq!(results.len(), handles.len());
     assert_eq!(results.len(), WORKFLOWS as usize);
-    eprintln!("the server was down for {outage:?}");
+    eprintln!(
+        "every result arrived after {:?}; the server was down for {outage:?}",
+        test_start.elapsed()
+    );
 }
