@@ -318,6 +318,10 @@ pub enum DevServerError {
 /// `GetSystemInfo`, and every namespace registered with [`DevServerOptions::namespace`] has
 /// answered `DescribeNamespace`.
 ///
+/// [`DevServer::restart`] kills it and starts it again on the same port (and db file), to test
+/// outages. When it is dropped during a panic (a failing test), it first prints the last lines
+/// of its output to stderr, which the test harness shows with the failure.
+///
 /// The `temporal` executable is taken from `TEMPORAL_CLI`, else from `.tools/venv/bin` in the
 /// current directory or an ancestor (where `cargo xtask setup` installs it), else from `PATH`.
 ///
