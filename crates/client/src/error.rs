@@ -272,6 +272,23 @@ struct RpcErrorInner {
     detail: Option<ErrorDetail>,
 }
 
+/// Wraps the status of a call made through a raw service client (such as
+/// [`Connection::test_service`](crate::Connection::test_service)), to return it as an [`Error`].
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{Code, Error, RpcError};
+///
+/// let error = Error::from(RpcError::from(tonic::Status::unimplemented("no TestService here")));
+/// assert!(matches!(&error, Error::Rpc(rpc) if rpc.code() == Code::Unimplemented));
+/// ```
+impl From<tonic::Status> for RpcError {
+    fn from(status: tonic::Status) -> Self {
+        Self::new(status)
+    }
+}
+
 /// The Temporal error details a failed call may carry, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -598,6 +598,8 @@ impl<W: Contract> WorkflowHandle<W> {
     /// followed by the next, the wait goes on with the new run, unless
     /// [`without_following_runs`](WorkflowHandle::without_following_runs) was called. The wait
     /// long-polls the server; it uses no retry budget while nothing happens, however long.
+    /// With [`ClientOptions::auto_time_skipping`](crate::ClientOptions::auto_time_skipping),
+    /// the time-skipping test server's clock skips while it waits.
     ///
     /// # Errors
     ///
@@ -619,6 +621,19 @@ impl<W: Contract> WorkflowHandle<W> {
     where
         W: WorkflowResult<R>,
     {
+        let Some(unlock) = self.client.unlock_time_skipping().await? else {
+            return self.wait_for_result().await;
+        };
+        let result = self.wait_for_result().await;
+        let relocked = unlock.relock().await;
+        // The workflow's own error comes first; a result is returned only with the clock
+        // locked again, as it was.
+        let value = result?;
+        relocked?;
+        Ok(value)
+    }
+
+    async fn wait_for_result<R: FromPayload>(&self) -> Result<R, Error> {
         let mut run_id = self
             .run_id
             .clone()

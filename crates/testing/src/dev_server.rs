@@ -5,14 +5,14 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use temporal_proto::api::enums::v1::IndexedValueType;
 use temporal_proto::api::workflowservice::v1::{DescribeNamespaceRequest, GetSystemInfoRequest};
 
 use crate::binary::{self, BinaryNotFound};
 use crate::process::ManagedChild;
-use crate::readiness::probe_client;
+use crate::readiness::{StartupFailure, probe_client, wait_until_ready};
 
 /// How often a starting server is asked whether it is ready.
 const READINESS_POLL: Duration = Duration::from_millis(50);
@@ -318,6 +318,10 @@ pub enum DevServerError {
 /// `GetSystemInfo`, and every namespace registered with [`DevServerOptions::namespace`] has
 /// answered `DescribeNamespace`.
 ///
+/// [`DevServer::restart`] kills it and starts it again on the same port (and db file), to test
+/// outages. When it is dropped during a panic (a failing test), it first prints the last lines
+/// of its output to stderr, which the test harness shows with the failure.
+///
 /// The `temporal` executable is taken from `TEMPORAL_CLI`, else from `.tools/venv/bin` in the
 /// current directory or an ancestor (where `cargo xtask setup` installs it), else from `PATH`.
 ///
@@ -337,6 +341,8 @@ pub enum DevServerError {
 pub struct DevServer {
     process: ManagedChild,
     address: SocketAddr,
+    cli: PathBuf,
+    options: DevServerOptions,
 }
 
 impl DevServer {
@@ -385,72 +391,90 @@ impl DevServer {
         let mut attempt = 1;
         loop {
             let port = reserve_port();
-            let process = ManagedChild::spawn(options.command(&cli, port)).map_err(|source| {
-                DevServerError::Spawn {
-                    binary: cli.clone(),
-                    source,
+            match spawn_ready(&cli, &options, port).await {
+                Err(err) if attempt < PORT_ATTEMPTS && err.is_address_in_use() => attempt += 1,
+                Err(err) => return Err(err),
+                Ok(process) => {
+                    return Ok(DevServer {
+                        process,
+                        address: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+                        cli,
+                        options,
+                    });
                 }
-            })?;
-            let mut server = DevServer {
-                process,
-                address: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
-            };
-            match server.wait_until_ready(&options).await {
-                Err(DevServerError::Exited { output, .. })
-                    if attempt < PORT_ATTEMPTS && output.contains("address already in use") =>
-                {
+            }
+        }
+    }
+
+    /// Kills the server and starts it again with the same options on the same port, and
+    /// waits until it is ready: to test how clients and workers ride through an outage.
+    ///
+    /// Workflows survive only with a [`DevServerOptions::db_file`]; an in-memory server
+    /// comes back empty. Clients connected to [`target`](DevServer::target) reconnect to the
+    /// same address.
+    ///
+    /// # Errors
+    ///
+    /// [`DevServerError::Spawn`], [`DevServerError::Exited`] (also when the port stayed taken
+    /// by another process) or [`DevServerError::NotReady`]. The server is then not running,
+    /// and `restart` may be called again.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_testing::{DevServer, DevServerOptions};
+    ///
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// let db = std::env::temp_dir().join(format!("restart-{}.db", std::process::id()));
+    /// let mut server = DevServer::start_with(DevServerOptions::default().db_file(&db)).await?;
+    /// let address = server.address();
+    /// server.restart().await?;
+    /// assert_eq!(server.address(), address);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn restart(&mut self) -> Result<(), DevServerError> {
+        self.restart_after(Duration::ZERO).await
+    }
+
+    /// As [`restart`](DevServer::restart), with the server down for `downtime` before it
+    /// starts again: an outage of a chosen length.
+    ///
+    /// # Errors
+    ///
+    /// As [`restart`](DevServer::restart).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use temporal_testing::{DevServer, DevServerOptions};
+    ///
+    /// # async fn example() -> Result<(), temporal_testing::DevServerError> {
+    /// let db = std::env::temp_dir().join(format!("outage-{}.db", std::process::id()));
+    /// let mut server = DevServer::start_with(DevServerOptions::default().db_file(&db)).await?;
+    /// server.restart_after(Duration::from_secs(2)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn restart_after(&mut self, downtime: Duration) -> Result<(), DevServerError> {
+        self.process.kill();
+        tokio::time::sleep(downtime).await;
+        let mut attempt = 1;
+        loop {
+            match spawn_ready(&self.cli, &self.options, self.address.port()).await {
+                // The old process's port may take a moment to be released.
+                Err(err) if attempt < PORT_ATTEMPTS && err.is_address_in_use() => {
                     attempt += 1;
+                    tokio::time::sleep(READINESS_POLL * 4).await;
                 }
                 Err(err) => return Err(err),
-                Ok(()) => return Ok(server),
+                Ok(process) => {
+                    self.process = process;
+                    return Ok(());
+                }
             }
         }
-    }
-
-    async fn wait_until_ready(&mut self, options: &DevServerOptions) -> Result<(), DevServerError> {
-        let deadline = Instant::now() + options.startup_timeout;
-        loop {
-            if let Some(status) = self.process.exit_status().await {
-                return Err(DevServerError::Exited {
-                    status,
-                    output: self.process.log_excerpt(),
-                });
-            }
-            if self.answers(&options.namespaces).await {
-                return Ok(());
-            }
-            if Instant::now() >= deadline {
-                return Err(DevServerError::NotReady {
-                    timeout: options.startup_timeout,
-                    output: self.process.log_excerpt(),
-                });
-            }
-            tokio::time::sleep(READINESS_POLL).await;
-        }
-    }
-
-    /// Whether the server answers `GetSystemInfo`, and `DescribeNamespace` for each namespace.
-    async fn answers(&self, namespaces: &[String]) -> bool {
-        let Some(mut client) = probe_client(&self.target()).await else {
-            return false;
-        };
-        if client
-            .get_system_info(GetSystemInfoRequest::default())
-            .await
-            .is_err()
-        {
-            return false;
-        }
-        for namespace in namespaces {
-            let request = DescribeNamespaceRequest {
-                namespace: namespace.clone(),
-                ..Default::default()
-            };
-            if client.describe_namespace(request).await.is_err() {
-                return false;
-            }
-        }
-        true
     }
 
     /// The server's gRPC address, on 127.0.0.1.
@@ -529,10 +553,85 @@ impl DevServer {
     }
 }
 
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        self.process
+            .print_log_if_panicking(&format!("dev server at {}", self.address));
+    }
+}
+
+impl DevServerError {
+    fn from_startup(failure: StartupFailure, options: &DevServerOptions) -> Self {
+        match failure {
+            StartupFailure::Exited { status, output } => Self::Exited { status, output },
+            StartupFailure::NotReady { output } => Self::NotReady {
+                timeout: options.startup_timeout,
+                output,
+            },
+        }
+    }
+
+    /// Whether the server gave up because its port was taken, which a retry fixes.
+    fn is_address_in_use(&self) -> bool {
+        matches!(self, Self::Exited { output, .. } if crate::readiness::mentions_address_in_use(output))
+    }
+}
+
+/// Runs the dev server on `port` and waits until it answers; a server that does not is
+/// killed.
+async fn spawn_ready(
+    cli: &PathBuf,
+    options: &DevServerOptions,
+    port: u16,
+) -> Result<ManagedChild, DevServerError> {
+    let mut process = ManagedChild::spawn(options.command(cli, port)).map_err(|source| {
+        DevServerError::Spawn {
+            binary: cli.clone(),
+            source,
+        }
+    })?;
+    let target = format!("http://{}", SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
+    let (target, namespaces) = (&target, &options.namespaces);
+    wait_until_ready(
+        &mut process,
+        options.startup_timeout,
+        READINESS_POLL,
+        move || answers(target, namespaces),
+    )
+    .await
+    .map_err(|failure| DevServerError::from_startup(failure, options))?;
+    Ok(process)
+}
+
+/// Whether the server at `target` answers `GetSystemInfo`, and `DescribeNamespace` for each
+/// namespace.
+async fn answers(target: &str, namespaces: &[String]) -> bool {
+    let Some(mut client) = probe_client(target).await else {
+        return false;
+    };
+    if client
+        .get_system_info(GetSystemInfoRequest::default())
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    for namespace in namespaces {
+        let request = DescribeNamespaceRequest {
+            namespace: namespace.clone(),
+            ..Default::default()
+        };
+        if client.describe_namespace(request).await.is_err() {
+            return false;
+        }
+    }
+    true
+}
+
 /// Picks a free loopback port. The port is free when picked, but nothing holds it until the
 /// server binds it, so callers retry on "address already in use"; ports already handed out
 /// in this process are never picked twice, which keeps parallel tests apart.
-fn reserve_port() -> u16 {
+pub(crate) fn reserve_port() -> u16 {
     static HANDED_OUT: Mutex<Option<HashSet<u16>>> = Mutex::new(None);
     let mut handed_out = HANDED_OUT.lock().unwrap_or_else(PoisonError::into_inner);
     let handed_out = handed_out.get_or_insert_with(HashSet::new);

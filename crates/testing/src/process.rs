@@ -13,6 +13,8 @@ const LOG_CAPACITY: usize = 2_000;
 /// what a command line rejected, the last what a process did before it gave up.
 const LOG_HEAD_IN_ERRORS: usize = 10;
 const LOG_TAIL_IN_ERRORS: usize = 40;
+/// How many of the last lines of output a failing test shows.
+const LOG_TAIL_ON_PANIC: usize = 60;
 
 /// A running child process with captured stdout and stderr, killed and reaped on drop.
 #[derive(Debug)]
@@ -59,6 +61,11 @@ impl ManagedChild {
             .join("\n")
     }
 
+    /// Whether a line of the output kept so far contains `text`.
+    pub(crate) fn log_contains(&self, text: &str) -> bool {
+        self.log.lines().iter().any(|line| line.contains(text))
+    }
+
     /// The first and last lines of output, with a marker for what lies between: what an error
     /// quotes.
     pub(crate) fn log_excerpt(&self) -> String {
@@ -77,13 +84,30 @@ impl ManagedChild {
             .collect::<Vec<_>>()
             .join("\n")
     }
+
+    /// When the current thread is panicking (a test failing, and this process being dropped
+    /// on the way out), prints the tail of the output to stderr, which the test harness shows
+    /// with the failure. `what` names the process, such as `dev server at 127.0.0.1:7233`.
+    pub(crate) fn print_log_if_panicking(&self, what: &str) {
+        if std::thread::panicking() {
+            eprintln!(
+                "---- the last lines of the {what} ----\n{}\n---- end of the {what} ----",
+                self.log_tail(LOG_TAIL_ON_PANIC)
+            );
+        }
+    }
+
+    /// Kills the process and waits for it to exit. Idempotent.
+    pub(crate) fn kill(&mut self) {
+        // Already-exited children make `kill` fail; either way `wait` reaps the process.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for ManagedChild {
     fn drop(&mut self) {
-        // Already-exited children make `kill` fail; either way `wait` reaps the process.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 

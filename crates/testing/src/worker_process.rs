@@ -33,6 +33,7 @@ pub struct WorkerReadiness {
     namespace: String,
     task_queue: String,
     timeout: Duration,
+    output_line: Option<String>,
 }
 
 impl WorkerReadiness {
@@ -52,6 +53,7 @@ impl WorkerReadiness {
             namespace: "default".to_owned(),
             task_queue: task_queue.into(),
             timeout: Duration::from_secs(30),
+            output_line: None,
         }
     }
 
@@ -86,6 +88,34 @@ impl WorkerReadiness {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
+    }
+
+    /// Takes the worker as ready once it prints a line containing `text`, instead of once the
+    /// server reports it polling: for servers that keep no list of pollers, such as the
+    /// time-skipping test server (which does not implement `DescribeTaskQueue`). Print the
+    /// line as late as the worker's SDK allows, since a workflow started before the worker
+    /// polls waits for it.
+    ///
+    /// Defaults to asking the server.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use temporal_testing::WorkerReadiness;
+    /// let readiness = WorkerReadiness::new("http://127.0.0.1:7233", "hello-world")
+    ///     .output_line("worker ready on hello-world");
+    /// # let _ = readiness;
+    /// ```
+    pub fn output_line(mut self, text: impl Into<String>) -> Self {
+        self.output_line = Some(text.into());
+        self
+    }
+
+    async fn is_ready(&self, process: &ManagedChild) -> bool {
+        match &self.output_line {
+            Some(text) => process.log_contains(text),
+            None => has_poller(self).await,
+        }
     }
 }
 
@@ -207,7 +237,7 @@ impl WorkerProcess {
                     output: process.log_excerpt(),
                 });
             }
-            if has_poller(&readiness).await {
+            if readiness.is_ready(&process).await {
                 return Ok(Self { process });
             }
             if Instant::now() >= deadline {
@@ -273,6 +303,12 @@ impl WorkerProcess {
     /// ```
     pub fn stop(self) {
         drop(self);
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        self.process.print_log_if_panicking("worker");
     }
 }
 

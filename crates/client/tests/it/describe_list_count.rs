@@ -191,7 +191,7 @@ async fn a_history_exports_as_the_json_the_cli_prints() {
             "--workflow-id",
             handle.workflow_id(),
         ])
-        .args(["--address", &env.server.address().to_string()])
+        .args(["--address", &env.address().to_string()])
         .output()
         .expect("the CLI runs");
     assert!(
