@@ -232,8 +232,8 @@ impl Client {
         if options.namespace.is_empty() {
             return Err(Error::invalid("namespace", "the namespace is empty"));
         }
-        let header = AsciiMetadataValue::try_from(options.namespace.as_str())
-            .map_err(|_| Error::invalid("namespace", "a namespace is printable ASCII"))?;
+        let header = crate::connection::printable_ascii(&options.namespace)
+            .ok_or_else(|| Error::invalid("namespace", "a namespace is printable ASCII"))?;
         Ok(Self::build(connection, options, header))
     }
 
