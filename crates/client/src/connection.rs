@@ -519,6 +519,12 @@ impl ConnectionOptions {
             TlsMode::Enabled(options) => options.clone(),
             TlsMode::Auto | TlsMode::Disabled => TlsOptions::new(),
         };
+        options
+            .check_pem()
+            .map_err(|reason| ConnectError::InvalidOption {
+                option: "tls",
+                reason,
+            })?;
         endpoint
             .tls_config(options.to_tonic())
             .map_err(|e| ConnectError::InvalidOption {
