@@ -341,6 +341,7 @@ impl RpcError {
     pub fn is_retryable(&self) -> bool {
         crate::retry::is_retryable(self.code())
             && !crate::retry::is_message_too_large(&self.0.status)
+            && !crate::retry::is_undecodable(&self.0.status)
     }
 
     /// Whether the call's deadline passed before the server answered: the server said so

@@ -270,8 +270,9 @@ where
             Ok(value) => return Ok(value),
             Err(status) => status,
         };
-        let code = if is_message_too_large(&status) {
-            // Sending the same oversized message again cannot succeed.
+        let code = if is_message_too_large(&status) || is_undecodable(&status) {
+            // Sending the same oversized message again cannot succeed, nor can decoding the
+            // same answer.
             Code::InvalidArgument
         } else {
             status.code()
@@ -294,6 +295,16 @@ pub(crate) fn is_message_too_large(status: &tonic::Status) -> bool {
     status.code() == Code::ResourceExhausted && status.message().contains("larger than max")
 }
 
+/// Whether the client could not decode the server's answer, such as one nested deeper than
+/// prost's recursion limit of 100: tonic reports it as `INTERNAL` with prost's message, and
+/// the same answer would fail the same way.
+pub(crate) fn is_undecodable(status: &tonic::Status) -> bool {
+    status.code() == Code::Internal
+        && status
+            .message()
+            .starts_with("failed to decode Protobuf message")
+}
+
 /// Whether a call that failed with `code` may succeed if made again.
 pub(crate) fn is_retryable(code: Code) -> bool {
     classify(code) != Classification::Final
@@ -313,6 +324,17 @@ pub(crate) fn random_unit() -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_answer_that_does_not_decode_is_not_retried() {
+        let error = <temporal_proto::api::failure::v1::Failure as prost::Message>::decode(
+            &[0x0a, 0x05][..],
+        )
+        .expect_err("truncated");
+        let status = tonic::Status::internal(error.to_string());
+        assert!(super::is_undecodable(&status), "{status:?}");
+        assert!(!super::is_undecodable(&tonic::Status::internal("boom")));
+    }
+
     use super::*;
 
     const MID: f64 = 0.5; // no jitter either way
