@@ -134,6 +134,8 @@ pub struct ConnectionOptions {
 }
 
 #[derive(Debug, Clone)]
+// Without the `tls` feature, TLS is refused at connect and its options are never read.
+#[cfg_attr(not(feature = "tls"), allow(dead_code))]
 enum TlsMode {
     /// TLS with the system's roots when an API key is set or the address is `https://`.
     Auto,

@@ -132,6 +132,7 @@ impl TlsOptions {
         Ok(())
     }
 
+    #[cfg(feature = "tls")]
     pub(crate) fn to_tonic(&self) -> tonic::transport::ClientTlsConfig {
         use tonic::transport::{Certificate, ClientTlsConfig, Identity};
         let mut config = ClientTlsConfig::new();
