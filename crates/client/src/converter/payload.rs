@@ -304,14 +304,23 @@ mod tests {
     #[test]
     fn numbers_read_as_the_nearest_double() {
         let converter = crate::DataConverter::default();
-        for text in ["30000000000000000401292744", "3e25", "0.1", "2.2250738585072014e-308"] {
+        for text in [
+            "30000000000000000401292744",
+            "3e25",
+            "0.1",
+            "2.2250738585072014e-308",
+        ] {
             let read: f64 = converter
                 .from_payload(&payload("json/plain", text.as_bytes()))
                 .expect("a number");
             assert_eq!(read, text.parse::<f64>().expect("a float"), "{text}");
             let written = converter.to_payload(&read).expect("encodes");
             let again: f64 = converter.from_payload(&written).expect("decodes");
-            assert_eq!(again.to_bits(), read.to_bits(), "{text} survives a round trip");
+            assert_eq!(
+                again.to_bits(),
+                read.to_bits(),
+                "{text} survives a round trip"
+            );
         }
     }
 
