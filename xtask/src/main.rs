@@ -7,6 +7,9 @@
 //!   main example against them and stops what it started.
 //! - `test`: `setup`, then `cargo test --workspace` (extra arguments are passed on).
 //! - `codegen [--check]`: regenerates `crates/proto/src/generated` from the pinned protos.
+//! - `fuzz-smoke [seconds]`: builds the fuzz targets of `fuzz/` with libFuzzer's coverage
+//!   instrumentation on the stable toolchain (no cargo-fuzz needed), then runs each for a
+//!   few seconds (default 5) from its committed seed corpus. `cargo xtask test` ends with it.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -19,8 +22,22 @@ const DEMO_EXAMPLE: &str = "hello_world";
 const DEMO_WORKER: &str = "examples/workers/hello_world.py";
 const DEMO_TASK_QUEUE: &str = "hello-world";
 
-const USAGE: &str =
-    "usage: cargo xtask <setup | demo | test [cargo test args] | codegen [--check]>";
+/// The targets of `fuzz/Cargo.toml`, each with a seed corpus in `fuzz/corpus/<target>`.
+const FUZZ_TARGETS: [&str; 3] = ["payload_decode", "failure_decode", "history_json"];
+/// How long `fuzz-smoke` runs each target by default.
+const FUZZ_SMOKE_SECONDS: u64 = 5;
+/// The coverage instrumentation `cargo fuzz build --sanitizer none` asks rustc for; all of it
+/// is stable (only the sanitizers need nightly).
+const FUZZ_RUSTFLAGS: &str = "-Cpasses=sancov-module \
+    -Cllvm-args=-sanitizer-coverage-level=4 \
+    -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
+    -Cllvm-args=-sanitizer-coverage-pc-table \
+    -Cllvm-args=-sanitizer-coverage-trace-compares \
+    -Cllvm-args=-simplifycfg-branch-fold-threshold=0 \
+    --cfg fuzzing";
+
+const USAGE: &str = "usage: cargo xtask <setup | demo | test [cargo test args] | codegen [--check] \
+     | fuzz-smoke [seconds]>";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -31,6 +48,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(&rest),
         Some("codegen") => codegen(&rest),
+        Some("fuzz-smoke") => fuzz_smoke(&rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -124,7 +142,84 @@ fn test(args: &[String]) -> Result<(), String> {
     let tools = setup()?;
     let mut command = cargo_command(&[&["test", "--workspace"][..], &as_strs(args)].concat());
     with_tools(&mut command, &tools);
-    run(&mut command)
+    run(&mut command)?;
+    fuzz_smoke(&[])
+}
+
+/// Builds the fuzz targets the way `cargo fuzz build --dev --sanitizer none` does, without
+/// cargo-fuzz (so nothing is installed), and runs each from its seed corpus for `seconds`.
+///
+/// The dev profile builds in about half the time of cargo-fuzz's release one with one codegen
+/// unit, which pays off only for long runs; it goes to `fuzz/target/<host>/debug`, beside
+/// (not over) the release builds of `cargo fuzz run`. New inputs go to
+/// `fuzz/target/smoke-corpus`, crashes to `fuzz/artifacts/<target>/`, as with cargo-fuzz.
+fn fuzz_smoke(args: &[String]) -> Result<(), String> {
+    let seconds = match args {
+        [] => FUZZ_SMOKE_SECONDS,
+        [seconds] => seconds
+            .parse()
+            .map_err(|_| format!("`{seconds}` is not a number of seconds\n{USAGE}"))?,
+        _ => return Err(USAGE.to_owned()),
+    };
+    let fuzz = workspace_root().join("fuzz");
+    let target_dir = fuzz.join("target");
+    let host = host_triple()?;
+    println!(
+        "fuzz-smoke: building {} for {host}",
+        FUZZ_TARGETS.join(", ")
+    );
+    let mut build = cargo_command(&["build", "--bins", "--target", &host]);
+    build
+        .arg("--manifest-path")
+        .arg(fuzz.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env(
+            "RUSTFLAGS",
+            FUZZ_RUSTFLAGS
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+        // The instrumented build must not inherit the caller's target directory or flags.
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    run(&mut build)?;
+    for target in FUZZ_TARGETS {
+        let new_inputs = target_dir.join("smoke-corpus").join(target);
+        let artifacts = fuzz.join("artifacts").join(target);
+        for dir in [&new_inputs, &artifacts] {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        println!("fuzz-smoke: running {target} for {seconds} s");
+        let mut fuzz_run = Command::new(target_dir.join(&host).join("debug").join(target));
+        fuzz_run
+            .arg(format!("-max_total_time={seconds}"))
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .arg("-print_final_stats=1")
+            .arg(&new_inputs)
+            .arg(fuzz.join("corpus").join(target));
+        run(&mut fuzz_run)
+            .map_err(|e| format!("{e}\nthe input that failed is in {}", artifacts.display()))?;
+    }
+    Ok(())
+}
+
+/// The triple rustc builds for by default, such as `x86_64-unknown-linux-gnu`: the fuzz
+/// targets are built for it explicitly, so that build scripts and proc macros are not
+/// instrumented.
+fn host_triple() -> Result<String, String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(&rustc)
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("cannot run rustc -vV: {e}"))?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .map(str::to_owned)
+        .ok_or_else(|| "rustc -vV names no host".to_owned())
 }
 
 fn demo() -> Result<(), String> {

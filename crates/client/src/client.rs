@@ -22,7 +22,7 @@ use crate::converter::{DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
 use crate::error::{Error, RpcError};
 use crate::handle::WorkflowHandle;
-use crate::options::{StartOptions, to_proto_duration};
+use crate::options::{RetryPolicy, StartOptions, to_proto_duration};
 use crate::retry::with_retries;
 
 /// The most bytes of a workflow id, as the server accepts by default.
@@ -263,8 +263,8 @@ impl Client {
         if options.namespace.is_empty() {
             return Err(Error::invalid("namespace", "the namespace is empty"));
         }
-        let header = AsciiMetadataValue::try_from(options.namespace.as_str())
-            .map_err(|_| Error::invalid("namespace", "a namespace is printable ASCII"))?;
+        let header = crate::connection::printable_ascii(&options.namespace)
+            .ok_or_else(|| Error::invalid("namespace", "a namespace is printable ASCII"))?;
         Ok(Self::build(connection, options, header))
     }
 
@@ -720,19 +720,26 @@ impl Client {
                 ..Default::default()
             }),
             input,
-            workflow_execution_timeout: options.execution_timeout.and_then(to_proto_duration),
-            workflow_run_timeout: options.run_timeout.and_then(to_proto_duration),
-            workflow_task_timeout: options.task_timeout.and_then(to_proto_duration),
+            workflow_execution_timeout: to_proto_duration(
+                "execution_timeout",
+                options.execution_timeout,
+            )?,
+            workflow_run_timeout: to_proto_duration("run_timeout", options.run_timeout)?,
+            workflow_task_timeout: to_proto_duration("task_timeout", options.task_timeout)?,
             identity: self.inner.identity.clone(),
             request_id: new_request_id(),
             workflow_id_reuse_policy: options.id_reuse_policy.into(),
             workflow_id_conflict_policy: options.id_conflict_policy.into(),
-            retry_policy: options.retry_policy.as_ref().map(|p| p.to_proto()),
+            retry_policy: options
+                .retry_policy
+                .as_ref()
+                .map(RetryPolicy::to_proto)
+                .transpose()?,
             cron_schedule: options.cron_schedule.clone().unwrap_or_default(),
             memo,
             search_attributes: options.search_attributes.as_ref().map(|a| a.to_proto()),
             header: Some(Header::default()),
-            workflow_start_delay: options.start_delay.and_then(to_proto_duration),
+            workflow_start_delay: to_proto_duration("start_delay", options.start_delay)?,
             user_metadata,
             priority: options.priority.as_ref().map(|p| p.to_proto()),
             ..Default::default()

@@ -134,6 +134,8 @@ pub struct ConnectionOptions {
 }
 
 #[derive(Debug, Clone)]
+// Without the `tls` feature, TLS is refused at connect and its options are never read.
+#[cfg_attr(not(feature = "tls"), allow(dead_code))]
 enum TlsMode {
     /// TLS with the system's roots when an API key is set or the address is `https://`.
     Auto,
@@ -519,6 +521,12 @@ impl ConnectionOptions {
             TlsMode::Enabled(options) => options.clone(),
             TlsMode::Auto | TlsMode::Disabled => TlsOptions::new(),
         };
+        options
+            .check_pem()
+            .map_err(|reason| ConnectError::InvalidOption {
+                option: "tls",
+                reason,
+            })?;
         endpoint
             .tls_config(options.to_tonic())
             .map_err(|e| ConnectError::InvalidOption {
@@ -874,8 +882,8 @@ pub(crate) fn parse_header(
              and '.'; not ending in -bin)"
         )
     })?;
-    let value = AsciiMetadataValue::try_from(value)
-        .map_err(|_| format!("the value of `{name}` is not printable ASCII"))?;
+    let value = printable_ascii(value)
+        .ok_or_else(|| format!("the value of `{name}` is not printable ASCII"))?;
     Ok((key, value))
 }
 
@@ -889,13 +897,23 @@ fn api_key_over_plaintext() -> ConnectError {
     }
 }
 
+/// `value` as a gRPC metadata value, if it is printable ASCII (space to `~`), all that gRPC
+/// allows in one. `http` would also take bytes 0x80 to 0xFF, which a server may read as
+/// anything, so text outside ASCII is refused here rather than sent mangled.
+pub(crate) fn printable_ascii(value: &str) -> Option<AsciiMetadataValue> {
+    value
+        .bytes()
+        .all(|byte| matches!(byte, b' '..=b'~'))
+        .then(|| AsciiMetadataValue::try_from(value).ok())
+        .flatten()
+}
+
 fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {
-    let mut value = AsciiMetadataValue::try_from(format!("Bearer {key}")).map_err(|_| {
-        ConnectError::InvalidOption {
+    let mut value =
+        printable_ascii(&format!("Bearer {key}")).ok_or_else(|| ConnectError::InvalidOption {
             option: "api_key",
             reason: "the key is not printable ASCII".to_owned(),
-        }
-    })?;
+        })?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -958,6 +976,17 @@ impl Interceptor for Headers {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn metadata_values_are_printable_ascii_only() {
+        assert!(super::printable_ascii("Bearer abc-123 ~!").is_some());
+        for refused in ["zürich", "a\nb", "a\tb", "nul\0", "del\x7f"] {
+            assert!(super::printable_ascii(refused).is_none(), "{refused:?}");
+            let reason = super::parse_header("x-tenant", refused).expect_err(refused);
+            assert_eq!(reason, "the value of `x-tenant` is not printable ASCII");
+            assert!(super::bearer(refused).is_err(), "{refused:?}");
+        }
+    }
+
     use super::*;
 
     fn uri(options: ConnectionOptions) -> Result<String, ConnectError> {

@@ -72,7 +72,7 @@ pub enum Error {
     },
     /// The workflow closed without a result: failed, cancelled, terminated or timed out. The
     /// failure chain says which and why.
-    #[error("{0}")]
+    #[error(transparent)]
     WorkflowFailed(Box<WorkflowFailed>),
     /// The run was followed by another, and the caller asked not to follow runs: it continued
     /// as new, or (as the server reports them to a result wait) it was a cron run or a run
@@ -606,6 +606,41 @@ mod tests {
         assert_eq!(err.to_string(), "rpc failed with Unavailable: down");
         let late = Error::from_status(tonic::Status::deadline_exceeded("late"), "wf", "default");
         assert!(late.is_timeout());
+    }
+
+    #[tokio::test]
+    async fn a_workflow_failure_reaches_error_reporters_through_source() {
+        let proto = temporal_proto::api::failure::v1::Failure {
+            message: "card declined".to_owned(),
+            cause: Some(Box::new(temporal_proto::api::failure::v1::Failure {
+                message: "insufficient funds".to_owned(),
+                ..Default::default()
+            })),
+            ..Default::default()
+        };
+        let failure = Failure::decode(proto, &crate::DataConverter::default())
+            .await
+            .expect("decodes");
+        let error = Error::WorkflowFailed(Box::new(WorkflowFailed {
+            workflow_id: "order-1".to_owned(),
+            run_id: "run-1".to_owned(),
+            failure,
+            retry_state: RetryState::NonRetryableFailure,
+        }));
+        let mut chain = vec![error.to_string()];
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            chain.push(cause.to_string());
+            source = cause.source();
+        }
+        assert_eq!(
+            chain,
+            [
+                "workflow `order-1` (run run-1) did not complete",
+                "failure: card declined",
+                "failure: insufficient funds"
+            ]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::time::Duration;
 use temporal_proto::api::common::v1::RetryPolicy as ProtoRetryPolicy;
 use temporal_proto::api::enums::v1::{WorkflowIdConflictPolicy, WorkflowIdReusePolicy};
 
+use crate::error::Error;
 use crate::search_attributes::SearchAttributes;
 
 /// How a workflow execution is started: its id and task queue (required), and the optional
@@ -398,14 +399,25 @@ impl RetryPolicy {
         self
     }
 
-    pub(crate) fn to_proto(&self) -> ProtoRetryPolicy {
-        ProtoRetryPolicy {
-            initial_interval: self.initial_interval.and_then(to_proto_duration),
+    /// The policy as protobuf's; [`Error::InvalidArgument`] for an interval protobuf cannot
+    /// carry.
+    pub(crate) fn to_proto(&self) -> Result<ProtoRetryPolicy, Error> {
+        let interval = |name: &str, interval: Option<Duration>| {
+            to_proto_duration("retry_policy", interval).map_err(|error| match error {
+                Error::InvalidArgument { field, reason } => Error::InvalidArgument {
+                    field,
+                    reason: format!("{name}: {reason}"),
+                },
+                other => other,
+            })
+        };
+        Ok(ProtoRetryPolicy {
+            initial_interval: interval("initial_interval", self.initial_interval)?,
             backoff_coefficient: self.backoff_coefficient.unwrap_or(0.0),
-            maximum_interval: self.maximum_interval.and_then(to_proto_duration),
+            maximum_interval: interval("maximum_interval", self.maximum_interval)?,
             maximum_attempts: self.maximum_attempts,
             non_retryable_error_types: self.non_retryable_error_types.clone(),
-        }
+        })
     }
 }
 
@@ -483,10 +495,72 @@ impl Priority {
     }
 }
 
-/// A `std` duration as a proto one; `None` for one too long to represent (about 292 billion
-/// years), which the server would refuse anyway.
+/// The longest duration protobuf allows (and proto3 JSON, and so a history export, can
+/// write): 10,000 years.
+const MAX_PROTO_DURATION: Duration = Duration::from_secs(315_576_000_000);
+
+/// The option `field` as a proto duration, if set; [`Error::InvalidArgument`] naming it when
+/// it is longer than protobuf allows, rather than silently leaving it unset.
 pub(crate) fn to_proto_duration(
-    duration: Duration,
-) -> Option<temporal_proto::google::protobuf::Duration> {
-    temporal_proto::google::protobuf::Duration::try_from(duration).ok()
+    field: &'static str,
+    duration: Option<Duration>,
+) -> Result<Option<temporal_proto::google::protobuf::Duration>, Error> {
+    let Some(duration) = duration else {
+        return Ok(None);
+    };
+    let out_of_range = || {
+        Error::invalid(
+            field,
+            format!(
+                "{duration:?} is out of range: protobuf durations are at most {} seconds \
+                 (10,000 years)",
+                MAX_PROTO_DURATION.as_secs()
+            ),
+        )
+    };
+    if duration > MAX_PROTO_DURATION {
+        return Err(out_of_range());
+    }
+    temporal_proto::google::protobuf::Duration::try_from(duration)
+        .map(Some)
+        .map_err(|_| out_of_range())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused_field(result: Result<impl std::fmt::Debug, Error>) -> (&'static str, String) {
+        match result {
+            Err(Error::InvalidArgument { field, reason }) => (field, reason),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations_protobuf_cannot_carry_are_refused_not_dropped() {
+        assert!(matches!(to_proto_duration("start_delay", None), Ok(None)));
+        let proto = to_proto_duration("start_delay", Some(MAX_PROTO_DURATION)).expect("in range");
+        assert_eq!(proto.map(|d| d.seconds), Some(315_576_000_000));
+        for too_long in [MAX_PROTO_DURATION + Duration::from_nanos(1), Duration::MAX] {
+            let (field, reason) = refused_field(to_proto_duration("start_delay", Some(too_long)));
+            assert_eq!(field, "start_delay");
+            assert!(reason.contains("out of range"), "{reason}");
+        }
+    }
+
+    #[test]
+    fn a_retry_interval_protobuf_cannot_carry_is_refused_by_name() {
+        let policy = RetryPolicy::default()
+            .initial_interval(Duration::from_secs(1))
+            .maximum_interval(Duration::MAX);
+        let (field, reason) = refused_field(policy.to_proto());
+        assert_eq!(field, "retry_policy");
+        assert!(reason.starts_with("maximum_interval: "), "{reason}");
+        let proto = RetryPolicy::default()
+            .initial_interval(Duration::from_secs(1))
+            .to_proto()
+            .expect("in range");
+        assert_eq!(proto.initial_interval.map(|d| d.seconds), Some(1));
+    }
 }

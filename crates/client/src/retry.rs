@@ -289,8 +289,9 @@ where
 /// The code that decides whether `status` is retried: its own, except where gRPC's code
 /// misleads.
 fn effective_code(status: &tonic::Status) -> Code {
-    if is_message_too_large(status) {
-        // Sending the same oversized message again cannot succeed.
+    if is_message_too_large(status) || is_undecodable(status) {
+        // Sending the same oversized message again cannot succeed, nor can decoding the
+        // same answer.
         Code::InvalidArgument
     } else if is_connection_lost(status) {
         Code::Unavailable
@@ -336,6 +337,16 @@ fn is_message_too_large(status: &tonic::Status) -> bool {
     status.code() == Code::ResourceExhausted && status.message().contains("larger than max")
 }
 
+/// Whether the client could not decode the server's answer, such as one nested deeper than
+/// prost's recursion limit of 100: tonic reports it as `INTERNAL` with prost's message, and
+/// the same answer would fail the same way.
+fn is_undecodable(status: &tonic::Status) -> bool {
+    status.code() == Code::Internal
+        && status
+            .message()
+            .starts_with("failed to decode Protobuf message")
+}
+
 /// Whether a call that failed with `status` may succeed if made again.
 pub(crate) fn is_retryable(status: &tonic::Status) -> bool {
     classify(effective_code(status)) != Classification::Final
@@ -355,6 +366,17 @@ pub(crate) fn random_unit() -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_answer_that_does_not_decode_is_not_retried() {
+        let error = <temporal_proto::api::failure::v1::Failure as prost::Message>::decode(
+            &[0x0a, 0x05][..],
+        )
+        .expect_err("truncated");
+        let status = tonic::Status::internal(error.to_string());
+        assert!(super::is_undecodable(&status), "{status:?}");
+        assert!(!super::is_undecodable(&tonic::Status::internal("boom")));
+    }
+
     use super::*;
 
     const MID: f64 = 0.5; // no jitter either way

@@ -99,6 +99,40 @@ impl TlsOptions {
     }
 
     #[cfg(feature = "tls")]
+    /// Checks that the certificates and key are PEM that holds what they should: tonic skips
+    /// a CA file without certificates (leaving no root to trust) and reports bad client PEM
+    /// only as "transport error".
+    #[cfg(feature = "tls")]
+    pub(crate) fn check_pem(&self) -> Result<(), String> {
+        use rustls_pki_types::pem::PemObject as _;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+        let certificates = |what: &str, pem: &[u8]| {
+            let mut count = 0;
+            for certificate in CertificateDer::pem_slice_iter(pem) {
+                certificate.map_err(|e| format!("the {what} is not valid PEM: {e}"))?;
+                count += 1;
+            }
+            match count {
+                0 => Err(format!(
+                    "the {what} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+                )),
+                _ => Ok(()),
+            }
+        };
+        if let Some(pem) = &self.ca_certificate {
+            certificates("CA certificate", pem)?;
+        }
+        if let Some((certificate, key)) = &self.client_certificate {
+            certificates("client certificate", certificate)?;
+            // The parser's error is left out: it could quote a line of the key.
+            PrivateKeyDer::from_pem_slice(key)
+                .map_err(|_| "the client private key is not a PEM private key".to_owned())?;
+        }
+        Ok(())
+    }
+
+    #[cfg(feature = "tls")]
     pub(crate) fn to_tonic(&self) -> tonic::transport::ClientTlsConfig {
         use tonic::transport::{Certificate, ClientTlsConfig, Identity};
         let mut config = ClientTlsConfig::new();
@@ -146,5 +180,38 @@ mod tests {
         assert!(!debug.contains("SECRET-KEY"), "{debug}");
         assert!(!debug.contains("CERT\""), "{debug}");
         assert!(debug.contains("<redacted>"), "{debug}");
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn pem_that_holds_no_certificate_or_key_is_refused_by_name() {
+        let certs = temporal_testing::TestCertificates::generate().expect("certificates");
+        let valid = TlsOptions::new()
+            .ca_certificate(certs.ca_pem.clone())
+            .client_certificate(certs.client_cert_pem.clone(), certs.client_key_pem.clone());
+        assert_eq!(valid.check_pem(), Ok(()));
+
+        let refusal = |options: TlsOptions| options.check_pem().expect_err("refused");
+        assert_eq!(
+            refusal(TlsOptions::new().ca_certificate(b"not a certificate".to_vec())),
+            "the CA certificate holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        );
+        let unterminated = b"-----BEGIN CERTIFICATE-----\nMIIB".to_vec();
+        let reason = refusal(TlsOptions::new().ca_certificate(unterminated.clone()));
+        assert!(
+            reason.starts_with("the CA certificate is not valid PEM: "),
+            "{reason}"
+        );
+        let reason = refusal(
+            TlsOptions::new().client_certificate(unterminated, certs.client_key_pem.clone()),
+        );
+        assert!(
+            reason.starts_with("the client certificate is not valid PEM"),
+            "{reason}"
+        );
+        assert_eq!(
+            refusal(TlsOptions::new().client_certificate(certs.client_cert_pem, "SECRET-KEY")),
+            "the client private key is not a PEM private key"
+        );
     }
 }

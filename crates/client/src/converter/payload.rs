@@ -299,6 +299,31 @@ mod tests {
         }
     }
 
+    /// Found by the `payload_decode` fuzz target: serde_json's default float parser may be one
+    /// unit in the last place off, so a number another SDK wrote read as a different double.
+    #[test]
+    fn numbers_read_as_the_nearest_double() {
+        let converter = crate::DataConverter::default();
+        for text in [
+            "30000000000000000401292744",
+            "3e25",
+            "0.1",
+            "2.2250738585072014e-308",
+        ] {
+            let read: f64 = converter
+                .from_payload(&payload("json/plain", text.as_bytes()))
+                .expect("a number");
+            assert_eq!(read, text.parse::<f64>().expect("a float"), "{text}");
+            let written = converter.to_payload(&read).expect("encodes");
+            let again: f64 = converter.from_payload(&written).expect("decodes");
+            assert_eq!(
+                again.to_bits(),
+                read.to_bits(),
+                "{text} survives a round trip"
+            );
+        }
+    }
+
     #[derive(Serialize, Deserialize, Debug, PartialEq)]
     struct Order {
         id: u64,

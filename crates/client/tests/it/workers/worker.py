@@ -10,7 +10,8 @@ from typing import Any, List
 
 from temporalio import activity, workflow
 from temporalio.client import Client
-from temporalio.common import RetryPolicy
+from temporalio.api.common.v1 import Payload
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
@@ -190,6 +191,40 @@ class ManyEvents:
         return n
 
 
+@workflow.defn(name="rawPayload")
+class RawPayload:
+    """Returns, and puts in its memo as `raw`, a payload built from exactly these metadata and
+    bytes (hex): what another SDK or a buggy converter might write, unchecked."""
+
+    @workflow.run
+    async def run(self, metadata: dict, data_hex: str) -> RawValue:
+        payload = RawValue(
+            Payload(
+                metadata={key: value.encode() for key, value in metadata.items()},
+                data=bytes.fromhex(data_hex),
+            )
+        )
+        workflow.upsert_memo({"raw": payload})
+        return payload
+
+
+@workflow.defn(name="rawSignalEcho")
+class RawSignalEcho:
+    """Returns the payload of its first `raw` signal unchanged, never decoding it."""
+
+    def __init__(self) -> None:
+        self.received: List[RawValue] = []
+
+    @workflow.run
+    async def run(self) -> RawValue:
+        await workflow.wait_condition(lambda: bool(self.received))
+        return self.received[0]
+
+    @workflow.signal(name="raw")
+    def raw(self, value: RawValue) -> None:
+        self.received.append(value)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--address", required=True)
@@ -213,6 +248,8 @@ async def main() -> None:
             FailFirstAttempt,
             Sleep,
             ManyEvents,
+            RawPayload,
+            RawSignalEcho,
         ],
         activities=[charge, noop],
     )
