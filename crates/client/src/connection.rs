@@ -976,6 +976,8 @@ impl Interceptor for Headers {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn metadata_values_are_printable_ascii_only() {
         assert!(super::printable_ascii("Bearer abc-123 ~!").is_some());
@@ -986,8 +988,6 @@ mod tests {
             assert!(super::bearer(refused).is_err(), "{refused:?}");
         }
     }
-
-    use super::*;
 
     fn uri(options: ConnectionOptions) -> Result<String, ConnectError> {
         options.uri()

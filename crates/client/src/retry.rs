@@ -366,6 +366,8 @@ pub(crate) fn random_unit() -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn an_answer_that_does_not_decode_is_not_retried() {
         let error = <temporal_proto::api::failure::v1::Failure as prost::Message>::decode(
@@ -376,8 +378,6 @@ mod tests {
         assert!(super::is_undecodable(&status), "{status:?}");
         assert!(!super::is_undecodable(&tonic::Status::internal("boom")));
     }
-
-    use super::*;
 
     const MID: f64 = 0.5; // no jitter either way
 

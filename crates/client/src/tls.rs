@@ -98,7 +98,6 @@ impl TlsOptions {
         self
     }
 
-    #[cfg(feature = "tls")]
     /// Checks that the certificates and key are PEM that holds what they should: tonic skips
     /// a CA file without certificates (leaving no root to trust) and reports bad client PEM
     /// only as "transport error".

@@ -242,7 +242,7 @@ async fn fail_with_deep_chain(client: &Client, task_queue: &str, depth: usize) {
 async fn malformed_and_hostile_inputs_get_typed_errors() {
     let env = &TestEnv::start().await;
     let client = &env.client;
-    let address = &env.server.address().to_string();
+    let address = &env.address().to_string();
     let connection = client.connection();
     let tq = env.task_queue.as_str();
 
@@ -663,7 +663,11 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
         ),
         case!(
             "API key set later with a NUL byte",
-            connection.set_api_key(Some("key\0")),
+            Connection::connect_lazy(
+                ConnectionOptions::new(address).allow_api_key_over_plaintext()
+            )
+            .expect("a lazy connection")
+            .set_api_key(Some("key\0")),
             Refusal::Connect(ConnectError::InvalidOption {
                 option: "api_key",
                 ..
