@@ -1,0 +1,176 @@
+//! `temporal-bench`: what temporal-client costs per call, next to a bare tonic call of the
+//! same RPC, measured against a dev server it starts itself; how that cost grows with
+//! concurrency, payload size, history length and list size; and what the client costs to
+//! build. Writes `BENCHMARKS.md` and its SVG charts.
+//!
+//! Run it with `cargo xtask bench` (release build; `--quick` for a smoke run, `--help` for
+//! the options). Each workload runs in a fresh child process (this binary, re-executed with
+//! a hidden subcommand), so the CPU time and peak memory it reports belong to that workload
+//! alone.
+
+mod build_cost;
+mod chart;
+mod cli;
+mod fixture;
+mod machine;
+mod measure;
+mod operation;
+mod report;
+mod results;
+mod scaling;
+mod spec;
+mod startup;
+mod workload;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::Options;
+use crate::fixture::Fixture;
+use crate::machine::Machine;
+use crate::measure::run_child;
+use crate::operation::{Mode, Operation};
+use crate::results::{OperationResult, Results};
+use crate::spec::Job;
+
+/// Errors of a tool: reported once, at the top.
+pub(crate) type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where the charts go, relative to BENCHMARKS.md.
+const CHART_DIR: &str = "bench/charts";
+const LAUNCH_RUNS: usize = 11;
+const CONNECT_RUNS: usize = 50;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some(spec::WORKLOAD) => workload::child_main(&args[1..]),
+        Some(spec::LAUNCH) => workload::launch_main(&args[1..]),
+        _ => match Options::parse(&args) {
+            Ok(Some(options)) => run(&options),
+            Ok(None) => {
+                println!("{}", cli::USAGE);
+                Ok(())
+            }
+            Err(err) => Err(err),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("temporal-bench: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A fresh id prefix for the workflows one workload starts.
+pub(crate) fn new_run_id(operation: Operation, mode: Mode) -> String {
+    let op = operation.name().replace('+', "-");
+    format!("{op}-{}-{}", mode.name(), uuid::Uuid::new_v4().simple())
+}
+
+fn run(options: &Options) -> Result<(), Error> {
+    let executable = std::env::current_exe()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let machine = Machine::detect();
+    eprintln!("bench: starting a dev server and the Python worker");
+    let fixture = runtime.block_on(Fixture::start())?;
+    let operations = measure_operations(&executable, &fixture, options)?;
+    println!("{}", report::operations_table(&operations));
+    eprintln!("bench: launch + connect + start + exit, and connect");
+    let startup = runtime.block_on(startup::measure(
+        &executable,
+        &fixture.targets,
+        if options.quick { 3 } else { LAUNCH_RUNS },
+        if options.quick { 5 } else { CONNECT_RUNS },
+    ))?;
+    let mut scaling = Vec::new();
+    if options.scaling {
+        let plan = scaling::Plan::new(options.quick, options.ops);
+        scaling.push(scaling::concurrency(&executable, &fixture, &plan)?);
+        scaling.push(scaling::payload(&executable, &fixture, &plan)?);
+        if options.history {
+            scaling.push(runtime.block_on(scaling::history(&executable, &fixture, &plan))?);
+        }
+        scaling.push(runtime.block_on(scaling::list(&executable, &fixture, &plan))?);
+    }
+    let server_version = fixture.server_version.clone();
+    drop(fixture);
+    let build = if options.build_cost {
+        eprintln!("bench: cold release build of temporal-client (a few minutes)");
+        Some(build_cost::measure(&cli::workspace_root())?)
+    } else {
+        None
+    };
+    let results = Results {
+        machine,
+        server_version,
+        ops: options.ops,
+        concurrency: options.concurrency,
+        quick: options.quick,
+        operations,
+        startup: Some(startup),
+        scaling,
+        build,
+    };
+    write(&results, &options.output)
+}
+
+fn measure_operations(
+    executable: &Path,
+    fixture: &Fixture,
+    options: &Options,
+) -> Result<Vec<OperationResult>, Error> {
+    let mut rows = Vec::new();
+    for &operation in &options.operations {
+        let sample = |mode| {
+            eprintln!(
+                "bench: {operation} x {} at concurrency {} through {}",
+                options.ops,
+                options.concurrency,
+                mode_label(mode)
+            );
+            let job = Job::Operations {
+                operation,
+                mode,
+                ops: options.ops,
+                concurrency: options.concurrency,
+                payload_bytes: 0,
+                run_id: new_run_id(operation, mode),
+                targets: fixture.targets.clone(),
+            };
+            run_child(executable, &job.to_args())
+        };
+        let tonic = sample(Mode::Tonic)?;
+        let client = sample(Mode::Client)?;
+        rows.push(OperationResult {
+            operation,
+            client,
+            tonic,
+        });
+    }
+    Ok(rows)
+}
+
+fn mode_label(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Client => "temporal-client",
+        Mode::Tonic => "bare tonic",
+    }
+}
+
+/// Writes BENCHMARKS.md into `output` and the charts into `output/bench/charts`.
+fn write(results: &Results, output: &Path) -> Result<(), Error> {
+    let charts = output.join(CHART_DIR);
+    std::fs::create_dir_all(&charts)?;
+    for curve in &results.scaling {
+        chart::draw(curve, &charts)?;
+    }
+    let path = output.join("BENCHMARKS.md");
+    std::fs::write(&path, report::markdown(results, CHART_DIR))?;
+    eprintln!("bench: wrote {}", path.display());
+    Ok(())
+}
