@@ -7,6 +7,9 @@
 //!   main example against them and stops what it started.
 //! - `test`: `setup`, then `cargo test --workspace` (extra arguments are passed on).
 //! - `codegen [--check]`: regenerates `crates/proto/src/generated` from the pinned protos.
+//! - `bench [--quick] [options]`: `setup`, then runs `temporal-bench` in release, which
+//!   measures the client against a dev server it starts and regenerates `BENCHMARKS.md` and
+//!   `bench/charts/*.svg` (`cargo xtask bench --help` lists the options).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -19,8 +22,8 @@ const DEMO_EXAMPLE: &str = "hello_world";
 const DEMO_WORKER: &str = "examples/workers/hello_world.py";
 const DEMO_TASK_QUEUE: &str = "hello-world";
 
-const USAGE: &str =
-    "usage: cargo xtask <setup | demo | test [cargo test args] | codegen [--check]>";
+const USAGE: &str = "usage: cargo xtask <setup | demo | test [cargo test args] | codegen [--check] \
+                     | bench [--quick] [options]>";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(&rest),
         Some("codegen") => codegen(&rest),
+        Some("bench") => bench(&rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -174,6 +178,22 @@ fn demo() -> Result<(), String> {
     worker.stop();
     server.stop();
     result
+}
+
+/// Runs the benchmark in release: numbers of a debug build would measure the wrong thing.
+fn bench(args: &[String]) -> Result<(), String> {
+    let tools = setup()?;
+    let base = [
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "temporal-bench",
+        "--",
+    ];
+    let mut command = cargo_command(&[&base[..], &as_strs(args)].concat());
+    with_tools(&mut command, &tools);
+    run(&mut command)
 }
 
 fn cargo_command(args: &[&str]) -> Command {
