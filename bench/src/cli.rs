@@ -16,6 +16,8 @@ options:
   --quick                small sizes everywhere: a smoke run of a few seconds
   --ops N                operations per workload (default 2000; --quick: 100)
   --concurrency C        operations in flight (default 32)
+  --repeat R             runs of each operation and mode, the median kept (default 3;
+                         --quick: 1)
   --only OP[,OP...]      only these operations (start, signal, query, describe,
                          start+result, signal-with-start, list)
   --skip-scaling         no concurrency, payload, history and list curves
@@ -31,6 +33,7 @@ pub(crate) struct Options {
     pub(crate) quick: bool,
     pub(crate) ops: usize,
     pub(crate) concurrency: usize,
+    pub(crate) repeat: usize,
     pub(crate) operations: Vec<Operation>,
     pub(crate) scaling: bool,
     pub(crate) history: bool,
@@ -52,6 +55,7 @@ impl Options {
             quick: false,
             ops: 0,
             concurrency: 32,
+            repeat: 0,
             operations: Operation::ALL.to_vec(),
             scaling: true,
             history: true,
@@ -59,6 +63,7 @@ impl Options {
             output: workspace_root(),
         };
         let mut ops = None;
+        let mut repeat = None;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| {
@@ -72,6 +77,7 @@ impl Options {
                 "--concurrency" => {
                     options.concurrency = positive(&value("--concurrency")?, "--concurrency")?
                 }
+                "--repeat" => repeat = Some(positive(&value("--repeat")?, "--repeat")?),
                 "--only" => {
                     options.operations = value("--only")?
                         .split(',')
@@ -87,6 +93,7 @@ impl Options {
             }
         }
         options.ops = ops.unwrap_or(if options.quick { 100 } else { 2000 });
+        options.repeat = repeat.unwrap_or(if options.quick { 1 } else { 3 });
         Ok(Some(options))
     }
 }
@@ -109,7 +116,10 @@ mod tests {
     #[test]
     fn defaults_are_the_issue_s_workload() {
         let options = parse(&[]).expect("valid").expect("not help");
-        assert_eq!((options.ops, options.concurrency), (2000, 32));
+        assert_eq!(
+            (options.ops, options.concurrency, options.repeat),
+            (2000, 32, 3)
+        );
         assert_eq!(options.operations, Operation::ALL);
         assert!(options.scaling && options.history && options.build_cost && !options.quick);
     }
@@ -118,6 +128,8 @@ mod tests {
     fn options_are_read_and_quick_shrinks_the_default_ops() {
         let options = parse(&[
             "--quick",
+            "--repeat",
+            "2",
             "--concurrency",
             "4",
             "--only",
@@ -129,7 +141,10 @@ mod tests {
         ])
         .expect("valid")
         .expect("not help");
-        assert_eq!((options.ops, options.concurrency), (100, 4));
+        assert_eq!(
+            (options.ops, options.concurrency, options.repeat),
+            (100, 4, 2)
+        );
         assert_eq!(options.operations, [Operation::Start, Operation::List]);
         assert!(!options.scaling && !options.build_cost);
         assert_eq!(options.output, PathBuf::from("/tmp/x"));

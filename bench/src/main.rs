@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use crate::cli::Options;
 use crate::fixture::Fixture;
 use crate::machine::Machine;
-use crate::measure::run_child;
+use crate::measure::{median_by_cpu, run_child};
 use crate::operation::{Mode, Operation};
 use crate::results::{OperationResult, Results};
 use crate::spec::Job;
@@ -110,6 +110,7 @@ fn run(options: &Options) -> Result<(), Error> {
         server_version,
         ops: options.ops,
         concurrency: options.concurrency,
+        repeat: options.repeat,
         quick: options.quick,
         operations,
         startup: Some(startup),
@@ -119,6 +120,9 @@ fn run(options: &Options) -> Result<(), Error> {
     write(&results, &options.output)
 }
 
+/// Runs every operation `options.repeat` times in each mode, alternating which mode goes
+/// first so that a server slowing down or speeding up does not favour one, and keeps each
+/// mode's median run by CPU per operation.
 fn measure_operations(
     executable: &Path,
     fixture: &Fixture,
@@ -126,12 +130,14 @@ fn measure_operations(
 ) -> Result<Vec<OperationResult>, Error> {
     let mut rows = Vec::new();
     for &operation in &options.operations {
-        let sample = |mode| {
+        let sample = |mode, round| {
             eprintln!(
-                "bench: {operation} x {} at concurrency {} through {}",
+                "bench: {operation} x {} at concurrency {} through {} (run {} of {})",
                 options.ops,
                 options.concurrency,
-                mode_label(mode)
+                mode_label(mode),
+                round + 1,
+                options.repeat
             );
             let job = Job::Operations {
                 operation,
@@ -144,12 +150,20 @@ fn measure_operations(
             };
             run_child(executable, &job.to_args())
         };
-        let tonic = sample(Mode::Tonic)?;
-        let client = sample(Mode::Client)?;
+        let (mut client, mut tonic) = (Vec::new(), Vec::new());
+        for round in 0..options.repeat {
+            if round % 2 == 0 {
+                tonic.push(sample(Mode::Tonic, round)?);
+                client.push(sample(Mode::Client, round)?);
+            } else {
+                client.push(sample(Mode::Client, round)?);
+                tonic.push(sample(Mode::Tonic, round)?);
+            }
+        }
         rows.push(OperationResult {
             operation,
-            client,
-            tonic,
+            client: median_by_cpu(client),
+            tonic: median_by_cpu(tonic),
         });
     }
     Ok(rows)

@@ -52,6 +52,13 @@ pub(crate) fn median(mut values: Vec<Duration>) -> Duration {
     quantile(&values, 0.5)
 }
 
+/// The run of median CPU per operation among runs of the same workload.
+pub(crate) fn median_by_cpu(mut samples: Vec<Sample>) -> Sample {
+    samples.sort_by(|a, b| a.cpu_us_per_op().total_cmp(&b.cpu_us_per_op()));
+    let middle = samples.len().saturating_sub(1) / 2;
+    samples.swap_remove(middle)
+}
+
 /// What one workload cost, as its child process measured it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Sample {
@@ -202,6 +209,19 @@ mod tests {
             p50: Duration::from_micros(900),
             p99: Duration::from_micros(4000),
         };
+        let slower = Sample {
+            cpu: sample.cpu * 2,
+            ..sample.clone()
+        };
+        let faster = Sample {
+            cpu: sample.cpu / 2,
+            ..sample.clone()
+        };
+        assert_eq!(
+            median_by_cpu(vec![slower.clone(), sample.clone(), faster]),
+            sample
+        );
+        assert_eq!(median_by_cpu(vec![slower.clone()]), slower);
         let stdout = format!("noise\n{}\n", sample.to_line());
         assert_eq!(Sample::from_output(&stdout), Some(sample.clone()));
         assert!((sample.cpu_us_per_op() - 61.728).abs() < 1e-9);

@@ -124,8 +124,10 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
     );
     let _ = writeln!(
         out,
-        "## Operations: {} operations at concurrency {}\n",
-        results.ops, results.concurrency
+        "## Operations: {} operations at concurrency {}\n\nEach (operation, mode) ran {} \
+         time(s), the modes alternating which goes first; the table shows the median run by \
+         CPU per operation.\n",
+        results.ops, results.concurrency, results.repeat
     );
     for row in &results.operations {
         let _ = writeln!(
@@ -295,7 +297,8 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
             out,
             "Each point is a fresh child process. Concurrency and payload run `start` in both \
              modes; the payload points use fewer operations as the argument grows, at \
-             concurrency 4. History and list stream one item at a time through \
+             concurrency 4, and the largest is 4 KiB under 4 MiB, the largest gRPC message the \
+             server accepts. History and list stream one item at a time through \
              `fetch_history` and `Client::list`, whose pages the client fetches as the stream \
              is read; the history grows by signals to a workflow no worker runs.\n"
         );
@@ -416,6 +419,7 @@ mod tests {
             server_version: "1.29.0".to_owned(),
             ops: 2000,
             concurrency: 32,
+            repeat: 3,
             quick: false,
             operations: vec![
                 OperationResult {

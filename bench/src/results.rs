@@ -12,6 +12,8 @@ pub(crate) struct Results {
     pub(crate) server_version: String,
     pub(crate) ops: usize,
     pub(crate) concurrency: usize,
+    /// Runs of each (operation, mode); the table shows the median by CPU per operation.
+    pub(crate) repeat: usize,
     pub(crate) quick: bool,
     pub(crate) operations: Vec<OperationResult>,
     pub(crate) startup: Option<Startup>,

@@ -18,6 +18,10 @@ use crate::workload::WAITING_TYPE;
 /// Concurrency of the parent's signals and starts that build long histories and lists.
 const SETUP_CONCURRENCY: usize = 64;
 
+/// The largest argument a start can carry: the server refuses gRPC messages over 4 MiB (not
+/// configurable), and the rest of the request needs a little room.
+const LARGEST_PAYLOAD: usize = 4 * 1024 * 1024 - 4 * 1024;
+
 /// The sizes of one scaling run.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
@@ -52,7 +56,7 @@ impl Plan {
                     (16 * KIB, 500),
                     (256 * KIB, 100),
                     (MIB, 40),
-                    (4 * MIB, 20),
+                    (LARGEST_PAYLOAD, 20),
                 ],
                 payload_concurrency: 4,
                 history_lengths: vec![10, 100, 1_000, 10_000, 100_000],
