@@ -23,7 +23,7 @@ const QUERYABLE_WORKFLOWS: usize = 8;
 const SETUP_CONCURRENCY: usize = 64;
 
 /// Dynamic config for the dev server: no rate limit in the way of the workloads, room for a
-/// 100,000-event history and 4 MiB payloads.
+/// 100,000-event history grown by signals and 4 MiB payloads.
 const DYNAMIC_CONFIG: &[&str] = &[
     "frontend.rps=1000000",
     "frontend.namespaceRPS=1000000",
@@ -35,6 +35,7 @@ const DYNAMIC_CONFIG: &[&str] = &[
     "history.persistenceMaxQPS=1000000",
     "matching.persistenceMaxQPS=1000000",
     "history.rps=1000000",
+    "history.maximumSignalsPerExecution=200000",
     "limit.historyCount.error=200000",
     "limit.historyCount.warn=200000",
     "limit.historyCount.suggestContinueAsNew=200000",

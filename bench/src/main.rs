@@ -87,15 +87,33 @@ fn run(options: &Options) -> Result<(), Error> {
         if options.quick { 3 } else { LAUNCH_RUNS },
         if options.quick { 5 } else { CONNECT_RUNS },
     ))?;
+    // A curve that fails is reported as such; the rest of the run still counts.
     let mut scaling = Vec::new();
+    let mut failures = Vec::new();
+    let mut keep = |name: &str, curve: Result<results::Curve, Error>| match curve {
+        Ok(curve) => scaling.push(curve),
+        Err(err) => {
+            eprintln!("bench: the {name} curve failed: {err}");
+            failures.push(format!("{name}: {err}"));
+        }
+    };
     if options.scaling {
         let plan = scaling::Plan::new(options.quick, options.ops);
-        scaling.push(scaling::concurrency(&executable, &fixture, &plan)?);
-        scaling.push(scaling::payload(&executable, &fixture, &plan)?);
+        keep(
+            "concurrency",
+            scaling::concurrency(&executable, &fixture, &plan),
+        );
+        keep("payload", scaling::payload(&executable, &fixture, &plan));
         if options.history {
-            scaling.push(runtime.block_on(scaling::history(&executable, &fixture, &plan))?);
+            keep(
+                "history",
+                runtime.block_on(scaling::history(&executable, &fixture, &plan)),
+            );
         }
-        scaling.push(runtime.block_on(scaling::list(&executable, &fixture, &plan))?);
+        keep(
+            "list",
+            runtime.block_on(scaling::list(&executable, &fixture, &plan)),
+        );
     }
     let server_version = fixture.server_version.clone();
     drop(fixture);
@@ -115,6 +133,7 @@ fn run(options: &Options) -> Result<(), Error> {
         operations,
         startup: Some(startup),
         scaling,
+        failures,
         build,
     };
     write(&results, &options.output)

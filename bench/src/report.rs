@@ -291,7 +291,7 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
             startup.tonic_connect.as_secs_f64() * 1e3,
         );
     }
-    if !results.scaling.is_empty() {
+    if !results.scaling.is_empty() || !results.failures.is_empty() {
         let _ = writeln!(out, "\n## Scaling\n");
         let _ = writeln!(
             out,
@@ -304,6 +304,12 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
         );
         for curve in &results.scaling {
             scaling_section(&mut out, curve, chart_dir);
+        }
+    }
+    if !results.failures.is_empty() {
+        let _ = writeln!(out, "\n## Not measured\n");
+        for failure in &results.failures {
+            let _ = writeln!(out, "- {}", failure.replace('\n', " "));
         }
     }
     if let Some(build) = &results.build {
@@ -458,6 +464,7 @@ mod tests {
                     },
                 ],
             }],
+            failures: vec!["list: visibility never listed 10000 workflows".to_owned()],
             build: Some(BuildCost {
                 seconds: 60.0,
                 crates: 89,

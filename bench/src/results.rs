@@ -18,6 +18,8 @@ pub(crate) struct Results {
     pub(crate) operations: Vec<OperationResult>,
     pub(crate) startup: Option<Startup>,
     pub(crate) scaling: Vec<Curve>,
+    /// Curves that could not be measured, and why.
+    pub(crate) failures: Vec<String>,
     pub(crate) build: Option<BuildCost>,
 }
 
