@@ -10,6 +10,9 @@
 //! - `fuzz-smoke [seconds]`: builds the fuzz targets of `fuzz/` with libFuzzer's coverage
 //!   instrumentation on the stable toolchain (no cargo-fuzz needed), then runs each for a
 //!   few seconds (default 5) from its committed seed corpus. `cargo xtask test` ends with it.
+//! - `bench [--quick] [options]`: `setup`, then runs `temporal-bench` in release, which
+//!   measures the client against a dev server it starts and regenerates `BENCHMARKS.md` and
+//!   `bench/charts/*.svg` (`cargo xtask bench --help` lists the options).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -37,7 +40,7 @@ const FUZZ_RUSTFLAGS: &str = "-Cpasses=sancov-module \
     --cfg fuzzing";
 
 const USAGE: &str = "usage: cargo xtask <setup | demo | test [cargo test args] | codegen [--check] \
-     | fuzz-smoke [seconds]>";
+     | fuzz-smoke [seconds] | bench [--quick] [options]>";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Some("test") => test(&rest),
         Some("codegen") => codegen(&rest),
         Some("fuzz-smoke") => fuzz_smoke(&rest),
+        Some("bench") => bench(&rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -269,6 +273,22 @@ fn demo() -> Result<(), String> {
     worker.stop();
     server.stop();
     result
+}
+
+/// Runs the benchmark in release: numbers of a debug build would measure the wrong thing.
+fn bench(args: &[String]) -> Result<(), String> {
+    let tools = setup()?;
+    let base = [
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "temporal-bench",
+        "--",
+    ];
+    let mut command = cargo_command(&[&base[..], &as_strs(args)].concat());
+    with_tools(&mut command, &tools);
+    run(&mut command)
 }
 
 fn cargo_command(args: &[&str]) -> Command {

@@ -275,6 +275,39 @@ impl Failure {
         self.chain().last().unwrap_or(self)
     }
 
+    /// Decodes a `temporal.api.failure.v1.Failure` chain that a raw call returned (a history
+    /// event read through [`Client::workflow_service`](crate::Client::workflow_service), for
+    /// instance) as [`WorkflowHandle::result`](crate::WorkflowHandle::result) decodes one: the
+    /// converter's codec runs on every payload, and a message and stack trace that an SDK
+    /// encoded are restored.
+    ///
+    /// # Errors
+    ///
+    /// [`CodecError`] when the codec fails on a payload.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::proto::api::failure::v1::Failure as ProtoFailure;
+    /// use temporal_client::{DataConverter, Failure};
+    ///
+    /// # async fn example() -> Result<(), temporal_client::CodecError> {
+    /// let proto = ProtoFailure {
+    ///     message: "card declined".to_owned(),
+    ///     ..Default::default()
+    /// };
+    /// let failure = Failure::from_proto(proto, &DataConverter::default()).await?;
+    /// assert_eq!(failure.message(), "card declined");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn from_proto(
+        proto: ProtoFailure,
+        converter: &DataConverter,
+    ) -> Result<Self, CodecError> {
+        Self::decode(proto, converter).await
+    }
+
     /// Decodes a failure chain: runs the codec on every payload it holds (details and encoded
     /// attributes), and restores a message and stack trace that an SDK encoded.
     pub(crate) async fn decode(

@@ -175,22 +175,6 @@ pub mod __private {
     pub use temporal_proto::api::common::v1::Payload;
 }
 
-/// What the fuzz targets in `fuzz/` reach that the API does not: not part of the public API.
-#[doc(hidden)]
-pub mod __fuzz {
-    use crate::converter::{CodecError, DataConverter};
-    use crate::failure::Failure;
-    use temporal_proto::api::failure::v1::Failure as ProtoFailure;
-
-    /// Decodes a failure chain as a workflow result does.
-    pub async fn decode_failure(
-        proto: ProtoFailure,
-        converter: &DataConverter,
-    ) -> Result<Failure, CodecError> {
-        Failure::decode(proto, converter).await
-    }
-}
-
 /// The Temporal API's generated types and gRPC clients: the [`temporal_proto`] crate.
 #[doc(inline)]
 pub use temporal_proto as proto;

@@ -1,0 +1,166 @@
+//! The command line of `temporal-bench` (`cargo xtask bench` passes its arguments on).
+
+use std::path::PathBuf;
+
+use crate::Error;
+use crate::operation::Operation;
+
+pub(crate) const USAGE: &str = "\
+usage: temporal-bench [options]
+
+Starts its own dev server and Python worker, measures every operation through temporal-client
+and through a bare tonic call, then scaling and build cost, and writes BENCHMARKS.md and its
+charts.
+
+options:
+  --quick                small sizes everywhere: a smoke run of a few seconds
+  --ops N                operations per workload (default 2000; --quick: 100)
+  --concurrency C        operations in flight (default 32)
+  --repeat R             runs of each operation and mode, the median kept (default 3;
+                         --quick: 1)
+  --only OP[,OP...]      only these operations (start, signal, query, describe,
+                         start+result, signal-with-start, list)
+  --skip-scaling         no concurrency, payload, history and list curves
+  --skip-history         no history-length curve (the slowest to prepare)
+  --skip-build-cost      no cold release build
+  --output DIR           where BENCHMARKS.md goes (default: the workspace root), the
+                         charts in DIR/bench/charts
+  -h, --help             this text";
+
+/// What to measure and where to write it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Options {
+    pub(crate) quick: bool,
+    pub(crate) ops: usize,
+    pub(crate) concurrency: usize,
+    pub(crate) repeat: usize,
+    pub(crate) operations: Vec<Operation>,
+    pub(crate) scaling: bool,
+    pub(crate) history: bool,
+    pub(crate) build_cost: bool,
+    pub(crate) output: PathBuf,
+}
+
+/// The root of the workspace this binary was built in.
+pub(crate) fn workspace_root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")))
+}
+
+impl Options {
+    /// Parses the arguments; `Ok(None)` when help was asked for.
+    pub(crate) fn parse(args: &[String]) -> Result<Option<Self>, Error> {
+        let mut options = Options {
+            quick: false,
+            ops: 0,
+            concurrency: 32,
+            repeat: 0,
+            operations: Operation::ALL.to_vec(),
+            scaling: true,
+            history: true,
+            build_cost: true,
+            output: workspace_root(),
+        };
+        let mut ops = None;
+        let mut repeat = None;
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+            };
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                "--ops" => ops = Some(positive(&value("--ops")?, "--ops")?),
+                "--concurrency" => {
+                    options.concurrency = positive(&value("--concurrency")?, "--concurrency")?
+                }
+                "--repeat" => repeat = Some(positive(&value("--repeat")?, "--repeat")?),
+                "--only" => {
+                    options.operations = value("--only")?
+                        .split(',')
+                        .map(str::parse)
+                        .collect::<Result<_, _>>()?
+                }
+                "--skip-scaling" => options.scaling = false,
+                "--skip-history" => options.history = false,
+                "--skip-build-cost" => options.build_cost = false,
+                "--output" => options.output = PathBuf::from(value("--output")?),
+                "-h" | "--help" => return Ok(None),
+                other => return Err(format!("unknown option `{other}`\n{USAGE}").into()),
+            }
+        }
+        options.ops = ops.unwrap_or(if options.quick { 100 } else { 2000 });
+        options.repeat = repeat.unwrap_or(if options.quick { 1 } else { 3 });
+        Ok(Some(options))
+    }
+}
+
+fn positive(value: &str, name: &str) -> Result<usize, Error> {
+    match value.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("{name} takes a positive integer, not `{value}`").into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Options>, Error> {
+        Options::parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn defaults_are_the_issue_s_workload() {
+        let options = parse(&[]).expect("valid").expect("not help");
+        assert_eq!(
+            (options.ops, options.concurrency, options.repeat),
+            (2000, 32, 3)
+        );
+        assert_eq!(options.operations, Operation::ALL);
+        assert!(options.scaling && options.history && options.build_cost && !options.quick);
+    }
+
+    #[test]
+    fn options_are_read_and_quick_shrinks_the_default_ops() {
+        let options = parse(&[
+            "--quick",
+            "--repeat",
+            "2",
+            "--concurrency",
+            "4",
+            "--only",
+            "start,list",
+            "--skip-scaling",
+            "--skip-build-cost",
+            "--output",
+            "/tmp/x",
+        ])
+        .expect("valid")
+        .expect("not help");
+        assert_eq!(
+            (options.ops, options.concurrency, options.repeat),
+            (100, 4, 2)
+        );
+        assert_eq!(options.operations, [Operation::Start, Operation::List]);
+        assert!(!options.scaling && !options.build_cost);
+        assert_eq!(options.output, PathBuf::from("/tmp/x"));
+        assert_eq!(parse(&["--help"]).expect("valid"), None);
+    }
+
+    #[test]
+    fn bad_options_are_errors() {
+        for args in [
+            &["--ops"][..],
+            &["--ops", "0"],
+            &["--ops", "many"],
+            &["--only", "update"],
+            &["--fast"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?}");
+        }
+    }
+}

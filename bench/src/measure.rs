@@ -1,0 +1,240 @@
+//! What a workload costs its process: CPU time, peak memory, latency percentiles; and the
+//! child process that runs one workload so that these belong to it alone.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::Error;
+
+/// The prefix of the one line of a child's stdout that carries its [`Sample`].
+const SAMPLE_LINE: &str = "SAMPLE ";
+
+/// CPU time the whole process has used so far (every thread: the runtime and tonic's
+/// connection tasks run on this one, DNS and blocking work on others).
+pub(crate) fn process_cpu_time() -> Duration {
+    let time = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
+}
+
+/// The process's peak resident set size (`VmHWM`), in KiB.
+pub(crate) fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| parse_status_kib(&status, "VmHWM:"))
+        .unwrap_or(0)
+}
+
+fn parse_status_kib(status: &str, field: &str) -> Option<u64> {
+    let line = status.lines().find(|line| line.starts_with(field))?;
+    line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// The `q` quantile (0.0 to 1.0) of sorted values, by the nearest-rank method.
+pub(crate) fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// The median of unsorted values.
+pub(crate) fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort_unstable();
+    quantile(&values, 0.5)
+}
+
+/// The run of median CPU per operation among runs of the same workload.
+pub(crate) fn median_by_cpu(mut samples: Vec<Sample>) -> Sample {
+    samples.sort_by(|a, b| a.cpu_us_per_op().total_cmp(&b.cpu_us_per_op()));
+    let middle = samples.len().saturating_sub(1) / 2;
+    samples.swap_remove(middle)
+}
+
+/// What one workload cost, as its child process measured it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Sample {
+    /// Operations (or streamed items) that succeeded.
+    pub(crate) ops: u64,
+    /// Operations that failed, and the first error.
+    pub(crate) errors: u64,
+    pub(crate) first_error: Option<String>,
+    pub(crate) wall: Duration,
+    pub(crate) cpu: Duration,
+    pub(crate) peak_rss_kib: u64,
+    pub(crate) p50: Duration,
+    pub(crate) p99: Duration,
+}
+
+impl Sample {
+    /// Builds a sample from per-operation latencies (in any order).
+    pub(crate) fn from_latencies(
+        mut latencies: Vec<Duration>,
+        errors: u64,
+        first_error: Option<String>,
+        wall: Duration,
+        cpu: Duration,
+    ) -> Self {
+        latencies.sort_unstable();
+        Self {
+            ops: latencies.len() as u64,
+            errors,
+            first_error,
+            wall,
+            cpu,
+            peak_rss_kib: peak_rss_kib(),
+            p50: quantile(&latencies, 0.5),
+            p99: quantile(&latencies, 0.99),
+        }
+    }
+
+    /// CPU time per successful operation, in µs.
+    pub(crate) fn cpu_us_per_op(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.ops.max(1) as f64
+    }
+
+    /// Successful operations per second of wall time.
+    pub(crate) fn ops_per_sec(&self) -> f64 {
+        self.ops as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    pub(crate) fn peak_rss_mib(&self) -> f64 {
+        self.peak_rss_kib as f64 / 1024.0
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "ops": self.ops,
+            "errors": self.errors,
+            "first_error": self.first_error,
+            "wall_ns": self.wall.as_nanos() as u64,
+            "cpu_ns": self.cpu.as_nanos() as u64,
+            "peak_rss_kib": self.peak_rss_kib,
+            "p50_ns": self.p50.as_nanos() as u64,
+            "p99_ns": self.p99.as_nanos() as u64,
+        })
+    }
+
+    fn from_json(value: &Value) -> Option<Self> {
+        let number = |key: &str| value.get(key).and_then(Value::as_u64);
+        let nanos = |key: &str| number(key).map(Duration::from_nanos);
+        Some(Self {
+            ops: number("ops")?,
+            errors: number("errors")?,
+            first_error: value
+                .get("first_error")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            wall: nanos("wall_ns")?,
+            cpu: nanos("cpu_ns")?,
+            peak_rss_kib: number("peak_rss_kib")?,
+            p50: nanos("p50_ns")?,
+            p99: nanos("p99_ns")?,
+        })
+    }
+
+    /// The line a child prints for its parent.
+    pub(crate) fn to_line(&self) -> String {
+        format!("{SAMPLE_LINE}{}", self.to_json())
+    }
+
+    /// The sample in a child's stdout.
+    pub(crate) fn from_output(stdout: &str) -> Option<Self> {
+        let line = stdout
+            .lines()
+            .find_map(|line| line.strip_prefix(SAMPLE_LINE))?;
+        Self::from_json(&serde_json::from_str(line).ok()?)
+    }
+}
+
+/// Runs this executable with `args` in a fresh process and returns the sample it prints.
+pub(crate) fn run_child(executable: &Path, args: &[String]) -> Result<Sample, Error> {
+    let output = Command::new(executable)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", executable.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    match Sample::from_output(&stdout) {
+        Some(sample) if output.status.success() => Ok(sample),
+        _ => Err(format!(
+            "the workload `{}` failed ({}): {}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        )
+        .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_use_the_nearest_rank() {
+        let values: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(quantile(&values, 0.5), Duration::from_millis(50));
+        assert_eq!(quantile(&values, 0.99), Duration::from_millis(99));
+        assert_eq!(quantile(&values, 1.0), Duration::from_millis(100));
+        assert_eq!(quantile(&values[..1], 0.99), Duration::from_millis(1));
+        assert_eq!(quantile(&[], 0.5), Duration::ZERO);
+        assert_eq!(
+            median(vec![
+                Duration::from_secs(3),
+                Duration::from_secs(1),
+                Duration::from_secs(2)
+            ]),
+            Duration::from_secs(2)
+        );
+    }
+
+    #[test]
+    fn a_sample_survives_the_trip_through_a_child_s_stdout() {
+        let sample = Sample {
+            ops: 2000,
+            errors: 1,
+            first_error: Some("deadline exceeded".to_owned()),
+            wall: Duration::from_millis(1500),
+            cpu: Duration::from_micros(123_456),
+            peak_rss_kib: 6000,
+            p50: Duration::from_micros(900),
+            p99: Duration::from_micros(4000),
+        };
+        let slower = Sample {
+            cpu: sample.cpu * 2,
+            ..sample.clone()
+        };
+        let faster = Sample {
+            cpu: sample.cpu / 2,
+            ..sample.clone()
+        };
+        assert_eq!(
+            median_by_cpu(vec![slower.clone(), sample.clone(), faster]),
+            sample
+        );
+        assert_eq!(median_by_cpu(vec![slower.clone()]), slower);
+        let stdout = format!("noise\n{}\n", sample.to_line());
+        assert_eq!(Sample::from_output(&stdout), Some(sample.clone()));
+        assert!((sample.cpu_us_per_op() - 61.728).abs() < 1e-9);
+        assert_eq!(Sample::from_output("no sample here"), None);
+    }
+
+    #[test]
+    fn status_fields_are_read_in_kib() {
+        let status = "Name:\tx\nVmHWM:\t    7344 kB\nVmRSS:\t    7000 kB\n";
+        assert_eq!(parse_status_kib(status, "VmHWM:"), Some(7344));
+        assert_eq!(parse_status_kib(status, "VmRSS:"), Some(7000));
+        assert_eq!(parse_status_kib(status, "VmSwap:"), None);
+        assert!(process_cpu_time() > Duration::ZERO);
+        assert!(peak_rss_kib() > 0);
+    }
+}

@@ -1,0 +1,148 @@
+//! The operations the table measures, and the two ways each is made.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// One kind of request the benchmark repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    Start,
+    Signal,
+    Query,
+    Describe,
+    StartResult,
+    SignalWithStart,
+    List,
+}
+
+impl Operation {
+    /// Every operation, in table order.
+    pub(crate) const ALL: [Operation; 7] = [
+        Operation::Start,
+        Operation::Signal,
+        Operation::Query,
+        Operation::Describe,
+        Operation::StartResult,
+        Operation::SignalWithStart,
+        Operation::List,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Operation::Start => "start",
+            Operation::Signal => "signal",
+            Operation::Query => "query",
+            Operation::Describe => "describe",
+            Operation::StartResult => "start+result",
+            Operation::SignalWithStart => "signal-with-start",
+            Operation::List => "list",
+        }
+    }
+
+    /// What one operation does, for the report.
+    pub(crate) fn description(self) -> &'static str {
+        match self {
+            Operation::Start => "start a workflow (no worker polls its queue)",
+            Operation::Signal => "signal a running workflow",
+            Operation::Query => "query a running workflow (a Python worker answers)",
+            Operation::Describe => "describe a running workflow",
+            Operation::StartResult => {
+                "start a workflow and wait for its result (a Python worker runs it)"
+            }
+            Operation::SignalWithStart => "signal-with-start a new workflow",
+            Operation::List => "list 10 workflows by a visibility query (one page)",
+        }
+    }
+
+    /// The figures of the official Rust client (temporalio-client 1.1.1) for this operation,
+    /// as the issue gives them: CPU µs/op.
+    pub(crate) fn official_cpu_us(self) -> Option<f64> {
+        match self {
+            Operation::Start => Some(350.0),
+            Operation::Signal => Some(225.0),
+            Operation::Describe => Some(175.0),
+            Operation::StartResult => Some(950.0),
+            _ => None,
+        }
+    }
+
+    /// The official client's figure with its gzip off, where the issue gives one.
+    pub(crate) fn official_no_gzip_cpu_us(self) -> Option<f64> {
+        match self {
+            Operation::Describe => Some(66.0),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Operation {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        Operation::ALL
+            .into_iter()
+            .find(|op| op.name() == name)
+            .ok_or_else(|| {
+                let known: Vec<_> = Operation::ALL.iter().map(|op| op.name()).collect();
+                format!(
+                    "unknown operation `{name}`; expected one of {}",
+                    known.join(", ")
+                )
+            })
+    }
+}
+
+/// How an operation is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// temporal-client's high-level API.
+    Client,
+    /// A bare tonic call of the same RPC with the same message, from the generated client.
+    Tonic,
+}
+
+impl Mode {
+    pub(crate) const ALL: [Mode; 2] = [Mode::Client, Mode::Tonic];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Mode::Client => "client",
+            Mode::Tonic => "tonic",
+        }
+    }
+}
+
+impl FromStr for Mode {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "client" => Ok(Mode::Client),
+            "tonic" => Ok(Mode::Tonic),
+            other => Err(format!("unknown mode `{other}`; expected client or tonic")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_ones_list_the_known() {
+        for op in Operation::ALL {
+            assert_eq!(op.name().parse::<Operation>(), Ok(op));
+        }
+        for mode in Mode::ALL {
+            assert_eq!(mode.name().parse::<Mode>(), Ok(mode));
+        }
+        let err = "update".parse::<Operation>().expect_err("unknown");
+        assert!(err.contains("signal-with-start"), "{err}");
+    }
+}

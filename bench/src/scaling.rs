@@ -1,0 +1,245 @@
+//! How CPU per unit of work and peak memory grow with concurrency, payload size, history
+//! length and list size. Every point is a fresh child process.
+
+use std::path::Path;
+
+use futures_util::StreamExt;
+use futures_util::stream;
+use temporal_client::{StartOptions, Untyped};
+
+use crate::Error;
+use crate::fixture::Fixture;
+use crate::measure::{Sample, run_child};
+use crate::operation::{Mode, Operation};
+use crate::results::{Curve, Point};
+use crate::spec::Job;
+use crate::workload::WAITING_TYPE;
+
+/// Concurrency of the parent's signals and starts that build long histories and lists.
+const SETUP_CONCURRENCY: usize = 64;
+
+/// The largest argument a start can carry: the server refuses gRPC messages over 4 MiB (not
+/// configurable), and the rest of the request needs a little room.
+const LARGEST_PAYLOAD: usize = 4 * 1024 * 1024 - 4 * 1024;
+
+/// The sizes of one scaling run.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub(crate) ops: usize,
+    pub(crate) concurrency_levels: Vec<usize>,
+    /// (encoded payload bytes, operations)
+    pub(crate) payloads: Vec<(usize, usize)>,
+    pub(crate) payload_concurrency: usize,
+    pub(crate) history_lengths: Vec<usize>,
+    pub(crate) list_sizes: Vec<usize>,
+}
+
+impl Plan {
+    pub(crate) fn new(quick: bool, ops: usize) -> Self {
+        const KIB: usize = 1024;
+        const MIB: usize = 1024 * KIB;
+        if quick {
+            Self {
+                ops,
+                concurrency_levels: vec![1, 8, 32],
+                payloads: vec![(KIB, 20), (64 * KIB, 20), (MIB, 10)],
+                payload_concurrency: 4,
+                history_lengths: vec![10, 100, 1_000],
+                list_sizes: vec![10, 100, 300],
+            }
+        } else {
+            Self {
+                ops,
+                concurrency_levels: vec![1, 8, 32, 128, 512],
+                payloads: vec![
+                    (KIB, 1000),
+                    (16 * KIB, 500),
+                    (256 * KIB, 100),
+                    (MIB, 40),
+                    (LARGEST_PAYLOAD, 20),
+                ],
+                payload_concurrency: 4,
+                history_lengths: vec![10, 100, 1_000, 10_000, 100_000],
+                list_sizes: vec![10, 100, 1_000, 10_000],
+            }
+        }
+    }
+}
+
+/// Runs `operation` in both modes.
+fn both_modes(
+    executable: &Path,
+    fixture: &Fixture,
+    operation: Operation,
+    ops: usize,
+    concurrency: usize,
+    payload_bytes: usize,
+) -> Result<(Sample, Sample), Error> {
+    let mut samples = Mode::ALL.into_iter().map(|mode| {
+        let job = Job::Operations {
+            operation,
+            mode,
+            ops,
+            concurrency,
+            payload_bytes,
+            run_id: crate::new_run_id(operation, mode),
+            targets: fixture.targets.clone(),
+        };
+        run_child(executable, &job.to_args())
+    });
+    let client = samples.next().expect("two modes")?;
+    let tonic = samples.next().expect("two modes")?;
+    Ok((client, tonic))
+}
+
+pub(crate) fn concurrency(
+    executable: &Path,
+    fixture: &Fixture,
+    plan: &Plan,
+) -> Result<Curve, Error> {
+    let mut points = Vec::new();
+    for &level in &plan.concurrency_levels {
+        eprintln!("scaling: start at concurrency {level}");
+        let (client, tonic) =
+            both_modes(executable, fixture, Operation::Start, plan.ops, level, 0)?;
+        points.push(Point {
+            x: level,
+            client,
+            tonic: Some(tonic),
+        });
+    }
+    Ok(Curve {
+        name: "concurrency",
+        title: "start: cost by concurrency",
+        x_label: "operations in flight",
+        unit: "op",
+        points,
+    })
+}
+
+pub(crate) fn payload(executable: &Path, fixture: &Fixture, plan: &Plan) -> Result<Curve, Error> {
+    let mut points = Vec::new();
+    for &(bytes, ops) in &plan.payloads {
+        eprintln!("scaling: start with a {bytes}-byte argument");
+        let (client, tonic) = both_modes(
+            executable,
+            fixture,
+            Operation::Start,
+            ops,
+            plan.payload_concurrency,
+            bytes,
+        )?;
+        points.push(Point {
+            x: bytes,
+            client,
+            tonic: Some(tonic),
+        });
+    }
+    Ok(Curve {
+        name: "payload",
+        title: "start: cost by argument size",
+        x_label: "argument bytes (encoded)",
+        unit: "op",
+        points,
+    })
+}
+
+/// Grows one workflow's history by signals (one event each; no worker runs it) and streams
+/// it through `fetch_history` at each length.
+pub(crate) async fn history(
+    executable: &Path,
+    fixture: &Fixture,
+    plan: &Plan,
+) -> Result<Curve, Error> {
+    let targets = &fixture.targets;
+    let workflow_id = format!("history-{}", uuid::Uuid::new_v4().simple());
+    fixture
+        .client
+        .start(
+            WAITING_TYPE,
+            ("history",),
+            StartOptions::new(workflow_id.as_str(), targets.idle_queue.as_str()),
+        )
+        .await?;
+    // Started and WorkflowTaskScheduled.
+    let mut events = 2;
+    let handle = fixture.client.get_handle::<Untyped>(workflow_id.as_str());
+    let mut points = Vec::new();
+    for &length in &plan.history_lengths {
+        let signals = length.saturating_sub(events);
+        eprintln!("scaling: {signals} signals to grow a history to {length} events");
+        let results: Vec<_> = stream::iter(0..signals)
+            .map(|_| handle.signal("grow", ()))
+            .buffer_unordered(SETUP_CONCURRENCY)
+            .collect()
+            .await;
+        results.into_iter().try_for_each(|r| r)?;
+        events += signals;
+        let job = Job::History {
+            address: targets.address.clone(),
+            workflow_id: workflow_id.clone(),
+        };
+        let client = run_child(executable, &job.to_args())?;
+        if (client.ops as usize) < length {
+            return Err(format!(
+                "fetch_history streamed {} events of a {length}-event history",
+                client.ops
+            )
+            .into());
+        }
+        points.push(Point {
+            x: length,
+            client,
+            tonic: None,
+        });
+    }
+    Ok(Curve {
+        name: "history",
+        title: "fetch_history: cost by history length (streamed)",
+        x_label: "events",
+        unit: "event",
+        points,
+    })
+}
+
+/// Starts as many workflows as the largest list size, then streams the first N of them
+/// through `Client::list` for each size.
+pub(crate) async fn list(
+    executable: &Path,
+    fixture: &Fixture,
+    plan: &Plan,
+) -> Result<Curve, Error> {
+    let total = plan.list_sizes.iter().copied().max().unwrap_or(0);
+    let queue = format!("bench-list-{}", uuid::Uuid::new_v4().simple());
+    eprintln!("scaling: starting {total} workflows to list");
+    let workflows = (0..total)
+        .map(|k| ("benchMany", format!("{queue}-{k}"), queue.clone()))
+        .collect();
+    fixture.start_all(workflows).await?;
+    let query = format!("WorkflowType = 'benchMany' AND TaskQueue = '{queue}'");
+    fixture.wait_until_listed(&query, total).await?;
+    let mut points = Vec::new();
+    for &limit in &plan.list_sizes {
+        let job = Job::List {
+            address: fixture.targets.address.clone(),
+            query: query.clone(),
+            limit,
+        };
+        let client = run_child(executable, &job.to_args())?;
+        if (client.ops as usize) < limit {
+            return Err(format!("list streamed {} of {limit} workflows", client.ops).into());
+        }
+        points.push(Point {
+            x: limit,
+            client,
+            tonic: None,
+        });
+    }
+    Ok(Curve {
+        name: "list",
+        title: "list: cost by number of workflows (streamed)",
+        x_label: "workflows listed",
+        unit: "workflow",
+        points,
+    })
+}
