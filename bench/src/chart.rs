@@ -142,6 +142,7 @@ mod tests {
             first_error: None,
             wall: Duration::from_secs(1),
             cpu: Duration::from_millis(cpu_ms),
+            user_cpu: Duration::from_millis(cpu_ms / 10),
             peak_rss_kib: rss,
             p50: Duration::ZERO,
             p99: Duration::ZERO,

@@ -13,10 +13,44 @@ use crate::Error;
 const SAMPLE_LINE: &str = "SAMPLE ";
 
 /// CPU time the whole process has used so far (every thread: the runtime and tonic's
-/// connection tasks run on this one, DNS and blocking work on others).
-pub(crate) fn process_cpu_time() -> Duration {
+/// connection tasks run on this one, DNS and blocking work on others): in all, and the part
+/// spent in user space.
+pub(crate) fn process_cpu_time() -> CpuTime {
     let time = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
-    Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
+    CpuTime {
+        total: Duration::new(time.tv_sec as u64, time.tv_nsec as u32),
+        user: user_time(),
+    }
+}
+
+/// User-space CPU time of the process, from `getrusage` (microseconds, as the kernel accounts
+/// it); zero if the call fails, which it cannot for `RUSAGE_SELF`.
+fn user_time() -> Duration {
+    nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_SELF)
+        .map(|usage| {
+            let time = usage.user_time();
+            Duration::from_secs(time.tv_sec() as u64) + Duration::from_micros(time.tv_usec() as u64)
+        })
+        .unwrap_or_default()
+}
+
+/// CPU time used by a process: in all (user space and kernel), and in user space, which is
+/// where the client's own code runs; the rest is the kernel's work for its syscalls.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct CpuTime {
+    pub(crate) total: Duration,
+    pub(crate) user: Duration,
+}
+
+impl std::ops::Sub for CpuTime {
+    type Output = CpuTime;
+
+    fn sub(self, earlier: CpuTime) -> CpuTime {
+        CpuTime {
+            total: self.total.saturating_sub(earlier.total),
+            user: self.user.saturating_sub(earlier.user),
+        }
+    }
 }
 
 /// The process's peak resident set size (`VmHWM`), in KiB.
@@ -69,6 +103,8 @@ pub(crate) struct Sample {
     pub(crate) first_error: Option<String>,
     pub(crate) wall: Duration,
     pub(crate) cpu: Duration,
+    /// The part of `cpu` spent in user space.
+    pub(crate) user_cpu: Duration,
     pub(crate) peak_rss_kib: u64,
     pub(crate) p50: Duration,
     pub(crate) p99: Duration,
@@ -81,7 +117,7 @@ impl Sample {
         errors: u64,
         first_error: Option<String>,
         wall: Duration,
-        cpu: Duration,
+        cpu: CpuTime,
     ) -> Self {
         latencies.sort_unstable();
         Self {
@@ -89,7 +125,8 @@ impl Sample {
             errors,
             first_error,
             wall,
-            cpu,
+            cpu: cpu.total,
+            user_cpu: cpu.user,
             peak_rss_kib: peak_rss_kib(),
             p50: quantile(&latencies, 0.5),
             p99: quantile(&latencies, 0.99),
@@ -99,6 +136,11 @@ impl Sample {
     /// CPU time per successful operation, in µs.
     pub(crate) fn cpu_us_per_op(&self) -> f64 {
         self.cpu.as_secs_f64() * 1e6 / self.ops.max(1) as f64
+    }
+
+    /// User-space CPU time per successful operation, in µs.
+    pub(crate) fn user_cpu_us_per_op(&self) -> f64 {
+        self.user_cpu.as_secs_f64() * 1e6 / self.ops.max(1) as f64
     }
 
     /// Successful operations per second of wall time.
@@ -117,6 +159,7 @@ impl Sample {
             "first_error": self.first_error,
             "wall_ns": self.wall.as_nanos() as u64,
             "cpu_ns": self.cpu.as_nanos() as u64,
+            "user_cpu_ns": self.user_cpu.as_nanos() as u64,
             "peak_rss_kib": self.peak_rss_kib,
             "p50_ns": self.p50.as_nanos() as u64,
             "p99_ns": self.p99.as_nanos() as u64,
@@ -135,6 +178,7 @@ impl Sample {
                 .map(str::to_owned),
             wall: nanos("wall_ns")?,
             cpu: nanos("cpu_ns")?,
+            user_cpu: nanos("user_cpu_ns")?,
             peak_rss_kib: number("peak_rss_kib")?,
             p50: nanos("p50_ns")?,
             p99: nanos("p99_ns")?,
@@ -205,6 +249,7 @@ mod tests {
             first_error: Some("deadline exceeded".to_owned()),
             wall: Duration::from_millis(1500),
             cpu: Duration::from_micros(123_456),
+            user_cpu: Duration::from_micros(23_456),
             peak_rss_kib: 6000,
             p50: Duration::from_micros(900),
             p99: Duration::from_micros(4000),
@@ -234,7 +279,9 @@ mod tests {
         assert_eq!(parse_status_kib(status, "VmHWM:"), Some(7344));
         assert_eq!(parse_status_kib(status, "VmRSS:"), Some(7000));
         assert_eq!(parse_status_kib(status, "VmSwap:"), None);
-        assert!(process_cpu_time() > Duration::ZERO);
+        let cpu = process_cpu_time();
+        assert!(cpu.total > Duration::ZERO);
+        assert!(cpu.user <= cpu.total + Duration::from_millis(10), "{cpu:?}");
         assert!(peak_rss_kib() > 0);
     }
 }
