@@ -21,14 +21,14 @@ fn build(workspace: &Path, target: &Path) -> Result<BuildCost, Error> {
     let started = Instant::now();
     let stderr = cargo(
         workspace,
-        target,
+        Some(target),
         &["build", "--release", "-p", "temporal-client"],
     )?;
     let seconds = started.elapsed().as_secs_f64();
     let crates = count_compiled(&stderr);
     cargo(
         workspace,
-        target,
+        Some(target),
         &[
             "build",
             "--release",
@@ -49,14 +49,23 @@ fn build(workspace: &Path, target: &Path) -> Result<BuildCost, Error> {
     })
 }
 
-fn cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<String, Error> {
+/// Runs cargo in `workspace` (building into `target` if given, else where cargo would) and
+/// returns its stderr, or an error quoting it.
+pub(crate) fn cargo(
+    workspace: &Path,
+    target: Option<&Path>,
+    args: &[&str],
+) -> Result<String, Error> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .args(args)
         .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never")
-        .output()?;
+        .env("CARGO_TERM_COLOR", "never");
+    if let Some(target) = target {
+        command.env("CARGO_TARGET_DIR", target);
+    }
+    let output = command.output()?;
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if output.status.success() {
         Ok(stderr)

@@ -23,6 +23,7 @@ options:
   --skip-scaling         no concurrency, payload, history and list curves
   --skip-history         no history-length curve (the slowest to prepare)
   --skip-build-cost      no cold release build
+  --skip-micro           no criterion micro-benchmarks (--quick skips them too)
   --output DIR           where BENCHMARKS.md goes (default: the workspace root), the
                          charts in DIR/bench/charts
   -h, --help             this text";
@@ -38,6 +39,7 @@ pub(crate) struct Options {
     pub(crate) scaling: bool,
     pub(crate) history: bool,
     pub(crate) build_cost: bool,
+    pub(crate) micro: bool,
     pub(crate) output: PathBuf,
 }
 
@@ -60,6 +62,7 @@ impl Options {
             scaling: true,
             history: true,
             build_cost: true,
+            micro: true,
             output: workspace_root(),
         };
         let mut ops = None;
@@ -87,6 +90,7 @@ impl Options {
                 "--skip-scaling" => options.scaling = false,
                 "--skip-history" => options.history = false,
                 "--skip-build-cost" => options.build_cost = false,
+                "--skip-micro" => options.micro = false,
                 "--output" => options.output = PathBuf::from(value("--output")?),
                 "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unknown option `{other}`\n{USAGE}").into()),
@@ -94,6 +98,7 @@ impl Options {
         }
         options.ops = ops.unwrap_or(if options.quick { 100 } else { 2000 });
         options.repeat = repeat.unwrap_or(if options.quick { 1 } else { 3 });
+        options.micro &= !options.quick;
         Ok(Some(options))
     }
 }
@@ -121,7 +126,8 @@ mod tests {
             (2000, 32, 3)
         );
         assert_eq!(options.operations, Operation::ALL);
-        assert!(options.scaling && options.history && options.build_cost && !options.quick);
+        assert!(options.scaling && options.history && options.build_cost && options.micro);
+        assert!(!options.quick);
     }
 
     #[test]
@@ -146,7 +152,7 @@ mod tests {
             (100, 4, 2)
         );
         assert_eq!(options.operations, [Operation::Start, Operation::List]);
-        assert!(!options.scaling && !options.build_cost);
+        assert!(!options.scaling && !options.build_cost && !options.micro);
         assert_eq!(options.output, PathBuf::from("/tmp/x"));
         assert_eq!(parse(&["--help"]).expect("valid"), None);
     }

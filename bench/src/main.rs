@@ -14,6 +14,7 @@ mod cli;
 mod fixture;
 mod machine;
 mod measure;
+mod micro;
 mod operation;
 mod report;
 mod results;
@@ -130,6 +131,16 @@ fn run(options: &Options) -> Result<(), Error> {
     } else {
         None
     };
+    let micro = if options.micro {
+        eprintln!("bench: criterion micro-benchmarks (a few minutes)");
+        micro::measure(&cli::workspace_root()).unwrap_or_else(|err| {
+            eprintln!("bench: the micro-benchmarks were not measured: {err}");
+            failures.push(format!("micro-benchmarks: {err}"));
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
     let results = Results {
         machine,
         server_version,
@@ -142,6 +153,7 @@ fn run(options: &Options) -> Result<(), Error> {
         scaling,
         failures,
         build,
+        micro,
     };
     write(&results, &options.output)
 }

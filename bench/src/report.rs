@@ -314,6 +314,24 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
             scaling_section(&mut out, curve, chart_dir);
         }
     }
+    if !results.micro.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Micro-benchmarks\n\nWhat the client does per call without the network, \
+             measured by criterion (`cargo bench -p temporal-bench`, \
+             [`bench/benches/client.rs`](bench/benches/client.rs)): time per iteration on \
+             one core.\n\n| benchmark | median | mean |\n|---|--:|--:|"
+        );
+        for micro in &results.micro {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                micro.id,
+                crate::micro::format_ns(micro.median_ns),
+                crate::micro::format_ns(micro.mean_ns)
+            );
+        }
+    }
     if !results.failures.is_empty() {
         let _ = writeln!(out, "\n## Not measured\n");
         for failure in &results.failures {
@@ -479,8 +497,17 @@ mod tests {
                 crates: 89,
                 hello_world_bytes: 3 * 1024 * 1024,
             }),
+            micro: vec![crate::micro::MicroResult {
+                id: "payload/encode_json/1 MiB".to_owned(),
+                median_ns: 642_000.0,
+                mean_ns: 650_000.0,
+            }],
         };
         let report = markdown(&results, "bench/charts");
+        assert!(
+            report.contains("| `payload/encode_json/1 MiB` | 642.00 µs | 650.00 µs |"),
+            "{report}"
+        );
         // start: 55 µs/op client, 50 tonic: 1.10x, a quarter of 350 is 87.5.
         assert!(
             report.contains(

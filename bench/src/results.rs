@@ -21,6 +21,8 @@ pub(crate) struct Results {
     /// Curves that could not be measured, and why.
     pub(crate) failures: Vec<String>,
     pub(crate) build: Option<BuildCost>,
+    /// The criterion micro-benchmarks, if they ran.
+    pub(crate) micro: Vec<crate::micro::MicroResult>,
 }
 
 /// One row of the table: the same workload through the client and through bare tonic.
