@@ -100,7 +100,9 @@ pub struct ParentExecution {
 pub struct WorkflowDescription {
     /// The execution, decoded.
     pub info: WorkflowExecutionInfo,
-    /// The whole response as the server sent it: pending activities, children, config, ...
+    /// The rest of the response as the server sent it: pending activities, children,
+    /// config, ... Its `workflow_execution_info` is `None`: that part is in
+    /// [`info.raw`](WorkflowExecutionInfo::raw), moved rather than kept twice.
     pub raw: DescribeWorkflowExecutionResponse,
 }
 

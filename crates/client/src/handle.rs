@@ -573,7 +573,7 @@ impl<W: Contract> WorkflowHandle<W> {
             namespace: self.client.namespace().to_owned(),
             execution: Some(self.latest_execution()),
         };
-        let raw =
+        let mut raw =
             self.client
                 .call(
                     request,
@@ -583,8 +583,9 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await?;
+        // Moved, not cloned: the execution info is the bulk of the response.
         let info = WorkflowExecutionInfo::decode(
-            raw.workflow_execution_info.clone().unwrap_or_default(),
+            raw.workflow_execution_info.take().unwrap_or_default(),
             self.client.data_converter(),
         )
         .await?;
