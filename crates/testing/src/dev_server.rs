@@ -8,11 +8,10 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use temporal_proto::api::enums::v1::IndexedValueType;
-use temporal_proto::api::workflowservice::v1::{DescribeNamespaceRequest, GetSystemInfoRequest};
 
 use crate::binary::{self, BinaryNotFound};
 use crate::process::ManagedChild;
-use crate::readiness::{StartupFailure, probe_client, wait_until_ready};
+use crate::readiness::{StartupFailure, answers, wait_until_ready};
 
 /// How often a starting server is asked whether it is ready.
 const READINESS_POLL: Duration = Duration::from_millis(50);
@@ -601,31 +600,6 @@ async fn spawn_ready(
     .await
     .map_err(|failure| DevServerError::from_startup(failure, options))?;
     Ok(process)
-}
-
-/// Whether the server at `target` answers `GetSystemInfo`, and `DescribeNamespace` for each
-/// namespace.
-async fn answers(target: &str, namespaces: &[String]) -> bool {
-    let Some(mut client) = probe_client(target).await else {
-        return false;
-    };
-    if client
-        .get_system_info(GetSystemInfoRequest::default())
-        .await
-        .is_err()
-    {
-        return false;
-    }
-    for namespace in namespaces {
-        let request = DescribeNamespaceRequest {
-            namespace: namespace.clone(),
-            ..Default::default()
-        };
-        if client.describe_namespace(request).await.is_err() {
-            return false;
-        }
-    }
-    true
 }
 
 /// Picks a free loopback port. The port is free when picked, but nothing holds it until the

@@ -6,6 +6,7 @@ use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use temporal_proto::api::workflowservice::v1::workflow_service_client::WorkflowServiceClient;
+use temporal_proto::api::workflowservice::v1::{DescribeNamespaceRequest, GetSystemInfoRequest};
 use tonic::transport::{Channel, Endpoint};
 
 use crate::process::ManagedChild;
@@ -82,4 +83,29 @@ pub(crate) async fn probe_channel(target: &str) -> Option<Channel> {
         .connect()
         .await
         .ok()
+}
+
+/// Whether the server at `target` answers `GetSystemInfo`, and `DescribeNamespace` for each
+/// namespace.
+pub(crate) async fn answers(target: &str, namespaces: &[String]) -> bool {
+    let Some(mut client) = probe_client(target).await else {
+        return false;
+    };
+    if client
+        .get_system_info(GetSystemInfoRequest::default())
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    for namespace in namespaces {
+        let request = DescribeNamespaceRequest {
+            namespace: namespace.clone(),
+            ..Default::default()
+        };
+        if client.describe_namespace(request).await.is_err() {
+            return false;
+        }
+    }
+    true
 }

@@ -8,13 +8,12 @@ use std::time::Duration;
 
 use temporal_proto::api::testservice::v1::LockTimeSkippingRequest;
 use temporal_proto::api::testservice::v1::test_service_client::TestServiceClient;
-use temporal_proto::api::workflowservice::v1::GetSystemInfoRequest;
 
 use crate::binary::{self, BinaryNotFound};
 use crate::dev_server::reserve_port;
 use crate::process::ManagedChild;
 use crate::readiness::{
-    StartupFailure, mentions_address_in_use, probe_channel, probe_client, wait_until_ready,
+    StartupFailure, answers, mentions_address_in_use, probe_channel, wait_until_ready,
 };
 
 /// How often a starting server is asked whether it is ready.
@@ -270,7 +269,7 @@ impl TimeSkippingServer {
                 &mut process,
                 options.startup_timeout,
                 READINESS_POLL,
-                move || answers(target),
+                move || answers(target, &[]),
             )
             .await;
             match ready {
@@ -391,17 +390,6 @@ async fn lock_clock(target: &str) -> Result<(), TimeSkippingServerError> {
         .await
         .map_err(|status| not_locked(status.message().to_owned()))?;
     Ok(())
-}
-
-/// Whether the server at `target` answers `GetSystemInfo`.
-async fn answers(target: &str) -> bool {
-    let Some(mut client) = probe_client(target).await else {
-        return false;
-    };
-    client
-        .get_system_info(GetSystemInfoRequest::default())
-        .await
-        .is_ok()
 }
 
 #[cfg(test)]
