@@ -28,7 +28,7 @@ pub(crate) fn draw(curve: &Curve, dir: &Path) -> Result<(), Error> {
         &format!("CPU µs per {}", curve.unit),
         Sample::cpu_us_per_op,
     )?;
-    panel(&right, curve, "peak RSS (MB)", Sample::peak_rss_mib)?;
+    panel(&right, curve, "peak RSS (MiB)", Sample::peak_rss_mib)?;
     root.present().map_err(to_error)?;
     Ok(())
 }

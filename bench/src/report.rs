@@ -67,7 +67,7 @@ pub(crate) fn operations_table(operations: &[OperationResult]) -> String {
             };
             let _ = writeln!(
                 out,
-                "| {} | {mode} | {:.0} | {:.2} ms | {:.2} ms | {:.1} | {:.1} | {:.1} MB | {ratio} | {} |",
+                "| {} | {mode} | {:.0} | {:.2} ms | {:.2} ms | {:.1} | {:.1} | {:.1} MiB | {ratio} | {} |",
                 row.operation,
                 sample.ops_per_sec(),
                 sample.p50.as_secs_f64() * 1e3,
@@ -185,8 +185,8 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
             let rss = row.client.peak_rss_mib();
             let _ = writeln!(
                 out,
-                "| peak RSS of the {} x {} start workload under {MAX_START_RSS_MIB} MB | \
-                 {rss:.1} MB | {} |",
+                "| peak RSS of the {} x {} start workload under {MAX_START_RSS_MIB} MiB | \
+                 {rss:.1} MiB | {} |",
                 results.ops,
                 results.concurrency,
                 verdict(rss < MAX_START_RSS_MIB)
@@ -217,7 +217,7 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
             let (growth, flat) = flatness(curve);
             let _ = writeln!(
                 out,
-                "| flat memory for {} (largest vs smallest) | {growth:+.1} MB | {} |",
+                "| flat memory for {} (largest vs smallest) | {growth:+.1} MiB | {} |",
                 curve.title,
                 verdict(flat)
             );
@@ -236,8 +236,8 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
         let mib = build.hello_world_bytes as f64 / 1024.0 / 1024.0;
         let _ = writeln!(
             out,
-            "| stripped hello-world binary under {MAX_HELLO_WORLD_MIB} MB (official: 12.7 MB) | \
-             {mib:.1} MB | {} |",
+            "| stripped hello-world binary under {MAX_HELLO_WORLD_MIB} MiB (official: 12.7 MB) | \
+             {mib:.1} MiB | {} |",
             verdict(mib < MAX_HELLO_WORLD_MIB)
         );
     }
@@ -279,7 +279,7 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
     });
     let _ = writeln!(
         out,
-        "| **temporal-client (this run)** | {} | {} | {} | {} | {rss:.1} MB | {launch} |",
+        "| **temporal-client (this run)** | {} | {} | {} | {} | {rss:.1} MiB | {launch} |",
         ours(Operation::Start),
         ours(Operation::Signal),
         ours(Operation::Describe),
@@ -390,7 +390,7 @@ fn scaling_section(out: &mut String, curve: &Curve, chart_dir: &str) {
             Some(t) => {
                 let _ = writeln!(
                     out,
-                    "| {} | {:.1} | {:.1} | {:.2}x | {:.1} MB | {:.1} MB | {:.0} |",
+                    "| {} | {:.1} | {:.1} | {:.2}x | {:.1} MiB | {:.1} MiB | {:.0} |",
                     point.x,
                     c.cpu_us_per_op(),
                     t.cpu_us_per_op(),
@@ -403,7 +403,7 @@ fn scaling_section(out: &mut String, curve: &Curve, chart_dir: &str) {
             None => {
                 let _ = writeln!(
                     out,
-                    "| {} | {:.2} | {:.1} MB | {:.0} |",
+                    "| {} | {:.2} | {:.1} MiB | {:.0} |",
                     point.x,
                     c.cpu_us_per_op(),
                     c.peak_rss_mib(),
@@ -523,10 +523,10 @@ mod tests {
             "{report}"
         );
         assert!(
-            report.contains("start workload under 8 MB | 6.8 MB | met |"),
+            report.contains("start workload under 8 MiB | 6.8 MiB | met |"),
             "{report}"
         );
-        assert!(report.contains("| +2.9 MB | met |"), "{report}");
+        assert!(report.contains("| +2.9 MiB | met |"), "{report}");
         assert!(report.contains("60 s, 89 crates | met |"), "{report}");
         assert!(
             report.contains("![history](bench/charts/history.svg)"),

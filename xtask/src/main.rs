@@ -6,6 +6,9 @@
 //! - `demo`: `setup`, then starts a local dev server and the example's Python worker, runs the
 //!   main example against them and stops what it started.
 //! - `test`: `setup`, then `cargo test --workspace` (extra arguments are passed on).
+//! - `lint`: what CI checks besides the tests: formatting, clippy with warnings denied on every
+//!   target, rustdoc with warnings denied, and each library crate that has default features
+//!   built without them.
 //! - `codegen [--check]`: regenerates `crates/proto/src/generated` from the pinned protos.
 //! - `fuzz-smoke [seconds]`: builds the fuzz targets of `fuzz/` with libFuzzer's coverage
 //!   instrumentation on the stable toolchain (no cargo-fuzz needed), then runs each for a
@@ -39,7 +42,11 @@ const FUZZ_RUSTFLAGS: &str = "-Cpasses=sancov-module \
     -Cllvm-args=-simplifycfg-branch-fold-threshold=0 \
     --cfg fuzzing";
 
-const USAGE: &str = "usage: cargo xtask <setup | demo | test [cargo test args] | codegen [--check] \
+/// The library crates that have default features; `lint` builds each on its own without them
+/// (one at a time, since a workspace build would unify the features back on).
+const LIBRARIES_WITH_DEFAULT_FEATURES: [&str; 2] = ["temporal-proto", "temporal-client"];
+
+const USAGE: &str = "usage: cargo xtask <setup | demo | test [cargo test args] | lint | codegen [--check] \
      | fuzz-smoke [seconds] | bench [--quick] [options]>";
 
 fn main() -> ExitCode {
@@ -50,6 +57,7 @@ fn main() -> ExitCode {
         Some("setup") => setup().map(|_| ()),
         Some("demo") => demo(),
         Some("test") => test(&rest),
+        Some("lint") => lint(),
         Some("codegen") => codegen(&rest),
         Some("fuzz-smoke") => fuzz_smoke(&rest),
         Some("bench") => bench(&rest),
@@ -148,6 +156,29 @@ fn test(args: &[String]) -> Result<(), String> {
     with_tools(&mut command, &tools);
     run(&mut command)?;
     fuzz_smoke(&[])
+}
+
+fn lint() -> Result<(), String> {
+    run(&mut cargo_command(&["fmt", "--all", "--", "--check"]))?;
+    run(&mut cargo_command(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo_command(&["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))?;
+    for package in LIBRARIES_WITH_DEFAULT_FEATURES {
+        run(&mut cargo_command(&[
+            "build",
+            "--lib",
+            "--no-default-features",
+            "--package",
+            package,
+        ]))?;
+    }
+    Ok(())
 }
 
 /// Builds the fuzz targets the way `cargo fuzz build --dev --sanitizer none` does, without
