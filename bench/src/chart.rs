@@ -146,6 +146,7 @@ mod tests {
             peak_rss_kib: rss,
             p50: Duration::ZERO,
             p99: Duration::ZERO,
+            allocations: Default::default(),
         };
         let curve = Curve {
             name: "concurrency",

@@ -16,14 +16,16 @@ options:
   --quick                small sizes everywhere: a smoke run of a few seconds
   --ops N                operations per workload (default 2000; --quick: 100)
   --concurrency C        operations in flight (default 32)
-  --repeat R             runs of each operation and mode, the median kept (default 3;
-                         --quick: 1)
+  --repeat R             runs of each operation and mode: the median and the range are
+                         kept (default 5; --quick: 1)
   --only OP[,OP...]      only these operations (start, signal, query, describe,
                          start+result, signal-with-start, list)
   --skip-scaling         no concurrency, payload, history and list curves
   --skip-history         no history-length curve (the slowest to prepare)
   --skip-build-cost      no cold release build
   --skip-micro           no criterion micro-benchmarks (--quick skips them too)
+  --skip-syscalls        no system-call counts (two extra runs per operation and mode
+                         under strace; --quick skips them too)
   --output DIR           where BENCHMARKS.md goes (default: the workspace root), the
                          charts in DIR/bench/charts
   -h, --help             this text";
@@ -40,6 +42,7 @@ pub(crate) struct Options {
     pub(crate) history: bool,
     pub(crate) build_cost: bool,
     pub(crate) micro: bool,
+    pub(crate) syscalls: bool,
     pub(crate) output: PathBuf,
 }
 
@@ -63,6 +66,7 @@ impl Options {
             history: true,
             build_cost: true,
             micro: true,
+            syscalls: true,
             output: workspace_root(),
         };
         let mut ops = None;
@@ -91,14 +95,16 @@ impl Options {
                 "--skip-history" => options.history = false,
                 "--skip-build-cost" => options.build_cost = false,
                 "--skip-micro" => options.micro = false,
+                "--skip-syscalls" => options.syscalls = false,
                 "--output" => options.output = PathBuf::from(value("--output")?),
                 "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unknown option `{other}`\n{USAGE}").into()),
             }
         }
         options.ops = ops.unwrap_or(if options.quick { 100 } else { 2000 });
-        options.repeat = repeat.unwrap_or(if options.quick { 1 } else { 3 });
+        options.repeat = repeat.unwrap_or(if options.quick { 1 } else { 5 });
         options.micro &= !options.quick;
+        options.syscalls &= !options.quick;
         Ok(Some(options))
     }
 }
@@ -123,10 +129,11 @@ mod tests {
         let options = parse(&[]).expect("valid").expect("not help");
         assert_eq!(
             (options.ops, options.concurrency, options.repeat),
-            (2000, 32, 3)
+            (2000, 32, 5)
         );
         assert_eq!(options.operations, Operation::ALL);
         assert!(options.scaling && options.history && options.build_cost && options.micro);
+        assert!(options.syscalls);
         assert!(!options.quick);
     }
 
@@ -152,7 +159,7 @@ mod tests {
             (100, 4, 2)
         );
         assert_eq!(options.operations, [Operation::Start, Operation::List]);
-        assert!(!options.scaling && !options.build_cost && !options.micro);
+        assert!(!options.scaling && !options.build_cost && !options.micro && !options.syscalls);
         assert_eq!(options.output, PathBuf::from("/tmp/x"));
         assert_eq!(parse(&["--help"]).expect("valid"), None);
     }

@@ -29,10 +29,16 @@ use std::process::ExitCode;
 use crate::cli::Options;
 use crate::fixture::Fixture;
 use crate::machine::Machine;
-use crate::measure::{median_by_cpu, run_child};
+use crate::measure::{count_child_syscalls, run_child};
 use crate::operation::{Mode, Operation};
-use crate::results::{OperationResult, Results};
+use crate::results::{ModeResult, OperationResult, Results};
 use crate::spec::Job;
+
+/// Counts every heap allocation of the process, so that each workload can report how many it
+/// made: a figure that, unlike CPU time, the machine's load cannot move.
+#[global_allocator]
+pub(crate) static ALLOCATOR: &stats_alloc::StatsAlloc<std::alloc::System> =
+    &stats_alloc::INSTRUMENTED_SYSTEM;
 
 /// Errors of a tool: reported once, at the top.
 pub(crate) type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -160,7 +166,8 @@ fn run(options: &Options) -> Result<(), Error> {
 
 /// Runs every operation `options.repeat` times in each mode, alternating which mode goes
 /// first so that a server slowing down or speeding up does not favour one, and keeps each
-/// mode's median run by CPU per operation.
+/// mode's median run by CPU per operation and the range over all runs; then, unless
+/// `--skip-syscalls`, counts each mode's system calls per operation under strace.
 fn measure_operations(
     executable: &Path,
     fixture: &Fixture,
@@ -198,13 +205,52 @@ fn measure_operations(
                 tonic.push(sample(Mode::Tonic, round)?);
             }
         }
+        let syscalls = |mode| {
+            if !options.syscalls {
+                return Ok(None);
+            }
+            eprintln!(
+                "bench: {operation} system calls through {} (strace)",
+                mode_label(mode)
+            );
+            syscalls_per_op(executable, fixture, operation, mode, options)
+        };
         rows.push(OperationResult {
             operation,
-            client: median_by_cpu(client),
-            tonic: median_by_cpu(tonic),
+            client: ModeResult::of_runs(client, syscalls(Mode::Client)?),
+            tonic: ModeResult::of_runs(tonic, syscalls(Mode::Tonic)?),
         });
     }
     Ok(rows)
+}
+
+/// System calls per operation: a workload of `options.ops` operations under `strace -c`, less
+/// one of no operations (start-up, connection and warm-up calls are in both).
+fn syscalls_per_op(
+    executable: &Path,
+    fixture: &Fixture,
+    operation: Operation,
+    mode: Mode,
+    options: &Options,
+) -> Result<Option<f64>, Error> {
+    let job = |ops| Job::Operations {
+        operation,
+        mode,
+        ops,
+        concurrency: options.concurrency,
+        payload_bytes: 0,
+        run_id: new_run_id(operation, mode),
+        targets: fixture.targets.clone(),
+    };
+    let Some(with_ops) = count_child_syscalls(executable, &job(options.ops).to_args())? else {
+        return Ok(None);
+    };
+    let Some(without) = count_child_syscalls(executable, &job(0).to_args())? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        with_ops.saturating_sub(without) as f64 / options.ops as f64,
+    ))
 }
 
 fn mode_label(mode: Mode) -> &'static str {

@@ -1,5 +1,6 @@
-//! What a workload costs its process: CPU time, peak memory, latency percentiles; and the
-//! child process that runs one workload so that these belong to it alone.
+//! What a workload costs its process: CPU time, heap allocations, peak memory, latency
+//! percentiles, system calls; and the child process that runs one workload so that these
+//! belong to it alone.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -11,6 +12,65 @@ use crate::Error;
 
 /// The prefix of the one line of a child's stdout that carries its [`Sample`].
 const SAMPLE_LINE: &str = "SAMPLE ";
+
+/// What the process has used so far: CPU time and heap allocations. The difference of two
+/// snapshots is what the work between them cost.
+pub(crate) fn process_usage() -> Usage {
+    Usage {
+        cpu: process_cpu_time(),
+        allocations: Allocations::so_far(),
+    }
+}
+
+/// A snapshot of [`process_usage`], or the difference of two.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Usage {
+    pub(crate) cpu: CpuTime,
+    pub(crate) allocations: Allocations,
+}
+
+impl std::ops::Sub for Usage {
+    type Output = Usage;
+
+    fn sub(self, earlier: Usage) -> Usage {
+        Usage {
+            cpu: self.cpu - earlier.cpu,
+            allocations: self.allocations - earlier.allocations,
+        }
+    }
+}
+
+/// Heap allocations made by every thread of the process, counted by the bench binary's global
+/// allocator: unlike CPU time, the same workload gives the same counts however busy the
+/// machine is (up to the few allocations that depend on how answers are batched).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Allocations {
+    /// Calls to `alloc` and `realloc`.
+    pub(crate) count: u64,
+    /// Bytes asked for by those calls (a `realloc` counts the bytes it grew by).
+    pub(crate) bytes: u64,
+}
+
+impl Allocations {
+    fn so_far() -> Self {
+        let stats = crate::ALLOCATOR.stats();
+        Self {
+            count: (stats.allocations + stats.reallocations) as u64,
+            bytes: stats.bytes_allocated as u64 + stats.bytes_reallocated.max(0) as u64,
+        }
+    }
+}
+
+impl std::ops::Sub for Allocations {
+    type Output = Allocations;
+
+    fn sub(self, earlier: Allocations) -> Allocations {
+        Allocations {
+            count: self.count.saturating_sub(earlier.count),
+            bytes: self.bytes.saturating_sub(earlier.bytes),
+        }
+    }
+}
 
 /// CPU time the whole process has used so far (every thread: the runtime and tonic's
 /// connection tasks run on this one, DNS and blocking work on others): in all, and the part
@@ -108,6 +168,8 @@ pub(crate) struct Sample {
     pub(crate) peak_rss_kib: u64,
     pub(crate) p50: Duration,
     pub(crate) p99: Duration,
+    /// Heap allocations during the workload.
+    pub(crate) allocations: Allocations,
 }
 
 impl Sample {
@@ -117,7 +179,7 @@ impl Sample {
         errors: u64,
         first_error: Option<String>,
         wall: Duration,
-        cpu: CpuTime,
+        usage: Usage,
     ) -> Self {
         latencies.sort_unstable();
         Self {
@@ -125,12 +187,23 @@ impl Sample {
             errors,
             first_error,
             wall,
-            cpu: cpu.total,
-            user_cpu: cpu.user,
+            cpu: usage.cpu.total,
+            user_cpu: usage.cpu.user,
             peak_rss_kib: peak_rss_kib(),
             p50: quantile(&latencies, 0.5),
             p99: quantile(&latencies, 0.99),
+            allocations: usage.allocations,
         }
+    }
+
+    /// Heap allocations per successful operation.
+    pub(crate) fn allocations_per_op(&self) -> f64 {
+        self.allocations.count as f64 / self.ops.max(1) as f64
+    }
+
+    /// KiB allocated per successful operation.
+    pub(crate) fn allocated_kib_per_op(&self) -> f64 {
+        self.allocations.bytes as f64 / 1024.0 / self.ops.max(1) as f64
     }
 
     /// CPU time per successful operation, in µs.
@@ -163,6 +236,8 @@ impl Sample {
             "peak_rss_kib": self.peak_rss_kib,
             "p50_ns": self.p50.as_nanos() as u64,
             "p99_ns": self.p99.as_nanos() as u64,
+            "allocations": self.allocations.count,
+            "allocated_bytes": self.allocations.bytes,
         })
     }
 
@@ -182,6 +257,10 @@ impl Sample {
             peak_rss_kib: number("peak_rss_kib")?,
             p50: nanos("p50_ns")?,
             p99: nanos("p99_ns")?,
+            allocations: Allocations {
+                count: number("allocations")?,
+                bytes: number("allocated_bytes")?,
+            },
         })
     }
 
@@ -219,6 +298,52 @@ pub(crate) fn run_child(executable: &Path, args: &[String]) -> Result<Sample, Er
     }
 }
 
+/// The system calls of every thread of a child running `args`, counted by `strace -f -c`
+/// (`None` when strace is not installed). strace slows the child down, so such a run is for
+/// this count only, never for its times. The count covers the whole process, start-up
+/// included: subtract a run that does no operations to get the workload's share.
+pub(crate) fn count_child_syscalls(
+    executable: &Path,
+    args: &[String],
+) -> Result<Option<u64>, Error> {
+    let summary =
+        std::env::temp_dir().join(format!("temporal-bench-strace-{}", uuid::Uuid::new_v4()));
+    let output = match Command::new("strace")
+        .args(["-f", "-c", "-o"])
+        .arg(&summary)
+        .arg(executable)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(output) => output,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(format!("cannot run strace: {err}").into()),
+    };
+    let text = std::fs::read_to_string(&summary).unwrap_or_default();
+    let _ = std::fs::remove_file(&summary);
+    if !output.status.success() {
+        return Err(format!(
+            "the workload `{}` failed under strace ({}): {}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        )
+        .into());
+    }
+    total_syscalls(&text)
+        .map(Some)
+        .ok_or_else(|| format!("strace wrote no summary with a total line:\n{text}").into())
+}
+
+/// The `calls` column of the `total` line of `strace -c`'s summary.
+fn total_syscalls(summary: &str) -> Option<u64> {
+    let total = summary
+        .lines()
+        .find(|line| line.split_whitespace().last() == Some("total"))?;
+    total.split_whitespace().nth(3)?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +378,10 @@ mod tests {
             peak_rss_kib: 6000,
             p50: Duration::from_micros(900),
             p99: Duration::from_micros(4000),
+            allocations: Allocations {
+                count: 40_000,
+                bytes: 8_192_000,
+            },
         };
         let slower = Sample {
             cpu: sample.cpu * 2,
@@ -270,6 +399,8 @@ mod tests {
         let stdout = format!("noise\n{}\n", sample.to_line());
         assert_eq!(Sample::from_output(&stdout), Some(sample.clone()));
         assert!((sample.cpu_us_per_op() - 61.728).abs() < 1e-9);
+        assert_eq!(sample.allocations_per_op(), 20.0);
+        assert_eq!(sample.allocated_kib_per_op(), 4.0);
         assert_eq!(Sample::from_output("no sample here"), None);
     }
 
@@ -283,5 +414,31 @@ mod tests {
         assert!(cpu.total > Duration::ZERO);
         assert!(cpu.user <= cpu.total + Duration::from_millis(10), "{cpu:?}");
         assert!(peak_rss_kib() > 0);
+    }
+
+    #[test]
+    fn allocations_are_counted_on_every_thread() {
+        let before = process_usage();
+        let on_this_thread: Vec<u64> = (0..100).collect();
+        std::thread::spawn(|| drop(vec![0u8; 4096]))
+            .join()
+            .expect("thread ran");
+        let used = process_usage() - before;
+        drop(on_this_thread);
+        assert!(used.allocations.count >= 2, "{used:?}");
+        assert!(used.allocations.bytes >= 800 + 4096, "{used:?}");
+    }
+
+    #[test]
+    fn the_strace_summary_total_is_read_with_or_without_an_errors_column() {
+        let with_errors = "% time     seconds  usecs/call     calls    errors syscall\n\
+             ------ ----------- ----------- --------- --------- ----------------\n\
+             61.08    0.001144           3       330        12 epoll_wait\n\
+             ------ ----------- ----------- --------- --------- ----------------\n\
+             100.00    0.001873           1      1264        39 total\n";
+        assert_eq!(total_syscalls(with_errors), Some(1264));
+        let without = "100.00    0.000100           2        57           total\n";
+        assert_eq!(total_syscalls(without), Some(57));
+        assert_eq!(total_syscalls("strace: no summary"), None);
     }
 }

@@ -25,7 +25,7 @@ use temporal_client::{
 use tonic::transport::{Channel, Endpoint};
 
 use crate::Error;
-use crate::measure::{Sample, process_cpu_time};
+use crate::measure::{Sample, process_usage};
 use crate::operation::{Mode, Operation};
 use crate::spec::{Job, Targets};
 
@@ -140,7 +140,7 @@ async fn measure_stream<T>(
     mut stream: temporal_client::PagedStream<T>,
     limit: usize,
 ) -> Result<Sample, Error> {
-    let cpu = process_cpu_time();
+    let usage = process_usage();
     let started = Instant::now();
     let mut items = 0;
     while items < limit {
@@ -153,7 +153,7 @@ async fn measure_stream<T>(
         }
     }
     let wall = started.elapsed();
-    let mut sample = Sample::from_latencies(Vec::new(), 0, None, wall, process_cpu_time() - cpu);
+    let mut sample = Sample::from_latencies(Vec::new(), 0, None, wall, process_usage() - usage);
     sample.ops = items as u64;
     Ok(sample)
 }
@@ -167,7 +167,7 @@ async fn run_operations(
         runner.run_one(usize::MAX - i).await?;
     }
     let next = Arc::new(AtomicUsize::new(0));
-    let cpu = process_cpu_time();
+    let usage = process_usage();
     let started = Instant::now();
     let tasks: Vec<_> = (0..concurrency.min(ops.max(1)))
         .map(|_| {
@@ -205,13 +205,13 @@ async fn run_operations(
         first_error = first_error.or(task_error);
     }
     let wall = started.elapsed();
-    let cpu = process_cpu_time() - cpu;
+    let usage = process_usage() - usage;
     Ok(Sample::from_latencies(
         latencies,
         errors,
         first_error,
         wall,
-        cpu,
+        usage,
     ))
 }
 
