@@ -111,6 +111,7 @@ mod connection;
 mod contract;
 mod converter;
 mod description;
+mod envconfig;
 mod encoded;
 mod error;
 mod failure;
@@ -144,6 +145,10 @@ pub use description::{
     CountGroup, Memo, ParentExecution, WorkflowCount, WorkflowDescription, WorkflowExecutionInfo,
 };
 pub use encoded::EncodedValues;
+pub use envconfig::{
+    ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError, DEFAULT_PROFILE,
+    DataSource, LoadOptions, Origin,
+};
 pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
