@@ -111,8 +111,8 @@ mod connection;
 mod contract;
 mod converter;
 mod description;
-mod envconfig;
 mod encoded;
+mod envconfig;
 mod error;
 mod failure;
 mod handle;
@@ -146,8 +146,8 @@ pub use description::{
 };
 pub use encoded::EncodedValues;
 pub use envconfig::{
-    ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError, DEFAULT_PROFILE,
-    DataSource, LoadOptions, Origin,
+    ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError,
+    DEFAULT_PROFILE, DataSource, LoadOptions, Origin,
 };
 pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};

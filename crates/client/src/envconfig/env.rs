@@ -13,7 +13,7 @@ use super::{
 const GRPC_META_PREFIX: &str = "TEMPORAL_GRPC_META_";
 
 /// Every variable that makes TLS settings when the file has none.
-const TLS_VARIABLES: [&str; 9] = [
+pub(super) const TLS_VARIABLES: [&str; 9] = [
     "TEMPORAL_TLS",
     "TEMPORAL_TLS_CLIENT_CERT_PATH",
     "TEMPORAL_TLS_CLIENT_CERT_DATA",
@@ -265,7 +265,13 @@ fn data_source(
     let data = env.get(&data_name)?;
     // An empty variable clears the file's setting of its kind.
     let is_path = |field: &Option<Setting<DataSource>>| {
-        matches!(field, Some(Setting { value: DataSource::Path(_), .. }))
+        matches!(
+            field,
+            Some(Setting {
+                value: DataSource::Path(_),
+                ..
+            })
+        )
     };
     if path.as_deref() == Some("") && is_path(field) {
         *field = None;
@@ -284,7 +290,12 @@ fn data_source(
             ));
         }
         (Some(path), None) => (path_name, DataSource::Path(path.into()), "path", "data"),
-        (None, Some(data)) => (data_name, DataSource::Data(data.into_bytes()), "data", "path"),
+        (None, Some(data)) => (
+            data_name,
+            DataSource::Data(data.into_bytes()),
+            "data",
+            "path",
+        ),
     };
     if let Some(existing) = field
         && std::mem::discriminant(&existing.value) != std::mem::discriminant(&value)

@@ -27,12 +27,12 @@ pub(super) fn parse(
     })?;
     let reader = Reader { text, file, strict };
     let mut profiles = BTreeMap::new();
-    for (key, value) in document.get_ref() {
+    for (key, value) in in_order(document.get_ref()) {
         if key.get_ref() != "profile" {
             reader.unknown(None, key, "the only top-level table is `profile`")?;
             continue;
         }
-        for (name_key, value) in reader.table(None, key.get_ref(), key, value)? {
+        for (name_key, value) in in_order(reader.table(None, key.get_ref(), key, value)?) {
             let name = name_key.get_ref().to_string();
             let table = reader.table(None, &format!("profile.{name}"), name_key, value)?;
             let profile = reader.profile(&name, table)?;
@@ -43,6 +43,14 @@ pub(super) fn parse(
 }
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
+
+/// A table's entries in the order they appear in the file (the parser sorts them by name), so
+/// that the first error reported is the first in the file.
+fn in_order<'t, 'i>(table: &'t DeTable<'i>) -> Vec<(&'t Key<'i>, &'t Spanned<DeValue<'i>>)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
+}
 
 struct Reader<'a> {
     text: &'a str,
@@ -64,7 +72,12 @@ impl Reader<'_> {
     }
 
     /// An unknown key: refused in strict mode, ignored otherwise (the CLI may add its own).
-    fn unknown(&self, profile: Option<&str>, key: &Key<'_>, known: &str) -> Result<(), ConfigError> {
+    fn unknown(
+        &self,
+        profile: Option<&str>,
+        key: &Key<'_>,
+        known: &str,
+    ) -> Result<(), ConfigError> {
         if !self.strict {
             return Ok(());
         }
@@ -81,15 +94,16 @@ impl Reader<'_> {
         key: &Key<'_>,
         value: &'v Spanned<DeValue<'i>>,
     ) -> Result<&'v DeTable<'i>, ConfigError> {
-        value.get_ref().as_table().ok_or_else(|| {
-            mistyped(self.origin(profile, name, key), "a table", value.get_ref())
-        })
+        value
+            .get_ref()
+            .as_table()
+            .ok_or_else(|| mistyped(self.origin(profile, name, key), "a table", value.get_ref()))
     }
 
     fn profile(&self, name: &str, table: &DeTable<'_>) -> Result<ClientConfigProfile, ConfigError> {
         let profile_name = Some(name);
         let mut profile = ClientConfigProfile::default();
-        for (key, value) in table {
+        for (key, value) in in_order(table) {
             let key_name = key.get_ref().as_ref();
             match key_name {
                 "address" => profile.address = self.string(name, key_name, key, value)?,
@@ -108,11 +122,7 @@ impl Reader<'_> {
                     let table = self.table(profile_name, "grpc_meta", key, value)?;
                     profile.grpc_meta = self.grpc_meta(name, table)?;
                 }
-                _ => self.unknown(
-                    profile_name,
-                    key,
-                    &format!("a profile has {PROFILE_KEYS}"),
-                )?,
+                _ => self.unknown(profile_name, key, &format!("a profile has {PROFILE_KEYS}"))?,
             }
         }
         Ok(profile)
@@ -126,9 +136,12 @@ impl Reader<'_> {
     ) -> Result<ClientConfigTls, ConfigError> {
         let mut tls = ClientConfigTls::new(self.origin(Some(profile), "tls", table_key));
         // Each certificate or key as a path or as data, never both.
-        let mut sources: [(&str, Option<Setting<DataSource>>); 3] =
-            [("client_cert", None), ("client_key", None), ("server_ca_cert", None)];
-        for (key, value) in table {
+        let mut sources: [(&str, Option<Setting<DataSource>>); 3] = [
+            ("client_cert", None),
+            ("client_key", None),
+            ("server_ca_cert", None),
+        ];
+        for (key, value) in in_order(table) {
             let name = key.get_ref().as_ref();
             let dotted = format!("tls.{name}");
             match name {
@@ -159,9 +172,9 @@ impl Reader<'_> {
                         return Err(invalid(
                             &setting.origin,
                             format!(
-                                "both tls.{item}_path and tls.{item}_data are set (the other \
-                                 at {}); set one",
-                                other.origin
+                                "tls.{item}_path and tls.{item}_data are both set (the other \
+                                 on line {}); set one",
+                                line_of(&other.origin)
                             ),
                         ));
                     }
@@ -186,7 +199,7 @@ impl Reader<'_> {
 
     fn codec(&self, profile: &str, table: &DeTable<'_>) -> Result<ClientConfigCodec, ConfigError> {
         let mut codec = ClientConfigCodec::default();
-        for (key, value) in table {
+        for (key, value) in in_order(table) {
             let name = key.get_ref().as_ref();
             let dotted = format!("codec.{name}");
             match name {
@@ -204,7 +217,7 @@ impl Reader<'_> {
         table: &DeTable<'_>,
     ) -> Result<BTreeMap<String, Setting<String>>, ConfigError> {
         let mut meta: BTreeMap<String, Setting<String>> = BTreeMap::new();
-        for (key, value) in table {
+        for (key, value) in in_order(table) {
             let dotted = format!("grpc_meta.{}", key.get_ref());
             let Some(setting) = self.string(profile, &dotted, key, value)? else {
                 continue;
@@ -214,9 +227,9 @@ impl Reader<'_> {
                 return Err(invalid(
                     &setting.origin,
                     format!(
-                        "names the same header `{name}` as {} (names are lowercased, with `-` \
-                         for `_`)",
-                        other.origin
+                        "names the same header `{name}` as the key on line {} (names are \
+                         lowercased, with `-` for `_`)",
+                        line_of(&other.origin)
                     ),
                 ));
             }
@@ -266,8 +279,22 @@ impl Reader<'_> {
     }
 }
 
+fn line_of(origin: &Origin) -> usize {
+    match origin {
+        Origin::File { line, .. } => *line,
+        Origin::Env { .. } => 0,
+    }
+}
+
 fn mistyped(origin: Origin, expected: &str, found: &DeValue<'_>) -> ConfigError {
     let kind = found.type_str();
-    let article = if kind.starts_with(['a', 'i']) { "an" } else { "a" };
-    invalid(&origin, format!("expected {expected}, found {article} {kind}"))
+    let article = if kind.starts_with(['a', 'i']) {
+        "an"
+    } else {
+        "a"
+    };
+    invalid(
+        &origin,
+        format!("expected {expected}, found {article} {kind}"),
+    )
 }

@@ -74,6 +74,8 @@
 mod env;
 mod error;
 mod file;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -106,7 +108,9 @@ struct Setting<T> {
 /// use temporal_client::{ClientConfigProfile, DataSource, LoadOptions};
 ///
 /// let profile = ClientConfigProfile::load(
-///     &LoadOptions::new().config_toml("[profile.default.tls]\nserver_ca_cert_path = \"/etc/ca.pem\""),
+///     &LoadOptions::new()
+///         .config_toml("[profile.default.tls]\nserver_ca_cert_path = \"/etc/ca.pem\"")
+///         .disable_env(),
 /// )?;
 /// let tls = profile.tls().expect("a tls table");
 /// assert_eq!(tls.server_ca_cert(), Some(&DataSource::Path("/etc/ca.pem".into())));
@@ -1115,7 +1119,9 @@ fn read(setting: &Setting<DataSource>) -> Result<Vec<u8>, ConfigError> {
 
 #[cfg(feature = "tls")]
 fn check_pem(options: &TlsOptions, origin: &Origin) -> Result<(), ConfigError> {
-    options.check_pem().map_err(|reason| invalid(origin, reason))
+    options
+        .check_pem()
+        .map_err(|reason| invalid(origin, reason))
 }
 
 // Without TLS support the connection refuses TLS itself, naming the missing feature.
