@@ -39,6 +39,9 @@
 //! [`RpcRetryPolicy`] that every call retries transient failures with. A [`Client`] works in
 //! one namespace on a connection; both are cheap to clone.
 //!
+//! [`ClientConfigProfile`] reads the `temporal.toml` profiles and `TEMPORAL_*` variables of the
+//! `temporal` CLI into those options: `ClientConfigProfile::load_default()?.connection_options()?`.
+//!
 //! # Handles
 //!
 //! [`Client::start`] and [`Client::get_handle`] give a [`WorkflowHandle`] to signal, query,

@@ -1,75 +1,5 @@
 //! Configuration profiles: `temporal.toml` and the `TEMPORAL_*` environment variables, read as
-//! the `temporal` CLI and the other SDKs read them.
-//!
-//! # The file
-//!
-//! A TOML file of named profiles, as `temporal config set` writes it:
-//!
-//! ```toml
-//! [profile.default]
-//! address = "localhost:7233"
-//! namespace = "default"
-//!
-//! [profile.prod]
-//! address = "my-ns.a1b2c.tmprl.cloud:7233"
-//! namespace = "my-ns.a1b2c"
-//! api_key = "..."
-//!
-//! [profile.prod.tls]                  # present: TLS on (unless `disabled = true`)
-//! server_ca_cert_path = "/etc/temporal/ca.pem"   # or server_ca_cert_data = "-----BEGIN..."
-//! client_cert_path = "/etc/temporal/client.pem"  # or client_cert_data
-//! client_key_path = "/etc/temporal/client.key"   # or client_key_data
-//! server_name = "temporal.internal"
-//!
-//! [profile.prod.grpc_meta]            # headers on every call
-//! x-team = "payments"
-//! ```
-//!
-//! The file is the one named by [`LoadOptions::config_file`], else by `TEMPORAL_CONFIG_FILE`,
-//! else `temporalio/temporal.toml` in the user's config directory (`$XDG_CONFIG_HOME` or
-//! `~/.config` on Linux, `~/Library/Application Support` on macOS, `%AppData%` on Windows).
-//! A missing file is no error. The profile is the one named by [`LoadOptions::profile`],
-//! else by `TEMPORAL_PROFILE`, else `default`; a profile asked for by name must exist, while
-//! a missing `default` profile is simply empty.
-//!
-//! # The environment
-//!
-//! Each variable that is set overrides the file: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`,
-//! `TEMPORAL_API_KEY`, `TEMPORAL_TLS` (`true`/`false`/`1`/`0`), `TEMPORAL_TLS_CLIENT_CERT_PATH`
-//! or `_DATA`, `TEMPORAL_TLS_CLIENT_KEY_PATH` or `_DATA`, `TEMPORAL_TLS_SERVER_CA_CERT_PATH` or
-//! `_DATA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_TLS_DISABLE_HOST_VERIFICATION`,
-//! `TEMPORAL_GRPC_META_<NAME>` (one header each), `TEMPORAL_CODEC_ENDPOINT`,
-//! `TEMPORAL_CODEC_AUTH` and `TEMPORAL_CLIENT_AUTHORITY`.
-//!
-//! # What it means for the connection
-//!
-//! See [`ClientConfigProfile::connection_options`]: TLS is on when the profile has a `tls`
-//! table (or any `TEMPORAL_TLS*` variable) that does not say `disabled = true`, or when it
-//! has an API key and no `tls` table; header names are lowercased with `_` turned into `-`.
-//!
-//! # Where the SDKs differ, and what this crate does
-//!
-//! - A malformed value is an error naming its file, profile and key or its variable. The Go
-//!   SDK and sdk-core (Python, TypeScript, .NET) silently ignore a boolean variable that is not
-//!   `true`/`false`/`1`/`0`; here it is refused.
-//! - `TEMPORAL_PROFILE` and `TEMPORAL_CONFIG_FILE` are read even with
-//!   [`LoadOptions::disable_env`], as the Go SDK and the CLI do (sdk-core ignores
-//!   `TEMPORAL_PROFILE` then).
-//! - A variable set to the empty string clears that setting of the file (as in Go, where
-//!   empty means unset); unlike Go it does not by itself turn TLS on. An empty
-//!   `TEMPORAL_GRPC_META_*` removes that header, as in every SDK; an empty `TEMPORAL_TLS` or
-//!   `TEMPORAL_TLS_DISABLE_HOST_VERIFICATION` is ignored.
-//! - `disable_host_verification = true` is read, but [`connection_options`] refuses it: this
-//!   client always verifies the server's certificate (Go skips verification; sdk-core and
-//!   Python silently ignore the setting). Trust the server's CA with `server_ca_cert_*` or
-//!   name the expected host with `server_name` instead.
-//! - `authority` (Go and the CLI only) is read, and refused by [`connection_options`]: this
-//!   client cannot set the `:authority` yet. `codec` (a remote codec, which the SDKs use only
-//!   when asked) is read and exposed, and not applied.
-//! - The default file's location follows the environment given to [`LoadOptions::env_vars`]
-//!   (its `HOME`, `XDG_CONFIG_HOME`, `APPDATA`), so a test never reads the real home.
-//!
-//! [`connection_options`]: ClientConfigProfile::connection_options
+//! the `temporal` CLI and the other SDKs read them. [`ClientConfigProfile`] documents the format.
 
 mod env;
 mod error;
@@ -158,7 +88,7 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Reads the config file chosen by `options` (see the [module docs](self)), without
+    /// Reads the config file chosen by `options` (see [`ClientConfigProfile`]), without
     /// applying the environment's overrides. A missing file gives an empty config.
     ///
     /// # Errors
@@ -472,9 +402,77 @@ impl LoadOptions {
 }
 
 /// One profile: the settings to connect with, from a config file overlaid by the
-/// environment.
+/// environment, as the `temporal` CLI and the other SDKs read them.
 ///
 /// `Debug` never shows the API key or inline key material.
+///
+/// # The file
+///
+/// A TOML file of named profiles, as `temporal config set` writes it:
+///
+/// ```toml
+/// [profile.default]
+/// address = "localhost:7233"
+/// namespace = "default"
+///
+/// [profile.prod]
+/// address = "my-ns.a1b2c.tmprl.cloud:7233"
+/// namespace = "my-ns.a1b2c"
+/// api_key = "..."
+///
+/// [profile.prod.tls]                  # present: TLS on (unless `disabled = true`)
+/// server_ca_cert_path = "/etc/temporal/ca.pem"   # or server_ca_cert_data = "-----BEGIN..."
+/// client_cert_path = "/etc/temporal/client.pem"  # or client_cert_data
+/// client_key_path = "/etc/temporal/client.key"   # or client_key_data
+/// server_name = "temporal.internal"
+///
+/// [profile.prod.grpc_meta]            # headers on every call
+/// x-team = "payments"
+/// ```
+///
+/// The file is the one named by [`LoadOptions::config_file`], else by `TEMPORAL_CONFIG_FILE`,
+/// else `temporalio/temporal.toml` in the user's config directory (`$XDG_CONFIG_HOME` or
+/// `~/.config` on Linux, `~/Library/Application Support` on macOS, `%AppData%` on Windows).
+/// A missing file is no error. The profile is the one named by [`LoadOptions::profile`],
+/// else by `TEMPORAL_PROFILE`, else `default`; a profile asked for by name must exist, while
+/// a missing `default` profile is simply empty.
+///
+/// # The environment
+///
+/// Each variable that is set overrides the file: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`,
+/// `TEMPORAL_API_KEY`, `TEMPORAL_TLS` (`true`/`false`/`1`/`0`), `TEMPORAL_TLS_CLIENT_CERT_PATH`
+/// or `_DATA`, `TEMPORAL_TLS_CLIENT_KEY_PATH` or `_DATA`, `TEMPORAL_TLS_SERVER_CA_CERT_PATH` or
+/// `_DATA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_TLS_DISABLE_HOST_VERIFICATION`,
+/// `TEMPORAL_GRPC_META_<NAME>` (one header each), `TEMPORAL_CODEC_ENDPOINT`,
+/// `TEMPORAL_CODEC_AUTH` and `TEMPORAL_CLIENT_AUTHORITY`.
+///
+/// # What it means for the connection
+///
+/// See [`connection_options`]: TLS is on when the profile has a `tls`
+/// table (or any `TEMPORAL_TLS*` variable) that does not say `disabled = true`, or when it
+/// has an API key and no `tls` table; header names are lowercased with `_` turned into `-`.
+///
+/// # Where the SDKs differ, and what this crate does
+///
+/// - A malformed value is an error naming its file, profile and key or its variable. The Go
+///   SDK and sdk-core (Python, TypeScript, .NET) silently ignore a boolean variable that is not
+///   `true`/`false`/`1`/`0`; here it is refused.
+/// - `TEMPORAL_PROFILE` and `TEMPORAL_CONFIG_FILE` are read even with
+///   [`LoadOptions::disable_env`], as the Go SDK and the CLI do (sdk-core ignores
+///   `TEMPORAL_PROFILE` then).
+/// - A variable set to the empty string clears that setting of the file (as in Go, where
+///   empty means unset); unlike Go it does not by itself turn TLS on. An empty
+///   `TEMPORAL_GRPC_META_*` removes that header, as in every SDK; an empty `TEMPORAL_TLS` or
+///   `TEMPORAL_TLS_DISABLE_HOST_VERIFICATION` is ignored.
+/// - `disable_host_verification = true` is read, but [`connection_options`] refuses it: this
+///   client always verifies the server's certificate (Go skips verification; sdk-core and
+///   Python silently ignore the setting). Trust the server's CA with `server_ca_cert_*` or
+///   name the expected host with `server_name` instead.
+/// - `authority` (Go and the CLI only) is read, and refused by [`connection_options`]: this
+///   client cannot set the `:authority` yet. `codec` (a remote codec, which the SDKs use only
+///   when asked) is read and exposed, and not applied.
+/// - The default file's location follows the environment given to [`LoadOptions::env_vars`]
+///   (its `HOME`, `XDG_CONFIG_HOME`, `APPDATA`), so a test never reads the real home.
 ///
 /// # Examples
 ///
@@ -489,6 +487,8 @@ impl LoadOptions {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// [`connection_options`]: ClientConfigProfile::connection_options
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ClientConfigProfile {
     address: Option<Setting<String>>,
@@ -661,7 +661,7 @@ impl ClientConfigProfile {
         self.tls.as_ref()
     }
 
-    /// The remote codec settings, if any: read, not applied (see the [module docs](self)).
+    /// The remote codec settings, if any: read, not applied (see [`ClientConfigProfile`]).
     ///
     /// # Examples
     ///
