@@ -23,7 +23,7 @@ pub(super) fn parse(
 ) -> Result<BTreeMap<String, ClientConfigProfile>, ConfigError> {
     let document = DeTable::parse(text).map_err(|e| ConfigError::Syntax {
         file: file.map(Path::to_path_buf),
-        message: e.to_string().trim_end().to_owned(),
+        message: syntax_message(text, &e),
     })?;
     let reader = Reader { text, file, strict };
     let mut profiles = BTreeMap::new();
@@ -277,6 +277,25 @@ impl Reader<'_> {
             )),
         }
     }
+}
+
+/// The parser's message with the line and column, without the parser's quote of the line,
+/// which could be the line of an API key.
+fn syntax_message(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim_end().replace('\n', "; ");
+    let Some(span) = error.span() else {
+        return message;
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
+    format!("{message} (line {line}, column {column})")
 }
 
 fn line_of(origin: &Origin) -> usize {

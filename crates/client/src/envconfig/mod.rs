@@ -217,7 +217,7 @@ impl ClientConfig {
 /// assert_eq!(profile.namespace(), Some("orders"));
 /// # Ok::<(), temporal_client::ConfigError>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct LoadOptions {
     profile: Option<String>,
@@ -228,7 +228,7 @@ pub struct LoadOptions {
     env: Option<BTreeMap<String, String>>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 enum FileChoice {
     #[default]
     Default,
@@ -398,6 +398,31 @@ impl LoadOptions {
             Some(vars) => Env::Map(vars),
             None => Env::Process,
         }
+    }
+}
+
+impl fmt::Debug for LoadOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The variables and the TOML may hold an API key: names and sizes only.
+        let file = match &self.file {
+            FileChoice::Default => "default".to_owned(),
+            FileChoice::Path(path) => format!("{}", path.display()),
+            FileChoice::Toml(text) => format!("<{} bytes of TOML>", text.len()),
+        };
+        f.debug_struct("LoadOptions")
+            .field("profile", &self.profile)
+            .field("file", &file)
+            .field("strict", &self.strict)
+            .field("disable_file", &self.disable_file)
+            .field("disable_env", &self.disable_env)
+            .field(
+                "env_vars",
+                &self
+                    .env
+                    .as_ref()
+                    .map(|vars| vars.keys().collect::<Vec<_>>()),
+            )
+            .finish()
     }
 }
 

@@ -318,6 +318,10 @@ fn a_missing_file_is_no_error_but_an_unreadable_or_malformed_one_is() {
     );
     assert!(message.contains(&bad.display().to_string()), "{message}");
     assert!(message.contains("line 2"), "{message}");
+    // The line is not quoted: it could hold a secret.
+    let secret = dir.write("secret.toml", "[profile.default]\napi_key = \"SECRET\n");
+    let error = ClientConfig::load(&LoadOptions::new().config_file(&secret)).expect_err("refused");
+    assert!(!error.to_string().contains("SECRET"), "{error}");
 
     let latin1 = dir.0.join("latin1.toml");
     std::fs::write(&latin1, b"[profile.default]\nnamespace = \"caf\xe9\"\n").expect("written");
@@ -834,4 +838,12 @@ fn debug_never_shows_secrets() {
     }
     assert!(debug.contains("<redacted>"), "{debug}");
     assert!(debug.contains("Data(<14 bytes>)"), "{debug}");
+
+    let options = inline(
+        "[profile.default]\napi_key = \"SECRET-API-KEY\"",
+        &[("TEMPORAL_API_KEY", "SECRET-ENV-KEY")],
+    );
+    let debug = format!("{options:?}");
+    assert!(!debug.contains("SECRET"), "{debug}");
+    assert!(debug.contains("TEMPORAL_API_KEY"), "{debug}");
 }
