@@ -8,10 +8,8 @@ use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::str::FromStr as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use bytes::{Buf, BufMut, Bytes};
 use temporal_client::{
     Client, ClientConfigProfile, ConfigError, ConnectError, Connection, DataSource, Error,
     LoadOptions, StartOptions, Untyped,
@@ -19,14 +17,11 @@ use temporal_client::{
 use temporal_testing::{DevServer, DevServerOptions, FaultProxy, TestCertificates};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
-use tonic::codegen::http::uri::PathAndQuery;
+use tonic::Status;
 use tonic::codegen::{BoxFuture, Context, Poll, Service, http};
 use tonic::metadata::MetadataMap;
-use tonic::server::{Grpc, UnaryService};
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Endpoint, Server};
-use tonic::{Request, Response, Status};
 
 use crate::support::unique;
 
@@ -403,6 +398,37 @@ async fn a_profile_connects_to_a_dev_server_with_its_address_namespace_and_metad
             .all(|(_, metadata)| metadata.get("x-team").is_some()),
         "{calls:?}"
     );
+
+    // The CLI, given the same file and variables, reaches the same workflow in the same
+    // namespace through the same address, and sends the same metadata.
+    let mut command = cli(&dir.0);
+    command
+        .env("TEMPORAL_CONFIG_FILE", &file)
+        .env("TEMPORAL_PROFILE", "dev")
+        .env("TEMPORAL_GRPC_META_X_OVERRIDDEN", "from-env")
+        .args(["workflow", "describe", "--workflow-id", &workflow_id]);
+    // Off the runtime's thread, which serves the relay meanwhile.
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("the CLI's thread")
+        .expect("the CLI runs");
+    assert!(
+        output.status.success(),
+        "the CLI describes the workflow through the profile: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let calls = relay.calls();
+    let (_, cli_call) = calls
+        .iter()
+        .find(|(method, metadata)| {
+            method.ends_with("/DescribeWorkflowExecution")
+                && metadata.get("client-name").and_then(|v| v.to_str().ok())
+                    != Some("temporal-rust-client")
+        })
+        .expect("the CLI's describe went through the relay");
+    let header = |name: &str| cli_call.get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(header("x-team"), Some("payments"));
+    assert_eq!(header("x-overridden"), Some("from-env"));
 }
 
 #[tokio::test]
@@ -512,8 +538,8 @@ async fn a_profile_s_tls_files_and_inline_pem_connect_with_mtls() {
     );
 }
 
-/// A gRPC relay in front of a server: forwards every unary call as bytes and records its
-/// method and metadata, to show what the client sent.
+/// A gRPC relay in front of a server: forwards every HTTP/2 request as it is (so any client,
+/// compressed or not, passes) and records each call's method and metadata.
 struct Relay {
     address: SocketAddr,
     calls: Arc<Mutex<Vec<(String, MetadataMap)>>>,
@@ -576,84 +602,22 @@ impl Service<http::Request<tonic::body::Body>> for RelayService {
     }
 
     fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
-        let forward = Forward {
-            path: request.uri().path().to_owned(),
-            relay: self.clone(),
-        };
-        Box::pin(async move { Ok(Grpc::new(RawCodec).unary(forward, request).await) })
-    }
-}
-
-struct Forward {
-    path: String,
-    relay: RelayService,
-}
-
-impl UnaryService<Bytes> for Forward {
-    type Response = Bytes;
-    type Future = BoxFuture<Response<Bytes>, Status>;
-
-    fn call(&mut self, request: Request<Bytes>) -> Self::Future {
-        self.relay
-            .calls
+        self.calls
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push((self.path.clone(), request.metadata().clone()));
-        let path = self.path.clone();
-        let mut upstream = tonic::client::Grpc::new(self.relay.channel.clone());
+            .push((
+                request.uri().path().to_owned(),
+                MetadataMap::from_headers(request.headers().clone()),
+            ));
+        let mut channel = self.channel.clone();
         Box::pin(async move {
-            let path = PathAndQuery::from_str(&path)
-                .map_err(|e| Status::internal(format!("bad path: {e}")))?;
-            upstream
-                .ready()
-                .await
-                .map_err(|e| Status::unavailable(e.to_string()))?;
-            let (metadata, extensions, body) = request.into_parts();
-            upstream
-                .unary(
-                    Request::from_parts(metadata, extensions, body),
-                    path,
-                    RawCodec,
-                )
-                .await
+            if let Err(e) = std::future::poll_fn(|cx| channel.poll_ready(cx)).await {
+                return Ok(Status::unavailable(e.to_string()).into_http());
+            }
+            Ok(match channel.call(request).await {
+                Ok(response) => response,
+                Err(e) => Status::unavailable(e.to_string()).into_http(),
+            })
         })
-    }
-}
-
-/// Passes messages through as bytes, so that one relay serves every method.
-#[derive(Debug, Clone, Copy)]
-struct RawCodec;
-
-impl Codec for RawCodec {
-    type Encode = Bytes;
-    type Decode = Bytes;
-    type Encoder = RawCodec;
-    type Decoder = RawCodec;
-
-    fn encoder(&mut self) -> Self::Encoder {
-        RawCodec
-    }
-
-    fn decoder(&mut self) -> Self::Decoder {
-        RawCodec
-    }
-}
-
-impl Encoder for RawCodec {
-    type Item = Bytes;
-    type Error = Status;
-
-    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        dst.put_slice(&item);
-        Ok(())
-    }
-}
-
-impl Decoder for RawCodec {
-    type Item = Bytes;
-    type Error = Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, Status> {
-        Ok(Some(src.copy_to_bytes(src.remaining())))
     }
 }
