@@ -157,7 +157,7 @@ pub enum ConfigError {
 fn describe_missing(file: Option<&PathBuf>, file_exists: bool, available: &[String]) -> String {
     let Some(path) = file else {
         return match available {
-            [] => "no config file was found, and so no profile".to_owned(),
+            [] => "there is no config file, or it has no profile".to_owned(),
             names => format!("the config has profiles {}", quoted(names)),
         };
     };
