@@ -39,6 +39,9 @@
 //! [`RpcRetryPolicy`] that every call retries transient failures with. A [`Client`] works in
 //! one namespace on a connection; both are cheap to clone.
 //!
+//! [`ClientConfigProfile`] reads the `temporal.toml` profiles and `TEMPORAL_*` variables of the
+//! `temporal` CLI into those options: `ClientConfigProfile::load_default()?.connection_options()?`.
+//!
 //! # Handles
 //!
 //! [`Client::start`] and [`Client::get_handle`] give a [`WorkflowHandle`] to signal, query,
@@ -112,6 +115,7 @@ mod contract;
 mod converter;
 mod description;
 mod encoded;
+mod envconfig;
 mod error;
 mod failure;
 mod handle;
@@ -144,6 +148,10 @@ pub use description::{
     CountGroup, Memo, ParentExecution, WorkflowCount, WorkflowDescription, WorkflowExecutionInfo,
 };
 pub use encoded::EncodedValues;
+pub use envconfig::{
+    ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError,
+    DEFAULT_PROFILE, DataSource, LoadOptions, Origin,
+};
 pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
