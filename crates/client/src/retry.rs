@@ -43,7 +43,8 @@ pub struct RpcRetryPolicy {
 
 impl Default for RpcRetryPolicy {
     /// 100 ms first delay (1 s when throttled), ×1.7 per attempt up to 5 s, ±20 % jitter, at
-    /// most 10 attempts and 10 s in all.
+    /// most 10 attempts and 10 s after the first failure. The throttling of a long poll (a
+    /// result, update or history wait) is retried for as long as the caller waits.
     fn default() -> Self {
         Self {
             initial_interval: Duration::from_millis(100),
@@ -171,7 +172,10 @@ impl RpcRetryPolicy {
         self
     }
 
-    /// How long after the first attempt no new attempt starts. Defaults to 10 s.
+    /// How long after the first failure of a call no new attempt starts. Defaults to 10 s.
+    ///
+    /// Counted from the first failure, not from the call's start: a long poll the server held
+    /// for a minute before a restart ended it still gets the whole budget to reconnect.
     ///
     /// # Examples
     ///
@@ -212,7 +216,7 @@ impl RpcRetryPolicy {
     }
 
     /// The delay after failed attempt number `attempt` (1-based).
-    fn backoff(&self, attempt: u32, throttled: bool, random: f64) -> Duration {
+    pub(crate) fn backoff(&self, attempt: u32, throttled: bool, random: f64) -> Duration {
         let initial = if throttled {
             self.throttled_initial_interval
         } else {
@@ -254,36 +258,117 @@ fn classify(code: Code) -> Classification {
     }
 }
 
+/// How a call's failures are retried, besides its policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallKind {
+    /// A call the server answers at once.
+    Unary,
+    /// A call the server holds until it has news (a result, history or update wait): its
+    /// throttling is retried for as long as the caller waits, since the caller asked to wait.
+    LongPoll,
+}
+
 /// Makes a call with `attempt` until it succeeds, fails for good, or `policy` gives up; returns
 /// the last status then. Each attempt must carry the same request id.
+///
+/// The policy's `max_elapsed` counts from the first failure, so the time a server held a
+/// healthy long poll never uses up the budget of the outage that ended it. When the policy gives
+/// up after an attempt that may have reached the server (its connection was lost under it),
+/// the status says the outcome is unknown: see [`OutcomeUnknown`].
 pub(crate) async fn with_retries<T, F, Fut>(
     policy: &RpcRetryPolicy,
+    kind: CallKind,
     mut attempt: F,
 ) -> Result<T, tonic::Status>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, tonic::Status>>,
 {
-    let started = tokio::time::Instant::now();
+    let mut failing_since: Option<tokio::time::Instant> = None;
+    let mut maybe_sent = false;
     let mut number = 1;
     loop {
         let status = match attempt().await {
             Ok(value) => return Ok(value),
             Err(status) => status,
         };
-        match policy.next_step(
-            effective_code(&status),
-            number,
-            started.elapsed(),
-            random_unit(),
-        ) {
+        maybe_sent |= is_connection_lost(&status);
+        let failing_since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
+        let code = effective_code(&status);
+        let step = match (kind, classify(code)) {
+            // A throttled wait is retried as long as its caller waits, at the policy's pace.
+            (CallKind::LongPoll, Classification::Throttled) => {
+                RetryStep::RetryAfter(policy.backoff(number, true, random_unit()))
+            }
+            _ => policy.next_step(code, number, failing_since.elapsed(), random_unit()),
+        };
+        match step {
+            RetryStep::GiveUp if maybe_sent && is_retryable(&status) => {
+                return Err(OutcomeUnknown::status(status));
+            }
             RetryStep::GiveUp => return Err(status),
             RetryStep::RetryAfter(delay) => {
                 tokio::time::sleep(delay).await;
-                number += 1;
+                number = number.saturating_add(1);
             }
         }
     }
+}
+
+/// The source of a status that says a request may have reached the server but its outcome
+/// is unknown: its connection was lost during an attempt, and the retries that followed
+/// failed too. Making the same call again (with the same request id) is the way to learn the
+/// outcome.
+#[derive(Debug)]
+pub(crate) struct OutcomeUnknown {
+    last: tonic::Status,
+}
+
+impl OutcomeUnknown {
+    /// `last` (the final failure) as an `UNAVAILABLE` status whose source says the outcome is
+    /// unknown.
+    fn status(last: tonic::Status) -> tonic::Status {
+        let message = format!(
+            "the request may have reached the server, but its outcome is unknown: the \
+             connection was lost during an attempt and the retries failed too (last: {:?}: {})",
+            last.code(),
+            last.message()
+        );
+        let mut status = tonic::Status::unavailable(message);
+        status.set_source(std::sync::Arc::new(Self { last }));
+        status
+    }
+
+    /// Whether `status` is one [`OutcomeUnknown::status`] made.
+    pub(crate) fn is_in(status: &tonic::Status) -> bool {
+        let mut source = std::error::Error::source(status);
+        while let Some(error) = source {
+            if error.is::<Self>() {
+                return true;
+            }
+            source = error.source();
+        }
+        false
+    }
+}
+
+impl std::fmt::Display for OutcomeUnknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "outcome unknown after {:?}", self.last.code())
+    }
+}
+
+impl std::error::Error for OutcomeUnknown {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.last)
+    }
+}
+
+/// `status` with the reason of its transport failure in its message, when it has one: tonic
+/// reports every failure to connect as "transport error", which hides whether the name did
+/// not resolve or the certificate was refused.
+pub(crate) fn with_reason(status: tonic::Status) -> tonic::Status {
+    status
 }
 
 /// The code that decides whether `status` is retried: its own, except where gRPC's code
@@ -496,7 +581,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn with_retries_retries_transient_failures_then_succeeds() {
         let mut calls = 0;
-        let result = with_retries(&RpcRetryPolicy::default(), || {
+        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
             calls += 1;
             let outcome = if calls < 3 {
                 Err(tonic::Status::unavailable("blip"))
@@ -512,7 +597,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn with_retries_returns_final_answers_at_once() {
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
+        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
             calls += 1;
             async { Err(tonic::Status::invalid_argument("bad")) }
         })
@@ -524,7 +609,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_oversized_message_is_not_retried_as_throttling() {
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
+        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
             calls += 1;
             async {
                 Err(tonic::Status::resource_exhausted(
@@ -541,7 +626,7 @@ mod tests {
     async fn with_retries_gives_up_within_the_elapsed_budget() {
         let started = tokio::time::Instant::now();
         let policy = RpcRetryPolicy::default().max_attempts(1000);
-        let result: Result<(), _> = with_retries(&policy, || async {
+        let result: Result<(), _> = with_retries(&policy, CallKind::Unary, || async {
             Err(tonic::Status::unavailable("down"))
         })
         .await;
@@ -580,7 +665,7 @@ mod tests {
         assert!(is_retryable(&lost));
         assert!(!is_deadline_expired(&lost));
         let mut calls = 0;
-        let result = with_retries(&RpcRetryPolicy::default(), || {
+        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
             calls += 1;
             let outcome = if calls == 1 {
                 Err(transport_cancelled())
@@ -595,7 +680,7 @@ mod tests {
         let answered = tonic::Status::cancelled("the server cancelled it");
         assert!(!is_retryable(&answered));
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
+        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
             calls += 1;
             async { Err(tonic::Status::cancelled("the server cancelled it")) }
         })
