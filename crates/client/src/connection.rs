@@ -705,12 +705,19 @@ impl Connection {
         };
         // One deadline for TCP, TLS and the first answer: a server that accepts and then says
         // nothing must not hold the caller until keepalive gives up.
-        let (channel, system_info) = tokio::time::timeout(timeout, connecting)
-            .await
-            .map_err(|_| ConnectError::TimedOut {
-                address: address.clone(),
-                timeout,
-            })??;
+        let started = tokio::time::Instant::now();
+        let timed_out = || ConnectError::TimedOut {
+            address: address.clone(),
+            timeout,
+        };
+        let (channel, system_info) = match tokio::time::timeout(timeout, connecting).await {
+            Ok(Ok(connected)) => connected,
+            // The TLS handshake's and the first call's own deadlines are the connect timeout
+            // too, and may fire first.
+            Ok(Err(_)) if started.elapsed() >= timeout => return Err(timed_out()),
+            Ok(Err(err)) => return Err(err),
+            Err(_) => return Err(timed_out()),
+        };
         Ok(Self::from_parts(
             channel,
             headers,

@@ -292,7 +292,7 @@ where
             Ok(value) => return Ok(value),
             Err(status) => status,
         };
-        maybe_sent |= is_connection_lost(&status);
+        maybe_sent |= may_have_been_sent(&status);
         let failing_since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
         let code = effective_code(&status);
         let step = match (kind, classify(code)) {
@@ -306,7 +306,7 @@ where
             RetryStep::GiveUp if maybe_sent && is_retryable(&status) => {
                 return Err(OutcomeUnknown::status(status));
             }
-            RetryStep::GiveUp => return Err(status),
+            RetryStep::GiveUp => return Err(with_reason(status)),
             RetryStep::RetryAfter(delay) => {
                 tokio::time::sleep(delay).await;
                 number = number.saturating_add(1);
@@ -368,13 +368,84 @@ impl std::error::Error for OutcomeUnknown {
 /// reports every failure to connect as "transport error", which hides whether the name did
 /// not resolve or the certificate was refused.
 pub(crate) fn with_reason(status: tonic::Status) -> tonic::Status {
-    status
+    let Some(reason) = permanent_failure(&status) else {
+        return status;
+    };
+    let mut explained = tonic::Status::new(
+        status.code(),
+        format!("{reason} (not retried: the same attempt would fail the same way)"),
+    );
+    explained.set_source(std::sync::Arc::new(status));
+    explained
+}
+
+/// Why `status` is a failure of the transport that no retry can fix, if it is one: the
+/// certificate was refused (or TLS failed otherwise), the name does not exist, or the server
+/// does not speak HTTP/2 (it answered HTTP/1.1 or garbage, or refused the connection with a
+/// GOAWAY that names a protocol error).
+fn permanent_failure(status: &tonic::Status) -> Option<String> {
+    let mut source = std::error::Error::source(status);
+    while let Some(error) = source {
+        if let Some(h2) = error.downcast_ref::<h2::Error>()
+            && h2.is_go_away()
+        {
+            let reason = h2.reason().unwrap_or(h2::Reason::NO_ERROR);
+            if h2.is_library() {
+                return Some(format!(
+                    "the server does not speak HTTP/2 (gRPC): {h2}; is the address a Temporal \
+                     frontend, and is TLS set as the server expects?"
+                ));
+            }
+            if is_protocol_refusal(reason) {
+                return Some(format!(
+                    "the server refused the connection with GOAWAY {reason:?}: {h2}"
+                ));
+            }
+        }
+        if let Some(io) = error.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::InvalidData
+        {
+            // How rustls reports a refused certificate or a failed handshake.
+            return Some(format!("the TLS handshake failed: {io}"));
+        }
+        if error.to_string() == "dns error"
+            && let Some(mut cause) = error.source()
+        {
+            // hyper-util nests its "dns error"; the resolver's own words are at the root.
+            while let Some(deeper) = cause.source() {
+                cause = deeper;
+            }
+            let cause = cause.to_string();
+            // "Temporary failure in name resolution" (EAI_AGAIN) may pass; a name that does
+            // not exist will not.
+            if !cause.contains("Temporary") && !cause.contains("try again") {
+                return Some(format!("the server's name did not resolve: {cause}"));
+            }
+        }
+        source = error.source();
+    }
+    None
+}
+
+/// Whether a peer's GOAWAY says the connection itself is wrong, as opposed to a restart
+/// (`NO_ERROR`), overload or a passing fault.
+fn is_protocol_refusal(reason: h2::Reason) -> bool {
+    [
+        h2::Reason::PROTOCOL_ERROR,
+        h2::Reason::FLOW_CONTROL_ERROR,
+        h2::Reason::FRAME_SIZE_ERROR,
+        h2::Reason::COMPRESSION_ERROR,
+        h2::Reason::INADEQUATE_SECURITY,
+        h2::Reason::HTTP_1_1_REQUIRED,
+    ]
+    .contains(&reason)
 }
 
 /// The code that decides whether `status` is retried: its own, except where gRPC's code
 /// misleads.
 fn effective_code(status: &tonic::Status) -> Code {
-    if is_message_too_large(status) || is_undecodable(status) {
+    if is_message_too_large(status) || is_undecodable(status) || permanent_failure(status).is_some()
+    {
         // Sending the same oversized message again cannot succeed, nor can decoding the
         // same answer.
         Code::InvalidArgument
@@ -396,6 +467,27 @@ fn is_connection_lost(status: &tonic::Status) -> bool {
     status.code() == Code::Cancelled
         && std::error::Error::source(status).is_some()
         && !is_deadline_expired(status)
+}
+
+/// Whether the attempt that failed with `status` may have reached the server: its transport
+/// failed (the status has a source) after the connection was made, as opposed to a failure to
+/// connect, a deadline, or an answer from the server.
+fn may_have_been_sent(status: &tonic::Status) -> bool {
+    let Some(mut source) = std::error::Error::source(status) else {
+        return false;
+    };
+    if is_deadline_expired(status) {
+        return false;
+    }
+    loop {
+        if source.is::<tonic::ConnectError>() || source.is::<OutcomeUnknown>() {
+            return false;
+        }
+        match source.source() {
+            Some(next) => source = next,
+            None => return true,
+        }
+    }
 }
 
 /// Whether the client stopped waiting because the call's deadline passed: tonic reports that

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod faults;
+mod hostile;
 mod restart;
 mod retries;
 mod time_skipping;
