@@ -171,9 +171,7 @@ impl fmt::Debug for ResolvedCallOptions {
 impl ResolvedCallOptions {
     /// The deadline of each attempt: `long_poll`'s for a long poll, else the options'.
     fn deadline(&self, long_poll: Option<Duration>) -> Duration {
-        long_poll
-            .or(self.timeout)
-            .unwrap_or(DEFAULT_CALL_TIMEOUT)
+        long_poll.or(self.timeout).unwrap_or(DEFAULT_CALL_TIMEOUT)
     }
 
     /// Adds the headers and the deadline to one attempt.
@@ -278,7 +276,10 @@ impl Client {
     {
         let context = self.call_context();
         let options = context.options;
-        let policy = options.retry_policy.as_ref().unwrap_or(context.retry_policy);
+        let policy = options
+            .retry_policy
+            .as_ref()
+            .unwrap_or(context.retry_policy);
         let deadline = options.deadline(long_poll_timeout);
         let kind = match long_poll_timeout {
             Some(_) => CallKind::LongPoll,

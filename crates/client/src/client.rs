@@ -334,8 +334,7 @@ impl Client {
     pub fn with_call_options(&self, options: CallOptions) -> Result<Self, Error> {
         let inner = &self.inner;
         let call = options.resolve()?;
-        if !inner.connection.may_send_credentials() && call.metadata.contains_key("authorization")
-        {
+        if !inner.connection.may_send_credentials() && call.metadata.contains_key("authorization") {
             return Err(Error::invalid(
                 "header",
                 "the `authorization` header would send a credential over plaintext; enable \

@@ -692,15 +692,14 @@ impl Connection {
             };
             let mut request = tonic::Request::new(GetSystemInfoRequest::default());
             request.set_timeout(timeout);
-            let system_info =
-                WorkflowServiceClient::with_interceptor(channel.clone(), interceptor)
-                    .get_system_info(request)
-                    .await
-                    .map_err(|status| ConnectError::Handshake {
-                        address: address.clone(),
-                        source: RpcError::new(crate::retry::with_reason(status)),
-                    })?
-                    .into_inner();
+            let system_info = WorkflowServiceClient::with_interceptor(channel.clone(), interceptor)
+                .get_system_info(request)
+                .await
+                .map_err(|status| ConnectError::Handshake {
+                    address: address.clone(),
+                    source: RpcError::new(crate::retry::with_reason(status)),
+                })?
+                .into_inner();
             Ok((channel, system_info))
         };
         // One deadline for TCP, TLS and the first answer: a server that accepts and then says

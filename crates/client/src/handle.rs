@@ -1,6 +1,5 @@
 //! [`WorkflowHandle`]: signal, query, describe, cancel, terminate and await one workflow.
 
-
 use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::{

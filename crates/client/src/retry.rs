@@ -689,11 +689,12 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn with_retries_returns_final_answers_at_once() {
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
-            calls += 1;
-            async { Err(tonic::Status::invalid_argument("bad")) }
-        })
-        .await;
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+                calls += 1;
+                async { Err(tonic::Status::invalid_argument("bad")) }
+            })
+            .await;
         assert_eq!(result.expect_err("fails").code(), Code::InvalidArgument);
         assert_eq!(calls, 1);
     }
@@ -701,15 +702,16 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_oversized_message_is_not_retried_as_throttling() {
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
-            calls += 1;
-            async {
-                Err(tonic::Status::resource_exhausted(
-                    "grpc: received message after decompression larger than max 4194304",
-                ))
-            }
-        })
-        .await;
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+                calls += 1;
+                async {
+                    Err(tonic::Status::resource_exhausted(
+                        "grpc: received message after decompression larger than max 4194304",
+                    ))
+                }
+            })
+            .await;
         assert_eq!(result.expect_err("fails").code(), Code::ResourceExhausted);
         assert_eq!(calls, 1);
     }
@@ -728,6 +730,84 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_poll_the_server_held_past_the_budget_still_gets_the_whole_budget_when_it_fails() {
+        // The server held the first poll for 60 s (healthy), then a restart ended it; the
+        // next attempts find the server back after 3 s of failing.
+        for kind in [CallKind::LongPoll, CallKind::Unary] {
+            let started = tokio::time::Instant::now();
+            let mut calls = 0;
+            let result = with_retries(&RpcRetryPolicy::default(), kind, || {
+                calls += 1;
+                let call = calls;
+                async move {
+                    if call == 1 {
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        return Err(tonic::Status::unavailable("frontend restarting"));
+                    }
+                    if started.elapsed() < Duration::from_secs(63) {
+                        return Err(tonic::Status::unavailable("frontend restarting"));
+                    }
+                    Ok(call)
+                }
+            })
+            .await;
+            assert!(result.is_ok(), "{kind:?}: {result:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttled_long_poll_is_retried_for_as_long_as_its_caller_waits() {
+        let throttled = || {
+            let mut calls = 0;
+            move || {
+                calls += 1;
+                let outcome = if calls <= 50 {
+                    Err(tonic::Status::resource_exhausted(
+                        "namespace concurrent poller limit exceeded",
+                    ))
+                } else {
+                    Ok(calls)
+                };
+                async move { outcome }
+            }
+        };
+        let result =
+            with_retries(&RpcRetryPolicy::default(), CallKind::LongPoll, throttled()).await;
+        assert_eq!(result.expect("retried until the server has room"), 51);
+        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, throttled()).await;
+        assert_eq!(
+            result.expect_err("a unary call keeps its budget").code(),
+            Code::ResourceExhausted
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_outage_after_a_lost_connection_is_outcome_unknown_and_a_refusal_is_not() {
+        let mut calls = 0;
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+                calls += 1;
+                let status = if calls == 1 {
+                    transport_cancelled()
+                } else {
+                    tonic::Status::unavailable("connection refused")
+                };
+                async move { Err(status) }
+            })
+            .await;
+        let status = result.expect_err("the outage outlasts the budget");
+        assert!(OutcomeUnknown::is_in(&status), "{status:?}");
+        assert_eq!(status.code(), Code::Unavailable);
+
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || async {
+                Err(tonic::Status::unavailable("connection refused"))
+            })
+            .await;
+        assert!(!OutcomeUnknown::is_in(&result.expect_err("gives up")));
     }
 
     /// A `CANCELLED` status made by the transport, as tonic makes one from hyper's "operation
@@ -772,11 +852,12 @@ mod tests {
         let answered = tonic::Status::cancelled("the server cancelled it");
         assert!(!is_retryable(&answered));
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
-            calls += 1;
-            async { Err(tonic::Status::cancelled("the server cancelled it")) }
-        })
-        .await;
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+                calls += 1;
+                async { Err(tonic::Status::cancelled("the server cancelled it")) }
+            })
+            .await;
         assert_eq!(result.expect_err("final").code(), Code::Cancelled);
         assert_eq!(calls, 1);
     }

@@ -8,14 +8,15 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use temporal_client::{
-    CallOptions, Client, ConnectError, Connection, ConnectionOptions, Error, TlsOptions,
+    CallOptions, Client, ConnectError, Connection, ConnectionOptions, Error, RpcRetryPolicy,
+    TlsOptions, Untyped,
 };
 use temporal_testing::{FaultProxy, TestCertificates};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use crate::retries::FakeServer;
+use crate::retries::{Answer, FakeServer, SIGNAL};
 
 /// The outer bound of every test here: far above any deadline they set, far below the minutes
 /// the bugs they pin used to take.
@@ -72,7 +73,10 @@ async fn serve(mut socket: TcpStream, behaviour: Behaviour) {
         Behaviour::Http1 => {
             b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         }
-        Behaviour::Garbage => &[0xde, 0xad, 0xbe, 0xef, 0x13, 0x37, 0x00, 0xff, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42],
+        Behaviour::Garbage => &[
+            0xde, 0xad, 0xbe, 0xef, 0x13, 0x37, 0x00, 0xff, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42,
+            0x42, 0x42,
+        ],
         // An empty SETTINGS frame, then GOAWAY (last stream 0, PROTOCOL_ERROR).
         Behaviour::GoAway => &[
             0, 0, 0, 4, 0, 0, 0, 0, 0, //
@@ -177,8 +181,8 @@ async fn a_call_whose_tls_reconnection_stalls_ends_at_its_deadline() {
     let fault = FaultProxy::start(tls.address())
         .await
         .expect("the fault proxy starts");
-    let options =
-        ConnectionOptions::new(format!("localhost:{}", fault.address().port())).tls(trusting(&certificates));
+    let options = ConnectionOptions::new(format!("localhost:{}", fault.address().port()))
+        .tls(trusting(&certificates));
     let connection = Connection::connect(options).await.expect("connects");
     let client = Client::new(connection)
         .with_call_options(CallOptions::default().timeout(CALL_TIMEOUT))
@@ -198,7 +202,11 @@ async fn a_call_whose_tls_reconnection_stalls_ends_at_its_deadline() {
 async fn a_unary_call_has_a_default_deadline() {
     let silent = Hostile::start(Behaviour::Silent).await;
     let client = lazy_client(silent.options(), CallOptions::default());
-    let (outcome, elapsed) = timed("lazy call, plaintext, silent, default deadline", client.count("")).await;
+    let (outcome, elapsed) = timed(
+        "lazy call, plaintext, silent, default deadline",
+        client.count(""),
+    )
+    .await;
     let err = outcome.expect_err("nothing answers");
     assert!(err.is_timeout(), "{err:?}");
     assert!(
@@ -284,3 +292,66 @@ async fn a_refused_certificate_fails_fast_with_its_reason() {
     fails_fast("certificate refused", options, "certificate").await;
 }
 
+/// A signal to the fake, with `policy` as its retry policy.
+async fn signal_through(address: SocketAddr, policy: RpcRetryPolicy) -> Result<(), Error> {
+    let connection = Connection::connect_lazy(ConnectionOptions::new(address.to_string()))
+        .expect("valid options");
+    Client::new(connection)
+        .with_call_options(CallOptions::default().retry_policy(policy))
+        .expect("valid")
+        .get_handle::<Untyped>("order-1")
+        .signal("approve", ())
+        .await
+}
+
+#[tokio::test]
+async fn a_request_lost_with_its_connection_through_an_outage_is_reported_as_outcome_unknown() {
+    let fake = FakeServer::start().await;
+    fake.script(SIGNAL, [Answer::Hang]);
+    let proxy = FaultProxy::start(fake.address)
+        .await
+        .expect("the proxy starts");
+    let policy = RpcRetryPolicy::default().max_elapsed(Duration::from_secs(1));
+    let call = tokio::spawn(signal_through(proxy.address(), policy));
+    // The signal reaches the server, which holds it; then the connection is lost, and the
+    // outage outlasts the retry budget.
+    while fake.calls(SIGNAL).is_empty() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    proxy.drop_new_connections();
+    assert_eq!(proxy.reset_connections(), 1);
+    let (outcome, _) = timed("signal, connection lost, outage", call).await;
+    let err = outcome
+        .expect("the call task ends")
+        .expect_err("the outage outlasts the budget");
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert!(
+        matches!(&err, Error::OutcomeUnknown(rpc) if rpc.is_outcome_unknown()),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("outcome is unknown"), "{err}");
+}
+
+/// A request whose connection was refused never left: that is a plain `UNAVAILABLE`. (A
+/// connection a peer accepted and then closed counts as "may have been sent": the client
+/// cannot tell a proxy that dropped the request from one that forwarded it.)
+#[tokio::test]
+async fn a_request_that_never_left_is_not_reported_as_outcome_unknown() {
+    let closed = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("a loopback port");
+    let address = closed.local_addr().expect("an address");
+    drop(closed);
+    let policy = RpcRetryPolicy::default().max_elapsed(Duration::from_secs(1));
+    let (outcome, _) = timed(
+        "signal, connection refused",
+        signal_through(address, policy),
+    )
+    .await;
+    let err = outcome.expect_err("never connects");
+    assert!(!err.is_outcome_unknown(), "{err:?}");
+    assert!(
+        matches!(&err, Error::Rpc(rpc) if rpc.is_retryable() && !rpc.is_outcome_unknown()),
+        "{err:?}"
+    );
+}

@@ -6,4 +6,6 @@ mod faults;
 mod hostile;
 mod restart;
 mod retries;
+mod secrets;
 mod time_skipping;
+mod waiters;
