@@ -661,7 +661,9 @@ impl Connection {
     /// # Errors
     ///
     /// [`ConnectError::InvalidOption`] before dialling, [`ConnectError::Transport`] when the
-    /// server cannot be reached, [`ConnectError::Handshake`] when it does not answer.
+    /// server cannot be reached, [`ConnectError::Handshake`] when it does not answer as a
+    /// Temporal frontend, [`ConnectError::TimedOut`] when TCP, TLS and the first answer take
+    /// longer than [`ConnectionOptions::connect_timeout`].
     ///
     /// # Examples
     ///
@@ -727,7 +729,7 @@ impl Connection {
 
     /// Makes a connection that dials on its first call, so this never waits or fails on the
     /// network; calls fail with an `UNAVAILABLE` [`RpcError`] (after retries) while the server
-    /// is unreachable.
+    /// is unreachable, and each attempt's deadline covers its wait for the connection.
     ///
     /// # Errors
     ///

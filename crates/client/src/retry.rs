@@ -8,6 +8,13 @@
 //! because every mutating request carries a `request_id` made once per logical call, so the
 //! server deduplicates a retried start, signal or cancel.
 //!
+//! A failure of the transport that no retry can fix (a refused certificate, a name that does
+//! not resolve, a server that does not speak HTTP/2) is returned at once, its reason in the
+//! message. The time budget counts from a call's first failure, so the time a server held a
+//! healthy long poll is never spent; the throttling of a long poll is retried for as long as
+//! the caller waits. When the policy gives up after an attempt whose connection was lost
+//! under it, the status says the outcome is unknown ([`OutcomeUnknown`]).
+//!
 //! Classification and backoff are pure functions of their inputs; the random jitter is passed
 //! in, so they are tested without a clock.
 

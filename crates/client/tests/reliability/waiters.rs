@@ -128,3 +128,31 @@ async fn waits_complete() {
         began.elapsed()
     );
 }
+
+/// The bound itself, against a fake server that holds every poll: no more than the bound
+/// reach the server, and the rest wait their turn in the client.
+#[tokio::test]
+async fn no_more_long_polls_than_the_bound_reach_the_server() {
+    use crate::retries::{Answer, FakeServer};
+    const HISTORY: &str = "GetWorkflowExecutionHistory";
+    const BOUND: usize = 3;
+
+    let fake = FakeServer::start().await;
+    fake.script(HISTORY, [Answer::Hang]);
+    let connection = temporal_client::Connection::connect(fake.options())
+        .await
+        .expect("connects to the fake");
+    let client = Client::with_options(
+        connection,
+        ClientOptions::default().max_concurrent_long_polls(BOUND),
+    )
+    .expect("valid options");
+    let mut waits = JoinSet::new();
+    for id in 0..10 {
+        let handle = client.get_handle::<temporal_client::Untyped>(format!("wf-{id}"));
+        waits.spawn(async move { handle.result::<u64>().await });
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.calls(HISTORY).len(), BOUND, "the others queue");
+    waits.abort_all();
+}
