@@ -286,26 +286,39 @@ impl Client {
             None => CallKind::Unary,
         };
         let send = &send;
-        let request = &request;
-        with_retries(policy, kind, || async move {
-            // Held for the attempt only, never across a backoff: a queued wait costs the
-            // server nothing.
-            let _slot = match kind {
-                CallKind::LongPoll => Some(
-                    context
-                        .long_polls
-                        .0
-                        .acquire()
-                        .await
-                        .map_err(|_| tonic::Status::cancelled("the client is closing"))?,
-                ),
-                CallKind::Unary => None,
+        // Copied for each attempt that may be followed by another; the last one takes it.
+        let mut request = Some(request);
+        with_retries(policy, kind, |last| {
+            let attempt = if last {
+                request.take()
+            } else {
+                request.clone()
             };
-            let mut attempt = tonic::Request::new(request.clone());
-            options.apply(&mut attempt, deadline);
-            match tokio::time::timeout(deadline, send(context.service.clone(), attempt)).await {
-                Ok(outcome) => outcome.map(tonic::Response::into_inner),
-                Err(_) => Err(deadline_passed(deadline)),
+            async move {
+                let Some(attempt) = attempt else {
+                    return Err(tonic::Status::internal(
+                        "a call was attempted after its last attempt",
+                    ));
+                };
+                // Held for the attempt only, never across a backoff: a queued wait costs the
+                // server nothing.
+                let _slot = match kind {
+                    CallKind::LongPoll => Some(
+                        context
+                            .long_polls
+                            .0
+                            .acquire()
+                            .await
+                            .map_err(|_| tonic::Status::cancelled("the client is closing"))?,
+                    ),
+                    CallKind::Unary => None,
+                };
+                let mut attempt = tonic::Request::new(attempt);
+                options.apply(&mut attempt, deadline);
+                match tokio::time::timeout(deadline, send(context.service.clone(), attempt)).await {
+                    Ok(outcome) => outcome.map(tonic::Response::into_inner),
+                    Err(_) => Err(deadline_passed(deadline)),
+                }
             }
         })
         .await

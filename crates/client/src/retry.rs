@@ -276,7 +276,9 @@ pub(crate) enum CallKind {
 }
 
 /// Makes a call with `attempt` until it succeeds, fails for good, or `policy` gives up; returns
-/// the last status then. Each attempt must carry the same request id.
+/// the last status then. Each attempt must carry the same request id. `attempt` is told
+/// whether it is surely the last one (no retry can follow it), so that it may give up its
+/// request instead of a copy.
 ///
 /// The policy's `max_elapsed` counts from the first failure, so the time a server held a
 /// healthy long poll never uses up the budget of the outage that ended it. When the policy gives
@@ -288,14 +290,19 @@ pub(crate) async fn with_retries<T, F, Fut>(
     mut attempt: F,
 ) -> Result<T, tonic::Status>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(bool) -> Fut,
     Fut: std::future::Future<Output = Result<T, tonic::Status>>,
 {
+    // A throttled long poll is retried past the policy's attempts: none of its is the last.
+    let max_attempts = match kind {
+        CallKind::Unary => policy.max_attempts.max(1),
+        CallKind::LongPoll => u32::MAX,
+    };
     let mut failing_since: Option<tokio::time::Instant> = None;
     let mut maybe_sent = false;
     let mut number = 1;
     loop {
-        let status = match attempt().await {
+        let status = match attempt(number >= max_attempts).await {
             Ok(value) => return Ok(value),
             Err(status) => status,
         };
@@ -680,7 +687,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn with_retries_retries_transient_failures_then_succeeds() {
         let mut calls = 0;
-        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
             calls += 1;
             let outcome = if calls < 3 {
                 Err(tonic::Status::unavailable("blip"))
@@ -697,7 +704,7 @@ mod tests {
     async fn with_retries_returns_final_answers_at_once() {
         let mut calls = 0;
         let result: Result<(), _> =
-            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
                 calls += 1;
                 async { Err(tonic::Status::invalid_argument("bad")) }
             })
@@ -710,7 +717,7 @@ mod tests {
     async fn an_oversized_message_is_not_retried_as_throttling() {
         let mut calls = 0;
         let result: Result<(), _> =
-            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
                 calls += 1;
                 async {
                     Err(tonic::Status::resource_exhausted(
@@ -727,7 +734,7 @@ mod tests {
     async fn with_retries_gives_up_within_the_elapsed_budget() {
         let started = tokio::time::Instant::now();
         let policy = RpcRetryPolicy::default().max_attempts(1000);
-        let result: Result<(), _> = with_retries(&policy, CallKind::Unary, || async {
+        let result: Result<(), _> = with_retries(&policy, CallKind::Unary, |_| async {
             Err(tonic::Status::unavailable("down"))
         })
         .await;
@@ -746,7 +753,7 @@ mod tests {
         for kind in [CallKind::LongPoll, CallKind::Unary] {
             let started = tokio::time::Instant::now();
             let mut calls = 0;
-            let result = with_retries(&RpcRetryPolicy::default(), kind, || {
+            let result = with_retries(&RpcRetryPolicy::default(), kind, |_| {
                 calls += 1;
                 let call = calls;
                 async move {
@@ -769,7 +776,7 @@ mod tests {
     async fn a_throttled_long_poll_is_retried_for_as_long_as_its_caller_waits() {
         let throttled = || {
             let mut calls = 0;
-            move || {
+            move |_| {
                 calls += 1;
                 let outcome = if calls <= 50 {
                     Err(tonic::Status::resource_exhausted(
@@ -795,7 +802,7 @@ mod tests {
     async fn an_outage_after_a_lost_connection_is_outcome_unknown_and_a_refusal_is_not() {
         let mut calls = 0;
         let result: Result<(), _> =
-            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
                 calls += 1;
                 let status = if calls == 1 {
                     transport_cancelled()
@@ -810,11 +817,47 @@ mod tests {
         assert_eq!(status.code(), Code::Unavailable);
 
         let result: Result<(), _> =
-            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || async {
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| async {
                 Err(tonic::Status::unavailable("connection refused"))
             })
             .await;
         assert!(!OutcomeUnknown::is_in(&result.expect_err("gives up")));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_an_attempt_no_retry_can_follow_is_told_it_is_the_last() {
+        let mut lasts = Vec::new();
+        let _: Result<(), _> = with_retries(&RpcRetryPolicy::disabled(), CallKind::Unary, |last| {
+            lasts.push(last);
+            async { Err(tonic::Status::unavailable("down")) }
+        })
+        .await;
+        assert_eq!(
+            lasts,
+            [true],
+            "retries disabled: the first attempt is the last"
+        );
+
+        let mut lasts = Vec::new();
+        let policy = RpcRetryPolicy::default().max_attempts(3);
+        let _: Result<(), _> = with_retries(&policy, CallKind::Unary, |last| {
+            lasts.push(last);
+            async { Err(tonic::Status::unavailable("down")) }
+        })
+        .await;
+        assert_eq!(lasts, [false, false, true]);
+
+        let mut lasts = Vec::new();
+        let _: Result<(), _> = with_retries(&policy, CallKind::LongPoll, |last| {
+            lasts.push(last);
+            async { Err(tonic::Status::unavailable("down")) }
+        })
+        .await;
+        assert_eq!(
+            lasts,
+            [false, false, false],
+            "a long poll's throttling may outlast them"
+        );
     }
 
     /// A `CANCELLED` status made by the transport, as tonic makes one from hyper's "operation
@@ -844,7 +887,7 @@ mod tests {
         assert!(is_retryable(&lost));
         assert!(!is_deadline_expired(&lost));
         let mut calls = 0;
-        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
             calls += 1;
             let outcome = if calls == 1 {
                 Err(transport_cancelled())
@@ -860,7 +903,7 @@ mod tests {
         assert!(!is_retryable(&answered));
         let mut calls = 0;
         let result: Result<(), _> =
-            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, || {
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
                 calls += 1;
                 async { Err(tonic::Status::cancelled("the server cancelled it")) }
             })
