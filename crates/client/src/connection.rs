@@ -1252,6 +1252,18 @@ mod tests {
     }
 
     #[test]
+    fn a_password_in_the_address_is_redacted() {
+        for (address, shown) in [
+            ("https://u:pw@h:1", "https://<redacted>@h:1"),
+            ("u:pw@h:1", "<redacted>@h:1"),
+            ("http://h:1/a@b", "http://h:1/a@b"),
+            ("h:1", "h:1"),
+        ] {
+            assert_eq!(redact_userinfo(address), shown);
+        }
+    }
+
+    #[test]
     fn malformed_addresses_are_refused() {
         for address in ["", "  ", "h:port", "h:99999", "h:1/path", "a b:1"] {
             let err = uri(ConnectionOptions::new(address)).expect_err(address);
