@@ -1,8 +1,6 @@
 //! [`Client`]: starts workflows and finds them, in one namespace.
 
-use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::{Header, Memo, Payload, Payloads, WorkflowType};
@@ -15,7 +13,9 @@ use temporal_proto::api::workflowservice::v1::{
 };
 use tonic::metadata::AsciiMetadataValue;
 
-use crate::call::{CallOptions, ResolvedCallOptions};
+use crate::call::{
+    CallContext, CallOptions, DEFAULT_MAX_CONCURRENT_LONG_POLLS, LongPollSlots, ResolvedCallOptions,
+};
 use crate::connection::{Connection, TestService, WorkflowService};
 use crate::contract::{Contract, SignalOf, StartWorkflow, WorkflowResult};
 use crate::converter::{DataConverter, FromPayload, ToPayloads};
@@ -23,7 +23,6 @@ use crate::description::{WorkflowCount, WorkflowExecutionInfo};
 use crate::error::{Error, RpcError};
 use crate::handle::WorkflowHandle;
 use crate::options::{RetryPolicy, StartOptions, to_proto_duration};
-use crate::retry::with_retries;
 
 /// The most bytes of a workflow id, as the server accepts by default.
 const MAX_ID_BYTES: usize = 1000;
@@ -48,6 +47,7 @@ pub struct ClientOptions {
     data_converter: DataConverter,
     max_payload_bytes: usize,
     auto_time_skipping: bool,
+    max_concurrent_long_polls: usize,
 }
 
 impl Default for ClientOptions {
@@ -58,6 +58,7 @@ impl Default for ClientOptions {
             data_converter: DataConverter::default(),
             max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
             auto_time_skipping: false,
+            max_concurrent_long_polls: DEFAULT_MAX_CONCURRENT_LONG_POLLS,
         }
     }
 }
@@ -179,6 +180,28 @@ impl ClientOptions {
         self.auto_time_skipping = enabled;
         self
     }
+
+    /// The most long polls (the waits of [`WorkflowHandle::result`], of updates, and of
+    /// history) this client holds open at once; more waits queue, in order, for a free slot.
+    ///
+    /// The server limits the long polls of a namespace (about 1,200 at once by default,
+    /// workers' task polls included) and refuses more with `RESOURCE_EXHAUSTED`. Staying below
+    /// that limit lets any number of waits complete while leaving room for the workers.
+    /// Defaults to 500; 0 is taken as 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ClientOptions;
+    ///
+    /// // A process that shares its namespace with many workers.
+    /// let options = ClientOptions::default().max_concurrent_long_polls(200);
+    /// # let _ = options;
+    /// ```
+    pub fn max_concurrent_long_polls(mut self, polls: usize) -> Self {
+        self.max_concurrent_long_polls = polls;
+        self
+    }
 }
 
 /// A client of one namespace: starts workflows, and gets handles to them.
@@ -216,6 +239,8 @@ struct ClientInner {
     max_payload_bytes: usize,
     auto_time_skipping: bool,
     call: ResolvedCallOptions,
+    /// Shared by every client derived with [`Client::with_call_options`].
+    long_polls: Arc<LongPollSlots>,
 }
 
 impl Client {
@@ -280,6 +305,7 @@ impl Client {
                 max_payload_bytes: options.max_payload_bytes,
                 auto_time_skipping: options.auto_time_skipping,
                 call: ResolvedCallOptions::default(),
+                long_polls: Arc::new(LongPollSlots::new(options.max_concurrent_long_polls)),
             }),
         }
     }
@@ -289,7 +315,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for a header that is not valid gRPC metadata.
+    /// [`Error::InvalidArgument`] for a header that is not valid gRPC metadata, or an
+    /// `authorization` header on a plaintext connection that does not allow credentials.
     ///
     /// # Examples
     ///
@@ -306,6 +333,14 @@ impl Client {
     /// ```
     pub fn with_call_options(&self, options: CallOptions) -> Result<Self, Error> {
         let inner = &self.inner;
+        let call = options.resolve()?;
+        if !inner.connection.may_send_credentials() && call.metadata.contains_key("authorization") {
+            return Err(Error::invalid(
+                "header",
+                "the `authorization` header would send a credential over plaintext; enable \
+                 TLS, or allow it with ConnectionOptions::allow_api_key_over_plaintext",
+            ));
+        }
         Ok(Self {
             inner: Arc::new(ClientInner {
                 connection: inner.connection.clone(),
@@ -315,7 +350,8 @@ impl Client {
                 converter: inner.converter.clone(),
                 max_payload_bytes: inner.max_payload_bytes,
                 auto_time_skipping: inner.auto_time_skipping,
-                call: options.resolve()?,
+                call,
+                long_polls: Arc::clone(&inner.long_polls),
             }),
         })
     }
@@ -790,6 +826,17 @@ impl Client {
         self.encode_payloads(payloads).await
     }
 
+    /// What [`crate::call`] needs to make a call for this client.
+    pub(crate) fn call_context(&self) -> CallContext<'_> {
+        CallContext {
+            service: &self.inner.service,
+            options: &self.inner.call,
+            retry_policy: self.inner.connection.retry_policy(),
+            namespace: &self.inner.namespace,
+            long_polls: &self.inner.long_polls,
+        }
+    }
+
     /// Runs the codec on payloads that arrived, then decodes the first as an `R`.
     pub(crate) async fn decode_result<R: FromPayload>(
         &self,
@@ -798,81 +845,6 @@ impl Client {
         let payloads = payloads.map(|p| p.payloads).unwrap_or_default();
         let payloads = self.inner.converter.decode(payloads).await?;
         Ok(self.inner.converter.from_payloads(&payloads)?)
-    }
-
-    /// Makes a unary call with the connection's retry policy; every attempt sends the same
-    /// request (and so the same request id). Errors name `workflow_id`.
-    pub(crate) async fn call<Req, Resp, F, Fut>(
-        &self,
-        request: Req,
-        workflow_id: &str,
-        send: F,
-    ) -> Result<Resp, Error>
-    where
-        Req: Clone,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
-    {
-        self.call_with_timeout(request, workflow_id, None, send)
-            .await
-    }
-
-    /// As [`call`](Client::call); `long_poll_timeout` is the deadline of a long poll, which
-    /// replaces the call options' one.
-    pub(crate) async fn call_with_timeout<Req, Resp, F, Fut>(
-        &self,
-        request: Req,
-        workflow_id: &str,
-        long_poll_timeout: Option<Duration>,
-        send: F,
-    ) -> Result<Resp, Error>
-    where
-        Req: Clone,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
-    {
-        self.call_raw_with_timeout(request, long_poll_timeout, send)
-            .await
-            .map_err(|status| Error::from_status(status, workflow_id, &self.inner.namespace))
-    }
-
-    /// As [`call`](Client::call), leaving the failed status to the caller to interpret.
-    pub(crate) async fn call_raw<Req, Resp, F, Fut>(
-        &self,
-        request: Req,
-        send: F,
-    ) -> Result<Resp, tonic::Status>
-    where
-        Req: Clone,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
-    {
-        self.call_raw_with_timeout(request, None, send).await
-    }
-
-    async fn call_raw_with_timeout<Req, Resp, F, Fut>(
-        &self,
-        request: Req,
-        long_poll_timeout: Option<Duration>,
-        send: F,
-    ) -> Result<Resp, tonic::Status>
-    where
-        Req: Clone,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
-    {
-        let call = &self.inner.call;
-        let policy = call
-            .retry_policy
-            .as_ref()
-            .unwrap_or_else(|| self.inner.connection.retry_policy());
-        with_retries(policy, || {
-            let mut request = tonic::Request::new(request.clone());
-            call.apply(&mut request, long_poll_timeout);
-            send(self.inner.service.clone(), request)
-        })
-        .await
-        .map(tonic::Response::into_inner)
     }
 }
 

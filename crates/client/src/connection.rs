@@ -1,5 +1,7 @@
 //! [`Connection`]: one gRPC channel to a Temporal frontend, shared by every client on it.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -120,7 +122,10 @@ pub type HealthService = HealthClient<InterceptedService<Channel, Headers>>;
 ///     .connect_timeout(Duration::from_secs(5));
 /// # let _ = (local, cloud);
 /// ```
-#[derive(Debug, Clone)]
+///
+/// `Debug` never shows a secret: the API key, header values and any `user:password@` in the
+/// address are redacted.
+#[derive(Clone)]
 #[must_use]
 pub struct ConnectionOptions {
     address: String,
@@ -147,6 +152,57 @@ impl Default for ConnectionOptions {
     fn default() -> Self {
         Self::new(DEFAULT_ADDRESS)
     }
+}
+
+impl fmt::Debug for ConnectionOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionOptions")
+            .field("address", &redact_userinfo(&self.address))
+            .field("tls", &self.tls)
+            .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
+            .field(
+                "allow_api_key_over_plaintext",
+                &self.allow_api_key_over_plaintext,
+            )
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("keepalive", &self.keepalive)
+            .field("retry_policy", &self.retry_policy)
+            .finish()
+    }
+}
+
+/// What `Debug` and `Display` show instead of a secret.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// Header names with their values redacted: any header may carry a credential.
+pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(name, _)| (name, REDACTED)))
+            .finish()
+    }
+}
+
+/// `address` without the password of a `user:password@` part, which must never reach a log.
+pub(crate) fn redact_userinfo(address: &str) -> Cow<'_, str> {
+    let (scheme, rest) = match address.find("://") {
+        Some(at) => address.split_at(at + 3),
+        None => ("", address),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{scheme}{REDACTED}@{}", &rest[at + 1..])),
+        None => Cow::Borrowed(address),
+    }
+}
+
+/// Whether a header of this name carries a credential, and so follows the API key's rule:
+/// never over plaintext unless allowed.
+fn is_credential_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("authorization")
 }
 
 impl ConnectionOptions {
@@ -264,7 +320,9 @@ impl ConnectionOptions {
         self
     }
 
-    /// How long to wait for the TCP (and TLS) connection. Defaults to 10 s.
+    /// How long [`Connection::connect`] waits for the whole connection: TCP, the TLS
+    /// handshake, and the server's first answer (`GetSystemInfo`). Also bounds each TLS
+    /// handshake of a reconnection. Defaults to 10 s.
     ///
     /// # Examples
     ///
@@ -464,14 +522,17 @@ impl ConnectionOptions {
         if authority.contains('/') || authority.contains(char::is_whitespace) {
             return Err(invalid(format!(
                 "`{}` is not host:port or a URL without a path",
-                self.address
+                redact_userinfo(&self.address)
             )));
         }
         let has_port = match authority.rsplit_once(':') {
             // An IPv6 literal without a port ends in `]`.
             Some((_, port)) if !port.ends_with(']') => {
                 port.parse::<u16>().map_err(|_| {
-                    invalid(format!("`{port}` in `{}` is not a port", self.address))
+                    invalid(format!(
+                        "`{port}` in `{}` is not a port",
+                        redact_userinfo(&self.address)
+                    ))
                 })?;
                 true
             }
@@ -494,11 +555,19 @@ impl ConnectionOptions {
         if self.api_key.is_some() && !self.may_send_api_key() {
             return Err(api_key_over_plaintext());
         }
+        if !self.may_send_api_key()
+            && let Some((name, _)) = self
+                .headers
+                .iter()
+                .find(|(name, _)| is_credential_header(name))
+        {
+            return Err(credential_header_over_plaintext(name));
+        }
         let uri = self.uri()?;
         let mut endpoint = Endpoint::from_shared(uri.clone())
             .map_err(|_| ConnectError::InvalidOption {
                 option: "address",
-                reason: format!("`{uri}` is not a valid URI"),
+                reason: format!("`{}` is not a valid URI", redact_userinfo(&uri)),
             })?
             .connect_timeout(self.connect_timeout)
             .tcp_nodelay(true);
@@ -528,7 +597,7 @@ impl ConnectionOptions {
                 reason,
             })?;
         endpoint
-            .tls_config(options.to_tonic())
+            .tls_config(options.to_tonic().timeout(self.connect_timeout))
             .map_err(|e| ConnectError::InvalidOption {
                 option: "tls",
                 reason: e.to_string(),
@@ -561,12 +630,21 @@ impl ConnectionOptions {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Connection {
     inner: Arc<ConnectionInner>,
 }
 
-#[derive(Debug)]
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("address", &redact_userinfo(&self.inner.address))
+            .field("headers", &self.inner.headers)
+            .field("retry_policy", &self.inner.retry_policy)
+            .finish_non_exhaustive()
+    }
+}
+
 struct ConnectionInner {
     channel: Channel,
     headers: Arc<HeaderSet>,
@@ -583,7 +661,9 @@ impl Connection {
     /// # Errors
     ///
     /// [`ConnectError::InvalidOption`] before dialling, [`ConnectError::Transport`] when the
-    /// server cannot be reached, [`ConnectError::Handshake`] when it does not answer.
+    /// server cannot be reached, [`ConnectError::Handshake`] when it does not answer as a
+    /// Temporal frontend, [`ConnectError::TimedOut`] when TCP, TLS and the first answer take
+    /// longer than [`ConnectionOptions::connect_timeout`].
     ///
     /// # Examples
     ///
@@ -598,25 +678,47 @@ impl Connection {
     /// ```
     pub async fn connect(options: ConnectionOptions) -> Result<Self, ConnectError> {
         let (endpoint, headers) = options.endpoint()?;
-        let channel = endpoint
-            .connect()
-            .await
-            .map_err(|source| ConnectError::Transport {
-                address: options.address.clone(),
-                source,
-            })?;
-        let interceptor = Headers {
-            set: Arc::clone(&headers),
-            namespace: None,
+        let address = redact_userinfo(&options.address).into_owned();
+        let timeout = options.connect_timeout;
+        let connecting = async {
+            let channel = endpoint
+                .connect()
+                .await
+                .map_err(|source| ConnectError::Transport {
+                    address: address.clone(),
+                    source,
+                })?;
+            let interceptor = Headers {
+                set: Arc::clone(&headers),
+                namespace: None,
+            };
+            let mut request = tonic::Request::new(GetSystemInfoRequest::default());
+            request.set_timeout(timeout);
+            let system_info = WorkflowServiceClient::with_interceptor(channel.clone(), interceptor)
+                .get_system_info(request)
+                .await
+                .map_err(|status| ConnectError::Handshake {
+                    address: address.clone(),
+                    source: RpcError::new(crate::retry::with_reason(status)),
+                })?
+                .into_inner();
+            Ok((channel, system_info))
         };
-        let system_info = WorkflowServiceClient::with_interceptor(channel.clone(), interceptor)
-            .get_system_info(GetSystemInfoRequest::default())
-            .await
-            .map_err(|status| ConnectError::Handshake {
-                address: options.address.clone(),
-                source: RpcError::new(status),
-            })?
-            .into_inner();
+        // One deadline for TCP, TLS and the first answer: a server that accepts and then says
+        // nothing must not hold the caller until keepalive gives up.
+        let started = tokio::time::Instant::now();
+        let timed_out = || ConnectError::TimedOut {
+            address: address.clone(),
+            timeout,
+        };
+        let (channel, system_info) = match tokio::time::timeout(timeout, connecting).await {
+            Ok(Ok(connected)) => connected,
+            // The TLS handshake's and the first call's own deadlines are the connect timeout
+            // too, and may fire first.
+            Ok(Err(_)) if started.elapsed() >= timeout => return Err(timed_out()),
+            Ok(Err(err)) => return Err(err),
+            Err(_) => return Err(timed_out()),
+        };
         Ok(Self::from_parts(
             channel,
             headers,
@@ -627,7 +729,7 @@ impl Connection {
 
     /// Makes a connection that dials on its first call, so this never waits or fails on the
     /// network; calls fail with an `UNAVAILABLE` [`RpcError`] (after retries) while the server
-    /// is unreachable.
+    /// is unreachable, and each attempt's deadline covers its wait for the connection.
     ///
     /// # Errors
     ///
@@ -748,6 +850,12 @@ impl Connection {
         Ok(())
     }
 
+    /// Whether credentials (an API key, an `authorization` header) may be sent: over TLS, or
+    /// over plaintext when the options allowed it.
+    pub(crate) fn may_send_credentials(&self) -> bool {
+        self.inner.may_send_api_key
+    }
+
     /// The raw `WorkflowService` client, sending this connection's headers (API key, static
     /// headers, `client-name`, `client-version`) with every call. Cheap: clones a channel.
     ///
@@ -842,10 +950,40 @@ impl Connection {
 }
 
 /// The headers every call of a connection carries.
-#[derive(Debug)]
 struct HeaderSet {
     fixed: MetadataMap,
     api_key: RwLock<Option<AsciiMetadataValue>>,
+}
+
+impl fmt::Debug for HeaderSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let has_key = self
+            .api_key
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        f.debug_struct("HeaderSet")
+            .field("fixed", &RedactedMetadata(&self.fixed))
+            .field("api_key", &has_key.then_some(REDACTED))
+            .finish()
+    }
+}
+
+/// gRPC metadata with its values redacted, for `Debug`.
+pub(crate) struct RedactedMetadata<'a>(pub(crate) &'a MetadataMap);
+
+impl fmt::Debug for RedactedMetadata<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.keys().map(|key| {
+                let name = match key {
+                    tonic::metadata::KeyRef::Ascii(key) => key.as_str(),
+                    tonic::metadata::KeyRef::Binary(key) => key.as_str(),
+                };
+                (name, REDACTED)
+            }))
+            .finish()
+    }
 }
 
 impl HeaderSet {
@@ -857,11 +995,14 @@ impl HeaderSet {
             AsciiMetadataValue::from_static(CLIENT_VERSION),
         );
         for (name, value) in headers {
-            let (key, value) =
+            let (key, mut value) =
                 parse_header(name, value).map_err(|reason| ConnectError::InvalidOption {
                     option: "header",
                     reason,
                 })?;
+            if is_credential_header(name) {
+                value.set_sensitive(true);
+            }
             fixed.insert(key, value);
         }
         Ok(Self {
@@ -894,6 +1035,17 @@ fn api_key_over_plaintext() -> ConnectError {
         reason: "an API key would be sent over plaintext; enable TLS, or call \
                  allow_api_key_over_plaintext() for a local TLS-terminating proxy"
             .to_owned(),
+    }
+}
+
+/// The refusal to send a credential header over a plaintext connection that did not allow it.
+fn credential_header_over_plaintext(name: &str) -> ConnectError {
+    ConnectError::InvalidOption {
+        option: "header",
+        reason: format!(
+            "the `{name}` header would send a credential over plaintext; enable TLS, or call \
+             allow_api_key_over_plaintext() for a local TLS-terminating proxy"
+        ),
     }
 }
 
@@ -936,10 +1088,19 @@ fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {
 /// # let _ = service;
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Headers {
     set: Arc<HeaderSet>,
     namespace: Option<AsciiMetadataValue>,
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Headers")
+            .field("set", &self.set)
+            .field("namespace", &self.namespace)
+            .finish()
+    }
 }
 
 impl Interceptor for Headers {
@@ -1088,6 +1249,18 @@ mod tests {
             assert!(err.to_string().contains(bad[0].0), "{err}");
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_password_in_the_address_is_redacted() {
+        for (address, shown) in [
+            ("https://u:pw@h:1", "https://<redacted>@h:1"),
+            ("u:pw@h:1", "<redacted>@h:1"),
+            ("http://h:1/a@b", "http://h:1/a@b"),
+            ("h:1", "h:1"),
+        ] {
+            assert_eq!(redact_userinfo(address), shown);
+        }
     }
 
     #[test]

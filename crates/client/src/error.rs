@@ -111,6 +111,16 @@ pub enum Error {
     /// reached the server.
     #[error(transparent)]
     Rpc(#[from] RpcError),
+    /// The request may have reached the server, but whether it took effect is unknown: its
+    /// connection was lost during an attempt, and the retries that followed failed too (the
+    /// retry policy gave up). Not a cancellation by the caller, and not a failure known to
+    /// have happened before sending ([`Error::Rpc`] with `UNAVAILABLE` is that).
+    ///
+    /// Making the same call again once the server is reachable is the way to learn the
+    /// outcome: starts, signals and cancels carry a request id the server deduplicates.
+    /// The status inside is `UNAVAILABLE`; its message names the last failure.
+    #[error(transparent)]
+    OutcomeUnknown(RpcError),
 }
 
 /// A workflow execution that closed without a result.
@@ -172,6 +182,9 @@ impl Error {
     /// `namespace` are what the call was about, for the variants that name them.
     pub(crate) fn from_status(status: tonic::Status, workflow_id: &str, namespace: &str) -> Self {
         let rpc = RpcError::new(status);
+        if rpc.is_outcome_unknown() {
+            return Self::OutcomeUnknown(rpc);
+        }
         match (rpc.code(), rpc.detail()) {
             (_, Some(ErrorDetail::AlreadyStarted { run_id })) => Self::AlreadyStarted {
                 workflow_id: workflow_id.to_owned(),
@@ -246,6 +259,24 @@ impl Error {
     /// ```
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Rpc(rpc) if rpc.is_timeout())
+    }
+
+    /// Whether this is an [`Error::OutcomeUnknown`]: the request may have taken effect.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// match handle.signal("approve", ()).await {
+    ///     // Signalling again with the same request id is safe: see the retry docs.
+    ///     Err(error) if error.is_outcome_unknown() => eprintln!("may have been delivered: {error}"),
+    ///     other => other?,
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown(_))
     }
 }
 
@@ -381,6 +412,22 @@ impl RpcError {
             || crate::retry::is_deadline_expired(&self.0.status)
     }
 
+    /// Whether the request may have reached the server with its outcome unknown: the
+    /// connection was lost during an attempt and the retries failed too. See
+    /// [`Error::OutcomeUnknown`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::RpcError;
+    ///
+    /// let refused = RpcError::from(tonic::Status::unavailable("connection refused"));
+    /// assert!(!refused.is_outcome_unknown());
+    /// ```
+    pub fn is_outcome_unknown(&self) -> bool {
+        crate::retry::OutcomeUnknown::is_in(&self.0.status)
+    }
+
     /// The `google.rpc.Status` details the server sent, undecoded.
     ///
     /// # Examples
@@ -505,16 +552,25 @@ pub enum ConnectError {
     /// The server could not be reached, or the TLS handshake failed.
     #[error("cannot connect to {address}")]
     Transport {
-        /// The address that was dialled.
+        /// The address that was dialled, without any `user:password@` part.
         address: String,
         /// The transport's error.
         #[source]
         source: tonic::transport::Error,
     },
+    /// The connection (TCP, TLS and the server's first answer) was not made within the
+    /// connect timeout: the server is unreachable, stalls, or does not speak gRPC.
+    #[error("no connection to {address} within the connect timeout of {timeout:?}")]
+    TimedOut {
+        /// The address that was dialled, without any `user:password@` part.
+        address: String,
+        /// The connect timeout.
+        timeout: std::time::Duration,
+    },
     /// The server answered, but not as a Temporal frontend.
     #[error("the server at {address} did not answer GetSystemInfo")]
     Handshake {
-        /// The address that was dialled.
+        /// The address that was dialled, without any `user:password@` part.
         address: String,
         /// The failed call.
         #[source]

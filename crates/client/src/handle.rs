@@ -1,7 +1,5 @@
 //! [`WorkflowHandle`]: signal, query, describe, cancel, terminate and await one workflow.
 
-use std::time::Duration;
-
 use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::{
@@ -23,16 +21,13 @@ use temporal_proto::api::workflowservice::v1::{
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::call::LONG_POLL_TIMEOUT;
 use crate::client::{Client, new_request_id};
 use crate::contract::{Contract, QueryOf, SignalOf, Untyped, WorkflowResult};
 use crate::converter::{FromPayload, ToPayloads};
 use crate::description::{WorkflowDescription, WorkflowExecutionInfo};
 use crate::error::{Error, WorkflowFailed};
 use crate::failure::Failure;
-
-/// The gRPC deadline of one long poll for a workflow's close event: longer than the server
-/// holds a poll (about 20 s), so a poll ends with an answer, not a timeout.
-const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 
 /// A handle to one workflow: signal, query, describe, cancel, terminate, await its result.
 ///

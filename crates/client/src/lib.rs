@@ -132,7 +132,7 @@ pub mod guide {
     #![doc = include_str!("docs/guide.md")]
 }
 
-pub use call::CallOptions;
+pub use call::{CallOptions, DEFAULT_CALL_TIMEOUT};
 pub use client::{Client, ClientOptions};
 pub use connection::{
     Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,

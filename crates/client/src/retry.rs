@@ -8,6 +8,13 @@
 //! because every mutating request carries a `request_id` made once per logical call, so the
 //! server deduplicates a retried start, signal or cancel.
 //!
+//! A failure of the transport that no retry can fix (a refused certificate, a name that does
+//! not resolve, a server that does not speak HTTP/2) is returned at once, its reason in the
+//! message. The time budget counts from a call's first failure, so the time a server held a
+//! healthy long poll is never spent; the throttling of a long poll is retried for as long as
+//! the caller waits. When the policy gives up after an attempt whose connection was lost
+//! under it, the status says the outcome is unknown ([`OutcomeUnknown`]).
+//!
 //! Classification and backoff are pure functions of their inputs; the random jitter is passed
 //! in, so they are tested without a clock.
 
@@ -43,7 +50,8 @@ pub struct RpcRetryPolicy {
 
 impl Default for RpcRetryPolicy {
     /// 100 ms first delay (1 s when throttled), ×1.7 per attempt up to 5 s, ±20 % jitter, at
-    /// most 10 attempts and 10 s in all.
+    /// most 10 attempts and 10 s after the first failure. The throttling of a long poll (a
+    /// result, update or history wait) is retried for as long as the caller waits.
     fn default() -> Self {
         Self {
             initial_interval: Duration::from_millis(100),
@@ -171,7 +179,10 @@ impl RpcRetryPolicy {
         self
     }
 
-    /// How long after the first attempt no new attempt starts. Defaults to 10 s.
+    /// How long after the first failure of a call no new attempt starts. Defaults to 10 s.
+    ///
+    /// Counted from the first failure, not from the call's start: a long poll the server held
+    /// for a minute before a restart ended it still gets the whole budget to reconnect.
     ///
     /// # Examples
     ///
@@ -212,7 +223,7 @@ impl RpcRetryPolicy {
     }
 
     /// The delay after failed attempt number `attempt` (1-based).
-    fn backoff(&self, attempt: u32, throttled: bool, random: f64) -> Duration {
+    pub(crate) fn backoff(&self, attempt: u32, throttled: bool, random: f64) -> Duration {
         let initial = if throttled {
             self.throttled_initial_interval
         } else {
@@ -254,42 +265,201 @@ fn classify(code: Code) -> Classification {
     }
 }
 
+/// How a call's failures are retried, besides its policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallKind {
+    /// A call the server answers at once.
+    Unary,
+    /// A call the server holds until it has news (a result, history or update wait): its
+    /// throttling is retried for as long as the caller waits, since the caller asked to wait.
+    LongPoll,
+}
+
 /// Makes a call with `attempt` until it succeeds, fails for good, or `policy` gives up; returns
-/// the last status then. Each attempt must carry the same request id.
+/// the last status then. Each attempt must carry the same request id. `attempt` is told
+/// whether it is surely the last one (no retry can follow it), so that it may give up its
+/// request instead of a copy.
+///
+/// The policy's `max_elapsed` counts from the first failure, so the time a server held a
+/// healthy long poll never uses up the budget of the outage that ended it. When the policy gives
+/// up after an attempt that may have reached the server (its connection was lost under it),
+/// the status says the outcome is unknown: see [`OutcomeUnknown`].
 pub(crate) async fn with_retries<T, F, Fut>(
     policy: &RpcRetryPolicy,
+    kind: CallKind,
     mut attempt: F,
 ) -> Result<T, tonic::Status>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(bool) -> Fut,
     Fut: std::future::Future<Output = Result<T, tonic::Status>>,
 {
-    let started = tokio::time::Instant::now();
+    // A throttled long poll is retried past the policy's attempts: none of its is the last.
+    let max_attempts = match kind {
+        CallKind::Unary => policy.max_attempts.max(1),
+        CallKind::LongPoll => u32::MAX,
+    };
+    let mut failing_since: Option<tokio::time::Instant> = None;
+    let mut maybe_sent = false;
     let mut number = 1;
     loop {
-        let status = match attempt().await {
+        let status = match attempt(number >= max_attempts).await {
             Ok(value) => return Ok(value),
             Err(status) => status,
         };
-        match policy.next_step(
-            effective_code(&status),
-            number,
-            started.elapsed(),
-            random_unit(),
-        ) {
-            RetryStep::GiveUp => return Err(status),
+        maybe_sent |= may_have_been_sent(&status);
+        let failing_since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
+        let code = effective_code(&status);
+        let step = match (kind, classify(code)) {
+            // A throttled wait is retried as long as its caller waits, at the policy's pace.
+            (CallKind::LongPoll, Classification::Throttled) => {
+                RetryStep::RetryAfter(policy.backoff(number, true, random_unit()))
+            }
+            _ => policy.next_step(code, number, failing_since.elapsed(), random_unit()),
+        };
+        match step {
+            RetryStep::GiveUp if maybe_sent && is_retryable(&status) => {
+                return Err(OutcomeUnknown::status(status));
+            }
+            RetryStep::GiveUp => return Err(with_reason(status)),
             RetryStep::RetryAfter(delay) => {
                 tokio::time::sleep(delay).await;
-                number += 1;
+                number = number.saturating_add(1);
             }
         }
     }
 }
 
+/// The source of a status that says a request may have reached the server but its outcome
+/// is unknown: its connection was lost during an attempt, and the retries that followed
+/// failed too. Making the same call again (with the same request id) is the way to learn the
+/// outcome.
+#[derive(Debug)]
+pub(crate) struct OutcomeUnknown {
+    last: tonic::Status,
+}
+
+impl OutcomeUnknown {
+    /// `last` (the final failure) as an `UNAVAILABLE` status whose source says the outcome is
+    /// unknown.
+    fn status(last: tonic::Status) -> tonic::Status {
+        let message = format!(
+            "the request may have reached the server, but its outcome is unknown: the \
+             connection was lost during an attempt and the retries failed too (last: {:?}: {})",
+            last.code(),
+            last.message()
+        );
+        let mut status = tonic::Status::unavailable(message);
+        status.set_source(std::sync::Arc::new(Self { last }));
+        status
+    }
+
+    /// Whether `status` is one [`OutcomeUnknown::status`] made.
+    pub(crate) fn is_in(status: &tonic::Status) -> bool {
+        let mut source = std::error::Error::source(status);
+        while let Some(error) = source {
+            if error.is::<Self>() {
+                return true;
+            }
+            source = error.source();
+        }
+        false
+    }
+}
+
+impl std::fmt::Display for OutcomeUnknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "outcome unknown after {:?}", self.last.code())
+    }
+}
+
+impl std::error::Error for OutcomeUnknown {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.last)
+    }
+}
+
+/// `status` with the reason of its transport failure in its message, when it has one: tonic
+/// reports every failure to connect as "transport error", which hides whether the name did
+/// not resolve or the certificate was refused.
+pub(crate) fn with_reason(status: tonic::Status) -> tonic::Status {
+    let Some(reason) = permanent_failure(&status) else {
+        return status;
+    };
+    let mut explained = tonic::Status::new(
+        status.code(),
+        format!("{reason} (not retried: the same attempt would fail the same way)"),
+    );
+    explained.set_source(std::sync::Arc::new(status));
+    explained
+}
+
+/// Why `status` is a failure of the transport that no retry can fix, if it is one: the
+/// certificate was refused (or TLS failed otherwise), the name does not exist, or the server
+/// does not speak HTTP/2 (it answered HTTP/1.1 or garbage, or refused the connection with a
+/// GOAWAY that names a protocol error).
+fn permanent_failure(status: &tonic::Status) -> Option<String> {
+    let mut source = std::error::Error::source(status);
+    while let Some(error) = source {
+        if let Some(h2) = error.downcast_ref::<h2::Error>()
+            && h2.is_go_away()
+        {
+            let reason = h2.reason().unwrap_or(h2::Reason::NO_ERROR);
+            if h2.is_library() {
+                return Some(format!(
+                    "the server does not speak HTTP/2 (gRPC): {h2}; is the address a Temporal \
+                     frontend, and is TLS set as the server expects?"
+                ));
+            }
+            if is_protocol_refusal(reason) {
+                return Some(format!(
+                    "the server refused the connection with GOAWAY {reason:?}: {h2}"
+                ));
+            }
+        }
+        if let Some(io) = error.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::InvalidData
+        {
+            // How rustls reports a refused certificate or a failed handshake.
+            return Some(format!("the TLS handshake failed: {io}"));
+        }
+        if error.to_string() == "dns error"
+            && let Some(mut cause) = error.source()
+        {
+            // hyper-util nests its "dns error"; the resolver's own words are at the root.
+            while let Some(deeper) = cause.source() {
+                cause = deeper;
+            }
+            let cause = cause.to_string();
+            // "Temporary failure in name resolution" (EAI_AGAIN) may pass; a name that does
+            // not exist will not.
+            if !cause.contains("Temporary") && !cause.contains("try again") {
+                return Some(format!("the server's name did not resolve: {cause}"));
+            }
+        }
+        source = error.source();
+    }
+    None
+}
+
+/// Whether a peer's GOAWAY says the connection itself is wrong, as opposed to a restart
+/// (`NO_ERROR`), overload or a passing fault.
+fn is_protocol_refusal(reason: h2::Reason) -> bool {
+    [
+        h2::Reason::PROTOCOL_ERROR,
+        h2::Reason::FLOW_CONTROL_ERROR,
+        h2::Reason::FRAME_SIZE_ERROR,
+        h2::Reason::COMPRESSION_ERROR,
+        h2::Reason::INADEQUATE_SECURITY,
+        h2::Reason::HTTP_1_1_REQUIRED,
+    ]
+    .contains(&reason)
+}
+
 /// The code that decides whether `status` is retried: its own, except where gRPC's code
 /// misleads.
 fn effective_code(status: &tonic::Status) -> Code {
-    if is_message_too_large(status) || is_undecodable(status) {
+    if is_message_too_large(status) || is_undecodable(status) || permanent_failure(status).is_some()
+    {
         // Sending the same oversized message again cannot succeed, nor can decoding the
         // same answer.
         Code::InvalidArgument
@@ -311,6 +481,27 @@ fn is_connection_lost(status: &tonic::Status) -> bool {
     status.code() == Code::Cancelled
         && std::error::Error::source(status).is_some()
         && !is_deadline_expired(status)
+}
+
+/// Whether the attempt that failed with `status` may have reached the server: its transport
+/// failed (the status has a source) after the connection was made, as opposed to a failure to
+/// connect, a deadline, or an answer from the server.
+fn may_have_been_sent(status: &tonic::Status) -> bool {
+    let Some(mut source) = std::error::Error::source(status) else {
+        return false;
+    };
+    if is_deadline_expired(status) {
+        return false;
+    }
+    loop {
+        if source.is::<tonic::ConnectError>() || source.is::<OutcomeUnknown>() {
+            return false;
+        }
+        match source.source() {
+            Some(next) => source = next,
+            None => return true,
+        }
+    }
 }
 
 /// Whether the client stopped waiting because the call's deadline passed: tonic reports that
@@ -496,7 +687,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn with_retries_retries_transient_failures_then_succeeds() {
         let mut calls = 0;
-        let result = with_retries(&RpcRetryPolicy::default(), || {
+        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
             calls += 1;
             let outcome = if calls < 3 {
                 Err(tonic::Status::unavailable("blip"))
@@ -512,11 +703,12 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn with_retries_returns_final_answers_at_once() {
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
-            calls += 1;
-            async { Err(tonic::Status::invalid_argument("bad")) }
-        })
-        .await;
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
+                calls += 1;
+                async { Err(tonic::Status::invalid_argument("bad")) }
+            })
+            .await;
         assert_eq!(result.expect_err("fails").code(), Code::InvalidArgument);
         assert_eq!(calls, 1);
     }
@@ -524,15 +716,16 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_oversized_message_is_not_retried_as_throttling() {
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
-            calls += 1;
-            async {
-                Err(tonic::Status::resource_exhausted(
-                    "grpc: received message after decompression larger than max 4194304",
-                ))
-            }
-        })
-        .await;
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
+                calls += 1;
+                async {
+                    Err(tonic::Status::resource_exhausted(
+                        "grpc: received message after decompression larger than max 4194304",
+                    ))
+                }
+            })
+            .await;
         assert_eq!(result.expect_err("fails").code(), Code::ResourceExhausted);
         assert_eq!(calls, 1);
     }
@@ -541,7 +734,7 @@ mod tests {
     async fn with_retries_gives_up_within_the_elapsed_budget() {
         let started = tokio::time::Instant::now();
         let policy = RpcRetryPolicy::default().max_attempts(1000);
-        let result: Result<(), _> = with_retries(&policy, || async {
+        let result: Result<(), _> = with_retries(&policy, CallKind::Unary, |_| async {
             Err(tonic::Status::unavailable("down"))
         })
         .await;
@@ -550,6 +743,120 @@ mod tests {
             started.elapsed() <= Duration::from_secs(10),
             "{:?}",
             started.elapsed()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_poll_the_server_held_past_the_budget_still_gets_the_whole_budget_when_it_fails() {
+        // The server held the first poll for 60 s (healthy), then a restart ended it; the
+        // next attempts find the server back after 3 s of failing.
+        for kind in [CallKind::LongPoll, CallKind::Unary] {
+            let started = tokio::time::Instant::now();
+            let mut calls = 0;
+            let result = with_retries(&RpcRetryPolicy::default(), kind, |_| {
+                calls += 1;
+                let call = calls;
+                async move {
+                    if call == 1 {
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        return Err(tonic::Status::unavailable("frontend restarting"));
+                    }
+                    if started.elapsed() < Duration::from_secs(63) {
+                        return Err(tonic::Status::unavailable("frontend restarting"));
+                    }
+                    Ok(call)
+                }
+            })
+            .await;
+            assert!(result.is_ok(), "{kind:?}: {result:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttled_long_poll_is_retried_for_as_long_as_its_caller_waits() {
+        let throttled = || {
+            let mut calls = 0;
+            move |_| {
+                calls += 1;
+                let outcome = if calls <= 50 {
+                    Err(tonic::Status::resource_exhausted(
+                        "namespace concurrent poller limit exceeded",
+                    ))
+                } else {
+                    Ok(calls)
+                };
+                async move { outcome }
+            }
+        };
+        let result =
+            with_retries(&RpcRetryPolicy::default(), CallKind::LongPoll, throttled()).await;
+        assert_eq!(result.expect("retried until the server has room"), 51);
+        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, throttled()).await;
+        assert_eq!(
+            result.expect_err("a unary call keeps its budget").code(),
+            Code::ResourceExhausted
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_outage_after_a_lost_connection_is_outcome_unknown_and_a_refusal_is_not() {
+        let mut calls = 0;
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
+                calls += 1;
+                let status = if calls == 1 {
+                    transport_cancelled()
+                } else {
+                    tonic::Status::unavailable("connection refused")
+                };
+                async move { Err(status) }
+            })
+            .await;
+        let status = result.expect_err("the outage outlasts the budget");
+        assert!(OutcomeUnknown::is_in(&status), "{status:?}");
+        assert_eq!(status.code(), Code::Unavailable);
+
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| async {
+                Err(tonic::Status::unavailable("connection refused"))
+            })
+            .await;
+        assert!(!OutcomeUnknown::is_in(&result.expect_err("gives up")));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_an_attempt_no_retry_can_follow_is_told_it_is_the_last() {
+        let mut lasts = Vec::new();
+        let _: Result<(), _> = with_retries(&RpcRetryPolicy::disabled(), CallKind::Unary, |last| {
+            lasts.push(last);
+            async { Err(tonic::Status::unavailable("down")) }
+        })
+        .await;
+        assert_eq!(
+            lasts,
+            [true],
+            "retries disabled: the first attempt is the last"
+        );
+
+        let mut lasts = Vec::new();
+        let policy = RpcRetryPolicy::default().max_attempts(3);
+        let _: Result<(), _> = with_retries(&policy, CallKind::Unary, |last| {
+            lasts.push(last);
+            async { Err(tonic::Status::unavailable("down")) }
+        })
+        .await;
+        assert_eq!(lasts, [false, false, true]);
+
+        let mut lasts = Vec::new();
+        let _: Result<(), _> = with_retries(&policy, CallKind::LongPoll, |last| {
+            lasts.push(last);
+            async { Err(tonic::Status::unavailable("down")) }
+        })
+        .await;
+        assert_eq!(
+            lasts,
+            [false, false, false],
+            "a long poll's throttling may outlast them"
         );
     }
 
@@ -580,7 +887,7 @@ mod tests {
         assert!(is_retryable(&lost));
         assert!(!is_deadline_expired(&lost));
         let mut calls = 0;
-        let result = with_retries(&RpcRetryPolicy::default(), || {
+        let result = with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
             calls += 1;
             let outcome = if calls == 1 {
                 Err(transport_cancelled())
@@ -595,11 +902,12 @@ mod tests {
         let answered = tonic::Status::cancelled("the server cancelled it");
         assert!(!is_retryable(&answered));
         let mut calls = 0;
-        let result: Result<(), _> = with_retries(&RpcRetryPolicy::default(), || {
-            calls += 1;
-            async { Err(tonic::Status::cancelled("the server cancelled it")) }
-        })
-        .await;
+        let result: Result<(), _> =
+            with_retries(&RpcRetryPolicy::default(), CallKind::Unary, |_| {
+                calls += 1;
+                async { Err(tonic::Status::cancelled("the server cancelled it")) }
+            })
+            .await;
         assert_eq!(result.expect_err("final").code(), Code::Cancelled);
         assert_eq!(calls, 1);
     }

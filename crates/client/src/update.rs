@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::time::Duration;
 
 use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::UpdateWorkflowExecutionLifecycleStage;
@@ -14,15 +13,13 @@ use temporal_proto::api::workflowservice::v1::{
     UpdateWorkflowExecutionResponse,
 };
 
+use crate::call::LONG_POLL_TIMEOUT;
 use crate::client::{Client, new_request_id};
 use crate::contract::{Contract, UpdateOf};
 use crate::converter::FromPayload;
 use crate::error::Error;
 use crate::failure::Failure;
 use crate::handle::WorkflowHandle;
-
-/// The deadline of one long poll for an update's outcome: the server answers before it.
-const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 
 /// How far an update must have got before [`WorkflowHandle::start_update`] returns.
 ///

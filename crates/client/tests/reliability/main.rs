@@ -3,6 +3,9 @@
 
 mod bad_input;
 mod faults;
+mod hostile;
 mod restart;
 mod retries;
+mod secrets;
 mod time_skipping;
+mod waiters;

@@ -27,16 +27,16 @@ use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic::{Request, Response, Status};
 
-const SIGNAL: &str = "SignalWorkflowExecution";
+pub(crate) const SIGNAL: &str = "SignalWorkflowExecution";
 const START: &str = "StartWorkflowExecution";
-const GET_SYSTEM_INFO: &str = "GetSystemInfo";
+pub(crate) const GET_SYSTEM_INFO: &str = "GetSystemInfo";
 /// How much shorter a measured gap between two calls may be than the delay between them: the
 /// first call may have travelled a little slower than the second.
 const TIMING_TOLERANCE: Duration = Duration::from_millis(10);
 
 /// How the fake answers one call.
 #[derive(Debug, Clone, Copy)]
-enum Answer {
+pub(crate) enum Answer {
     /// An empty response message, which decodes as the response type's default.
     Ok,
     /// This status.
@@ -47,7 +47,7 @@ enum Answer {
 
 /// One call the fake received.
 #[derive(Debug, Clone)]
-struct Call {
+pub(crate) struct Call {
     at: Instant,
     metadata: tonic::metadata::MetadataMap,
     body: Bytes,
@@ -63,14 +63,14 @@ struct FakeState {
 /// Any gRPC service on a loopback port (every method of `WorkflowService` included) that
 /// answers each call from its script and records it. Request bodies are kept as bytes and
 /// decoded by the test that cares, so that one fake serves every method.
-struct FakeServer {
-    address: SocketAddr,
+pub(crate) struct FakeServer {
+    pub(crate) address: SocketAddr,
     state: Arc<FakeState>,
     task: JoinHandle<()>,
 }
 
 impl FakeServer {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .await
             .expect("a loopback port");
@@ -90,7 +90,7 @@ impl FakeServer {
     }
 
     /// Answers the calls of `method` with `answers` in order, repeating the last.
-    fn script(&self, method: &'static str, answers: impl IntoIterator<Item = Answer>) {
+    pub(crate) fn script(&self, method: &'static str, answers: impl IntoIterator<Item = Answer>) {
         self.state
             .script
             .lock()
@@ -98,7 +98,7 @@ impl FakeServer {
             .insert(method, answers.into_iter().collect());
     }
 
-    fn calls(&self, method: &str) -> Vec<Call> {
+    pub(crate) fn calls(&self, method: &str) -> Vec<Call> {
         self.state
             .calls
             .lock()
@@ -118,11 +118,11 @@ impl FakeServer {
             .sum()
     }
 
-    fn options(&self) -> ConnectionOptions {
+    pub(crate) fn options(&self) -> ConnectionOptions {
         ConnectionOptions::new(self.address.to_string())
     }
 
-    async fn client(&self, call_options: CallOptions) -> Client {
+    pub(crate) async fn client(&self, call_options: CallOptions) -> Client {
         let connection = Connection::connect(self.options())
             .await
             .expect("connects to the fake");
