@@ -15,6 +15,7 @@ use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
+use crate::envconfig::{ClientConfigProfile, LoadOptions};
 use crate::error::{ConnectError, RpcError};
 use crate::retry::RpcRetryPolicy;
 use crate::tls::TlsOptions;
@@ -391,13 +392,18 @@ impl ConnectionOptions {
     /// TLS is on when an API key or any TLS setting is given), the server CA as
     /// `TEMPORAL_TLS_SERVER_CA_CERT_PATH` (a PEM file) or `TEMPORAL_TLS_SERVER_CA_CERT_DATA`
     /// (PEM text), the client certificate and key as `TEMPORAL_TLS_CLIENT_CERT_PATH`/`_DATA`
-    /// and `TEMPORAL_TLS_CLIENT_KEY_PATH`/`_DATA`, and `TEMPORAL_TLS_SERVER_NAME`. The namespace is read by
+    /// and `TEMPORAL_TLS_CLIENT_KEY_PATH`/`_DATA`, `TEMPORAL_TLS_SERVER_NAME`, and headers as
+    /// `TEMPORAL_GRPC_META_<NAME>`. The namespace is read by
     /// [`ClientOptions::from_env`](crate::ClientOptions::from_env).
+    ///
+    /// The variables are read as [`ClientConfigProfile`](crate::ClientConfigProfile) reads
+    /// them, without a `temporal.toml` file; to read the file too, as the CLI does, use
+    /// [`ClientConfigProfile::load_default`](crate::ClientConfigProfile::load_default).
     ///
     /// # Errors
     ///
-    /// [`ConnectError::InvalidOption`] naming the variable, when a value is malformed or a
-    /// file cannot be read.
+    /// [`ConnectError::Config`] naming the variable, when a value is malformed or a file
+    /// cannot be read.
     ///
     /// # Examples
     ///
@@ -410,88 +416,15 @@ impl ConnectionOptions {
     /// # }
     /// ```
     pub fn from_env() -> Result<Self, ConnectError> {
-        Self::from_lookup(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        Self::from_environment(&LoadOptions::new().disable_file())
     }
 
-    /// [`from_env`](ConnectionOptions::from_env) over any source of variables, so it is
-    /// tested without touching the process environment.
-    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConnectError> {
-        let invalid =
-            |option: &'static str, reason: String| ConnectError::InvalidOption { option, reason };
-        // A PEM given inline (`..._DATA`) or as a file (`..._PATH`).
-        let pem = |data: &'static str, path: &'static str| {
-            if let Some(text) = lookup(data) {
-                return Ok(Some(text.into_bytes()));
-            }
-            lookup(path)
-                .map(|file| {
-                    std::fs::read(&file)
-                        .map_err(|e| invalid(path, format!("cannot read `{file}`: {e}")))
-                })
-                .transpose()
-        };
-        let mut options =
-            Self::new(lookup("TEMPORAL_ADDRESS").unwrap_or_else(|| DEFAULT_ADDRESS.to_owned()));
-        if let Some(key) = lookup("TEMPORAL_API_KEY") {
-            options = options.api_key(key);
-        }
-        let ca = pem(
-            "TEMPORAL_TLS_SERVER_CA_CERT_DATA",
-            "TEMPORAL_TLS_SERVER_CA_CERT_PATH",
-        )?;
-        let cert = pem(
-            "TEMPORAL_TLS_CLIENT_CERT_DATA",
-            "TEMPORAL_TLS_CLIENT_CERT_PATH",
-        )?;
-        let key = pem(
-            "TEMPORAL_TLS_CLIENT_KEY_DATA",
-            "TEMPORAL_TLS_CLIENT_KEY_PATH",
-        )?;
-        let server_name = lookup("TEMPORAL_TLS_SERVER_NAME");
-        let tls_flag = match lookup("TEMPORAL_TLS").as_deref() {
-            None => None,
-            Some("true" | "1") => Some(true),
-            Some("false" | "0") => Some(false),
-            Some(other) => {
-                return Err(invalid(
-                    "TEMPORAL_TLS",
-                    format!("`{other}` is not `true` or `false`"),
-                ));
-            }
-        };
-        let configured = ca.is_some() || cert.is_some() || key.is_some() || server_name.is_some();
-        if tls_flag == Some(false) {
-            return Ok(if configured {
-                options
-            } else {
-                options.plaintext()
-            }
-            .plaintext());
-        }
-        if configured || tls_flag == Some(true) {
-            let mut tls = TlsOptions::new();
-            if let Some(ca) = ca {
-                tls = tls.ca_certificate(ca);
-            }
-            match (cert, key) {
-                (Some(cert), Some(key)) => tls = tls.client_certificate(cert, key),
-                (None, None) => {}
-                _ => {
-                    return Err(invalid(
-                        "TEMPORAL_TLS_CLIENT_CERT_PATH",
-                        "a client certificate needs both a certificate \
-                         (TEMPORAL_TLS_CLIENT_CERT_PATH or _DATA) and a key \
-                         (TEMPORAL_TLS_CLIENT_KEY_PATH or _DATA)"
-                            .to_owned(),
-                    ));
-                }
-            }
-            if let Some(name) = server_name {
-                tls = tls.server_name(name);
-            }
-            options = options.tls(tls);
-        }
-        Ok(options)
+    /// [`from_env`](ConnectionOptions::from_env) over the environment `load` gives, so it is
+    /// tested without touching the process's.
+    fn from_environment(load: &LoadOptions) -> Result<Self, ConnectError> {
+        ClientConfigProfile::load(load)
+            .and_then(|profile| profile.connection_options())
+            .map_err(|error| ConnectError::Config(Box::new(error)))
     }
 
     fn uses_tls(&self) -> bool {
@@ -1190,53 +1123,47 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("temporal-env-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a temp dir");
         let ca = dir.join("ca.pem");
-        std::fs::write(&ca, "CA").expect("written");
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(key, _)| *key == name)
-                    .map(|(_, value)| (*value).to_owned())
-            }
+        // PEM in form; its content is not checked until a handshake.
+        const CA_PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        std::fs::write(&ca, CA_PEM).expect("written");
+        let env = |pairs: &[(&str, &str)]| {
+            ConnectionOptions::from_environment(
+                &LoadOptions::new()
+                    .disable_file()
+                    .env_vars(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))),
+            )
         };
-        let plain = ConnectionOptions::from_lookup(env(&[])).expect("defaults");
+        let plain = env(&[]).expect("defaults");
         assert_eq!(plain.uri().expect("valid"), "http://localhost:7233");
 
-        let cloud = ConnectionOptions::from_lookup(env(&[
+        let cloud = env(&[
             ("TEMPORAL_ADDRESS", "ns.acct.tmprl.cloud:7233"),
             ("TEMPORAL_API_KEY", "key"),
-        ]))
+        ])
         .expect("valid");
         assert_eq!(
             cloud.uri().expect("valid"),
             "https://ns.acct.tmprl.cloud:7233"
         );
 
-        let ca_path: &'static str = Box::leak(ca.display().to_string().into_boxed_str());
-        let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([
-            ("TEMPORAL_TLS_SERVER_CA_CERT_PATH", ca_path),
+        let ca_path = ca.display().to_string();
+        let private = env(&[
+            ("TEMPORAL_TLS_SERVER_CA_CERT_PATH", &ca_path),
             ("TEMPORAL_TLS_SERVER_NAME", "temporal.internal"),
-        ]));
-        let private = ConnectionOptions::from_lookup(env(pairs)).expect("valid");
+            ("TEMPORAL_GRPC_META_X_TEAM", "billing"),
+        ])
+        .expect("valid");
         let TlsMode::Enabled(tls) = &private.tls else {
             panic!("TLS is on: {private:?}")
         };
-        assert_eq!(tls.ca_certificate.as_deref(), Some(&b"CA"[..]));
+        assert_eq!(tls.ca_certificate.as_deref(), Some(CA_PEM.as_bytes()));
         assert_eq!(tls.server_name.as_deref(), Some("temporal.internal"));
+        assert!(format!("{private:?}").contains("x-team"), "{private:?}");
 
-        let inline = ConnectionOptions::from_lookup(env(&[
-            ("TEMPORAL_TLS_CLIENT_CERT_DATA", "CERT"),
-            ("TEMPORAL_TLS_CLIENT_KEY_DATA", "KEY"),
-        ]))
-        .expect("valid");
-        let TlsMode::Enabled(tls) = &inline.tls else {
-            panic!("TLS is on: {inline:?}")
-        };
-        assert!(tls.client_certificate.is_some());
-        let off = ConnectionOptions::from_lookup(env(&[
+        let off = env(&[
             ("TEMPORAL_TLS", "false"),
             ("TEMPORAL_ADDRESS", "https://h:1"),
-        ]))
+        ])
         .expect("valid");
         assert_eq!(off.uri().expect("valid"), "http://h:1");
 
@@ -1245,7 +1172,8 @@ mod tests {
             &[("TEMPORAL_TLS_SERVER_CA_CERT_PATH", "/no/such/file.pem")][..],
             &[("TEMPORAL_TLS_CLIENT_CERT_PATH", "/no/such/file.pem")][..],
         ] {
-            let err = ConnectionOptions::from_lookup(env(bad)).expect_err("refused");
+            let err = env(bad).expect_err("refused");
+            assert!(matches!(err, ConnectError::Config(_)), "{err:?}");
             assert!(err.to_string().contains(bad[0].0), "{err}");
         }
         let _ = std::fs::remove_dir_all(&dir);

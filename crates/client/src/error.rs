@@ -567,6 +567,11 @@ pub enum ConnectError {
         /// The connect timeout.
         timeout: std::time::Duration,
     },
+    /// A `TEMPORAL_*` environment variable or a configuration profile is malformed
+    /// ([`ConnectionOptions::from_env`](crate::ConnectionOptions::from_env)); the error names
+    /// the variable, or the file, profile and key.
+    #[error(transparent)]
+    Config(Box<crate::envconfig::ConfigError>),
     /// The server answered, but not as a Temporal frontend.
     #[error("the server at {address} did not answer GetSystemInfo")]
     Handshake {
