@@ -121,6 +121,7 @@ mod retry;
 mod search_attributes;
 mod tls;
 mod update;
+mod wait;
 mod with_start;
 
 /// The Temporal "Workflow Clients" guide, with each of its samples in Rust.
@@ -153,7 +154,8 @@ pub use retry::RpcRetryPolicy;
 pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
 pub use temporal_macros::{query, run, signal, update, validator, workflow};
 pub use tls::TlsOptions;
-pub use update::{UpdateHandle, UpdateStage};
+pub use update::{UpdateHandle, UpdateOptions, UpdateStage};
+pub use wait::ProtocolViolation;
 pub use with_start::{OnConflict, WithStartWorkflow};
 
 #[doc(no_inline)]

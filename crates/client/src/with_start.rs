@@ -203,7 +203,7 @@ impl Client {
         let handle: WorkflowHandle<T::Contract> =
             WorkflowHandle::new(self.clone(), options.workflow_id.clone());
         let (update_request, update_handle) = handle
-            .update_request(&update, &update_args, wait_for)
+            .update_request(&update, &update_args, wait_for, None)
             .await?;
         let request = ExecuteMultiOperationRequest {
             namespace: self.namespace().to_owned(),

@@ -3,6 +3,8 @@
 
 mod bad_input;
 mod faults;
+mod loops;
 mod restart;
 mod retries;
+mod scripted;
 mod time_skipping;
