@@ -23,7 +23,7 @@ use std::marker::PhantomData;
 use crate::client::{Client, new_request_id};
 use crate::contract::{Contract, QueryOf, SignalOf, Untyped, WorkflowResult};
 use crate::converter::{FromPayload, ToPayloads};
-use crate::description::{WorkflowDescription, WorkflowExecutionInfo};
+use crate::description::WorkflowDescription;
 use crate::error::{Error, WorkflowFailed};
 use crate::failure::Failure;
 use crate::wait::{CloseStep, LongPoll, RunChain};
@@ -571,7 +571,7 @@ impl<W: Contract> WorkflowHandle<W> {
             namespace: self.client.namespace().to_owned(),
             execution: Some(self.latest_execution()),
         };
-        let mut raw =
+        let raw =
             self.client
                 .call(
                     request,
@@ -581,13 +581,7 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await?;
-        // Moved, not cloned: the execution info is the bulk of the response.
-        let info = WorkflowExecutionInfo::decode(
-            raw.workflow_execution_info.take().unwrap_or_default(),
-            self.client.data_converter(),
-        )
-        .await?;
-        Ok(WorkflowDescription { info, raw })
+        WorkflowDescription::decode(raw, self.client.data_converter()).await
     }
 
     /// Waits for the workflow to close and decodes its result: for a typed handle, as its

@@ -151,7 +151,9 @@ pub use handle::WorkflowHandle;
 pub use options::{Priority, RetryPolicy, StartOptions};
 pub use paging::PagedStream;
 pub use retry::RpcRetryPolicy;
-pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
+pub use search_attributes::{
+    SearchAttributeKey, SearchAttributeTypeError, SearchAttributeValue, SearchAttributes,
+};
 pub use temporal_macros::{query, run, signal, update, validator, workflow};
 pub use tls::TlsOptions;
 pub use update::{UpdateHandle, UpdateOptions, UpdateStage};

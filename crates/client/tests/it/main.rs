@@ -7,6 +7,7 @@ mod connection;
 mod contracts;
 mod cron;
 mod describe_list_count;
+mod exactly_once;
 mod history;
 mod payloads;
 mod results;

@@ -77,6 +77,17 @@ impl ScriptedServer {
             .insert(method, answer);
     }
 
+    /// Answers each call of `method` with `response`, encoded once: for responses too large
+    /// to encode per call.
+    pub(crate) fn answer_encoded(&self, method: &'static str, response: Bytes) {
+        let answer: Answer = Arc::new(move |_| Ok(response.clone()));
+        self.state
+            .answers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(method, answer);
+    }
+
     /// How many calls of `method` arrived.
     pub(crate) fn calls(&self, method: &str) -> usize {
         self.state
@@ -88,11 +99,14 @@ impl ScriptedServer {
             .unwrap_or_default()
     }
 
-    pub(crate) async fn client(&self) -> Client {
-        let connection = Connection::connect(ConnectionOptions::new(self.address.to_string()))
+    pub(crate) async fn connection(&self) -> Connection {
+        Connection::connect(ConnectionOptions::new(self.address.to_string()))
             .await
-            .expect("connects to the fake");
-        Client::new(connection)
+            .expect("connects to the fake")
+    }
+
+    pub(crate) async fn client(&self) -> Client {
+        Client::new(self.connection().await)
     }
 }
 
