@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::paging::PagedStream;
+use crate::paging::{ListOptions, PagedStream};
 use temporal_proto::api::common::v1::{Header, Memo, Payload, Payloads, WorkflowType};
 use temporal_proto::api::sdk::v1::UserMetadata;
 use temporal_proto::api::taskqueue::v1::TaskQueue;
@@ -575,13 +575,39 @@ impl Client {
     /// # }
     /// ```
     pub fn list(&self, query: impl Into<String>) -> PagedStream<WorkflowExecutionInfo> {
+        self.list_with_options(query, ListOptions::default())
+    }
+
+    /// As [`list`](Client::list), with a page size, a limit, or a page to start from (to
+    /// continue a listing that stopped, from its
+    /// [`next_page_token`](PagedStream::next_page_token)).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::ListOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let mut newest = client.list_with_options("WorkflowType = 'example'", ListOptions::new().limit(10));
+    /// while let Some(info) = newest.next().await {
+    ///     println!("{}", info?.workflow_id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_with_options(
+        &self,
+        query: impl Into<String>,
+        options: ListOptions,
+    ) -> PagedStream<WorkflowExecutionInfo> {
         let client = self.clone();
         let query = query.into();
-        crate::paging::pages(move |next_page_token| {
+        let page_size = options.request_page_size();
+        let fetch = move |next_page_token| {
             let client = client.clone();
             let request = ListWorkflowExecutionsRequest {
                 namespace: client.inner.namespace.clone(),
-                page_size: 0,
+                page_size,
                 next_page_token,
                 query: query.clone(),
             };
@@ -597,7 +623,8 @@ impl Client {
                 }
                 Ok((items, response.next_page_token))
             }
-        })
+        };
+        crate::paging::pages_from(fetch, options.next_page_token, options.limit)
     }
 
     /// How many workflows match a visibility `query`; with `GROUP BY`, how many per group.

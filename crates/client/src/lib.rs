@@ -149,7 +149,7 @@ pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
 pub use options::{Priority, RetryPolicy, StartOptions};
-pub use paging::PagedStream;
+pub use paging::{ListOptions, PagedStream};
 pub use retry::RpcRetryPolicy;
 pub use search_attributes::{
     SearchAttributeKey, SearchAttributeTypeError, SearchAttributeValue, SearchAttributes,

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod faults;
+mod listing;
 mod loops;
 mod restart;
 mod retries;
