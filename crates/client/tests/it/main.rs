@@ -16,4 +16,5 @@ mod start;
 mod support;
 mod tls;
 mod updates;
+mod values;
 mod wire;

@@ -79,7 +79,10 @@ impl ScriptedServer {
 
     /// Answers each call of `method` with `response`, encoded once: for responses too large
     /// to encode per call.
-    #[allow(dead_code, reason = "used by tests/memory.rs, which includes this module")]
+    #[allow(
+        dead_code,
+        reason = "used by tests/memory.rs, which includes this module"
+    )]
     pub(crate) fn answer_encoded(&self, method: &'static str, response: Bytes) {
         let answer: Answer = Arc::new(move |_| Ok(response.clone()));
         self.state
