@@ -641,7 +641,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 CloseStep::Fail {
                     failure,
                     retry_state,
-                } => return Err(self.failed(closed_run_id, failure, retry_state).await),
+                } => return Err(self.failed(closed_run_id, *failure, retry_state).await),
                 CloseStep::ContinuedAsNew { new_run_id } => {
                     return Err(Error::ContinuedAsNew { new_run_id });
                 }

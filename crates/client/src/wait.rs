@@ -62,7 +62,7 @@ pub(crate) enum CloseStep {
     Complete(Option<Payloads>),
     /// The workflow closed without a result: failed, cancelled, terminated or timed out.
     Fail {
-        failure: ProtoFailure,
+        failure: Box<ProtoFailure>,
         retry_state: RetryState,
     },
     /// Another run follows and the wait does not follow runs.
@@ -125,7 +125,7 @@ impl RunChain {
                 (
                     failed.new_execution_run_id,
                     CloseStep::Fail {
-                        failure: failed.failure.unwrap_or_default(),
+                        failure: Box::new(failed.failure.unwrap_or_default()),
                         retry_state,
                     },
                 )
@@ -142,7 +142,7 @@ impl RunChain {
                 (
                     timed_out.new_execution_run_id,
                     CloseStep::Fail {
-                        failure,
+                        failure: Box::new(failure),
                         retry_state,
                     },
                 )
@@ -156,7 +156,7 @@ impl RunChain {
                     }),
                 );
                 return CloseStep::Fail {
-                    failure,
+                    failure: Box::new(failure),
                     retry_state: RetryState::NonRetryableFailure,
                 };
             }
@@ -168,7 +168,7 @@ impl RunChain {
                     }),
                 );
                 return CloseStep::Fail {
-                    failure,
+                    failure: Box::new(failure),
                     retry_state: RetryState::NonRetryableFailure,
                 };
             }
