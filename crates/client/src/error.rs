@@ -146,7 +146,8 @@ pub enum Error {
 pub struct WorkflowFailed {
     /// The workflow id.
     pub workflow_id: String,
-    /// The run that closed; empty when the handle waited on the latest run by id alone.
+    /// The run that closed. A handle that waited on the latest run by id alone looks it up;
+    /// empty only when that look-up failed, or a new run had already taken the id.
     pub run_id: String,
     /// Why it closed: an application failure, cancellation, termination, timeout, ...
     pub failure: Failure,
