@@ -145,6 +145,34 @@ impl UpdateOptions {
     }
 }
 
+impl From<UpdateStage> for UpdateOptions {
+    /// A fresh update id, and `stage` to wait for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{UpdateOptions, UpdateStage};
+    ///
+    /// let options = UpdateOptions::from(UpdateStage::Completed);
+    /// assert_eq!(options, UpdateOptions::new().wait_for(UpdateStage::Completed));
+    /// ```
+    fn from(stage: UpdateStage) -> Self {
+        Self::new().wait_for(stage)
+    }
+}
+
+impl UpdateOptions {
+    /// The stage to wait for.
+    pub(crate) fn stage(&self) -> UpdateStage {
+        self.wait_for
+    }
+
+    /// The update id, if one was set.
+    pub(crate) fn take_id(&mut self) -> Option<String> {
+        self.id.take()
+    }
+}
+
 impl<W: Contract> WorkflowHandle<W> {
     /// Sends `update` with `args` and waits for its result: the workflow runs its handler
     /// (after its validator, if any) and answers. For a typed handle `update` is an update

@@ -2,7 +2,9 @@
 //! is applied once, a start sent again with the same request id returns the same run, and a
 //! signal-with-start sent again with the same request id signals once.
 
-use temporal_client::{Error, StartOptions, Untyped, UpdateOptions, UpdateStage};
+use temporal_client::{
+    Error, OnConflict, StartOptions, Untyped, UpdateOptions, UpdateStage, WithStartWorkflow,
+};
 
 use crate::support::TestEnv;
 
@@ -166,4 +168,45 @@ async fn an_empty_request_id_is_refused_before_sending() {
         ),
         "{error:?}"
     );
+}
+
+#[tokio::test]
+async fn an_update_with_start_sent_twice_with_one_id_starts_once_and_updates_once() {
+    let env = TestEnv::start().await;
+    let start_options = env
+        .options("update-with-start-once")
+        .request_id("counter-start");
+    let send = || {
+        let start = WithStartWorkflow::new(
+            "counter",
+            (1,),
+            start_options.clone(),
+            OnConflict::UseExisting,
+        );
+        let options = UpdateOptions::new()
+            .id("counter-add")
+            .wait_for(UpdateStage::Completed);
+        let client = env.client.clone();
+        async move {
+            let (handle, update) = client
+                .start_update_with_start::<i64, _, _, _>(start, "setValue", (5,), options)
+                .await?;
+            Ok::<_, Error>((handle, update.result().await?))
+        }
+    };
+    let (first, previous) = send().await.expect("the first update-with-start");
+    assert_eq!(previous, 1);
+    // Changed after the update: a second run of it would answer 7, not 1.
+    let _: i64 = first
+        .execute_update("setValue", (7,))
+        .await
+        .expect("another update");
+    let (second, previous_again) = send().await.expect("the retry");
+    assert_eq!(previous_again, 1, "the retry answers the first outcome");
+    assert_eq!(
+        first.first_execution_run_id(),
+        second.first_execution_run_id()
+    );
+    let value: i64 = first.query("value", ()).await.expect("query");
+    assert_eq!(value, 7, "the retried update did not run again");
 }
