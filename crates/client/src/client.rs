@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::paging::PagedStream;
+use crate::paging::{ListOptions, PagedStream};
 use temporal_proto::api::common::v1::{Header, Memo, Payload, Payloads, WorkflowType};
 use temporal_proto::api::sdk::v1::UserMetadata;
 use temporal_proto::api::taskqueue::v1::TaskQueue;
@@ -577,31 +577,7 @@ impl Client {
         let signal_input = self
             .encode_payloads(signal.encode_args(&signal_args, &self.inner.converter)?)
             .await?;
-        let request = SignalWithStartWorkflowExecutionRequest {
-            namespace: start.namespace,
-            workflow_id: start.workflow_id,
-            workflow_type: start.workflow_type,
-            task_queue: start.task_queue,
-            input: start.input,
-            workflow_execution_timeout: start.workflow_execution_timeout,
-            workflow_run_timeout: start.workflow_run_timeout,
-            workflow_task_timeout: start.workflow_task_timeout,
-            identity: start.identity,
-            request_id: start.request_id,
-            workflow_id_reuse_policy: start.workflow_id_reuse_policy,
-            workflow_id_conflict_policy: start.workflow_id_conflict_policy,
-            signal_name: signal_name.to_owned(),
-            signal_input,
-            retry_policy: start.retry_policy,
-            cron_schedule: start.cron_schedule,
-            memo: start.memo,
-            search_attributes: start.search_attributes,
-            header: start.header,
-            workflow_start_delay: start.workflow_start_delay,
-            user_metadata: start.user_metadata,
-            priority: start.priority,
-            ..Default::default()
-        };
+        let request = signal_with_start_request(start, signal_name.to_owned(), signal_input);
         let response = self
             .call(
                 request,
@@ -635,13 +611,39 @@ impl Client {
     /// # }
     /// ```
     pub fn list(&self, query: impl Into<String>) -> PagedStream<WorkflowExecutionInfo> {
+        self.list_with_options(query, ListOptions::default())
+    }
+
+    /// As [`list`](Client::list), with a page size, a limit, or a page to start from (to
+    /// continue a listing that stopped, from its
+    /// [`next_page_token`](PagedStream::next_page_token)).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::ListOptions;
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let mut newest = client.list_with_options("WorkflowType = 'example'", ListOptions::new().limit(10));
+    /// while let Some(info) = newest.next().await {
+    ///     println!("{}", info?.workflow_id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_with_options(
+        &self,
+        query: impl Into<String>,
+        options: ListOptions,
+    ) -> PagedStream<WorkflowExecutionInfo> {
         let client = self.clone();
         let query = query.into();
-        crate::paging::pages(move |next_page_token| {
+        let page_size = options.request_page_size();
+        let fetch = move |next_page_token| {
             let client = client.clone();
             let request = ListWorkflowExecutionsRequest {
                 namespace: client.inner.namespace.clone(),
-                page_size: 0,
+                page_size,
                 next_page_token,
                 query: query.clone(),
             };
@@ -657,7 +659,8 @@ impl Client {
                 }
                 Ok((items, response.next_page_token))
             }
-        })
+        };
+        crate::paging::pages_from(fetch, options.next_page_token, options.limit)
     }
 
     /// How many workflows match a visibility `query`; with `GROUP BY`, how many per group.
@@ -712,6 +715,13 @@ impl Client {
         if options.task_queue.is_empty() {
             return Err(Error::invalid("task_queue", "the task queue is empty"));
         }
+        let request_id = match &options.request_id {
+            Some(id) if id.is_empty() => {
+                return Err(Error::invalid("request_id", "the request id is empty"));
+            }
+            Some(id) => id.clone(),
+            None => new_request_id(),
+        };
         let converter = &self.inner.converter;
         let input = self.encode_payloads(input).await?;
         let memo = if options.memo.is_empty() {
@@ -763,7 +773,7 @@ impl Client {
             workflow_run_timeout: to_proto_duration("run_timeout", options.run_timeout)?,
             workflow_task_timeout: to_proto_duration("task_timeout", options.task_timeout)?,
             identity: self.inner.identity.clone(),
-            request_id: new_request_id(),
+            request_id,
             workflow_id_reuse_policy: options.id_reuse_policy.into(),
             workflow_id_conflict_policy: options.id_conflict_policy.into(),
             retry_policy: options
@@ -933,6 +943,82 @@ impl Drop for TimeSkippingUnlock {
             }
             let _ = service.lock_time_skipping(LockTimeSkippingRequest {}).await;
         });
+    }
+}
+
+/// The signal-with-start request that starts as `start` would, and sends `signal_name`.
+///
+/// Both requests are destructured field by field, with no `..`: a field that a new version of
+/// the protocol adds to either one fails to compile here until it is carried over or
+/// consciously left out, instead of being dropped in silence.
+fn signal_with_start_request(
+    start: StartWorkflowExecutionRequest,
+    signal_name: String,
+    signal_input: Option<Payloads>,
+) -> SignalWithStartWorkflowExecutionRequest {
+    let StartWorkflowExecutionRequest {
+        namespace,
+        workflow_id,
+        workflow_type,
+        task_queue,
+        input,
+        workflow_execution_timeout,
+        workflow_run_timeout,
+        workflow_task_timeout,
+        identity,
+        request_id,
+        workflow_id_reuse_policy,
+        workflow_id_conflict_policy,
+        retry_policy,
+        cron_schedule,
+        memo,
+        search_attributes,
+        header,
+        workflow_start_delay,
+        user_metadata,
+        links,
+        versioning_override,
+        priority,
+        time_skipping_config,
+        // Not part of signal-with-start: eager execution hands the first workflow task to
+        // the caller, which a client that is not a worker cannot take; the others are set by
+        // the server for the runs it starts itself (retries, cron), or by Nexus callers.
+        request_eager_execution: _,
+        continued_failure: _,
+        last_completion_result: _,
+        completion_callbacks: _,
+        on_conflict_options: _,
+        eager_worker_deployment_options: _,
+    } = start;
+    SignalWithStartWorkflowExecutionRequest {
+        namespace,
+        workflow_id,
+        workflow_type,
+        task_queue,
+        input,
+        workflow_execution_timeout,
+        workflow_run_timeout,
+        workflow_task_timeout,
+        identity,
+        request_id,
+        workflow_id_reuse_policy,
+        workflow_id_conflict_policy,
+        signal_name,
+        signal_input,
+        // Deprecated, and unused by the server.
+        #[allow(deprecated)]
+        control: String::new(),
+        retry_policy,
+        cron_schedule,
+        memo,
+        search_attributes,
+        header,
+        workflow_start_delay,
+        user_metadata,
+        links,
+        versioning_override,
+        priority,
+        time_skipping_config,
     }
 }
 

@@ -56,7 +56,10 @@ pub struct WorkflowExecutionInfo {
     pub search_attributes: SearchAttributes,
     /// The parent workflow, for a child workflow.
     pub parent: Option<ParentExecution>,
-    /// The info as the server sent it.
+    /// The info as the server sent it, less its `memo` and `search_attributes` (both `None`):
+    /// those are in [`memo`](WorkflowExecutionInfo::memo) and
+    /// [`search_attributes`](WorkflowExecutionInfo::search_attributes), moved rather than
+    /// held twice, since a memo can be large.
     pub raw: ProtoInfo,
 }
 
@@ -100,23 +103,79 @@ pub struct ParentExecution {
 pub struct WorkflowDescription {
     /// The execution, decoded.
     pub info: WorkflowExecutionInfo,
+    /// The one-line summary the workflow was started with
+    /// ([`StartOptions::static_summary`](crate::StartOptions::static_summary)), decoded
+    /// through the codec.
+    pub static_summary: Option<String>,
+    /// The longer details the workflow was started with
+    /// ([`StartOptions::static_details`](crate::StartOptions::static_details)), decoded
+    /// through the codec.
+    pub static_details: Option<String>,
     /// The rest of the response as the server sent it: pending activities, children,
-    /// config, ... Its `workflow_execution_info` is `None`: that part is in
-    /// [`info.raw`](WorkflowExecutionInfo::raw), moved rather than kept twice.
+    /// config, ... Its `workflow_execution_info` is `None`, and so is its
+    /// `execution_config.user_metadata`: they are in [`info`](WorkflowDescription::info),
+    /// [`static_summary`](WorkflowDescription::static_summary) and
+    /// [`static_details`](WorkflowDescription::static_details), moved rather than kept twice.
     pub raw: DescribeWorkflowExecutionResponse,
 }
 
-impl WorkflowExecutionInfo {
-    pub(crate) async fn decode(raw: ProtoInfo, converter: &DataConverter) -> Result<Self, Error> {
-        let execution = raw.execution.clone().unwrap_or_default();
-        let memo = Memo::decode(
-            raw.memo
-                .as_ref()
-                .map(|m| m.fields.clone())
-                .unwrap_or_default(),
+impl WorkflowDescription {
+    pub(crate) async fn decode(
+        mut raw: DescribeWorkflowExecutionResponse,
+        converter: &DataConverter,
+    ) -> Result<Self, Error> {
+        // Moved, not cloned: the execution info is the bulk of the response.
+        let info = WorkflowExecutionInfo::decode(
+            raw.workflow_execution_info.take().unwrap_or_default(),
             converter,
         )
         .await?;
+        let metadata = raw
+            .execution_config
+            .as_mut()
+            .and_then(|config| config.user_metadata.take())
+            .unwrap_or_default();
+        Ok(Self {
+            info,
+            static_summary: decode_text(metadata.summary, converter).await?,
+            static_details: decode_text(metadata.details, converter).await?,
+            raw,
+        })
+    }
+}
+
+/// A text payload (a summary, details), through the codec; `None` when absent.
+async fn decode_text(
+    payload: Option<Payload>,
+    converter: &DataConverter,
+) -> Result<Option<String>, Error> {
+    let Some(payload) = payload else {
+        return Ok(None);
+    };
+    let decoded = converter.decode(vec![payload]).await?;
+    match decoded.first() {
+        Some(payload) => Ok(Some(converter.from_payload(payload)?)),
+        None => Ok(None),
+    }
+}
+
+impl WorkflowExecutionInfo {
+    pub(crate) async fn decode(
+        mut raw: ProtoInfo,
+        converter: &DataConverter,
+    ) -> Result<Self, Error> {
+        let execution = raw.execution.clone().unwrap_or_default();
+        // Taken out of the raw message, so that each is held once, decoded.
+        let memo = Memo::decode(
+            raw.memo.take().map(|m| m.fields).unwrap_or_default(),
+            converter,
+        )
+        .await?;
+        let search_attributes = raw
+            .search_attributes
+            .take()
+            .map(|attributes| SearchAttributes::from_proto(&attributes))
+            .unwrap_or_default();
         Ok(Self {
             workflow_id: execution.workflow_id,
             run_id: execution.run_id,
@@ -132,11 +191,7 @@ impl WorkflowExecutionInfo {
             close_time: system_time(raw.close_time),
             history_length: raw.history_length,
             memo,
-            search_attributes: raw
-                .search_attributes
-                .as_ref()
-                .map(SearchAttributes::from_proto)
-                .unwrap_or_default(),
+            search_attributes,
             parent: raw.parent_execution.as_ref().map(|parent| ParentExecution {
                 namespace_id: raw.parent_namespace_id.clone(),
                 workflow_id: parent.workflow_id.clone(),
@@ -158,8 +213,8 @@ fn system_time(timestamp: Option<Timestamp>) -> Option<SystemTime> {
 /// ```no_run
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
 /// let description = handle.describe().await?;
-/// if let Some(customer) = description.info.memo.get::<String>("customer") {
-///     println!("customer: {}", customer?);
+/// if let Some(customer) = description.info.memo.get::<String>("customer")? {
+///     println!("customer: {customer}");
 /// }
 /// # Ok(())
 /// # }
@@ -183,22 +238,27 @@ impl Memo {
         })
     }
 
-    /// The value of `key` as a `T`; `None` when there is no such key.
+    /// The value of `key` as a `T`; `Ok(None)` when there is no such key.
+    ///
+    /// # Errors
+    ///
+    /// [`ConversionError`] when the value is not a `T`.
     ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
     /// let memo = handle.describe().await?.info.memo;
-    /// let customer: Option<String> = memo.get("customer").transpose()?;
+    /// let customer: Option<String> = memo.get("customer")?;
     /// # let _ = customer;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get<T: FromPayload>(&self, key: &str) -> Option<Result<T, ConversionError>> {
+    pub fn get<T: FromPayload>(&self, key: &str) -> Result<Option<T>, ConversionError> {
         self.fields
             .get(key)
             .map(|payload| self.converter.from_payload(payload))
+            .transpose()
     }
 
     /// The keys.

@@ -12,6 +12,7 @@ use temporal_proto::google::rpc::Status as RpcStatus;
 
 use crate::converter::{CodecError, ConversionError};
 use crate::failure::Failure;
+use crate::wait::ProtocolViolation;
 
 /// What went wrong in a client operation.
 ///
@@ -82,6 +83,15 @@ pub enum Error {
         /// The run id of the new run.
         new_run_id: String,
     },
+    /// The server answered in a way the protocol does not allow, such as a chain of runs that
+    /// loops: the wait ends here instead of spinning. A bug in the server or a proxy.
+    #[error("the server broke the protocol waiting on workflow `{workflow_id}`: {violation}")]
+    ProtocolViolation {
+        /// The workflow the answer was about.
+        workflow_id: String,
+        /// What the server did wrong.
+        violation: Box<ProtocolViolation>,
+    },
     /// A query was not run because of the reject condition: the workflow is in `status`.
     #[error("query rejected: the workflow is {}", status.as_str_name())]
     QueryRejected {
@@ -146,7 +156,8 @@ pub enum Error {
 pub struct WorkflowFailed {
     /// The workflow id.
     pub workflow_id: String,
-    /// The run that closed; empty when the handle waited on the latest run by id alone.
+    /// The run that closed. A handle that waited on the latest run by id alone looks it up;
+    /// empty only when that look-up failed, or a new run had already taken the id.
     pub run_id: String,
     /// Why it closed: an application failure, cancellation, termination, timeout, ...
     pub failure: Failure,

@@ -1,14 +1,13 @@
 //! [`WorkflowHandle`]: signal, query, describe, cancel, terminate and await one workflow.
 
+use std::time::Instant;
+
 use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::{
-    HistoryEventFilterType, QueryRejectCondition, RetryState, TimeoutType,
+    HistoryEventFilterType, QueryRejectCondition, RetryState, WorkflowExecutionStatus,
 };
-use temporal_proto::api::failure::v1::failure::FailureInfo;
-use temporal_proto::api::failure::v1::{
-    CanceledFailureInfo, Failure as ProtoFailure, TerminatedFailureInfo, TimeoutFailureInfo,
-};
+use temporal_proto::api::failure::v1::Failure as ProtoFailure;
 use temporal_proto::api::history::v1::HistoryEvent;
 use temporal_proto::api::history::v1::history_event::Attributes;
 use temporal_proto::api::query::v1::WorkflowQuery;
@@ -25,9 +24,10 @@ use crate::call::LONG_POLL_TIMEOUT;
 use crate::client::{Client, new_request_id};
 use crate::contract::{Contract, QueryOf, SignalOf, Untyped, WorkflowResult};
 use crate::converter::{FromPayload, ToPayloads};
-use crate::description::{WorkflowDescription, WorkflowExecutionInfo};
+use crate::description::WorkflowDescription;
 use crate::error::{Error, WorkflowFailed};
 use crate::failure::Failure;
+use crate::wait::{CloseStep, LongPoll, RunChain};
 
 /// A handle to one workflow: signal, query, describe, cancel, terminate, await its result.
 ///
@@ -568,7 +568,7 @@ impl<W: Contract> WorkflowHandle<W> {
             namespace: self.client.namespace().to_owned(),
             execution: Some(self.latest_execution()),
         };
-        let mut raw =
+        let raw =
             self.client
                 .call(
                     request,
@@ -578,13 +578,7 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await?;
-        // Moved, not cloned: the execution info is the bulk of the response.
-        let info = WorkflowExecutionInfo::decode(
-            raw.workflow_execution_info.take().unwrap_or_default(),
-            self.client.data_converter(),
-        )
-        .await?;
-        Ok(WorkflowDescription { info, raw })
+        WorkflowDescription::decode(raw, self.client.data_converter()).await
     }
 
     /// Waits for the workflow to close and decodes its result: for a typed handle, as its
@@ -630,90 +624,33 @@ impl<W: Contract> WorkflowHandle<W> {
     }
 
     async fn wait_for_result<R: FromPayload>(&self) -> Result<R, Error> {
-        let mut run_id = self
+        let first_run = self
             .run_id
             .clone()
             .or_else(|| self.first_execution_run_id.clone())
             .unwrap_or_default();
+        let mut chain = RunChain::new(first_run, self.follow_runs);
         loop {
-            let (event, closed_run_id) = self.wait_for_close(&run_id).await?;
-            let next_run = match event {
-                Attributes::WorkflowExecutionCompletedEventAttributes(completed) => {
-                    match self.next_run(completed.new_execution_run_id) {
-                        Some(next) => next,
-                        None => return self.client.decode_result(completed.result).await,
-                    }
+            let closed_run_id = chain.current().to_owned();
+            let event = self.wait_for_close(&closed_run_id).await?;
+            match chain.on_close(event) {
+                CloseStep::Complete(result) => return self.client.decode_result(result).await,
+                CloseStep::Fail {
+                    failure,
+                    retry_state,
+                } => return Err(self.failed(closed_run_id, *failure, retry_state).await),
+                CloseStep::ContinuedAsNew { new_run_id } => {
+                    return Err(Error::ContinuedAsNew { new_run_id });
                 }
-                Attributes::WorkflowExecutionFailedEventAttributes(failed) => {
-                    let retry_state = failed.retry_state();
-                    match self.next_run(failed.new_execution_run_id) {
-                        Some(next) => next,
-                        None => {
-                            let failure = failed.failure.unwrap_or_default();
-                            return Err(self.failed(closed_run_id, failure, retry_state).await);
-                        }
-                    }
+                CloseStep::Follow { .. } => {}
+                CloseStep::Violation(violation) => {
+                    return Err(Error::ProtocolViolation {
+                        workflow_id: self.workflow_id.clone(),
+                        violation: Box::new(violation),
+                    });
                 }
-                Attributes::WorkflowExecutionTimedOutEventAttributes(timed_out) => {
-                    let retry_state = timed_out.retry_state();
-                    match self.next_run(timed_out.new_execution_run_id) {
-                        Some(next) => next,
-                        None => {
-                            let failure = synthetic_failure(
-                                "Workflow execution timed out",
-                                FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo {
-                                    timeout_type: TimeoutType::StartToClose.into(),
-                                    last_heartbeat_details: None,
-                                }),
-                            );
-                            return Err(self.failed(closed_run_id, failure, retry_state).await);
-                        }
-                    }
-                }
-                Attributes::WorkflowExecutionCanceledEventAttributes(canceled) => {
-                    let failure = synthetic_failure(
-                        "Workflow canceled",
-                        FailureInfo::CanceledFailureInfo(CanceledFailureInfo {
-                            details: canceled.details,
-                            identity: String::new(),
-                        }),
-                    );
-                    return Err(self
-                        .failed(closed_run_id, failure, RetryState::NonRetryableFailure)
-                        .await);
-                }
-                Attributes::WorkflowExecutionTerminatedEventAttributes(terminated) => {
-                    let failure = synthetic_failure(
-                        &terminated.reason,
-                        FailureInfo::TerminatedFailureInfo(TerminatedFailureInfo {
-                            identity: terminated.identity,
-                        }),
-                    );
-                    return Err(self
-                        .failed(closed_run_id, failure, RetryState::NonRetryableFailure)
-                        .await);
-                }
-                Attributes::WorkflowExecutionContinuedAsNewEventAttributes(continued) => {
-                    if !self.follow_runs {
-                        return Err(Error::ContinuedAsNew {
-                            new_run_id: continued.new_execution_run_id,
-                        });
-                    }
-                    continued.new_execution_run_id
-                }
-                other => {
-                    return Err(Error::invalid(
-                        "history",
-                        format!("the server sent a close event of unexpected kind {other:?}"),
-                    ));
-                }
-            };
-            run_id = next_run;
+            }
         }
-    }
-
-    fn next_run(&self, new_execution_run_id: String) -> Option<String> {
-        (self.follow_runs && !new_execution_run_id.is_empty()).then_some(new_execution_run_id)
     }
 
     async fn failed(
@@ -722,6 +659,13 @@ impl<W: Contract> WorkflowHandle<W> {
         failure: ProtoFailure,
         retry_state: RetryState,
     ) -> Error {
+        // Waited on the latest run by id alone: the history does not say which run closed,
+        // so ask; a failed look-up leaves the run id empty rather than hide the failure.
+        let run_id = if run_id.is_empty() {
+            self.latest_closed_run_id().await.unwrap_or_default()
+        } else {
+            run_id
+        };
         match Failure::decode(failure, self.client.data_converter()).await {
             Ok(failure) => Error::WorkflowFailed(Box::new(WorkflowFailed {
                 workflow_id: self.workflow_id.clone(),
@@ -733,10 +677,35 @@ impl<W: Contract> WorkflowHandle<W> {
         }
     }
 
-    /// Long-polls the history of `run_id` (empty: the latest run) until its close event, and
-    /// returns the event and the run it closed.
-    async fn wait_for_close(&self, run_id: &str) -> Result<(Attributes, String), Error> {
+    /// The run id of the workflow's latest run, if it is closed.
+    async fn latest_closed_run_id(&self) -> Option<String> {
+        let request = DescribeWorkflowExecutionRequest {
+            namespace: self.client.namespace().to_owned(),
+            execution: Some(self.latest_execution()),
+        };
+        let response =
+            self.client
+                .call(
+                    request,
+                    &self.workflow_id,
+                    |mut service, request| async move {
+                        service.describe_workflow_execution(request).await
+                    },
+                )
+                .await
+                .ok()?;
+        let info = response.workflow_execution_info?;
+        if info.status() == WorkflowExecutionStatus::Running {
+            // A new run took the id since: which run failed is not known.
+            return None;
+        }
+        info.execution.map(|execution| execution.run_id)
+    }
+
+    /// Long-polls the history of `run_id` (empty: the latest run) until its close event.
+    async fn wait_for_close(&self, run_id: &str) -> Result<Attributes, Error> {
         let mut next_page_token = Vec::new();
+        let mut poll = LongPoll::default();
         loop {
             let request = GetWorkflowExecutionHistoryRequest {
                 namespace: self.client.namespace().to_owned(),
@@ -750,6 +719,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 next_page_token: std::mem::take(&mut next_page_token),
                 ..Default::default()
             };
+            let sent = Instant::now();
             let response = match self
                 .client
                 .call_with_timeout(
@@ -762,23 +732,24 @@ impl<W: Contract> WorkflowHandle<W> {
                 )
                 .await
             {
-                Ok(response) => response,
+                Ok(response) => Some(response),
                 // A poll that outlived its deadline is re-issued, like one the server ended.
-                Err(err) if err.is_timeout() => continue,
+                Err(err) if err.is_timeout() => None,
                 Err(err) => return Err(err),
             };
-            let event = response
-                .history
-                .and_then(|history| history.events.into_iter().last());
-            if let Some(HistoryEvent {
-                attributes: Some(attributes),
-                ..
-            }) = event
-            {
-                let closed_run_id = run_id.to_owned();
-                return Ok((attributes, closed_run_id));
+            let close_event = response.and_then(|response| {
+                next_page_token = response.next_page_token;
+                response
+                    .history
+                    .and_then(|history| history.events.into_iter().last())
+                    .and_then(|event: HistoryEvent| event.attributes)
+            });
+            if let Some(attributes) = close_event {
+                return Ok(attributes);
             }
-            next_page_token = response.next_page_token;
+            // An empty answer: sent again at once after a poll the server held, later after
+            // one it did not (a server that answers at once must not make this spin).
+            poll.before_next_poll(sent.elapsed()).await;
         }
     }
 
@@ -862,15 +833,5 @@ impl<W: Contract> WorkflowHandle<W> {
         writer.write_all(b"]}")?;
         writer.flush()?;
         Ok(count)
-    }
-}
-
-/// A failure the client makes for a close event that carries none (cancelled, terminated,
-/// timed out), so that every unsuccessful close reads the same way.
-fn synthetic_failure(message: &str, info: FailureInfo) -> ProtoFailure {
-    ProtoFailure {
-        message: message.to_owned(),
-        failure_info: Some(info),
-        ..Default::default()
     }
 }

@@ -125,6 +125,7 @@ mod retry;
 mod search_attributes;
 mod tls;
 mod update;
+mod wait;
 mod with_start;
 
 /// The Temporal "Workflow Clients" guide, with each of its samples in Rust.
@@ -156,12 +157,15 @@ pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
 pub use options::{Priority, RetryPolicy, StartOptions};
-pub use paging::PagedStream;
+pub use paging::{ListOptions, PagedStream};
 pub use retry::RpcRetryPolicy;
-pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
+pub use search_attributes::{
+    SearchAttributeKey, SearchAttributeTypeError, SearchAttributeValue, SearchAttributes,
+};
 pub use temporal_macros::{query, run, signal, update, validator, workflow};
 pub use tls::TlsOptions;
-pub use update::{UpdateHandle, UpdateStage};
+pub use update::{UpdateHandle, UpdateOptions, UpdateStage};
+pub use wait::ProtocolViolation;
 pub use with_start::{OnConflict, WithStartWorkflow};
 
 #[doc(no_inline)]

@@ -44,6 +44,7 @@ pub struct StartOptions {
     pub(crate) static_summary: Option<String>,
     pub(crate) static_details: Option<String>,
     pub(crate) priority: Option<Priority>,
+    pub(crate) request_id: Option<String>,
 }
 
 impl StartOptions {
@@ -77,6 +78,7 @@ impl StartOptions {
             static_summary: None,
             static_details: None,
             priority: None,
+            request_id: None,
         }
     }
 
@@ -289,6 +291,37 @@ impl StartOptions {
     /// ```
     pub fn priority(mut self, priority: Priority) -> Self {
         self.priority = Some(priority);
+        self
+    }
+
+    /// The start's idempotency key. Defaults to a fresh UUID per call, which the client's own
+    /// retries of that call reuse.
+    ///
+    /// Set it to retry a start (or signal-with-start) whose outcome is unknown, such as one
+    /// that failed after the retry budget: the server answers a start whose request id is the
+    /// running workflow's own with that run instead of [`Error::AlreadyStarted`], so the retry
+    /// returns the same run rather than failing or, under a conflict or reuse policy that
+    /// allows it, starting a second one. For signal-with-start, the same request id also
+    /// keeps a retried call from signaling twice. Must not be empty.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Error, StartOptions};
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// // A key saved with the order, so that a retry after a crash is the same start.
+    /// let options = StartOptions::new("order-1234", "orders").request_id("order-1234-start");
+    /// let handle = match client.start("order", ("c-42",), options.clone()).await {
+    ///     Err(Error::Rpc(_)) => client.start("order", ("c-42",), options).await?,
+    ///     other => other?,
+    /// };
+    /// println!("run {:?}", handle.first_execution_run_id());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
         self
     }
 }

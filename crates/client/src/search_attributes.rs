@@ -251,6 +251,32 @@ impl SearchAttributeValue for SystemTime {
     }
 }
 
+/// A search attribute that holds a value of another type than its key's: what
+/// [`SearchAttributes::try_get`] returns instead of the value.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{SearchAttributeKey, SearchAttributes};
+/// use temporal_client::proto::api::enums::v1::IndexedValueType;
+///
+/// let attributes = SearchAttributes::new().with(&SearchAttributeKey::bool("Express"), true);
+/// let error = attributes.try_get(&SearchAttributeKey::double("Express")).unwrap_err();
+/// assert_eq!(error.expected, IndexedValueType::Double);
+/// assert_eq!(error.to_string(), "search attribute `Express` holds true, not a Double");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("search attribute `{name}` holds {value}, not a {}", type_name(*expected))]
+#[non_exhaustive]
+pub struct SearchAttributeTypeError {
+    /// The attribute's name.
+    pub name: String,
+    /// The type the key asked for.
+    pub expected: IndexedValueType,
+    /// The value it holds, as JSON.
+    pub value: serde_json::Value,
+}
+
 /// Search attributes of a workflow: set at start, read back from describe and list.
 ///
 /// Search attributes are indexed by the server, so they are never encrypted by a payload codec.
@@ -328,7 +354,11 @@ impl SearchAttributes {
             .insert(key.name.clone(), (key.kind, value.into().to_json()));
     }
 
-    /// The value of `key`, if set and of its type.
+    /// The value of `key`, if set and of its type; `None` when it is not set or holds a value
+    /// of another type (use [`try_get`](SearchAttributes::try_get) to tell them apart).
+    ///
+    /// A single value written as a one-element JSON array, as the TypeScript client's
+    /// `searchAttributes` option writes every value, reads as that value.
     ///
     /// # Examples
     ///
@@ -341,8 +371,54 @@ impl SearchAttributes {
     /// assert_eq!(attributes.get(&SearchAttributeKey::keyword("Other")), None);
     /// ```
     pub fn get<T: SearchAttributeValue>(&self, key: &SearchAttributeKey<T>) -> Option<T> {
-        let (_, json) = self.values.get(&key.name)?;
-        T::from_json(json.clone())
+        self.try_get(key).ok().flatten()
+    }
+
+    /// The value of `key`: `Ok(None)` when it is not set, an error when it holds a value that
+    /// is not of the key's type.
+    ///
+    /// As [`get`](SearchAttributes::get), a single value written as a one-element JSON array
+    /// (as the TypeScript client's `searchAttributes` option writes it) reads as that value,
+    /// and a keyword list written as one string reads as a list of one.
+    ///
+    /// # Errors
+    ///
+    /// [`SearchAttributeTypeError`] when the value is of another type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{SearchAttributeKey, SearchAttributes};
+    ///
+    /// let attributes = SearchAttributes::new().with(&SearchAttributeKey::keyword("Region"), "eu-west");
+    /// assert_eq!(attributes.try_get(&SearchAttributeKey::int("Missing")), Ok(None));
+    /// let error = attributes.try_get(&SearchAttributeKey::int("Region")).unwrap_err();
+    /// assert_eq!(error.name, "Region");
+    /// assert_eq!(error.value, serde_json::json!("eu-west"));
+    /// ```
+    pub fn try_get<T: SearchAttributeValue>(
+        &self,
+        key: &SearchAttributeKey<T>,
+    ) -> Result<Option<T>, SearchAttributeTypeError> {
+        let Some((_, json)) = self.values.get(&key.name) else {
+            return Ok(None);
+        };
+        let json = match (key.kind, json) {
+            (IndexedValueType::KeywordList, serde_json::Value::String(_)) => {
+                serde_json::Value::Array(vec![json.clone()])
+            }
+            (IndexedValueType::KeywordList, _) => json.clone(),
+            (_, serde_json::Value::Array(items)) if items.len() == 1 => items[0].clone(),
+            _ => json.clone(),
+        };
+        match T::from_json(json) {
+            Some(value) => Ok(Some(value)),
+            None => Err(SearchAttributeTypeError {
+                name: key.name.clone(),
+                expected: key.kind,
+                value: self.values[&key.name].1.clone(),
+            }),
+        }
     }
 
     /// The value of an attribute by name, whatever its type, as JSON.
@@ -501,6 +577,94 @@ mod tests {
             .into(),
         };
         assert_eq!(SearchAttributes::from_proto(&python).get(&key), Some(time));
+    }
+
+    fn typescript_style(name: &str, kind: &str, data: &[u8]) -> SearchAttributes {
+        SearchAttributes::from_proto(&ProtoSearchAttributes {
+            indexed_fields: [(
+                name.to_owned(),
+                Payload {
+                    metadata: [
+                        ("encoding".to_owned(), b"json/plain".to_vec()),
+                        ("type".to_owned(), kind.as_bytes().to_vec()),
+                    ]
+                    .into(),
+                    data: data.to_vec().into(),
+                    ..Default::default()
+                },
+            )]
+            .into(),
+        })
+    }
+
+    #[test]
+    fn single_values_written_as_one_element_arrays_are_read() {
+        let key = SearchAttributeKey::keyword("K");
+        assert_eq!(
+            typescript_style("K", "Keyword", br#"["kw"]"#).get(&key),
+            Some("kw".to_owned())
+        );
+        let key = SearchAttributeKey::int("I");
+        assert_eq!(typescript_style("I", "Int", b"[7]").get(&key), Some(7));
+        let key = SearchAttributeKey::bool("B");
+        assert_eq!(
+            typescript_style("B", "Bool", b"[true]").get(&key),
+            Some(true)
+        );
+        let key = SearchAttributeKey::double("D");
+        assert_eq!(
+            typescript_style("D", "Double", b"[99.5]").get(&key),
+            Some(99.5)
+        );
+        let key = SearchAttributeKey::text("T");
+        assert_eq!(
+            typescript_style("T", "Text", br#"["words"]"#).get(&key),
+            Some("words".to_owned())
+        );
+        let key = SearchAttributeKey::datetime("At");
+        assert_eq!(
+            typescript_style("At", "Datetime", br#"["2026-01-02T03:04:05Z"]"#).get(&key),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_323_045))
+        );
+        // Without the type the server adds: the same.
+        let untyped = typescript_style("K", "", br#"["kw"]"#);
+        assert_eq!(
+            untyped.get(&SearchAttributeKey::keyword("K")),
+            Some("kw".to_owned())
+        );
+    }
+
+    #[test]
+    fn keyword_lists_stay_lists() {
+        let key = SearchAttributeKey::keyword_list("L");
+        assert_eq!(
+            typescript_style("L", "KeywordList", br#"["only"]"#).get(&key),
+            Some(vec!["only".to_owned()])
+        );
+        assert_eq!(
+            typescript_style("L", "KeywordList", br#""one""#).get(&key),
+            Some(vec!["one".to_owned()])
+        );
+        // Two values are not one: not a keyword.
+        let two = typescript_style("K", "Keyword", br#"["a","b"]"#);
+        assert!(two.try_get(&SearchAttributeKey::keyword("K")).is_err());
+    }
+
+    #[test]
+    fn absent_and_wrong_type_are_told_apart() {
+        let attributes = typescript_style("K", "Keyword", br#"["kw"]"#);
+        assert_eq!(
+            attributes.try_get(&SearchAttributeKey::int("Missing")),
+            Ok(None)
+        );
+        assert_eq!(
+            attributes.try_get(&SearchAttributeKey::int("K")),
+            Err(SearchAttributeTypeError {
+                name: "K".to_owned(),
+                expected: IndexedValueType::Int,
+                value: serde_json::json!(["kw"]),
+            })
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::time::Instant;
 
 use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::UpdateWorkflowExecutionLifecycleStage;
@@ -20,6 +21,7 @@ use crate::converter::FromPayload;
 use crate::error::Error;
 use crate::failure::Failure;
 use crate::handle::WorkflowHandle;
+use crate::wait::LongPoll;
 
 /// How far an update must have got before [`WorkflowHandle::start_update`] returns.
 ///
@@ -53,6 +55,119 @@ impl UpdateStage {
             Self::Accepted => UpdateWorkflowExecutionLifecycleStage::Accepted,
             Self::Completed => UpdateWorkflowExecutionLifecycleStage::Completed,
         }
+    }
+}
+
+/// How an update is sent: its id, and how far it must have got before
+/// [`WorkflowHandle::start_update_with_options`] returns.
+///
+/// # Retrying safely
+///
+/// The update id is what makes an update happen once. The server runs one update per id in
+/// a run: an update sent again with the same id (while it is in flight, or after it completed)
+/// is not run again, and answers with the first one's outcome. So when an update's outcome is
+/// unknown (the call failed after the retry budget, the process restarted), send it again
+/// **with the same id**. Without an id set here, each call makes a fresh one, and a retry by
+/// the caller is a second update.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{UpdateOptions, UpdateStage};
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// // An id derived from the business operation, so that a retry is the same update.
+/// let options = UpdateOptions::new().id("payment-7781").wait_for(UpdateStage::Accepted);
+/// let update = handle.start_update_with_options::<i64, _>("charge", (250,), options).await?;
+/// let balance = update.result().await?;
+/// # let _ = balance;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use]
+pub struct UpdateOptions {
+    id: Option<String>,
+    wait_for: UpdateStage,
+}
+
+impl UpdateOptions {
+    /// A fresh update id, and [`UpdateStage::Accepted`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::UpdateOptions;
+    ///
+    /// let options = UpdateOptions::new();
+    /// # let _ = options;
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The update's id: an update sent again with the same id to the same run is not run
+    /// again (see [Retrying safely](UpdateOptions#retrying-safely)). Defaults to a fresh
+    /// UUID per call. Must not be empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::UpdateOptions;
+    ///
+    /// let options = UpdateOptions::new().id("payment-7781");
+    /// # let _ = options;
+    /// ```
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// How far the update must have got before
+    /// [`start_update_with_options`](WorkflowHandle::start_update_with_options) returns.
+    /// Defaults to [`UpdateStage::Accepted`];
+    /// [`execute_update_with_options`](WorkflowHandle::execute_update_with_options) always
+    /// waits for [`UpdateStage::Completed`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{UpdateOptions, UpdateStage};
+    ///
+    /// let options = UpdateOptions::new().wait_for(UpdateStage::Completed);
+    /// # let _ = options;
+    /// ```
+    pub fn wait_for(mut self, stage: UpdateStage) -> Self {
+        self.wait_for = stage;
+        self
+    }
+}
+
+impl From<UpdateStage> for UpdateOptions {
+    /// A fresh update id, and `stage` to wait for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{UpdateOptions, UpdateStage};
+    ///
+    /// let options = UpdateOptions::from(UpdateStage::Completed);
+    /// assert_eq!(options, UpdateOptions::new().wait_for(UpdateStage::Completed));
+    /// ```
+    fn from(stage: UpdateStage) -> Self {
+        Self::new().wait_for(stage)
+    }
+}
+
+impl UpdateOptions {
+    /// The stage to wait for.
+    pub(crate) fn stage(&self) -> UpdateStage {
+        self.wait_for
+    }
+
+    /// The update id, if one was set.
+    pub(crate) fn take_id(&mut self) -> Option<String> {
+        self.id.take()
     }
 }
 
@@ -116,10 +231,93 @@ impl<W: Contract> WorkflowHandle<W> {
         args: A,
         wait_for: UpdateStage,
     ) -> Result<UpdateHandle<R>, Error> {
-        let (request, handle) = self.update_request(&update, &args, wait_for).await?;
+        self.start_update_with_options(update, args, UpdateOptions::new().wait_for(wait_for))
+            .await
+    }
+
+    /// As [`execute_update`](WorkflowHandle::execute_update), with `options`: set the update
+    /// id to make a retry after an unknown outcome the same update (see
+    /// [Retrying safely](UpdateOptions#retrying-safely)). The options' stage is ignored: this
+    /// waits for the update to complete.
+    ///
+    /// # Errors
+    ///
+    /// As [`execute_update`](WorkflowHandle::execute_update), and [`Error::InvalidArgument`]
+    /// for an empty update id.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Error, UpdateOptions};
+    ///
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let options = UpdateOptions::new().id("payment-7781");
+    /// let balance: i64 = match handle.execute_update_with_options("charge", (250,), options.clone()).await {
+    ///     // The outcome is unknown: sending the same id again cannot charge twice.
+    ///     Err(Error::Rpc(_)) => handle.execute_update_with_options("charge", (250,), options).await?,
+    ///     other => other?,
+    /// };
+    /// # let _ = balance;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute_update_with_options<R: FromPayload, A>(
+        &self,
+        update: impl UpdateOf<W, A, R>,
+        args: A,
+        options: UpdateOptions,
+    ) -> Result<R, Error> {
+        self.start_update_with_options(update, args, options.wait_for(UpdateStage::Completed))
+            .await?
+            .result()
+            .await
+    }
+
+    /// As [`start_update`](WorkflowHandle::start_update), with `options`: the update id (see
+    /// [Retrying safely](UpdateOptions#retrying-safely)) and the stage to wait for.
+    ///
+    /// # Errors
+    ///
+    /// As [`start_update`](WorkflowHandle::start_update), and [`Error::InvalidArgument`] for
+    /// an empty update id.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::UpdateOptions;
+    ///
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let update = handle
+    ///     .start_update_with_options::<i64, _>("setValue", (42,), UpdateOptions::new().id("set-value-7"))
+    ///     .await?;
+    /// assert_eq!(update.id(), "set-value-7");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn start_update_with_options<R: FromPayload, A>(
+        &self,
+        update: impl UpdateOf<W, A, R>,
+        args: A,
+        options: UpdateOptions,
+    ) -> Result<UpdateHandle<R>, Error> {
+        let (request, handle) = self
+            .update_request(&update, &args, options.wait_for, options.id)
+            .await?;
+        self.send_update(request, handle, options.wait_for).await
+    }
+
+    /// Sends the update until it reached `wait_for`.
+    async fn send_update<R: FromPayload>(
+        &self,
+        request: UpdateWorkflowExecutionRequest,
+        handle: UpdateHandle<R>,
+        wait_for: UpdateStage,
+    ) -> Result<UpdateHandle<R>, Error> {
         // Until the stage is reached, the server answers each long poll with what it has; the
         // same update id makes a repeated request the same update.
+        let mut poll = LongPoll::default();
         loop {
+            let sent = Instant::now();
             let response = match self
                 .client()
                 .call_with_timeout(
@@ -132,22 +330,29 @@ impl<W: Contract> WorkflowHandle<W> {
                 )
                 .await
             {
-                Ok(response) => response,
-                Err(err) if err.is_timeout() => continue,
+                Ok(response) => Some(response),
+                Err(err) if err.is_timeout() => None,
                 Err(err) => return Err(err),
             };
-            if response.outcome.is_some() || response.stage >= wait_for.to_proto() as i32 {
+            if let Some(response) = response
+                && (response.outcome.is_some() || response.stage >= wait_for.to_proto() as i32)
+            {
                 return handle.finish_start(response, wait_for).await;
             }
+            // Not there yet: polled again at once after a poll the server held, later after
+            // one it answered at once.
+            poll.before_next_poll(sent.elapsed()).await;
         }
     }
 
-    /// The request that sends `update`, and the handle that will wait for it.
+    /// The request that sends `update` with `update_id` (`None`: a fresh one), and the
+    /// handle that will wait for it.
     pub(crate) async fn update_request<R: FromPayload, A>(
         &self,
         update: &impl UpdateOf<W, A, R>,
         args: &A,
         wait_for: UpdateStage,
+        update_id: Option<String>,
     ) -> Result<(UpdateWorkflowExecutionRequest, UpdateHandle<R>), Error> {
         let name = update.name();
         if name.is_empty() {
@@ -158,7 +363,13 @@ impl<W: Contract> WorkflowHandle<W> {
             .client()
             .encode_payloads(update.encode_args(args, converter)?)
             .await?;
-        let update_id = new_request_id();
+        let update_id = match update_id {
+            Some(id) if id.is_empty() => {
+                return Err(Error::invalid("update_id", "the update id is empty"));
+            }
+            Some(id) => id,
+            None => new_request_id(),
+        };
         let request = UpdateWorkflowExecutionRequest {
             namespace: self.client().namespace().to_owned(),
             workflow_execution: Some(WorkflowExecution {
@@ -374,7 +585,9 @@ impl<R: FromPayload> UpdateHandle<R> {
                 lifecycle_stage: UpdateWorkflowExecutionLifecycleStage::Completed.into(),
             }),
         };
+        let mut poll = LongPoll::default();
         loop {
+            let sent = Instant::now();
             let response = match self
                 .client
                 .call_with_timeout(
@@ -387,13 +600,14 @@ impl<R: FromPayload> UpdateHandle<R> {
                 )
                 .await
             {
-                Ok(response) => response,
-                Err(err) if err.is_timeout() => continue,
+                Ok(response) => response.outcome,
+                Err(err) if err.is_timeout() => None,
                 Err(err) => return Err(err),
             };
-            if let Some(outcome) = response.outcome {
+            if let Some(outcome) = response {
                 return self.decode_outcome(outcome).await;
             }
+            poll.before_next_poll(sent.elapsed()).await;
         }
     }
 

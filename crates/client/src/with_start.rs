@@ -18,7 +18,7 @@ use crate::converter::FromPayload;
 use crate::error::Error;
 use crate::handle::WorkflowHandle;
 use crate::options::StartOptions;
-use crate::update::{UpdateHandle, UpdateStage};
+use crate::update::{UpdateHandle, UpdateOptions, UpdateStage};
 
 /// What update-with-start does when a workflow with the id is already running. The server
 /// needs an answer, so there is no default.
@@ -149,7 +149,13 @@ impl Client {
     }
 
     /// Starts a workflow (or uses the running one) and sends it an update, atomically;
-    /// returns once the update reached `wait_for`.
+    /// returns once the update reached the stage `options` names (an [`UpdateStage`], or
+    /// [`UpdateOptions`] to set the update id as well).
+    ///
+    /// To retry safely when the outcome is unknown, send the same update id (and the same
+    /// [`request_id`](crate::StartOptions::request_id)) again: with
+    /// [`OnConflict::UseExisting`], the retry finds the workflow the first call started, and
+    /// the update is not run twice.
     ///
     /// # Errors
     ///
@@ -158,7 +164,7 @@ impl Client {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow};
+    /// use temporal_client::{OnConflict, StartOptions, UpdateOptions, UpdateStage, WithStartWorkflow};
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let start = WithStartWorkflow::new(
@@ -173,6 +179,20 @@ impl Client {
     /// println!("update {} accepted by {}", update.id(), cart.workflow_id());
     /// let items = update.result().await?;
     /// # let _ = items;
+    ///
+    /// // With an update id, so that a retry is the same update.
+    /// let start = WithStartWorkflow::new(
+    ///     "cart",
+    ///     ("customer-7",),
+    ///     StartOptions::new("cart-customer-7", "carts"),
+    ///     OnConflict::UseExisting,
+    /// );
+    /// let options = UpdateOptions::new().id("cart-customer-7-add-sku-123").wait_for(UpdateStage::Completed);
+    /// let (_, update) = client
+    ///     .start_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",), options)
+    ///     .await?;
+    /// let items = update.result().await?;
+    /// # let _ = items;
     /// # Ok(())
     /// # }
     /// ```
@@ -181,11 +201,13 @@ impl Client {
         start: WithStartWorkflow<T, A>,
         update: impl UpdateOf<T::Contract, UA, R>,
         update_args: UA,
-        wait_for: UpdateStage,
+        options: impl Into<UpdateOptions>,
     ) -> Result<(WorkflowHandle<T::Contract>, UpdateHandle<R>), Error>
     where
         T: StartWorkflow<A>,
     {
+        let mut update_options = options.into();
+        let wait_for = update_options.stage();
         let WithStartWorkflow {
             workflow,
             args,
@@ -203,7 +225,7 @@ impl Client {
         let handle: WorkflowHandle<T::Contract> =
             WorkflowHandle::new(self.clone(), options.workflow_id.clone());
         let (update_request, update_handle) = handle
-            .update_request(&update, &update_args, wait_for)
+            .update_request(&update, &update_args, wait_for, update_options.take_id())
             .await?;
         let request = ExecuteMultiOperationRequest {
             namespace: self.namespace().to_owned(),

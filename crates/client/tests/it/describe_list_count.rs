@@ -39,8 +39,8 @@ async fn describe_decodes_status_memo_and_search_attributes() {
     assert_eq!(
         info.memo
             .get::<String>("owner")
-            .expect("a memo")
-            .expect("a string"),
+            .expect("a string")
+            .expect("a memo"),
         "team-a"
     );
     assert_eq!(info.search_attributes.get(&keyword), Some("kw".to_owned()));

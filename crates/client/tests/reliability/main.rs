@@ -4,8 +4,11 @@
 mod bad_input;
 mod faults;
 mod hostile;
+mod listing;
+mod loops;
 mod restart;
 mod retries;
+mod scripted;
 mod secrets;
 mod time_skipping;
 mod waiters;
