@@ -564,6 +564,8 @@ impl Client {
             workflow_start_delay: start.workflow_start_delay,
             user_metadata: start.user_metadata,
             priority: start.priority,
+            links: start.links,
+            versioning_override: start.versioning_override,
             ..Default::default()
         };
         let response = self
@@ -742,6 +744,12 @@ impl Client {
             workflow_start_delay: to_proto_duration("start_delay", options.start_delay)?,
             user_metadata,
             priority: options.priority.as_ref().map(|p| p.to_proto()),
+            versioning_override: options
+                .versioning_override
+                .as_ref()
+                .map(|versioning| versioning.to_proto()),
+            request_eager_execution: options.request_eager_start,
+            links: options.links.clone(),
             ..Default::default()
         })
     }

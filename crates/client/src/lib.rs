@@ -105,6 +105,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod activity_completion;
 mod call;
 mod client;
 mod connection;
@@ -118,6 +119,7 @@ mod handle;
 mod options;
 mod paging;
 mod retry;
+mod schedule;
 mod search_attributes;
 mod tls;
 mod update;
@@ -128,6 +130,7 @@ pub mod guide {
     #![doc = include_str!("docs/guide.md")]
 }
 
+pub use activity_completion::{ActivityHeartbeat, AsyncActivityHandle};
 pub use call::CallOptions;
 pub use client::{Client, ClientOptions};
 pub use connection::{
@@ -147,9 +150,15 @@ pub use encoded::EncodedValues;
 pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
-pub use options::{Priority, RetryPolicy, StartOptions};
+pub use options::{HistoryOptions, Priority, RetryPolicy, StartOptions, VersioningOverride};
 pub use paging::PagedStream;
 pub use retry::RpcRetryPolicy;
+pub use schedule::{
+    CalendarSpec, CreateScheduleOptions, IntervalSpec, Schedule, ScheduleAction,
+    ScheduleActionResult, ScheduleBackfill, ScheduleDescription, ScheduleHandle, ScheduleInfo,
+    ScheduleListEntry, ScheduleListInfo, ScheduleOverlapPolicy, SchedulePolicies, ScheduleRange,
+    ScheduleSpec, ScheduleState, ScheduleUpdate, ScheduledWorkflow,
+};
 pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
 pub use temporal_macros::{query, run, signal, update, validator, workflow};
 pub use tls::TlsOptions;
