@@ -464,8 +464,13 @@ impl CalendarSpec {
     }
 
     fn to_proto(&self) -> StructuredCalendarSpec {
-        let ranges =
-            |ranges: &[ScheduleRange]| ranges.iter().map(ScheduleRange::to_proto).collect();
+        let ranges = |ranges: &[ScheduleRange]| {
+            ranges
+                .iter()
+                .copied()
+                .map(ScheduleRange::to_proto)
+                .collect()
+        };
         StructuredCalendarSpec {
             second: ranges(&self.second),
             minute: ranges(&self.minute),
@@ -569,7 +574,7 @@ impl ScheduleRange {
         self
     }
 
-    fn to_proto(&self) -> ProtoRange {
+    fn to_proto(self) -> ProtoRange {
         ProtoRange {
             start: self.start,
             end: self.end,

@@ -5,4 +5,5 @@ mod bad_input;
 mod faults;
 mod restart;
 mod retries;
+mod schedule_conflicts;
 mod time_skipping;
