@@ -145,7 +145,8 @@ impl ScheduleAction {
     /// # Examples
     ///
     /// ```no_run
-    ///     ///
+    /// use std::time::Duration;
+    ///
     /// # async fn example(handle: temporal_client::ScheduleHandle) -> Result<(), temporal_client::Error> {
     /// handle
     ///     .update(|mut description| {

@@ -62,7 +62,7 @@ pub struct ScheduleDescription {
 /// # async fn example(handle: temporal_client::ScheduleHandle) -> Result<(), temporal_client::Error> {
 /// let info = handle.describe().await?.info;
 /// for action in &info.recent_actions {
-///     println!("{} started at {:?}", action.workflow_id, action.started_at);
+///     println!("{} started at {:?}", action.workflow.workflow_id, action.started_at);
 /// }
 /// # Ok(())
 /// # }
