@@ -907,6 +907,68 @@ mod tests {
         assert_eq!(again.root_cause().origin(), "PythonSDK");
     }
 
+    /// Marks each payload it encodes, and unmarks it when decoding.
+    struct MarkingCodec;
+
+    impl crate::converter::PayloadCodec for MarkingCodec {
+        fn encode(
+            &self,
+            payloads: Vec<Payload>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<Vec<Payload>, CodecError>> + Send + '_>,
+        > {
+            Box::pin(async move {
+                Ok(payloads
+                    .into_iter()
+                    .map(|mut payload| {
+                        payload
+                            .metadata
+                            .insert("marked".to_owned(), b"yes".to_vec());
+                        payload
+                    })
+                    .collect())
+            })
+        }
+
+        fn decode(
+            &self,
+            payloads: Vec<Payload>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<Vec<Payload>, CodecError>> + Send + '_>,
+        > {
+            Box::pin(async move {
+                payloads
+                    .into_iter()
+                    .map(|mut payload| match payload.metadata.remove("marked") {
+                        Some(_) => Ok(payload),
+                        None => Err(CodecError::new(std::io::Error::other("not marked"))),
+                    })
+                    .collect()
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn failure_details_go_through_the_codec_both_ways() {
+        let converter = DataConverter::default().with_codec(MarkingCodec);
+        let details = EncodedValues::new(
+            converter.to_payloads(&("sku-1",)).expect("converts"),
+            converter.clone(),
+        );
+        let failure = Failure::application("out of stock", "OutOfStock").with_details(details);
+        let proto = failure.encode(&converter).await.expect("encodes");
+        let Some(FailureInfo::ApplicationFailureInfo(info)) = &proto.failure_info else {
+            panic!("{proto:?}")
+        };
+        let sent = &info.details.as_ref().expect("details").payloads[0];
+        assert_eq!(sent.metadata["marked"], b"yes");
+        let back = Failure::decode(proto, &converter).await.expect("decodes");
+        let FailureKind::Application(app) = back.kind() else {
+            panic!("{back:?}")
+        };
+        assert_eq!(app.details.get::<String>(0).expect("typed"), "sku-1");
+    }
+
     #[tokio::test]
     async fn a_deep_chain_does_not_overflow_the_stack() {
         let mut proto = ProtoFailure {
