@@ -212,3 +212,41 @@ impl VersioningOverrideView {
         }
     }
 }
+
+/// The server grants eager start: it hands the first workflow task back in its answer. This
+/// client has no worker to run it, so the task is lost until its timeout passes and the server
+/// gives it to the Python worker; the delay is the evidence that the request reached the
+/// server, and the cost `StartOptions::request_eager_start` documents.
+#[tokio::test]
+async fn an_eager_start_is_granted_and_its_unprocessed_task_waits_for_the_task_timeout() {
+    const TASK_TIMEOUT: Duration = Duration::from_secs(3);
+    let env = TestEnv::start().await;
+
+    let started = std::time::Instant::now();
+    let plain: String = env
+        .client
+        .execute(
+            "example",
+            ("plain",),
+            env.options("plain").task_timeout(TASK_TIMEOUT),
+        )
+        .await
+        .expect("completes");
+    assert_eq!(plain, "Hello, plain!");
+    assert!(started.elapsed() < TASK_TIMEOUT, "{:?}", started.elapsed());
+
+    let started = std::time::Instant::now();
+    let eager: String = env
+        .client
+        .execute(
+            "example",
+            ("eager",),
+            env.options("eager")
+                .task_timeout(TASK_TIMEOUT)
+                .request_eager_start(true),
+        )
+        .await
+        .expect("completes");
+    assert_eq!(eager, "Hello, eager!");
+    assert!(started.elapsed() >= TASK_TIMEOUT, "{:?}", started.elapsed());
+}
