@@ -144,9 +144,11 @@ impl ScheduleHandle {
 
     /// Changes the schedule: reads it, passes its description to `updater`, and writes what
     /// `updater` returns (nothing when it returns `None`). The write carries the read's
-    /// conflict token; when the server refuses it because the schedule changed in between,
-    /// the read, `updater` and the write are done again (up to 10 times), so no concurrent
-    /// change is lost.
+    /// conflict token, so that it never overwrites a change made since the read. A scheduler
+    /// that refuses such a write (`FAILED_PRECONDITION`) gets the read, `updater` and the
+    /// write done again, up to 10 times. The workflow-based scheduler (the dev server's, as of
+    /// server 1.32) instead drops the write without an error: the concurrent change stays, and
+    /// this one is lost; describe again to check.
     ///
     /// # Errors
     ///
