@@ -93,7 +93,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // A cron workflow runs until it is stopped: terminating it ends the schedule.
-    handle.terminate("schedule no longer needed", ()).await?;
+    handle.terminate("schedule no longer needed").await?;
     let info = handle.describe().await?.info;
     println!(
         "Terminated {workflow_id}: latest run {} is {:?}",

@@ -93,7 +93,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             StartOptions::new(id("handle-apis-terminate"), TASK_QUEUE),
         )
         .await?;
-    handle.terminate("no longer needed", ()).await?;
+    handle.terminate("no longer needed").await?;
     println!("Terminated {}", handle.workflow_id());
     print_result(&handle).await?;
     describe(&handle).await?;

@@ -120,7 +120,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Clean up: nothing will ever run the unpolled ones.
     for handle in running {
-        handle.terminate("list_count sample done", ()).await?;
+        handle.terminate("list_count sample done").await?;
     }
     println!("\nTerminated the {RUNNING} running workflows");
     Ok(())

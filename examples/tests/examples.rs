@@ -522,3 +522,97 @@ async fn mtls_api_key_connects_with_the_cli_environment_and_refuses_a_bad_certif
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn schedules_triggers_backfills_updates_lists_and_deletes_a_schedule() {
+    let server = DevServer::start().await.expect("a dev server");
+    let _worker = hello_world_worker(&server, "schedules").await;
+    let stdout = run_example("schedules", &server);
+
+    let schedule_id = line_after(&stdout, "Created schedule ");
+    assert_eq!(
+        line_after(&stdout, "Spec: "),
+        "every 3600s; overlap AllowAll; paused: true (created paused by the sample)",
+        "{stdout}"
+    );
+    let triggered = line_after(&stdout, "Triggered run ");
+    assert!(
+        triggered.starts_with(&format!("{schedule_id}-run-20"))
+            && triggered.ends_with(": Hello, schedule!"),
+        "{stdout}"
+    );
+    // The trigger and the three hourly times of the last three hours.
+    assert_eq!(
+        line_after(&stdout, "Backfilled the last 3 hours: "),
+        "4 actions taken in all",
+        "{stdout}"
+    );
+    assert_eq!(
+        line_after(&stdout, "Updated: "),
+        "1 calendar (weekdays at 09:00), overlap BufferOne",
+        "{stdout}"
+    );
+    assert!(
+        line_after(&stdout, "Unpaused (running for the demo); next action at ").starts_with("20"),
+        "{stdout}"
+    );
+    assert_eq!(
+        line_after(&stdout, "Paused ("),
+        "paused again by the sample)",
+        "{stdout}"
+    );
+    let rows = table_rows(&stdout);
+    assert!(
+        rows.iter()
+            .any(|row| row[..] == [schedule_id, "example", "true", "samples"]),
+        "{stdout}"
+    );
+    // Every run listed is one the schedule started, and completed or still running.
+    let runs: Vec<_> = rows
+        .iter()
+        .filter(|row| row[0].starts_with(&format!("{schedule_id}-run-")))
+        .collect();
+    assert!(!runs.is_empty(), "{stdout}");
+    assert!(
+        runs.iter()
+            .all(|row| row[1] == "Completed" || row[1] == "Running"),
+        "{stdout}"
+    );
+    assert_eq!(
+        line_after(&stdout, "Deleted schedule "),
+        schedule_id,
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn async_activity_completion_completes_and_fails_activities_from_outside() {
+    let server = DevServer::start().await.expect("a dev server");
+    let _worker = worker(&server, "async_activity.py", "approvals").await;
+    let stdout = run_example("async_activity_completion", &server);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    let (approved, rest) = lines[0]
+        .strip_prefix("Activity `approval` of ")
+        .and_then(|rest| rest.split_once(' '))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        rest.starts_with("is waiting; its task token is "),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[1],
+        "Heartbeat recorded; cancellation requested: false"
+    );
+    assert_eq!(
+        lines[2],
+        format!("Result: {approved}: approved by manager-7")
+    );
+    let rejected = lines[3]
+        .strip_suffix(" failed: over budget (Rejected, budget 5000)")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        rejected.starts_with("order-") && rejected != approved,
+        "{stdout}"
+    );
+}

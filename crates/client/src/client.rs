@@ -788,6 +788,12 @@ impl Client {
             workflow_start_delay: to_proto_duration("start_delay", options.start_delay)?,
             user_metadata,
             priority: options.priority.as_ref().map(|p| p.to_proto()),
+            versioning_override: options
+                .versioning_override
+                .as_ref()
+                .map(|versioning| versioning.to_proto()),
+            request_eager_execution: options.request_eager_start,
+            links: options.links.clone(),
             ..Default::default()
         })
     }

@@ -226,7 +226,7 @@ pub struct Memo {
 }
 
 impl Memo {
-    async fn decode(
+    pub(crate) async fn decode(
         fields: HashMap<String, Payload>,
         converter: &DataConverter,
     ) -> Result<Self, Error> {

@@ -117,6 +117,27 @@ pub enum Error {
         #[source]
         failure: Box<Failure>,
     },
+    /// A schedule with this id already exists.
+    #[error("schedule `{schedule_id}` already exists")]
+    ScheduleAlreadyExists {
+        /// The schedule id.
+        schedule_id: String,
+    },
+    /// There is no schedule with this id (or it was deleted).
+    #[error("schedule `{schedule_id}` not found")]
+    ScheduleNotFound {
+        /// The schedule id.
+        schedule_id: String,
+    },
+    /// The server refused the schedule as invalid: a calendar, interval or cron string it
+    /// cannot read, an unknown time zone, ... The message says which part.
+    #[error("invalid schedule `{schedule_id}`: {message}")]
+    InvalidSchedule {
+        /// The schedule id.
+        schedule_id: String,
+        /// The server's description, such as `Invalid schedule spec: ...`.
+        message: String,
+    },
     /// A gRPC call failed with a status not covered by another variant. The request may have
     /// reached the server.
     #[error(transparent)]

@@ -275,6 +275,238 @@ impl Failure {
         self.chain().last().unwrap_or(self)
     }
 
+    /// An application failure, as activity or workflow code raises one: what an activity
+    /// completed asynchronously reports with
+    /// [`AsyncActivityHandle::fail`](crate::AsyncActivityHandle::fail). Retryable, without
+    /// details or cause, until the builder methods say otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{Failure, FailureKind};
+    ///
+    /// let failure = Failure::application("card declined", "CardDeclined").non_retryable();
+    /// assert_eq!(failure.to_string(), "application failure CardDeclined: card declined");
+    /// assert!(matches!(failure.kind(), FailureKind::Application(app) if app.non_retryable));
+    /// ```
+    pub fn application(message: impl Into<String>, type_name: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            origin: String::new(),
+            stack_trace: String::new(),
+            kind: FailureKind::Application(ApplicationFailure {
+                type_name: type_name.into(),
+                non_retryable: false,
+                details: EncodedValues::default(),
+                next_retry_delay: None,
+            }),
+            cause: None,
+        }
+    }
+
+    /// Marks an application failure as one that retrying cannot fix: the server does not
+    /// retry it. Does nothing to failures of other kinds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::Failure;
+    ///
+    /// let failure = Failure::application("no such customer", "CustomerNotFound").non_retryable();
+    /// # let _ = failure;
+    /// ```
+    #[must_use]
+    pub fn non_retryable(mut self) -> Self {
+        if let FailureKind::Application(app) = &mut self.kind {
+            app.non_retryable = true;
+        }
+        self
+    }
+
+    /// Attaches values to an application failure, for whoever handles it to decode with
+    /// [`EncodedValues::get`]. Does nothing to failures of other kinds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{DataConverter, EncodedValues, Failure, FailureKind};
+    ///
+    /// let converter = DataConverter::default();
+    /// let details = EncodedValues::new(converter.to_payloads(&("sku-1", 2))?, converter);
+    /// let failure = Failure::application("out of stock", "OutOfStock").with_details(details);
+    /// let FailureKind::Application(app) = failure.kind() else { unreachable!() };
+    /// assert_eq!(app.details.get::<String>(0)?, "sku-1");
+    /// # Ok::<(), temporal_client::ConversionError>(())
+    /// ```
+    #[must_use]
+    pub fn with_details(mut self, details: EncodedValues) -> Self {
+        if let FailureKind::Application(app) = &mut self.kind {
+            app.details = details;
+        }
+        self
+    }
+
+    /// Sets the failure that caused this one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::Failure;
+    ///
+    /// let failure = Failure::application("payment failed", "PaymentFailed")
+    ///     .with_cause(Failure::application("connection reset", "IOError"));
+    /// assert_eq!(failure.root_cause().message(), "connection reset");
+    /// ```
+    #[must_use]
+    pub fn with_cause(mut self, cause: Failure) -> Self {
+        self.cause = Some(Box::new(cause));
+        self
+    }
+
+    /// Encodes the chain as a `temporal.api.failure.v1.Failure`, running the converter's
+    /// codec on every payload it holds: the inverse of [`decode`](Failure::decode).
+    pub(crate) async fn encode(
+        &self,
+        converter: &DataConverter,
+    ) -> Result<ProtoFailure, CodecError> {
+        // Encoded innermost last, then linked innermost first: no recursion for a deep chain.
+        let mut links = Vec::new();
+        for link in self.chain() {
+            links.push(link.encode_link(converter).await?);
+        }
+        let mut proto: Option<ProtoFailure> = None;
+        while let Some(mut link) = links.pop() {
+            link.cause = proto.map(Box::new);
+            proto = Some(link);
+        }
+        Ok(proto.unwrap_or_default())
+    }
+
+    async fn encode_link(&self, converter: &DataConverter) -> Result<ProtoFailure, CodecError> {
+        use temporal_proto::api::common::v1::{ActivityType, WorkflowExecution, WorkflowType};
+        use temporal_proto::api::failure::v1::{
+            ActivityFailureInfo, ApplicationFailureInfo, CanceledFailureInfo,
+            ChildWorkflowExecutionFailureInfo, NexusHandlerFailureInfo, NexusOperationFailureInfo,
+            ResetWorkflowFailureInfo, ServerFailureInfo, TerminatedFailureInfo, TimeoutFailureInfo,
+        };
+        let payloads = |values: &EncodedValues| {
+            let values = values.payloads().to_vec();
+            async move {
+                if values.is_empty() {
+                    return Ok::<_, CodecError>(None);
+                }
+                Ok(Some(Payloads {
+                    payloads: converter.encode(values).await?,
+                }))
+            }
+        };
+        let failure_info = match &self.kind {
+            FailureKind::Unknown => None,
+            FailureKind::Application(app) => Some(FailureInfo::ApplicationFailureInfo(
+                ApplicationFailureInfo {
+                    r#type: app.type_name.clone(),
+                    non_retryable: app.non_retryable,
+                    details: payloads(&app.details).await?,
+                    next_retry_delay: app
+                        .next_retry_delay
+                        .and_then(|d| temporal_proto::google::protobuf::Duration::try_from(d).ok()),
+                    ..Default::default()
+                },
+            )),
+            FailureKind::Cancelled { details, identity } => {
+                Some(FailureInfo::CanceledFailureInfo(CanceledFailureInfo {
+                    details: payloads(details).await?,
+                    identity: identity.clone(),
+                }))
+            }
+            FailureKind::Terminated { identity } => {
+                Some(FailureInfo::TerminatedFailureInfo(TerminatedFailureInfo {
+                    identity: identity.clone(),
+                }))
+            }
+            FailureKind::Timeout {
+                timeout_type,
+                last_heartbeat_details,
+            } => Some(FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo {
+                timeout_type: (*timeout_type).into(),
+                last_heartbeat_details: payloads(last_heartbeat_details).await?,
+            })),
+            FailureKind::Server { non_retryable } => {
+                Some(FailureInfo::ServerFailureInfo(ServerFailureInfo {
+                    non_retryable: *non_retryable,
+                }))
+            }
+            FailureKind::ResetWorkflow {
+                last_heartbeat_details,
+            } => Some(FailureInfo::ResetWorkflowFailureInfo(
+                ResetWorkflowFailureInfo {
+                    last_heartbeat_details: payloads(last_heartbeat_details).await?,
+                },
+            )),
+            FailureKind::Activity {
+                activity_type,
+                activity_id,
+                retry_state,
+                identity,
+            } => Some(FailureInfo::ActivityFailureInfo(ActivityFailureInfo {
+                activity_type: Some(ActivityType {
+                    name: activity_type.clone(),
+                }),
+                activity_id: activity_id.clone(),
+                retry_state: (*retry_state).into(),
+                identity: identity.clone(),
+                ..Default::default()
+            })),
+            FailureKind::ChildWorkflow {
+                namespace,
+                workflow_id,
+                run_id,
+                workflow_type,
+                retry_state,
+            } => Some(FailureInfo::ChildWorkflowExecutionFailureInfo(
+                ChildWorkflowExecutionFailureInfo {
+                    namespace: namespace.clone(),
+                    workflow_execution: Some(WorkflowExecution {
+                        workflow_id: workflow_id.clone(),
+                        run_id: run_id.clone(),
+                    }),
+                    workflow_type: Some(WorkflowType {
+                        name: workflow_type.clone(),
+                    }),
+                    retry_state: (*retry_state).into(),
+                    ..Default::default()
+                },
+            )),
+            FailureKind::NexusOperation {
+                endpoint,
+                service,
+                operation,
+                operation_token,
+            } => Some(FailureInfo::NexusOperationExecutionFailureInfo(
+                NexusOperationFailureInfo {
+                    endpoint: endpoint.clone(),
+                    service: service.clone(),
+                    operation: operation.clone(),
+                    operation_token: operation_token.clone(),
+                    ..Default::default()
+                },
+            )),
+            FailureKind::NexusHandler { error_type } => Some(FailureInfo::NexusHandlerFailureInfo(
+                NexusHandlerFailureInfo {
+                    r#type: error_type.clone(),
+                    ..Default::default()
+                },
+            )),
+        };
+        Ok(ProtoFailure {
+            message: self.message.clone(),
+            source: self.origin.clone(),
+            stack_trace: self.stack_trace.clone(),
+            failure_info,
+            ..Default::default()
+        })
+    }
+
     /// Decodes a `temporal.api.failure.v1.Failure` chain that a raw call returned (a history
     /// event read through [`Client::workflow_service`](crate::Client::workflow_service), for
     /// instance) as [`WorkflowHandle::result`](crate::WorkflowHandle::result) decodes one: the
@@ -633,6 +865,108 @@ mod tests {
             failure.to_string(),
             "timed out (start-to-close): real message"
         );
+    }
+
+    #[tokio::test]
+    async fn an_encoded_chain_decodes_to_the_same_failure() {
+        let converter = DataConverter::default();
+        let details = EncodedValues::new(
+            converter.to_payloads(&("sku-1", 2)).expect("converts"),
+            converter.clone(),
+        );
+        let failure = Failure::application("out of stock", "OutOfStock")
+            .non_retryable()
+            .with_details(details)
+            .with_cause(Failure::application("warehouse offline", "IOError"));
+        let proto = failure.encode(&converter).await.expect("encodes");
+        assert_eq!(
+            proto.cause.as_ref().expect("a cause").message,
+            "warehouse offline"
+        );
+        let back = Failure::decode(proto, &converter).await.expect("decodes");
+        assert_eq!(back.to_string(), failure.to_string());
+        let FailureKind::Application(app) = back.kind() else {
+            panic!("{back:?}")
+        };
+        assert!(app.non_retryable);
+        assert_eq!(app.type_name, "OutOfStock");
+        assert_eq!(app.details.get::<String>(0).expect("typed"), "sku-1");
+        assert_eq!(app.details.get::<i32>(1).expect("typed"), 2);
+        assert_eq!(back.root_cause().message(), "warehouse offline");
+
+        let decoded = Failure::decode(activity_failure_chain(), &converter)
+            .await
+            .expect("decodes");
+        let again = Failure::decode(
+            decoded.encode(&converter).await.expect("encodes"),
+            &converter,
+        )
+        .await
+        .expect("decodes");
+        assert_eq!(again.to_string(), decoded.to_string());
+        assert_eq!(again.root_cause().origin(), "PythonSDK");
+    }
+
+    /// Marks each payload it encodes, and unmarks it when decoding.
+    struct MarkingCodec;
+
+    impl crate::converter::PayloadCodec for MarkingCodec {
+        fn encode(
+            &self,
+            payloads: Vec<Payload>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<Vec<Payload>, CodecError>> + Send + '_>,
+        > {
+            Box::pin(async move {
+                Ok(payloads
+                    .into_iter()
+                    .map(|mut payload| {
+                        payload
+                            .metadata
+                            .insert("marked".to_owned(), b"yes".to_vec());
+                        payload
+                    })
+                    .collect())
+            })
+        }
+
+        fn decode(
+            &self,
+            payloads: Vec<Payload>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<Vec<Payload>, CodecError>> + Send + '_>,
+        > {
+            Box::pin(async move {
+                payloads
+                    .into_iter()
+                    .map(|mut payload| match payload.metadata.remove("marked") {
+                        Some(_) => Ok(payload),
+                        None => Err(CodecError::new(std::io::Error::other("not marked"))),
+                    })
+                    .collect()
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn failure_details_go_through_the_codec_both_ways() {
+        let converter = DataConverter::default().with_codec(MarkingCodec);
+        let details = EncodedValues::new(
+            converter.to_payloads(&("sku-1",)).expect("converts"),
+            converter.clone(),
+        );
+        let failure = Failure::application("out of stock", "OutOfStock").with_details(details);
+        let proto = failure.encode(&converter).await.expect("encodes");
+        let Some(FailureInfo::ApplicationFailureInfo(info)) = &proto.failure_info else {
+            panic!("{proto:?}")
+        };
+        let sent = &info.details.as_ref().expect("details").payloads[0];
+        assert_eq!(sent.metadata["marked"], b"yes");
+        let back = Failure::decode(proto, &converter).await.expect("decodes");
+        let FailureKind::Application(app) = back.kind() else {
+            panic!("{back:?}")
+        };
+        assert_eq!(app.details.get::<String>(0).expect("typed"), "sku-1");
     }
 
     #[tokio::test]

@@ -28,6 +28,7 @@ use crate::description::WorkflowDescription;
 use crate::error::{Error, WorkflowFailed};
 use crate::failure::Failure;
 use crate::wait::{CloseStep, LongPoll, RunChain};
+use crate::options::HistoryOptions;
 
 /// A handle to one workflow: signal, query, describe, cancel, terminate, await its result.
 ///
@@ -486,13 +487,33 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # }
     /// ```
     pub async fn cancel(&self) -> Result<(), Error> {
+        self.cancel_with_reason("").await
+    }
+
+    /// As [`cancel`](WorkflowHandle::cancel), recording `reason` in the workflow's cancel
+    /// request event.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when no such workflow is running, [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
+    /// handle.cancel_with_reason("the customer withdrew the order").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn cancel_with_reason(&self, reason: &str) -> Result<(), Error> {
         let request = RequestCancelWorkflowExecutionRequest {
             namespace: self.client.namespace().to_owned(),
             workflow_execution: Some(self.latest_execution()),
             identity: self.client.identity().to_owned(),
             request_id: new_request_id(),
             first_execution_run_id: self.first_execution_run_id.clone().unwrap_or_default(),
-            reason: String::new(),
+            reason: reason.to_owned(),
             ..Default::default()
         };
         self.client
@@ -507,8 +528,27 @@ impl<W: Contract> WorkflowHandle<W> {
         Ok(())
     }
 
-    /// Ends the workflow at once, without running any more of its code, recording `reason`
-    /// and `details` (one payload each; `()` for none).
+    /// Ends the workflow at once, without running any more of its code, recording `reason`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when no such workflow is running, [`Error::Rpc`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
+    /// handle.terminate("duplicate order").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn terminate(&self, reason: &str) -> Result<(), Error> {
+        self.terminate_with_details(reason, ()).await
+    }
+
+    /// As [`terminate`](WorkflowHandle::terminate), recording `details` too (a tuple, one
+    /// payload each).
     ///
     /// # Errors
     ///
@@ -520,11 +560,15 @@ impl<W: Contract> WorkflowHandle<W> {
     /// ```no_run
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
-    /// handle.terminate("duplicate order", ("see order-1233",)).await?;
+    /// handle.terminate_with_details("duplicate order", ("see order-1233",)).await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn terminate<A: ToPayloads>(&self, reason: &str, details: A) -> Result<(), Error> {
+    pub async fn terminate_with_details<A: ToPayloads>(
+        &self,
+        reason: &str,
+        details: A,
+    ) -> Result<(), Error> {
         let details = self.client.encode_args(&details).await?;
         let request = TerminateWorkflowExecutionRequest {
             namespace: self.client.namespace().to_owned(),
@@ -769,25 +813,71 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # }
     /// ```
     pub fn fetch_history(&self) -> PagedStream<HistoryEvent> {
+        self.fetch_history_with(HistoryOptions::default())
+    }
+
+    /// As [`fetch_history`](WorkflowHandle::fetch_history), with `options`: only the close
+    /// event, and waiting for new events instead of ending at the last one.
+    ///
+    /// Waiting, the stream ends only after the workflow's close event: each page is a long
+    /// poll (re-issued when the server ends it empty), as in
+    /// [`result`](WorkflowHandle::result).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::HistoryOptions;
+    ///
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// // Follow the history live, as events are added, until the workflow closes.
+    /// let mut events = handle.fetch_history_with(HistoryOptions::default().wait_new_events());
+    /// while let Some(event) = events.next().await {
+    ///     println!("{:?}", event?.event_type());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn fetch_history_with(&self, options: HistoryOptions) -> PagedStream<HistoryEvent> {
         let client = self.client.clone();
         let execution = self.latest_execution();
+        let filter = if options.close_event_only {
+            HistoryEventFilterType::CloseEvent
+        } else {
+            HistoryEventFilterType::AllEvent
+        };
+        let wait_new_event = options.wait_new_events;
         crate::paging::pages(move |next_page_token| {
             let client = client.clone();
             let request = GetWorkflowExecutionHistoryRequest {
                 namespace: client.namespace().to_owned(),
                 execution: Some(execution.clone()),
                 next_page_token,
+                wait_new_event,
+                history_event_filter_type: filter.into(),
                 ..Default::default()
             };
             let workflow_id = execution.workflow_id.clone();
             async move {
-                let response = client
-                    .call(request, &workflow_id, |mut service, request| async move {
-                        service.get_workflow_execution_history(request).await
-                    })
-                    .await?;
-                let events = response.history.map(|h| h.events).unwrap_or_default();
-                Ok((events, response.next_page_token))
+                loop {
+                    let response = client
+                        .call_with_timeout(
+                            request.clone(),
+                            &workflow_id,
+                            wait_new_event.then_some(LONG_POLL_TIMEOUT),
+                            |mut service, request| async move {
+                                service.get_workflow_execution_history(request).await
+                            },
+                        )
+                        .await;
+                    let response = match response {
+                        // A poll that outlived its deadline is re-issued, like one the server
+                        // ended.
+                        Err(err) if wait_new_event && err.is_timeout() => continue,
+                        other => other?,
+                    };
+                    let events = response.history.map(|h| h.events).unwrap_or_default();
+                    return Ok((events, response.next_page_token));
+                }
             }
         })
     }

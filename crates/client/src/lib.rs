@@ -108,6 +108,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod activity_completion;
 mod call;
 mod client;
 mod connection;
@@ -122,6 +123,7 @@ mod handle;
 mod options;
 mod paging;
 mod retry;
+mod schedule;
 mod search_attributes;
 mod tls;
 mod update;
@@ -133,6 +135,7 @@ pub mod guide {
     #![doc = include_str!("docs/guide.md")]
 }
 
+pub use activity_completion::{ActivityHeartbeat, AsyncActivityHandle};
 pub use call::{CallOptions, DEFAULT_CALL_TIMEOUT};
 pub use client::{Client, ClientOptions};
 pub use connection::{
@@ -156,9 +159,15 @@ pub use envconfig::{
 pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
-pub use options::{Priority, RetryPolicy, StartOptions};
+pub use options::{HistoryOptions, Priority, RetryPolicy, StartOptions, VersioningOverride};
 pub use paging::{ListOptions, PagedStream};
 pub use retry::RpcRetryPolicy;
+pub use schedule::{
+    CalendarSpec, CreateScheduleOptions, IntervalSpec, Schedule, ScheduleAction,
+    ScheduleActionResult, ScheduleBackfill, ScheduleDescription, ScheduleHandle, ScheduleInfo,
+    ScheduleListEntry, ScheduleListInfo, ScheduleOverlapPolicy, SchedulePolicies, ScheduleRange,
+    ScheduleSpec, ScheduleState, ScheduleUpdate, ScheduledWorkflow,
+};
 pub use search_attributes::{
     SearchAttributeKey, SearchAttributeTypeError, SearchAttributeValue, SearchAttributes,
 };

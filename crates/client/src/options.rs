@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use temporal_proto::api::common::v1::RetryPolicy as ProtoRetryPolicy;
+use temporal_proto::api::common::v1::{Link, RetryPolicy as ProtoRetryPolicy};
 use temporal_proto::api::enums::v1::{WorkflowIdConflictPolicy, WorkflowIdReusePolicy};
+use temporal_proto::api::workflow::v1::VersioningOverride as ProtoVersioningOverride;
 
 use crate::error::Error;
 use crate::search_attributes::SearchAttributes;
@@ -45,6 +46,9 @@ pub struct StartOptions {
     pub(crate) static_details: Option<String>,
     pub(crate) priority: Option<Priority>,
     pub(crate) request_id: Option<String>,
+    pub(crate) versioning_override: Option<VersioningOverride>,
+    pub(crate) request_eager_start: bool,
+    pub(crate) links: Vec<Link>,
 }
 
 impl StartOptions {
@@ -79,6 +83,9 @@ impl StartOptions {
             static_details: None,
             priority: None,
             request_id: None,
+            versioning_override: None,
+            request_eager_start: false,
+            links: Vec::new(),
         }
     }
 
@@ -322,6 +329,218 @@ impl StartOptions {
     /// ```
     pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
+        self
+    }
+}
+
+impl StartOptions {
+    /// Runs the workflow on the worker deployment version this says, instead of the one its
+    /// task queue's versioning rules pick.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{StartOptions, VersioningOverride};
+    ///
+    /// let options = StartOptions::new("order-1234", "orders")
+    ///     .versioning_override(VersioningOverride::pinned("orders-service", "build-42"));
+    /// # let _ = options;
+    /// ```
+    pub fn versioning_override(mut self, versioning: VersioningOverride) -> Self {
+        self.versioning_override = Some(versioning);
+        self
+    }
+
+    /// Asks the server to hand the workflow's first task back in its answer to the start
+    /// (eager start), to save a round trip when a worker in the same process runs it.
+    ///
+    /// This client has no worker: the task it is handed goes unprocessed, and the server
+    /// gives the task to a polling worker only once the task timeout passes. So request it
+    /// only for a server that ignores it, or to test a server's eager start. Defaults to
+    /// `false`, as in the other SDKs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::StartOptions;
+    ///
+    /// let options = StartOptions::new("order-1234", "orders").request_eager_start(false);
+    /// # let _ = options;
+    /// ```
+    pub fn request_eager_start(mut self, eager: bool) -> Self {
+        self.request_eager_start = eager;
+        self
+    }
+
+    /// Links the start to another event, such as the workflow event or batch job that caused
+    /// it; the server records the links in the started event, and shows them in the UI.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::StartOptions;
+    /// use temporal_client::proto::api::common::v1::{Link, link};
+    ///
+    /// let options = StartOptions::new("refund-1234", "refunds").link(Link {
+    ///     variant: Some(link::Variant::WorkflowEvent(link::WorkflowEvent {
+    ///         namespace: "default".to_owned(),
+    ///         workflow_id: "order-1234".to_owned(),
+    ///         run_id: "0196e7a1-5b2c-7d3e-8f40-123456789abc".to_owned(),
+    ///         reference: None,
+    ///     })),
+    /// });
+    /// # let _ = options;
+    /// ```
+    pub fn link(mut self, link: Link) -> Self {
+        self.links.push(link);
+        self
+    }
+}
+
+/// Which worker deployment version runs a workflow, overriding its task queue's versioning
+/// rules.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{StartOptions, VersioningOverride};
+///
+/// let pinned = StartOptions::new("order-1", "orders")
+///     .versioning_override(VersioningOverride::pinned("orders-service", "build-42"));
+/// let upgrading = StartOptions::new("order-2", "orders")
+///     .versioning_override(VersioningOverride::AutoUpgrade);
+/// # let _ = (pinned, upgrading);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VersioningOverride {
+    /// The workflow stays on this version of this deployment, until it closes.
+    Pinned {
+        /// The worker deployment's name.
+        deployment_name: String,
+        /// The build id of the version.
+        build_id: String,
+    },
+    /// The workflow moves to the deployment's current version whenever that changes.
+    AutoUpgrade,
+}
+
+impl VersioningOverride {
+    /// Pinned to the version `build_id` of the deployment `deployment_name`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::VersioningOverride;
+    ///
+    /// let pinned = VersioningOverride::pinned("orders-service", "build-42");
+    /// assert!(matches!(pinned, VersioningOverride::Pinned { .. }));
+    /// ```
+    pub fn pinned(deployment_name: impl Into<String>, build_id: impl Into<String>) -> Self {
+        Self::Pinned {
+            deployment_name: deployment_name.into(),
+            build_id: build_id.into(),
+        }
+    }
+
+    /// The override as protobuf's: the current fields, and the deprecated ones that servers
+    /// before 1.28 read.
+    #[allow(deprecated)]
+    pub(crate) fn to_proto(&self) -> ProtoVersioningOverride {
+        use temporal_proto::api::deployment::v1::WorkerDeploymentVersion;
+        use temporal_proto::api::enums::v1::VersioningBehavior;
+        use temporal_proto::api::workflow::v1::versioning_override::{
+            Override, PinnedOverride, PinnedOverrideBehavior,
+        };
+        match self {
+            Self::Pinned {
+                deployment_name,
+                build_id,
+            } => ProtoVersioningOverride {
+                behavior: VersioningBehavior::Pinned.into(),
+                pinned_version: format!("{deployment_name}.{build_id}"),
+                r#override: Some(Override::Pinned(PinnedOverride {
+                    behavior: PinnedOverrideBehavior::Pinned.into(),
+                    version: Some(WorkerDeploymentVersion {
+                        build_id: build_id.clone(),
+                        deployment_name: deployment_name.clone(),
+                    }),
+                })),
+                ..Default::default()
+            },
+            Self::AutoUpgrade => ProtoVersioningOverride {
+                behavior: VersioningBehavior::AutoUpgrade.into(),
+                r#override: Some(Override::AutoUpgrade(true)),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// The override a server described; `None` for none, or for one this client cannot
+    /// express.
+    #[allow(deprecated)]
+    pub(crate) fn from_proto(proto: ProtoVersioningOverride) -> Option<Self> {
+        use temporal_proto::api::workflow::v1::versioning_override::Override;
+        match proto.r#override {
+            Some(Override::AutoUpgrade(true)) => Some(Self::AutoUpgrade),
+            Some(Override::Pinned(pinned)) => pinned.version.map(|version| Self::Pinned {
+                deployment_name: version.deployment_name,
+                build_id: version.build_id,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Which events [`WorkflowHandle::fetch_history_with`](crate::WorkflowHandle::fetch_history_with)
+/// reads, and whether it waits for new ones. Defaults to every event there is now.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::HistoryOptions;
+///
+/// let live = HistoryOptions::default().wait_new_events();
+/// let outcome = HistoryOptions::default().close_event_only().wait_new_events();
+/// # let _ = (live, outcome);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[must_use]
+pub struct HistoryOptions {
+    pub(crate) close_event_only: bool,
+    pub(crate) wait_new_events: bool,
+}
+
+impl HistoryOptions {
+    /// Reads only the close event (completed, failed, ...): none while the workflow runs,
+    /// unless waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::HistoryOptions;
+    ///
+    /// let options = HistoryOptions::default().close_event_only();
+    /// # let _ = options;
+    /// ```
+    pub fn close_event_only(mut self) -> Self {
+        self.close_event_only = true;
+        self
+    }
+
+    /// Waits for events not yet written, until the workflow closes, instead of ending at the
+    /// last event there is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::HistoryOptions;
+    ///
+    /// let options = HistoryOptions::default().wait_new_events();
+    /// # let _ = options;
+    /// ```
+    pub fn wait_new_events(mut self) -> Self {
+        self.wait_new_events = true;
         self
     }
 }

@@ -116,7 +116,7 @@ async fn a_cron_workflow_runs_on_schedule_and_stops_when_terminated() {
     );
 
     handle
-        .terminate("cron no longer needed", ())
+        .terminate("cron no longer needed")
         .await
         .expect("terminate reaches the latest run of the chain");
     let err = handle

@@ -3,15 +3,18 @@
 //! One test binary (it links once); each module covers one behaviour, and each test has a
 //! server and worker of its own, so tests run in parallel without sharing state.
 
+mod async_completion;
 mod connection;
 mod contracts;
 mod cron;
 mod describe_list_count;
 mod envconfig;
 mod exactly_once;
+mod handle_options;
 mod history;
 mod payloads;
 mod results;
+mod schedules;
 mod signals_queries;
 mod start;
 mod support;

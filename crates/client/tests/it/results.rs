@@ -207,7 +207,7 @@ async fn cancel_and_terminate_close_the_workflow_as_they_say() {
         .await
         .expect("started");
     terminated
-        .terminate("no longer needed", ("details",))
+        .terminate_with_details("no longer needed", ("details",))
         .await
         .expect("terminate is accepted");
     let failed = workflow_failed(terminated.result::<()>().await.expect_err("terminated"));

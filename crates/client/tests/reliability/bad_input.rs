@@ -923,7 +923,7 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
         ),
         case!(
             "termination of a closed workflow",
-            closed.terminate("too late", ()).await,
+            closed.terminate("too late").await,
             Refusal::Client(Error::NotFound { .. }),
             ["completed"],
         ),
@@ -973,7 +973,7 @@ async fn a_history_larger_than_a_grpc_message_streams_in_full(env: &TestEnv) {
             .await
             .expect("signalled");
     }
-    handle.terminate("done", ()).await.expect("terminated");
+    handle.terminate("done").await.expect("terminated");
     let events: Vec<_> = tokio::time::timeout(CASE_TIMEOUT, handle.fetch_history().collect())
         .await
         .expect("the history streams in time");

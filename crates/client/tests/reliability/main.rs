@@ -8,6 +8,7 @@ mod listing;
 mod loops;
 mod restart;
 mod retries;
+mod schedule_conflicts;
 mod scripted;
 mod secrets;
 mod time_skipping;
