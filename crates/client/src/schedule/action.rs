@@ -10,7 +10,7 @@ use temporal_proto::api::workflow::v1::NewWorkflowExecutionInfo;
 
 use crate::client::Client;
 use crate::contract::StartWorkflow;
-use crate::converter::{ConversionError, DataConverter};
+use crate::converter::{ConversionError, DataConverter, ToPayloads};
 use crate::encoded::EncodedValues;
 use crate::error::Error;
 use crate::options::{Priority, RetryPolicy, StartOptions, VersioningOverride};
@@ -82,6 +82,40 @@ impl ScheduleAction {
         let encode = move |converter: &DataConverter| workflow.encode_args(&args, converter);
         Self {
             workflow_type,
+            args: ActionArgs::Values(Arc::new(encode)),
+            options,
+        }
+    }
+
+    /// Starts the workflow type `name`, a name known only at run time, with a tuple of
+    /// arguments (one payload each). ([`start_workflow`](ScheduleAction::start_workflow)
+    /// keeps its workflow until the schedule is sent, so it takes a name as a `'static`
+    /// string.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ScheduleAction, StartOptions};
+    ///
+    /// let workflow_type = std::env::var("REPORT_WORKFLOW").unwrap_or_else(|_| "report".to_owned());
+    /// let action = ScheduleAction::start_workflow_by_name(
+    ///     workflow_type,
+    ///     ("emea",),
+    ///     StartOptions::new("report", "reports"),
+    /// );
+    /// # let _ = action;
+    /// ```
+    pub fn start_workflow_by_name<A>(
+        name: impl Into<String>,
+        args: A,
+        options: StartOptions,
+    ) -> Self
+    where
+        A: ToPayloads + Send + Sync + 'static,
+    {
+        let encode = move |converter: &DataConverter| converter.to_payloads(&args);
+        Self {
+            workflow_type: name.into(),
             args: ActionArgs::Values(Arc::new(encode)),
             options,
         }

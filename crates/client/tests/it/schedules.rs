@@ -59,8 +59,9 @@ async fn a_created_schedule_describes_as_it_was_made() {
     let id = unique("schedule");
     let start_at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_900_000_000);
     let schedule = Schedule::new(
-        ScheduleAction::start_workflow(
-            "example",
+        // A name made at run time: by name, with a tuple of arguments.
+        ScheduleAction::start_workflow_by_name(
+            String::from("exam") + "ple",
             ("described",),
             StartOptions::new("described-greeting", env.task_queue.clone())
                 .run_timeout(Duration::from_secs(60))
