@@ -25,7 +25,7 @@ use crate::retry::RpcRetryPolicy;
 ///         .header("x-request-origin", "checkout")
 ///         .retry_policy(RpcRetryPolicy::disabled()),
 /// )?;
-/// urgent.get_handle::<temporal_client::Untyped>("order-1234").signal("cancelOrder", ()).await?;
+/// urgent.get_handle::<temporal_client::Untyped>("order-1234").signal("cancelOrder").await?;
 /// # Ok(())
 /// # }
 /// ```

@@ -17,7 +17,7 @@ use tonic::metadata::AsciiMetadataValue;
 
 use crate::call::{CallOptions, ResolvedCallOptions};
 use crate::connection::{Connection, TestService, WorkflowService};
-use crate::contract::{Contract, SignalOf, StartWorkflow, WorkflowResult};
+use crate::contract::{Contract, SignalCall, StartWorkflow, WorkflowResult};
 use crate::converter::{DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
 use crate::error::{Error, RpcError};
@@ -426,13 +426,13 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start<T: StartWorkflow<A>, A>(
+    pub async fn start<T: StartWorkflow<A, M>, A, M>(
         &self,
         workflow: T,
         args: A,
         options: StartOptions,
     ) -> Result<WorkflowHandle<T::Contract>, Error> {
-        let input = self.encode_start_args(&workflow, &args)?;
+        let input = workflow.encode_args(args, &self.inner.converter)?;
         let request = self
             .start_request(workflow.workflow_type(), input, &options)
             .await?;
@@ -468,9 +468,9 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute<R: FromPayload, A>(
+    pub async fn execute<R: FromPayload, A, M>(
         &self,
-        workflow: impl StartWorkflow<A, Contract: WorkflowResult<R>>,
+        workflow: impl StartWorkflow<A, M, Contract: WorkflowResult<R>>,
         args: A,
         options: StartOptions,
     ) -> Result<R, Error> {
@@ -487,7 +487,7 @@ impl Client {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<Untyped>("order-1234");
-    /// handle.signal("approve", ("manager-7",)).await?;
+    /// handle.signal(temporal_client::by_name("approve").arg("manager-7")).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -514,32 +514,30 @@ impl Client {
     ///         "cart",
     ///         ("customer-42",),
     ///         StartOptions::new("cart-customer-42", "carts"),
-    ///         "addItem",
-    ///         ("sku-1", 2),
+    ///         temporal_client::by_name("addItem").arg("sku-1").arg(2),
     ///     )
     ///     .await?;
     /// println!("signaled run {:?}", handle.signaled_run_id());
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn signal_with_start<T: StartWorkflow<A>, A, SA>(
+    pub async fn signal_with_start<T: StartWorkflow<A, M>, A, M, SM>(
         &self,
         workflow: T,
         args: A,
         options: StartOptions,
-        signal: impl SignalOf<T::Contract, SA>,
-        signal_args: SA,
+        signal: impl SignalCall<T::Contract, SM>,
     ) -> Result<WorkflowHandle<T::Contract>, Error> {
-        let signal_name = signal.name();
+        let signal_name = signal.name().to_owned();
         if signal_name.is_empty() {
             return Err(Error::invalid("signal_name", "the signal name is empty"));
         }
-        let input = self.encode_start_args(&workflow, &args)?;
+        let input = workflow.encode_args(args, &self.inner.converter)?;
         let start = self
             .start_request(workflow.workflow_type(), input, &options)
             .await?;
         let signal_input = self
-            .encode_payloads(signal.encode_args(&signal_args, &self.inner.converter)?)
+            .encode_payloads(signal.encode(&self.inner.converter)?)
             .await?;
         let request = SignalWithStartWorkflowExecutionRequest {
             namespace: start.namespace,
@@ -554,7 +552,7 @@ impl Client {
             request_id: start.request_id,
             workflow_id_reuse_policy: start.workflow_id_reuse_policy,
             workflow_id_conflict_policy: start.workflow_id_conflict_policy,
-            signal_name: signal_name.to_owned(),
+            signal_name,
             signal_input,
             retry_policy: start.retry_policy,
             cron_schedule: start.cron_schedule,
@@ -650,14 +648,6 @@ impl Client {
             })
             .await?;
         Ok(WorkflowCount::from_proto(response))
-    }
-
-    fn encode_start_args<T: StartWorkflow<A>, A>(
-        &self,
-        workflow: &T,
-        args: &A,
-    ) -> Result<Vec<Payload>, Error> {
-        Ok(workflow.encode_args(args, &self.inner.converter)?)
     }
 
     pub(crate) async fn start_request(

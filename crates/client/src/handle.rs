@@ -24,7 +24,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::client::{Client, new_request_id};
-use crate::contract::{Contract, QueryOf, SignalOf, Untyped, WorkflowResult};
+use crate::contract::{Contract, QueryCall, SignalCall, Untyped, WorkflowResult};
 use crate::converter::{FromPayload, ToPayloads};
 use crate::description::{WorkflowDescription, WorkflowExecutionInfo};
 use crate::error::{Error, WorkflowFailed};
@@ -48,8 +48,8 @@ const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 /// ```no_run
 /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
 /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
-/// handle.signal("approve", ("manager-7",)).await?;
-/// let state: String = handle.query("state", ()).await?;
+/// handle.signal(temporal_client::by_name("approve").arg("manager-7")).await?;
+/// let state: String = handle.query("state").await?;
 /// let description = handle.describe().await?;
 /// println!("{state}, {:?}", description.info.status);
 /// # Ok(())
@@ -121,7 +121,7 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.start(Counter, 0, StartOptions::new("counter-1", "counters")).await?;
     /// // Signal by name, outside the contract.
-    /// handle.into_untyped().signal("reset", ()).await?;
+    /// handle.into_untyped().signal("reset").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -146,7 +146,7 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<Untyped>("counter-1").into_typed::<Counter>();
-    /// let value = handle.query(Counter::value, ()).await?;
+    /// let value = handle.query(Counter::value).await?;
     /// # let _ = value;
     /// # Ok(())
     /// # }
@@ -309,7 +309,7 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client
-    ///     .signal_with_start("cart", ("c-42",), StartOptions::new("cart-c-42", "carts"), "addItem", ("sku-1",))
+    ///     .signal_with_start("cart", ("c-42",), StartOptions::new("cart-c-42", "carts"), temporal_client::by_name("addItem").arg("sku-1"))
     ///     .await?;
     /// println!("the signal went to run {:?}", handle.signaled_run_id());
     /// # Ok(())
@@ -355,23 +355,23 @@ impl<W: Contract> WorkflowHandle<W> {
     /// ```no_run
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
-    /// handle.signal("approve", ("manager-7",)).await?;
+    /// handle.signal(temporal_client::by_name("approve").arg("manager-7")).await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn signal<A>(&self, signal: impl SignalOf<W, A>, args: A) -> Result<(), Error> {
-        let signal_name = signal.name();
+    pub async fn signal<M>(&self, signal: impl SignalCall<W, M>) -> Result<(), Error> {
+        let signal_name = signal.name().to_owned();
         if signal_name.is_empty() {
             return Err(Error::invalid("signal_name", "the signal name is empty"));
         }
         let input = self
             .client
-            .encode_payloads(signal.encode_args(&args, self.client.data_converter())?)
+            .encode_payloads(signal.encode(self.client.data_converter())?)
             .await?;
         let request = SignalWorkflowExecutionRequest {
             namespace: self.client.namespace().to_owned(),
             workflow_execution: Some(self.latest_execution()),
-            signal_name: signal_name.to_owned(),
+            signal_name,
             input,
             identity: self.client.identity().to_owned(),
             request_id: new_request_id(),
@@ -400,17 +400,16 @@ impl<W: Contract> WorkflowHandle<W> {
     /// ```no_run
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
-    /// let total: f64 = handle.query("total", ()).await?;
+    /// let total: f64 = handle.query("total").await?;
     /// # let _ = total;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn query<R: FromPayload, A>(
+    pub async fn query<R: FromPayload, M>(
         &self,
-        query: impl QueryOf<W, A, R>,
-        args: A,
+        query: impl QueryCall<W, R, M>,
     ) -> Result<R, Error> {
-        self.query_with_reject_condition(query, args, QueryRejectCondition::None)
+        self.query_with_reject_condition(query, QueryRejectCondition::None)
             .await
     }
 
@@ -429,31 +428,30 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
     /// let total: f64 = handle
-    ///     .query_with_reject_condition("total", (), QueryRejectCondition::NotOpen)
+    ///     .query_with_reject_condition("total", QueryRejectCondition::NotOpen)
     ///     .await?;
     /// # let _ = total;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn query_with_reject_condition<R: FromPayload, A>(
+    pub async fn query_with_reject_condition<R: FromPayload, M>(
         &self,
-        query: impl QueryOf<W, A, R>,
-        args: A,
+        query: impl QueryCall<W, R, M>,
         condition: QueryRejectCondition,
     ) -> Result<R, Error> {
-        let query_type = query.name();
+        let query_type = query.name().to_owned();
         if query_type.is_empty() {
             return Err(Error::invalid("query_type", "the query type is empty"));
         }
         let query_args = self
             .client
-            .encode_payloads(query.encode_args(&args, self.client.data_converter())?)
+            .encode_payloads(query.encode(self.client.data_converter())?)
             .await?;
         let request = QueryWorkflowRequest {
             namespace: self.client.namespace().to_owned(),
             execution: Some(self.latest_execution()),
             query: Some(WorkflowQuery {
-                query_type: query_type.to_owned(),
+                query_type,
                 query_args,
                 header: None,
             }),

@@ -66,8 +66,8 @@
 //!
 //! # async fn run(client: Client) -> Result<(), temporal_client::Error> {
 //! let handle = client.start(Counter, 0, StartOptions::new("counter-1", "counters")).await?;
-//! handle.signal(Counter::increment, 5).await?;
-//! assert_eq!(handle.query(Counter::value, ()).await?, 5);
+//! handle.signal(Counter::increment(5)).await?;
+//! assert_eq!(handle.query(Counter::value).await?, 5);
 //! # Ok(())
 //! # }
 //! ```
@@ -115,6 +115,7 @@ mod encoded;
 mod error;
 mod failure;
 mod handle;
+mod metadata;
 mod options;
 mod paging;
 mod retry;
@@ -134,7 +135,11 @@ pub use connection::{
     Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,
     TestService, WorkflowService,
 };
-pub use contract::{Contract, QueryOf, SignalOf, StartWorkflow, Untyped, UpdateOf, WorkflowResult};
+pub use contract::{
+    ByName, Contract, Handler, HandlerInfo, HandlerKind, Named, Query, QueryCall, Signal,
+    SignalCall, StartWorkflow, Typed, Untyped, Update, UpdateCall, Workflow, WorkflowResult,
+    by_name,
+};
 pub use converter::{
     CodecError, ConversionError, DataConverter, DeserializeInto, FromPayload, FromPayloads,
     PayloadCodec, PayloadConverter, ProtoBinary, ProtoJson, RawBytes, SerializeValue, ToPayload,
@@ -147,11 +152,12 @@ pub use encoded::EncodedValues;
 pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
+pub use metadata::{ContractCheck, HandlerDefinition, METADATA_QUERY, WorkflowMetadata};
 pub use options::{Priority, RetryPolicy, StartOptions};
 pub use paging::PagedStream;
 pub use retry::RpcRetryPolicy;
 pub use search_attributes::{SearchAttributeKey, SearchAttributeValue, SearchAttributes};
-pub use temporal_macros::{query, run, signal, update, validator, workflow};
+pub use temporal_macros::{query, run, signal, update, validator, workflow_for_client as workflow};
 pub use tls::TlsOptions;
 pub use update::{UpdateHandle, UpdateStage};
 pub use with_start::{OnConflict, WithStartWorkflow};
@@ -168,11 +174,14 @@ pub use tonic::Code;
 /// What `#[workflow]`'s expansion names, and nothing else: not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::contract::{
-        Contract, QueryOf, SignalOf, StartWorkflow, UpdateOf, WorkflowResult,
+    pub use temporal_contract::__private::{
+        Contract, Handler, HandlerInfo, HandlerKind, Query, Signal, Update, Workflow,
     };
-    pub use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayload};
-    pub use temporal_proto::api::common::v1::Payload;
+
+    /// An argument type the client cannot encode is reported on the contract's declaration.
+    pub const fn check_arg<T: crate::converter::ToPayload + ?Sized>() {}
+    /// A result type the client cannot decode is reported on the contract's declaration.
+    pub const fn check_result<T: crate::converter::FromPayload>() {}
 }
 
 /// The Temporal API's generated types and gRPC clients: the [`temporal_proto`] crate.

@@ -15,7 +15,7 @@ use temporal_proto::api::workflowservice::v1::{
 };
 
 use crate::client::{Client, new_request_id};
-use crate::contract::{Contract, UpdateOf};
+use crate::contract::{Contract, UpdateCall};
 use crate::converter::FromPayload;
 use crate::error::Error;
 use crate::failure::Failure;
@@ -33,7 +33,7 @@ const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 ///
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
 /// // Return as soon as the workflow accepted the update ...
-/// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+/// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
 /// // ... and wait for its result later.
 /// let previous = update.result().await?;
 /// # let _ = previous;
@@ -76,16 +76,15 @@ impl<W: Contract> WorkflowHandle<W> {
     /// ```no_run
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("counter-1");
-    /// let previous: i64 = handle.execute_update("setValue", (42,)).await?;
+    /// let previous: i64 = handle.execute_update(temporal_client::by_name("setValue").arg(42)).await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute_update<R: FromPayload, A>(
+    pub async fn execute_update<R: FromPayload, M>(
         &self,
-        update: impl UpdateOf<W, A, R>,
-        args: A,
+        update: impl UpdateCall<W, R, M>,
     ) -> Result<R, Error> {
-        self.start_update(update, args, UpdateStage::Completed)
+        self.start_update(update, UpdateStage::Completed)
             .await?
             .result()
             .await
@@ -106,20 +105,19 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("counter-1");
-    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// println!("update {} accepted", update.id());
     /// let previous = update.result().await?;
     /// # let _ = previous;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start_update<R: FromPayload, A>(
+    pub async fn start_update<R: FromPayload, M>(
         &self,
-        update: impl UpdateOf<W, A, R>,
-        args: A,
+        update: impl UpdateCall<W, R, M>,
         wait_for: UpdateStage,
     ) -> Result<UpdateHandle<R>, Error> {
-        let (request, handle) = self.update_request(&update, &args, wait_for).await?;
+        let (request, handle) = self.update_request(update, wait_for).await?;
         // Until the stage is reached, the server answers each long poll with what it has; the
         // same update id makes a repeated request the same update.
         loop {
@@ -146,20 +144,19 @@ impl<W: Contract> WorkflowHandle<W> {
     }
 
     /// The request that sends `update`, and the handle that will wait for it.
-    pub(crate) async fn update_request<R: FromPayload, A>(
+    pub(crate) async fn update_request<R: FromPayload, M>(
         &self,
-        update: &impl UpdateOf<W, A, R>,
-        args: &A,
+        update: impl UpdateCall<W, R, M>,
         wait_for: UpdateStage,
     ) -> Result<(UpdateWorkflowExecutionRequest, UpdateHandle<R>), Error> {
-        let name = update.name();
+        let name = update.name().to_owned();
         if name.is_empty() {
             return Err(Error::invalid("update_name", "the update name is empty"));
         }
         let converter = self.client().data_converter();
         let args = self
             .client()
-            .encode_payloads(update.encode_args(args, converter)?)
+            .encode_payloads(update.encode(converter)?)
             .await?;
         let update_id = new_request_id();
         let request = UpdateWorkflowExecutionRequest {
@@ -179,7 +176,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 }),
                 input: Some(Input {
                     header: None,
-                    name: name.to_owned(),
+                    name,
                     args,
                 }),
                 ..Default::default()
@@ -228,7 +225,7 @@ impl<W: Contract> WorkflowHandle<W> {
 /// use temporal_client::UpdateStage;
 ///
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-/// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+/// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
 /// println!("update {} of {}", update.id(), update.workflow_id());
 /// let previous = update.result().await?;
 /// # let _ = previous;
@@ -306,7 +303,7 @@ impl<R: FromPayload> UpdateHandle<R> {
     /// use temporal_client::UpdateStage;
     ///
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// let saved_id = update.id().to_owned(); // for `get_update_handle` later
     /// # let _ = saved_id;
     /// # Ok(())
@@ -343,7 +340,7 @@ impl<R: FromPayload> UpdateHandle<R> {
     /// use temporal_client::UpdateStage;
     ///
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// let previous: i64 = update.result().await?;
     /// # let _ = previous;
     /// # Ok(())

@@ -13,7 +13,7 @@ use temporal_proto::google::rpc::Status as RpcStatus;
 
 use crate::WorkflowIdConflictPolicy;
 use crate::client::Client;
-use crate::contract::{StartWorkflow, UpdateOf};
+use crate::contract::{StartWorkflow, UpdateCall};
 use crate::converter::FromPayload;
 use crate::error::Error;
 use crate::handle::WorkflowHandle;
@@ -62,7 +62,7 @@ pub enum OnConflict {
 ///     OnConflict::UseExisting,
 /// );
 /// let (cart, items) = client
-///     .execute_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",))
+///     .execute_update_with_start::<u32, _, _, _, _>(start, temporal_client::by_name("addItem").arg("sku-123"))
 ///     .await?;
 /// println!("{} now holds {items} items", cart.workflow_id());
 /// # Ok(())
@@ -77,7 +77,7 @@ pub struct WithStartWorkflow<T, A> {
     on_conflict: OnConflict,
 }
 
-impl<T: StartWorkflow<A>, A> WithStartWorkflow<T, A> {
+impl<T, A> WithStartWorkflow<T, A> {
     /// Starts `workflow` with `args` unless one with the options' id runs; then `on_conflict`
     /// decides.
     ///
@@ -94,7 +94,10 @@ impl<T: StartWorkflow<A>, A> WithStartWorkflow<T, A> {
     /// );
     /// # let _ = start;
     /// ```
-    pub fn new(workflow: T, args: A, options: StartOptions, on_conflict: OnConflict) -> Self {
+    pub fn new<M>(workflow: T, args: A, options: StartOptions, on_conflict: OnConflict) -> Self
+    where
+        T: StartWorkflow<A, M>,
+    {
         Self {
             workflow,
             args,
@@ -126,23 +129,22 @@ impl Client {
     ///     OnConflict::UseExisting,
     /// );
     /// let (cart, items) = client
-    ///     .execute_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",))
+    ///     .execute_update_with_start::<u32, _, _, _, _>(start, temporal_client::by_name("addItem").arg("sku-123"))
     ///     .await?;
     /// println!("{} holds {items} items", cart.workflow_id());
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute_update_with_start<R: FromPayload, T, A, UA>(
+    pub async fn execute_update_with_start<R: FromPayload, T, A, M, UM>(
         &self,
         start: WithStartWorkflow<T, A>,
-        update: impl UpdateOf<T::Contract, UA, R>,
-        update_args: UA,
+        update: impl UpdateCall<T::Contract, R, UM>,
     ) -> Result<(WorkflowHandle<T::Contract>, R), Error>
     where
-        T: StartWorkflow<A>,
+        T: StartWorkflow<A, M>,
     {
         let (handle, update) = self
-            .start_update_with_start(start, update, update_args, UpdateStage::Completed)
+            .start_update_with_start(start, update, UpdateStage::Completed)
             .await?;
         let result = update.result().await?;
         Ok((handle, result))
@@ -168,7 +170,7 @@ impl Client {
     ///     OnConflict::UseExisting,
     /// );
     /// let (cart, update) = client
-    ///     .start_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",), UpdateStage::Accepted)
+    ///     .start_update_with_start::<u32, _, _, _, _>(start, temporal_client::by_name("addItem").arg("sku-123"), UpdateStage::Accepted)
     ///     .await?;
     /// println!("update {} accepted by {}", update.id(), cart.workflow_id());
     /// let items = update.result().await?;
@@ -176,15 +178,14 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start_update_with_start<R: FromPayload, T, A, UA>(
+    pub async fn start_update_with_start<R: FromPayload, T, A, M, UM>(
         &self,
         start: WithStartWorkflow<T, A>,
-        update: impl UpdateOf<T::Contract, UA, R>,
-        update_args: UA,
+        update: impl UpdateCall<T::Contract, R, UM>,
         wait_for: UpdateStage,
     ) -> Result<(WorkflowHandle<T::Contract>, UpdateHandle<R>), Error>
     where
-        T: StartWorkflow<A>,
+        T: StartWorkflow<A, M>,
     {
         let WithStartWorkflow {
             workflow,
@@ -196,15 +197,13 @@ impl Client {
             OnConflict::UseExisting => WorkflowIdConflictPolicy::UseExisting,
             OnConflict::Fail => WorkflowIdConflictPolicy::Fail,
         });
-        let input = workflow.encode_args(&args, self.data_converter())?;
+        let input = workflow.encode_args(args, self.data_converter())?;
         let start_request: StartWorkflowExecutionRequest = self
             .start_request(workflow.workflow_type(), input, &options)
             .await?;
         let handle: WorkflowHandle<T::Contract> =
             WorkflowHandle::new(self.clone(), options.workflow_id.clone());
-        let (update_request, update_handle) = handle
-            .update_request(&update, &update_args, wait_for)
-            .await?;
+        let (update_request, update_handle) = handle.update_request(update, wait_for).await?;
         let request = ExecuteMultiOperationRequest {
             namespace: self.namespace().to_owned(),
             operations: vec![

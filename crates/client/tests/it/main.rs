@@ -4,6 +4,7 @@
 //! server and worker of its own, so tests run in parallel without sharing state.
 
 mod connection;
+mod contract_sample;
 mod contracts;
 mod cron;
 mod describe_list_count;
