@@ -17,8 +17,8 @@ use tonic::metadata::AsciiMetadataValue;
 
 use crate::call::{CallOptions, ResolvedCallOptions};
 use crate::connection::{Connection, TestService, WorkflowService};
-use crate::contract::{Contract, SignalCall, StartWorkflow, WorkflowResult};
-use crate::converter::{DataConverter, FromPayload, ToPayloads};
+use crate::contract::{CallFuture, Contract, SignalCall, StartWorkflow, WorkflowResult};
+use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
 use crate::error::{Error, RpcError};
 use crate::handle::WorkflowHandle;
@@ -521,24 +521,37 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn signal_with_start<T: StartWorkflow<A, M>, A, M, SM>(
+    pub fn signal_with_start<T: StartWorkflow<A, M>, A, M, SM>(
         &self,
         workflow: T,
         args: A,
         options: StartOptions,
         signal: impl SignalCall<T::Contract, SM>,
-    ) -> Result<WorkflowHandle<T::Contract>, Error> {
+    ) -> CallFuture<'_, WorkflowHandle<T::Contract>> {
+        let workflow_type = workflow.workflow_type().to_owned();
+        let input = workflow.encode_args(args, &self.inner.converter);
         let signal_name = signal.name().to_owned();
+        let signal_input = signal.encode(&self.inner.converter);
+        Box::pin(self.send_signal_with_start(
+            (workflow_type, input),
+            options,
+            signal_name,
+            signal_input,
+        ))
+    }
+
+    async fn send_signal_with_start<C: Contract>(
+        &self,
+        (workflow_type, input): (String, Result<Vec<Payload>, ConversionError>),
+        options: StartOptions,
+        signal_name: String,
+        signal_input: Result<Vec<Payload>, ConversionError>,
+    ) -> Result<WorkflowHandle<C>, Error> {
         if signal_name.is_empty() {
             return Err(Error::invalid("signal_name", "the signal name is empty"));
         }
-        let input = workflow.encode_args(args, &self.inner.converter)?;
-        let start = self
-            .start_request(workflow.workflow_type(), input, &options)
-            .await?;
-        let signal_input = self
-            .encode_payloads(signal.encode(&self.inner.converter)?)
-            .await?;
+        let start = self.start_request(&workflow_type, input?, &options).await?;
+        let signal_input = self.encode_payloads(signal_input?).await?;
         let request = SignalWithStartWorkflowExecutionRequest {
             namespace: start.namespace,
             workflow_id: start.workflow_id,

@@ -9,13 +9,32 @@
 //! Each call trait has a last type parameter, [`Typed`] or [`ByName`], that the compiler
 //! infers from the value passed; it only keeps the typed and by-name implementations apart.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use temporal_proto::api::common::v1::Payload;
 
 use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
+use crate::error::Error;
 
 pub use temporal_contract::{
     Contract, Handler, HandlerInfo, HandlerKind, Query, Signal, Update, Workflow,
 };
+
+/// The future of a call through a handler (a signal, query or update): boxed, so that its type
+/// does not depend on the handler, and a handler that does not fit the call is reported once,
+/// on the handler, rather than again at the call and at its `.await`.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{CallFuture, Untyped, WorkflowHandle};
+///
+/// fn cancel(handle: &WorkflowHandle<Untyped>) -> CallFuture<'_, ()> {
+///     handle.signal("cancel")
+/// }
+/// ```
+pub type CallFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
 /// The contract of any workflow: types, signals, queries and updates by name, arguments as
 /// values (one payload each), results as whatever type the caller asks for.
@@ -474,7 +493,7 @@ pub trait UpdateCall<W, R, M> {
     fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError>;
 }
 
-impl<S: Signal> SignalCall<S::Contract, Typed> for S
+impl<W, S: Signal<W>> SignalCall<W, Typed> for S
 where
     S::Args: ToPayloads,
 {
@@ -487,7 +506,7 @@ where
     }
 }
 
-impl<Q: Query> QueryCall<Q::Contract, Q::Output, Typed> for Q
+impl<W, Q: Query<W>> QueryCall<W, Q::Output, Typed> for Q
 where
     Q::Args: ToPayloads,
     Q::Output: FromPayload,
@@ -501,7 +520,7 @@ where
     }
 }
 
-impl<U: Update> UpdateCall<U::Contract, U::Output, Typed> for U
+impl<W, U: Update<W>> UpdateCall<W, U::Output, Typed> for U
 where
     U::Args: ToPayloads,
     U::Output: FromPayload,

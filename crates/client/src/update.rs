@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use temporal_proto::api::common::v1::WorkflowExecution;
+use temporal_proto::api::common::v1::{Payload, WorkflowExecution};
 use temporal_proto::api::enums::v1::UpdateWorkflowExecutionLifecycleStage;
 use temporal_proto::api::update::v1::outcome::Value as OutcomeValue;
 use temporal_proto::api::update::v1::{Input, Meta, Request, UpdateRef, WaitPolicy};
@@ -15,8 +15,8 @@ use temporal_proto::api::workflowservice::v1::{
 };
 
 use crate::client::{Client, new_request_id};
-use crate::contract::{Contract, UpdateCall};
-use crate::converter::FromPayload;
+use crate::contract::{CallFuture, Contract, UpdateCall};
+use crate::converter::{ConversionError, FromPayload};
 use crate::error::Error;
 use crate::failure::Failure;
 use crate::handle::WorkflowHandle;
@@ -29,11 +29,11 @@ const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::UpdateStage;
+/// use temporal_client::{UpdateStage, by_name};
 ///
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
 /// // Return as soon as the workflow accepted the update ...
-/// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
+/// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
 /// // ... and wait for its result later.
 /// let previous = update.result().await?;
 /// # let _ = previous;
@@ -60,10 +60,11 @@ impl UpdateStage {
 }
 
 impl<W: Contract> WorkflowHandle<W> {
-    /// Sends `update` with `args` and waits for its result: the workflow runs its handler
-    /// (after its validator, if any) and answers. For a typed handle `update` is an update
-    /// marker of its contract, which fixes `A` and `R`; for an [`Untyped`](crate::Untyped) one,
-    /// a name and a tuple of arguments.
+    /// Sends an update and waits for its result: the workflow runs its handler (after its
+    /// validator, if any) and answers. For a typed handle, an update of its contract with its
+    /// arguments (`Order::add_item("sku-1", 2)`), which fixes `R`; for an
+    /// [`Untyped`](crate::Untyped) one, a name alone or [`by_name`](crate::by_name) with
+    /// arguments.
     ///
     /// # Errors
     ///
@@ -74,23 +75,36 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Examples
     ///
     /// ```no_run
+    /// use temporal_client::{Untyped, by_name, workflow};
+    ///
+    /// #[workflow(name = "order", rename_all = "camelCase")]
+    /// trait Order {
+    ///     #[run]
+    ///     async fn run(&mut self, customer: String) -> String;
+    ///     #[update]
+    ///     fn add_item(&mut self, sku: String, quantity: u32) -> u32;
+    /// }
+    ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
-    /// let handle = client.get_handle::<temporal_client::Untyped>("counter-1");
-    /// let previous: i64 = handle.execute_update(temporal_client::by_name("setValue").arg(42)).await?;
+    /// let order = client.get_handle::<Order>("order-1234");
+    /// let lines = order.execute_update(Order::add_item("sku-1", 2)).await?; // a u32
+    ///
+    /// // By name:
+    /// let untyped = client.get_handle::<Untyped>("order-1234");
+    /// let lines: u32 = untyped.execute_update(by_name("addItem").arg("sku-1").arg(2)).await?;
+    /// # let _ = lines;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute_update<R: FromPayload, M>(
-        &self,
+    pub fn execute_update<'a, R: FromPayload + 'a, M>(
+        &'a self,
         update: impl UpdateCall<W, R, M>,
-    ) -> Result<R, Error> {
-        self.start_update(update, UpdateStage::Completed)
-            .await?
-            .result()
-            .await
+    ) -> CallFuture<'a, R> {
+        let started = self.start_update(update, UpdateStage::Completed);
+        Box::pin(async move { started.await?.result().await })
     }
 
-    /// Sends `update` with `args` and returns once it reached `wait_for`: accepted by the
+    /// Sends an update and returns once it reached `wait_for`: accepted by the
     /// workflow's validator, or completed. Wait for its result with [`UpdateHandle::result`].
     ///
     /// # Errors
@@ -101,23 +115,34 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::UpdateStage;
+    /// use temporal_client::{UpdateStage, by_name};
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("counter-1");
-    /// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// println!("update {} accepted", update.id());
     /// let previous = update.result().await?;
     /// # let _ = previous;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start_update<R: FromPayload, M>(
-        &self,
+    pub fn start_update<'a, R: FromPayload + 'a, M>(
+        &'a self,
         update: impl UpdateCall<W, R, M>,
         wait_for: UpdateStage,
+    ) -> CallFuture<'a, UpdateHandle<R>> {
+        let name = update.name().to_owned();
+        let args = update.encode(self.client().data_converter());
+        Box::pin(self.send_update(name, args, wait_for))
+    }
+
+    async fn send_update<R: FromPayload>(
+        &self,
+        name: String,
+        args: Result<Vec<Payload>, ConversionError>,
+        wait_for: UpdateStage,
     ) -> Result<UpdateHandle<R>, Error> {
-        let (request, handle) = self.update_request(update, wait_for).await?;
+        let (request, handle) = self.update_request(name, args, wait_for).await?;
         // Until the stage is reached, the server answers each long poll with what it has; the
         // same update id makes a repeated request the same update.
         loop {
@@ -144,20 +169,16 @@ impl<W: Contract> WorkflowHandle<W> {
     }
 
     /// The request that sends `update`, and the handle that will wait for it.
-    pub(crate) async fn update_request<R: FromPayload, M>(
+    pub(crate) async fn update_request<R: FromPayload>(
         &self,
-        update: impl UpdateCall<W, R, M>,
+        name: String,
+        args: Result<Vec<Payload>, ConversionError>,
         wait_for: UpdateStage,
     ) -> Result<(UpdateWorkflowExecutionRequest, UpdateHandle<R>), Error> {
-        let name = update.name().to_owned();
         if name.is_empty() {
             return Err(Error::invalid("update_name", "the update name is empty"));
         }
-        let converter = self.client().data_converter();
-        let args = self
-            .client()
-            .encode_payloads(update.encode(converter)?)
-            .await?;
+        let args = self.client().encode_payloads(args?).await?;
         let update_id = new_request_id();
         let request = UpdateWorkflowExecutionRequest {
             namespace: self.client().namespace().to_owned(),
@@ -222,10 +243,10 @@ impl<W: Contract> WorkflowHandle<W> {
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::UpdateStage;
+/// use temporal_client::{UpdateStage, by_name};
 ///
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-/// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
+/// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
 /// println!("update {} of {}", update.id(), update.workflow_id());
 /// let previous = update.result().await?;
 /// # let _ = previous;
@@ -300,10 +321,10 @@ impl<R: FromPayload> UpdateHandle<R> {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::UpdateStage;
+    /// use temporal_client::{UpdateStage, by_name};
     ///
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// let saved_id = update.id().to_owned(); // for `get_update_handle` later
     /// # let _ = saved_id;
     /// # Ok(())
@@ -337,10 +358,10 @@ impl<R: FromPayload> UpdateHandle<R> {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::UpdateStage;
+    /// use temporal_client::{UpdateStage, by_name};
     ///
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// let update = handle.start_update::<i64, _>(temporal_client::by_name("setValue").arg(42), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// let previous: i64 = update.result().await?;
     /// # let _ = previous;
     /// # Ok(())

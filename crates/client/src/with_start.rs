@@ -2,6 +2,7 @@
 //! atomic call.
 
 use prost::Message as _;
+use temporal_proto::api::common::v1::Payload;
 use temporal_proto::api::errordetails::v1::MultiOperationExecutionFailure;
 use temporal_proto::api::workflowservice::v1::execute_multi_operation_request::Operation;
 use temporal_proto::api::workflowservice::v1::execute_multi_operation_request::operation::Operation as OperationKind;
@@ -13,8 +14,8 @@ use temporal_proto::google::rpc::Status as RpcStatus;
 
 use crate::WorkflowIdConflictPolicy;
 use crate::client::Client;
-use crate::contract::{StartWorkflow, UpdateCall};
-use crate::converter::FromPayload;
+use crate::contract::{CallFuture, Contract, StartWorkflow, UpdateCall};
+use crate::converter::{ConversionError, FromPayload};
 use crate::error::Error;
 use crate::handle::WorkflowHandle;
 use crate::options::StartOptions;
@@ -52,7 +53,7 @@ pub enum OnConflict {
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow};
+/// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow, by_name};
 ///
 /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
 /// let start = WithStartWorkflow::new(
@@ -61,8 +62,8 @@ pub enum OnConflict {
 ///     StartOptions::new("cart-customer-7", "carts"),
 ///     OnConflict::UseExisting,
 /// );
-/// let (cart, items) = client
-///     .execute_update_with_start::<u32, _, _, _, _>(start, temporal_client::by_name("addItem").arg("sku-123"))
+/// let (cart, items): (_, u32) = client
+///     .execute_update_with_start(start, by_name("addItem").arg("sku-123"))
 ///     .await?;
 /// println!("{} now holds {items} items", cart.workflow_id());
 /// # Ok(())
@@ -107,6 +108,15 @@ impl<T, A> WithStartWorkflow<T, A> {
     }
 }
 
+/// The start half of update-with-start, its arguments already converted: what the call's
+/// future holds, so that its type does not depend on the workflow's.
+struct PreparedStart {
+    workflow_type: String,
+    input: Result<Vec<Payload>, ConversionError>,
+    options: StartOptions,
+    on_conflict: OnConflict,
+}
+
 impl Client {
     /// Starts a workflow (or uses the running one) and runs an update on it, atomically, then
     /// waits for the update's result. Returns the workflow's handle and the result.
@@ -119,7 +129,7 @@ impl Client {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::{OnConflict, StartOptions, WithStartWorkflow};
+    /// use temporal_client::{OnConflict, StartOptions, WithStartWorkflow, by_name};
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let start = WithStartWorkflow::new(
@@ -128,26 +138,27 @@ impl Client {
     ///     StartOptions::new("cart-customer-7", "carts"),
     ///     OnConflict::UseExisting,
     /// );
-    /// let (cart, items) = client
-    ///     .execute_update_with_start::<u32, _, _, _, _>(start, temporal_client::by_name("addItem").arg("sku-123"))
+    /// let (cart, items): (_, u32) = client
+    ///     .execute_update_with_start(start, by_name("addItem").arg("sku-123"))
     ///     .await?;
     /// println!("{} holds {items} items", cart.workflow_id());
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute_update_with_start<R: FromPayload, T, A, M, UM>(
-        &self,
+    pub fn execute_update_with_start<'a, R: FromPayload + 'a, T, A, M, UM>(
+        &'a self,
         start: WithStartWorkflow<T, A>,
         update: impl UpdateCall<T::Contract, R, UM>,
-    ) -> Result<(WorkflowHandle<T::Contract>, R), Error>
+    ) -> CallFuture<'a, (WorkflowHandle<T::Contract>, R)>
     where
         T: StartWorkflow<A, M>,
     {
-        let (handle, update) = self
-            .start_update_with_start(start, update, UpdateStage::Completed)
-            .await?;
-        let result = update.result().await?;
-        Ok((handle, result))
+        let started = self.start_update_with_start(start, update, UpdateStage::Completed);
+        Box::pin(async move {
+            let (handle, update) = started.await?;
+            let result = update.result().await?;
+            Ok((handle, result))
+        })
     }
 
     /// Starts a workflow (or uses the running one) and sends it an update, atomically;
@@ -160,7 +171,7 @@ impl Client {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow};
+    /// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow, by_name};
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let start = WithStartWorkflow::new(
@@ -170,20 +181,20 @@ impl Client {
     ///     OnConflict::UseExisting,
     /// );
     /// let (cart, update) = client
-    ///     .start_update_with_start::<u32, _, _, _, _>(start, temporal_client::by_name("addItem").arg("sku-123"), UpdateStage::Accepted)
+    ///     .start_update_with_start(start, by_name("addItem").arg("sku-123"), UpdateStage::Accepted)
     ///     .await?;
     /// println!("update {} accepted by {}", update.id(), cart.workflow_id());
-    /// let items = update.result().await?;
+    /// let items: u32 = update.result().await?;
     /// # let _ = items;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start_update_with_start<R: FromPayload, T, A, M, UM>(
-        &self,
+    pub fn start_update_with_start<'a, R: FromPayload + 'a, T, A, M, UM>(
+        &'a self,
         start: WithStartWorkflow<T, A>,
         update: impl UpdateCall<T::Contract, R, UM>,
         wait_for: UpdateStage,
-    ) -> Result<(WorkflowHandle<T::Contract>, UpdateHandle<R>), Error>
+    ) -> CallFuture<'a, (WorkflowHandle<T::Contract>, UpdateHandle<R>)>
     where
         T: StartWorkflow<A, M>,
     {
@@ -193,17 +204,41 @@ impl Client {
             options,
             on_conflict,
         } = start;
+        let start = PreparedStart {
+            workflow_type: workflow.workflow_type().to_owned(),
+            input: workflow.encode_args(args, self.data_converter()),
+            options,
+            on_conflict,
+        };
+        let update_name = update.name().to_owned();
+        let update_args = update.encode(self.data_converter());
+        Box::pin(self.send_update_with_start(start, update_name, update_args, wait_for))
+    }
+
+    async fn send_update_with_start<C: Contract, R: FromPayload>(
+        &self,
+        start: PreparedStart,
+        update_name: String,
+        update_args: Result<Vec<Payload>, ConversionError>,
+        wait_for: UpdateStage,
+    ) -> Result<(WorkflowHandle<C>, UpdateHandle<R>), Error> {
+        let PreparedStart {
+            workflow_type,
+            input,
+            options,
+            on_conflict,
+        } = start;
         let options = options.id_conflict_policy(match on_conflict {
             OnConflict::UseExisting => WorkflowIdConflictPolicy::UseExisting,
             OnConflict::Fail => WorkflowIdConflictPolicy::Fail,
         });
-        let input = workflow.encode_args(args, self.data_converter())?;
-        let start_request: StartWorkflowExecutionRequest = self
-            .start_request(workflow.workflow_type(), input, &options)
-            .await?;
-        let handle: WorkflowHandle<T::Contract> =
+        let start_request: StartWorkflowExecutionRequest =
+            self.start_request(&workflow_type, input?, &options).await?;
+        let handle: WorkflowHandle<C> =
             WorkflowHandle::new(self.clone(), options.workflow_id.clone());
-        let (update_request, update_handle) = handle.update_request(update, wait_for).await?;
+        let (update_request, update_handle) = handle
+            .update_request(update_name, update_args, wait_for)
+            .await?;
         let request = ExecuteMultiOperationRequest {
             namespace: self.namespace().to_owned(),
             operations: vec![

@@ -292,7 +292,7 @@ pub trait Handler: Sized {
     fn into_args(self) -> Self::Args;
 }
 
-/// A call of a signal of [`Handler::Contract`].
+/// A call of a signal of contract `W` (its [`Handler::Contract`]).
 ///
 /// # Examples
 ///
@@ -307,17 +307,18 @@ pub trait Handler: Sized {
 ///     fn cancel(&mut self);
 /// }
 ///
-/// fn send<S: Signal>(_: S) {}
+/// fn send<S: Signal<Order>>(_: S) {}
 /// send(Order::cancel);
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a signal",
-    label = "not a signal",
+    message = "`{Self}` is not a signal of `{W}`",
+    label = "not a signal of `{W}`",
     note = "pass a signal of the contract, such as `Order::approve(\"manager-7\")`"
 )]
-pub trait Signal: Handler<Output = ()> {}
+pub trait Signal<W>: Handler<Contract = W, Output = ()> {}
 
-/// A call of a query of [`Handler::Contract`], answering [`Handler::Output`].
+/// A call of a query of contract `W` (its [`Handler::Contract`]), answering
+/// [`Handler::Output`].
 ///
 /// # Examples
 ///
@@ -332,17 +333,18 @@ pub trait Signal: Handler<Output = ()> {}
 ///     fn total(&self) -> f64;
 /// }
 ///
-/// fn ask<Q: Query<Output = f64>>(_: Q) {}
+/// fn ask<Q: Query<Order, Output = f64>>(_: Q) {}
 /// ask(Order::total);
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a query",
-    label = "not a query",
+    message = "`{Self}` is not a query of `{W}`",
+    label = "not a query of `{W}`",
     note = "pass a query of the contract, such as `Order::total`"
 )]
-pub trait Query: Handler {}
+pub trait Query<W>: Handler<Contract = W> {}
 
-/// A call of an update of [`Handler::Contract`], answering [`Handler::Output`].
+/// A call of an update of contract `W` (its [`Handler::Contract`]), answering
+/// [`Handler::Output`].
 ///
 /// # Examples
 ///
@@ -357,15 +359,15 @@ pub trait Query: Handler {}
 ///     fn add_item(&mut self, sku: String) -> u32;
 /// }
 ///
-/// fn send<U: Update<Output = u32>>(_: U) {}
+/// fn send<U: Update<Order, Output = u32>>(_: U) {}
 /// send(Order::add_item("sku-1"));
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an update",
-    label = "not an update",
+    message = "`{Self}` is not an update of `{W}`",
+    label = "not an update of `{W}`",
     note = "pass an update of the contract, such as `Order::add_item(\"sku-1\", 2)`"
 )]
-pub trait Update: Handler {}
+pub trait Update<W>: Handler<Contract = W> {}
 
 /// What `#[workflow]`'s expansion names, and nothing else: not part of the public API.
 #[doc(hidden)]
@@ -373,7 +375,9 @@ pub mod __private {
     pub use crate::{Contract, Handler, HandlerInfo, HandlerKind, Query, Signal, Update, Workflow};
 
     /// The client checks argument types where it encodes them; a contract alone cannot.
-    pub const fn check_arg<T: ?Sized>() {}
+    pub trait CheckArg {}
+    impl<T: ?Sized> CheckArg for T {}
     /// The client checks result types where it decodes them; a contract alone cannot.
-    pub const fn check_result<T: ?Sized>() {}
+    pub trait CheckResult {}
+    impl<T: ?Sized> CheckResult for T {}
 }

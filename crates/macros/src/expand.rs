@@ -54,11 +54,8 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
         let arg_checks = handler
             .params
             .iter()
-            .map(|(_, ty)| type_check(ty, quote!(check_arg)));
-        let output_check = handler
-            .output
-            .as_ref()
-            .map(|ty| type_check(ty, quote!(check_result)));
+            .map(|(_, ty)| type_check(ty, "CheckArg"));
+        let output_check = declared_output(handler).map(|ty| type_check(ty, "CheckResult"));
         let checks = quote! {
             #(#cfgs)*
             const _: () = {
@@ -167,7 +164,7 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
                 }
             }
             #(#cfgs)*
-            impl __temporal::#kind_trait for #handlers_module::#type_ident {}
+            impl __temporal::#kind_trait<#ident> for #handlers_module::#type_ident {}
             #checks
         });
     }
@@ -315,17 +312,31 @@ fn arg_tuple_type(handler: &Handler) -> TokenStream {
 }
 
 fn output_type(handler: &Handler) -> TokenStream {
-    match &handler.output {
+    match declared_output(handler) {
         Some(ty) => quote!(#ty),
         None => quote!(()),
     }
 }
 
-/// A check, spanned on the declared type, that the client can encode (`check_arg`) or decode
-/// (`check_result`) it; `temporal_contract`'s checks accept every type.
-fn type_check(ty: &Type, check: TokenStream) -> TokenStream {
+/// The result type a handler declares; a signal's (already reported) is left out, so that the
+/// mistake is reported once.
+fn declared_output(handler: &Handler) -> Option<&Type> {
+    match handler.kind {
+        Kind::Signal => None,
+        _ => handler.output.as_ref(),
+    }
+}
+
+/// A check, spanned on the declared type, that the client can encode (`CheckArg`) or decode
+/// (`CheckResult`) it; `temporal_contract`'s checks accept every type. The checking function is
+/// the contract's own, so that a failure points at the declaration only.
+fn type_check(ty: &Type, check: &str) -> TokenStream {
+    let check = Ident::new(check, ty.span());
     quote_spanned! {ty.span()=>
-        __temporal::#check::<#ty>();
+        const _: fn() = || {
+            fn __temporal_type_crosses_the_wire<T: __temporal::#check + ?::core::marker::Sized>() {}
+            __temporal_type_crosses_the_wire::<#ty>();
+        };
     }
 }
 

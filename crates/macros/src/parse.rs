@@ -350,7 +350,8 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         }
     };
     Some(Handler {
-        expandable: owned,
+        // A generic handler (already reported) has no types to expand.
+        expandable: owned && sig.generics.params.is_empty() && sig.generics.where_clause.is_none(),
         kind,
         docs: method
             .attrs

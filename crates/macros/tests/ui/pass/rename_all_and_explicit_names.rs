@@ -34,7 +34,6 @@ trait Shouting {
 }
 
 fn main() {
-    assert_eqfn main() {
     assert_eq!(Counter::NAME, "counter-v2");
     assert_eq!(counter_handlers::AddMany::NAME, "addMany");
     assert_eq!(counter_handlers::Finish::NAME, "stop_now");
