@@ -150,7 +150,12 @@ pub(crate) fn contract(contract: &Contract) -> TokenStream {
                 }
             });
         }
-        let into_args = quote!((#(self.#field_names,)*));
+        // `()` for no parameters: an empty body, which clippy prefers to a unit expression.
+        let into_args = if field_names.is_empty() {
+            quote!()
+        } else {
+            quote!((#(self.#field_names,)*))
+        };
         impls.push(quote! {
             #(#cfgs)*
             impl __temporal::Handler for #handlers_module::#type_ident {
