@@ -275,3 +275,35 @@ async fn a_worker_without_the_workflow_type_is_reported() {
     );
     order.signal(Order::cancel).await.expect("signal");
 }
+
+#[tokio::test]
+async fn a_worker_with_more_handlers_than_the_contract_still_serves_it() {
+    use temporal_contract_sample::Counter;
+    let (_worker, env) = env_with(crate::support::python_worker()).await;
+    let counter = env
+        .client()
+        .start(Counter, 1, env.start_options("counter-check"))
+        .await
+        .expect("started");
+    counter.signal(Counter::increment(2)).await.expect("signal");
+    assert_eq!(
+        counter.query(Counter::value_plus(10)).await.expect("query"),
+        13
+    );
+    let check = counter.check_contract().await.expect("metadata query");
+    // Every handler of the contract is served; the test worker has more, for other tests.
+    assert_eq!(check.missing_in_worker, []);
+    let mut extra: Vec<_> = check.missing_in_contract.clone();
+    extra.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        extra,
+        [
+            (HandlerKind::Update, "addWhenReleased".to_owned()),
+            (HandlerKind::Query, "explode".to_owned()),
+            (HandlerKind::Update, "failingUpdate".to_owned()),
+            (HandlerKind::Signal, "release".to_owned()),
+        ]
+    );
+    counter.signal(Counter::finish).await.expect("signal");
+    assert_eq!(counter.result().await.expect("completes"), 3);
+}
