@@ -11,7 +11,7 @@ use crate::converter::{ConversionError, DataConverter, FromPayload};
 use crate::error::Error;
 use crate::handle::WorkflowHandle;
 
-/// The built-in query that TypeScript, Python, Go and .NET workers answer with the handlers a
+/// The built-in query that the TypeScript and Python SDKs' workers answer with the handlers a
 /// running workflow registered.
 pub const METADATA_QUERY: &str = "__temporal_workflow_metadata";
 
@@ -224,7 +224,7 @@ impl fmt::Display for ContractCheck {
 
 impl<W: Contract> WorkflowHandle<W> {
     /// The handlers the running workflow registered, from the built-in
-    /// [`METADATA_QUERY`](crate::METADATA_QUERY) that TypeScript, Python, Go and .NET workers
+    /// [`METADATA_QUERY`](crate::METADATA_QUERY) that the TypeScript and Python SDKs' workers
     /// answer.
     ///
     /// # Errors
@@ -423,6 +423,41 @@ mod tests {
         .expect("wire")
         .0;
         assert_eq!(from_wire, from_json);
+    }
+
+    #[crate::workflow(name = "order", crate = "crate")]
+    trait Order {
+        #[run]
+        async fn run(&mut self);
+        #[signal]
+        fn approve(&mut self, approver: String);
+        #[query]
+        fn status(&self) -> String;
+    }
+
+    fn definition(name: &str) -> HandlerDefinition {
+        HandlerDefinition {
+            name: name.to_owned(),
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_dynamic_handler_serves_every_name_and_builtin_queries_are_not_reported() {
+        let metadata = WorkflowMetadata {
+            workflow_type: "order".to_owned(),
+            signals: vec![definition("")],
+            queries: vec![definition("__stack_trace"), definition("status")],
+            updates: vec![definition("addItem")],
+            current_details: String::new(),
+        };
+        let check = ContractCheck::compare::<Order>(&metadata);
+        assert_eq!(check.missing_in_worker, []);
+        assert_eq!(
+            check.missing_in_contract,
+            [(HandlerKind::Update, "addItem".to_owned())]
+        );
+        assert_eq!(check.to_string(), "the contract lacks update `addItem`");
     }
 
     #[test]
