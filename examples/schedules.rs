@@ -138,11 +138,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 entry.id,
                 info.workflow_type,
                 info.paused.to_string(),
-                entry
-                    .memo
-                    .get::<String>("owner")
-                    .transpose()?
-                    .unwrap_or_default(),
+                entry.memo.get::<String>("owner")?.unwrap_or_default(),
             ]);
         }
         if rows.is_empty() {

@@ -52,21 +52,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Started counter {workflow_id} at 10");
 
     // A signal is fire-and-forget: the server records it and the workflow handles it.
-    handle.signal(Counter::increment, 5).await?;
+    handle.signal(Counter::increment(5)).await?;
     println!("Signaled increment(5)");
 
     // A query reads the workflow's state, and changes nothing.
-    let value = handle.query(Counter::value, ()).await?; // an i64
+    let value = handle.query(Counter::value).await?; // an i64
     println!("Query value: {value}");
 
     // An update changes the state and answers, once the workflow has handled it.
-    let previous = handle.execute_update(Counter::set_value, 100).await?;
+    let previous = handle.execute_update(Counter::set_value(100)).await?;
     println!("Update setValue(100): previous value {previous}");
-    println!("Query value: {}", handle.query(Counter::value, ()).await?);
+    println!("Query value: {}", handle.query(Counter::value).await?);
 
     // The workflow's validator refuses negative values: the update is rejected, and never
     // enters the history.
-    match handle.execute_update(Counter::set_value, -1).await {
+    match handle.execute_update(Counter::set_value(-1)).await {
         Ok(previous) => println!("Update setValue(-1) accepted?! previous value {previous}"),
         Err(Error::UpdateFailed { failure, .. }) => {
             println!("Update setValue(-1) rejected: {}", failure.message());
@@ -74,7 +74,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(err) => return Err(err.into()),
     }
 
-    handle.signal(Counter::finish, ()).await?;
+    handle.signal(Counter::finish).await?;
     println!("Signaled finish");
     let result = handle.result().await?; // an i64, as the contract's run method says
     println!("Result: {result}");

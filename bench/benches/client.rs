@@ -17,7 +17,8 @@ use temporal_client::proto::api::failure::v1::{
 use temporal_client::proto::api::taskqueue::v1::TaskQueue;
 use temporal_client::proto::api::workflowservice::v1::StartWorkflowExecutionRequest;
 use temporal_client::{
-    DataConverter, Failure, QueryOf, RawBytes, SignalOf, StartWorkflow, Untyped, workflow,
+    ByName, DataConverter, Failure, QueryCall, RawBytes, SignalCall, StartWorkflow, Untyped,
+    by_name, workflow,
 };
 
 /// The contract the typed calls go through.
@@ -137,8 +138,9 @@ fn requests(c: &mut Criterion) {
     let converter = DataConverter::default();
     c.bench_function("request/start_build_and_encode", |b| {
         b.iter(|| {
-            let input = StartWorkflow::encode_args(&"example", &("Temporal",), &converter)
-                .expect("encodes");
+            let input =
+                StartWorkflow::<_, ByName>::encode_args(&"example", ("Temporal",), &converter)
+                    .expect("encodes");
             let request = StartWorkflowExecutionRequest {
                 namespace: "default".to_owned(),
                 workflow_id: black_box("order-1234").to_owned(),
@@ -173,29 +175,27 @@ fn typed_vs_untyped(c: &mut Criterion) {
     let converter = DataConverter::default();
     let mut group = c.benchmark_group("contract");
     group.bench_function("start_args/typed", |b| {
-        b.iter(|| StartWorkflow::encode_args(&Counter, black_box(&5_i64), &converter))
+        b.iter(|| StartWorkflow::encode_args(&Counter, black_box(5_i64), &converter))
     });
     group.bench_function("start_args/untyped", |b| {
-        b.iter(|| StartWorkflow::encode_args(&"counter", black_box(&(5_i64,)), &converter))
+        b.iter(|| {
+            StartWorkflow::<_, ByName>::encode_args(&"counter", black_box((5_i64,)), &converter)
+        })
     });
     group.bench_function("signal_args/typed", |b| {
         b.iter(|| {
-            SignalOf::<Counter, i64>::encode_args(
-                &Counter::increment,
-                black_box(&5_i64),
-                &converter,
-            )
+            SignalCall::<Counter, _>::encode(Counter::increment(black_box(5_i64)), &converter)
         })
     });
     group.bench_function("signal_args/untyped", |b| {
         b.iter(|| {
-            SignalOf::<Untyped, (i64,)>::encode_args(&"increment", black_box(&(5_i64,)), &converter)
+            SignalCall::<Untyped, _>::encode(by_name("increment").arg(black_box(5_i64)), &converter)
         })
     });
     let answer = converter.to_payload(&42_i64).expect("encodes");
     group.bench_function("query_result/typed", |b| {
         b.iter(|| {
-            let name = QueryOf::<Counter, (), i64>::name(&Counter::value);
+            let name = QueryCall::<Counter, i64, _>::name(&Counter::value);
             (
                 name.len(),
                 converter.from_payload::<i64>(black_box(&answer)),
@@ -204,7 +204,7 @@ fn typed_vs_untyped(c: &mut Criterion) {
     });
     group.bench_function("query_result/untyped", |b| {
         b.iter(|| {
-            let name = QueryOf::<Untyped, (), i64>::name(&"value");
+            let name = QueryCall::<Untyped, i64, _>::name(&"value");
             (
                 name.len(),
                 converter.from_payload::<i64>(black_box(&answer)),

@@ -136,7 +136,7 @@ impl Fixture {
                 .client
                 .get_handle::<Untyped>(format!("{}-{k}", t.queryable_prefix));
             retry_until(Duration::from_secs(30), || async {
-                handle.query::<String, _>("benchQuery", ()).await.is_ok()
+                handle.query::<String, _>("benchQuery").await.is_ok()
             })
             .await
             .map_err(|_| "the worker does not answer queries")?;

@@ -169,7 +169,7 @@ pub(crate) async fn history(
         let signals = length.saturating_sub(events);
         eprintln!("scaling: {signals} signals to grow a history to {length} events");
         let results: Vec<_> = stream::iter(0..signals)
-            .map(|_| handle.signal("grow", ()))
+            .map(|_| handle.signal("grow"))
             .buffer_unordered(SETUP_CONCURRENCY)
             .collect()
             .await;

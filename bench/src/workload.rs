@@ -286,11 +286,13 @@ impl Runner {
             }
             Operation::Signal => {
                 let handle = client.get_handle::<Untyped>(self.waiting_id(i));
-                handle.signal(SIGNAL_NAME, (value,)).await?;
+                handle
+                    .signal(temporal_client::by_name(SIGNAL_NAME).arg(value))
+                    .await?;
             }
             Operation::Query => {
                 let handle = client.get_handle::<Untyped>(self.queryable_id(i));
-                let answer: String = handle.query(QUERY_NAME, ()).await?;
+                let answer: String = handle.query(QUERY_NAME).await?;
                 check_answer(&answer, "bench")?;
             }
             Operation::Describe => {
@@ -305,7 +307,12 @@ impl Runner {
             Operation::SignalWithStart => {
                 let options = StartOptions::new(self.new_id(i), &targets.idle_queue);
                 client
-                    .signal_with_start(WAITING_TYPE, (value,), options, SIGNAL_NAME, (value,))
+                    .signal_with_start(
+                        WAITING_TYPE,
+                        (value,),
+                        options,
+                        temporal_client::by_name(SIGNAL_NAME).arg(value),
+                    )
                     .await?;
             }
             Operation::List => {

@@ -56,7 +56,7 @@ pub(crate) const DEFAULT_MAX_CONCURRENT_LONG_POLLS: usize = 500;
 ///         .header("x-request-origin", "checkout")
 ///         .retry_policy(RpcRetryPolicy::disabled()),
 /// )?;
-/// urgent.get_handle::<temporal_client::Untyped>("order-1234").signal("cancelOrder", ()).await?;
+/// urgent.get_handle::<temporal_client::Untyped>("order-1234").signal("cancelOrder").await?;
 /// # Ok(())
 /// # }
 /// ```

@@ -17,8 +17,8 @@ use crate::call::{
     CallContext, CallOptions, DEFAULT_MAX_CONCURRENT_LONG_POLLS, LongPollSlots, ResolvedCallOptions,
 };
 use crate::connection::{Connection, TestService, WorkflowService};
-use crate::contract::{Contract, SignalOf, StartWorkflow, WorkflowResult};
-use crate::converter::{DataConverter, FromPayload, ToPayloads};
+use crate::contract::{CallFuture, Contract, SignalCall, StartWorkflow, WorkflowResult};
+use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
 use crate::error::{Error, RpcError};
 use crate::handle::WorkflowHandle;
@@ -462,13 +462,13 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start<T: StartWorkflow<A>, A>(
+    pub async fn start<T: StartWorkflow<A, M>, A, M>(
         &self,
         workflow: T,
         args: A,
         options: StartOptions,
     ) -> Result<WorkflowHandle<T::Contract>, Error> {
-        let input = self.encode_start_args(&workflow, &args)?;
+        let input = workflow.encode_args(args, &self.inner.converter)?;
         let request = self
             .start_request(workflow.workflow_type(), input, &options)
             .await?;
@@ -504,9 +504,9 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute<R: FromPayload, A>(
+    pub async fn execute<R: FromPayload, A, M>(
         &self,
-        workflow: impl StartWorkflow<A, Contract: WorkflowResult<R>>,
+        workflow: impl StartWorkflow<A, M, Contract: WorkflowResult<R>>,
         args: A,
         options: StartOptions,
     ) -> Result<R, Error> {
@@ -523,7 +523,7 @@ impl Client {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<Untyped>("order-1234");
-    /// handle.signal("approve", ("manager-7",)).await?;
+    /// handle.signal(temporal_client::by_name("approve").arg("manager-7")).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -550,34 +550,45 @@ impl Client {
     ///         "cart",
     ///         ("customer-42",),
     ///         StartOptions::new("cart-customer-42", "carts"),
-    ///         "addItem",
-    ///         ("sku-1", 2),
+    ///         temporal_client::by_name("addItem").arg("sku-1").arg(2),
     ///     )
     ///     .await?;
     /// println!("signaled run {:?}", handle.signaled_run_id());
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn signal_with_start<T: StartWorkflow<A>, A, SA>(
+    pub fn signal_with_start<T: StartWorkflow<A, M>, A, M, SM>(
         &self,
         workflow: T,
         args: A,
         options: StartOptions,
-        signal: impl SignalOf<T::Contract, SA>,
-        signal_args: SA,
-    ) -> Result<WorkflowHandle<T::Contract>, Error> {
-        let signal_name = signal.name();
+        signal: impl SignalCall<T::Contract, SM>,
+    ) -> CallFuture<'_, WorkflowHandle<T::Contract>> {
+        let workflow_type = workflow.workflow_type().to_owned();
+        let input = workflow.encode_args(args, &self.inner.converter);
+        let signal_name = signal.name().to_owned();
+        let signal_input = signal.encode(&self.inner.converter);
+        Box::pin(self.send_signal_with_start(
+            (workflow_type, input),
+            options,
+            signal_name,
+            signal_input,
+        ))
+    }
+
+    async fn send_signal_with_start<C: Contract>(
+        &self,
+        (workflow_type, input): (String, Result<Vec<Payload>, ConversionError>),
+        options: StartOptions,
+        signal_name: String,
+        signal_input: Result<Vec<Payload>, ConversionError>,
+    ) -> Result<WorkflowHandle<C>, Error> {
         if signal_name.is_empty() {
             return Err(Error::invalid("signal_name", "the signal name is empty"));
         }
-        let input = self.encode_start_args(&workflow, &args)?;
-        let start = self
-            .start_request(workflow.workflow_type(), input, &options)
-            .await?;
-        let signal_input = self
-            .encode_payloads(signal.encode_args(&signal_args, &self.inner.converter)?)
-            .await?;
-        let request = signal_with_start_request(start, signal_name.to_owned(), signal_input);
+        let start = self.start_request(&workflow_type, input?, &options).await?;
+        let signal_input = self.encode_payloads(signal_input?).await?;
+        let request = signal_with_start_request(start, signal_name, signal_input);
         let response = self
             .call(
                 request,
@@ -689,14 +700,6 @@ impl Client {
             })
             .await?;
         Ok(WorkflowCount::from_proto(response))
-    }
-
-    fn encode_start_args<T: StartWorkflow<A>, A>(
-        &self,
-        workflow: &T,
-        args: &A,
-    ) -> Result<Vec<Payload>, Error> {
-        Ok(workflow.encode_args(args, &self.inner.converter)?)
     }
 
     pub(crate) async fn start_request(

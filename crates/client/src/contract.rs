@@ -1,54 +1,53 @@
-//! Workflow contracts: what a workflow is called, what it takes and returns, and which signals
-//! and queries it has, so that calls are checked at compile time.
+//! Workflow contracts, as the client calls them: the `temporal_contract` traits (names and
+//! types, no encoding), and the call traits that encode them with a [`DataConverter`].
 //!
-//! A contract is a marker type, written by the `#[workflow]` macro from a declaration (or by
-//! hand). [`Untyped`] is the contract of any workflow, called by names and tuples of
-//! arguments: the escape hatch, and the contract of handles from string names.
+//! A contract is a marker type, written by the `#[workflow]` macro from a declaration; its
+//! handlers are values built by its constructors (`Counter::increment(5)`,
+//! `Counter::current`). [`Untyped`] is the contract of any workflow, called by names: a name
+//! alone (`"finish"`) or [`by_name`] with its arguments (`by_name("approve").arg("manager-7")`).
 //!
-//! The traits are generic over the arguments `A` (and results `R`), and each contract marker
-//! implements them once, for its declared types: so the compiler infers `A` and `R` from the
-//! marker, refuses anything else, and [`Untyped`] accepts everything.
+//! Each call trait has a last type parameter, [`Typed`] or [`ByName`], that the compiler
+//! infers from the value passed; it only keeps the typed and by-name implementations apart.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use temporal_proto::api::common::v1::Payload;
 
 use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
+use crate::error::Error;
 
-/// The type parameter of a [`WorkflowHandle`](crate::WorkflowHandle): a workflow contract, or
-/// [`Untyped`].
+pub use temporal_contract::{
+    Contract, Handler, HandlerInfo, HandlerKind, Query, Signal, Update, Workflow,
+};
+
+/// The future of a call through a handler (a signal, query or update): boxed, so that its type
+/// does not depend on the handler, and a handler that does not fit the call is reported once,
+/// on the handler, rather than again at the call and at its `.await`.
 ///
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::{Contract, WorkflowHandle};
+/// use temporal_client::{CallFuture, Untyped, WorkflowHandle};
 ///
-/// // Works with handles of any contract, typed or untyped.
-/// fn log_handle<W: Contract>(handle: &WorkflowHandle<W>) {
-///     println!("workflow {}", handle.workflow_id());
+/// fn cancel(handle: &WorkflowHandle<Untyped>) -> CallFuture<'_, ()> {
+///     handle.signal("cancel")
 /// }
-/// # fn example(client: temporal_client::Client) {
-/// log_handle(&client.get_handle::<temporal_client::Untyped>("order-1234"));
-/// # }
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a workflow contract",
-    label = "not a contract",
-    note = "declare the workflow with `#[temporal_client::workflow]` on a trait, or use \
-            `temporal_client::Untyped` to call it by names"
-)]
-pub trait Contract: Send + Sync + 'static {}
+pub type CallFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
-/// The contract of any workflow: types, signals and queries by name, arguments as tuples of
-/// serializable values (one payload each), results as whatever type the caller asks for.
+/// The contract of any workflow: types, signals, queries and updates by name, arguments as
+/// values (one payload each), results as whatever type the caller asks for.
 ///
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::Untyped;
+/// use temporal_client::{Untyped, by_name};
 ///
 /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
 /// let handle = client.get_handle::<Untyped>("order-1234");
-/// handle.signal("approve", ("manager-7",)).await?;
-/// let total: f64 = handle.query("total", ()).await?;
+/// handle.signal(by_name("approve").arg("manager-7")).await?;
+/// let total: f64 = handle.query("total").await?;
 /// # Ok(())
 /// # }
 /// ```
@@ -57,18 +56,174 @@ pub struct Untyped;
 
 impl Contract for Untyped {}
 
-/// A workflow that [`Client::start`](crate::Client::start) can start with arguments of type
-/// `A`: a contract marker, with the arguments of its run method, or a workflow type name
-/// (`&str`), with a tuple of any arguments.
+/// The call-kind parameter of a call through a contract's handler or marker.
 ///
 /// # Examples
 ///
 /// ```
-/// use temporal_client::{DataConverter, StartWorkflow};
+/// use temporal_client::{SignalCall, Typed, workflow};
+///
+/// #[workflow]
+/// trait Order {
+///     #[run]
+///     async fn run(&mut self);
+///     #[signal]
+///     fn cancel(&mut self);
+/// }
+///
+/// fn typed_signal<S: SignalCall<Order, Typed>>(_: S) {}
+/// typed_signal(Order::cancel);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Typed;
+
+/// The call-kind parameter of a call by name, on an [`Untyped`] handle.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{ByName, SignalCall, Untyped};
+///
+/// fn named_signal<S: SignalCall<Untyped, ByName>>(_: S) {}
+/// named_signal("finish");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ByName;
+
+/// A handler called by name, with its arguments: built by [`by_name`], one
+/// [`arg`](Named::arg) at a time (each argument one payload). A name alone (`"finish"`) calls
+/// a handler without arguments.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::by_name;
+///
+/// let call = by_name("addItem").arg("sku-1").arg(2);
+/// assert_eq!(call.name(), "addItem");
+/// assert_eq!(call.args(), &("sku-1", 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "a handler call does nothing until it is passed to a workflow handle"]
+pub struct Named<A = ()> {
+    name: String,
+    args: A,
+}
+
+/// A call of the handler (or workflow) `name`, by name; add its arguments with
+/// [`Named::arg`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::by_name;
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// handle.signal(by_name("approve").arg("manager-7")).await?;
+/// let line: String = handle.query(by_name("lineItem").arg(2)).await?;
+/// # let _ = line;
+/// # Ok(())
+/// # }
+/// ```
+pub fn by_name(name: impl Into<String>) -> Named<()> {
+    Named {
+        name: name.into(),
+        args: (),
+    }
+}
+
+impl<A> Named<A> {
+    /// The handler's name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(temporal_client::by_name("approve").name(), "approve");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Replaces the arguments with `args`: a tuple (one payload per element), `()`, or
+    /// payloads already encoded (`Vec<Payload>`), for argument lists built at run time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{DataConverter, by_name};
+    ///
+    /// let payloads = DataConverter::default().to_payloads(&("sku-1", 2))?;
+    /// let call = by_name("addItem").with_args(payloads);
+    /// assert_eq!(call.args().len(), 2);
+    /// # Ok::<(), temporal_client::ConversionError>(())
+    /// ```
+    pub fn with_args<B>(self, args: B) -> Named<B> {
+        Named {
+            name: self.name,
+            args,
+        }
+    }
+
+    /// The arguments so far, as a tuple.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(temporal_client::by_name("approve").arg(7).args(), &(7,));
+    /// ```
+    pub fn args(&self) -> &A {
+        &self.args
+    }
+}
+
+macro_rules! named_arg {
+    ($($held:ident),*) => {
+        impl<$($held),*> Named<($($held,)*)> {
+            /// Adds an argument, sent as the next payload.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// let call = temporal_client::by_name("addItem").arg("sku-1").arg(2);
+            /// assert_eq!(call.args(), &("sku-1", 2));
+            /// ```
+            #[allow(non_snake_case)]
+            pub fn arg<Next>(self, value: Next) -> Named<($($held,)* Next,)> {
+                let ($($held,)*) = self.args;
+                Named {
+                    name: self.name,
+                    args: ($($held,)* value,),
+                }
+            }
+        }
+    };
+}
+
+named_arg!();
+named_arg!(A1);
+named_arg!(A1, A2);
+named_arg!(A1, A2, A3);
+named_arg!(A1, A2, A3, A4);
+named_arg!(A1, A2, A3, A4, A5);
+named_arg!(A1, A2, A3, A4, A5, A6);
+named_arg!(A1, A2, A3, A4, A5, A6, A7);
+named_arg!(A1, A2, A3, A4, A5, A6, A7, A8);
+named_arg!(A1, A2, A3, A4, A5, A6, A7, A8, A9);
+named_arg!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10);
+named_arg!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11);
+
+/// A workflow that [`Client::start`](crate::Client::start) can start with arguments of type
+/// `A`: a contract marker, with the arguments of its run method (`()` for none, the value for
+/// one, a tuple for several), or a workflow type name (`&str`), with a tuple of any arguments.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{ByName, DataConverter, StartWorkflow};
 ///
 /// let workflow = "example";
-/// assert_eq!(StartWorkflow::<(&str,)>::workflow_type(&workflow), "example");
-/// let payloads = workflow.encode_args(&("Temporal",), &DataConverter::default())?;
+/// assert_eq!(StartWorkflow::<(&str,), ByName>::workflow_type(&workflow), "example");
+/// let payloads = workflow.encode_args(("Temporal",), &DataConverter::default())?;
 /// assert_eq!(payloads.len(), 1);
 /// # Ok::<(), temporal_client::ConversionError>(())
 /// ```
@@ -78,16 +233,16 @@ impl Contract for Untyped {}
     note = "a contract takes the arguments its run method declares: the value for one \
             parameter, a tuple for several, `()` for none"
 )]
-pub trait StartWorkflow<A> {
+pub trait StartWorkflow<A, M> {
     /// The contract of the handle that starting returns.
     ///
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::{StartWorkflow, Untyped};
+    /// use temporal_client::{ByName, StartWorkflow, Untyped};
     ///
     /// // Starting by name gives an `Untyped` handle.
-    /// fn contract_of<T: StartWorkflow<(), Contract = Untyped>>(_: T) {}
+    /// fn contract_of<T: StartWorkflow<(), ByName, Contract = Untyped>>(_: T) {}
     /// contract_of("example");
     /// ```
     type Contract: Contract;
@@ -97,9 +252,9 @@ pub trait StartWorkflow<A> {
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::StartWorkflow;
+    /// use temporal_client::{ByName, StartWorkflow};
     ///
-    /// assert_eq!(StartWorkflow::<(i32,)>::workflow_type(&"example"), "example");
+    /// assert_eq!(StartWorkflow::<(i32,), ByName>::workflow_type(&"example"), "example");
     /// ```
     fn workflow_type(&self) -> &str;
 
@@ -114,18 +269,37 @@ pub trait StartWorkflow<A> {
     /// ```
     /// use temporal_client::{DataConverter, StartWorkflow};
     ///
-    /// let payloads = "example".encode_args(&("Temporal", 42), &DataConverter::default())?;
+    /// let payloads = "example".encode_args(("Temporal", 42), &DataConverter::default())?;
     /// assert_eq!(payloads.len(), 2);
     /// # Ok::<(), temporal_client::ConversionError>(())
     /// ```
     fn encode_args(
         &self,
-        args: &A,
+        args: A,
         converter: &DataConverter,
     ) -> Result<Vec<Payload>, ConversionError>;
 }
 
-impl<A: ToPayloads> StartWorkflow<A> for &str {
+impl<W: Workflow> StartWorkflow<W::Args, Typed> for W
+where
+    W::ArgTuple: ToPayloads,
+{
+    type Contract = W;
+
+    fn workflow_type(&self) -> &str {
+        W::NAME
+    }
+
+    fn encode_args(
+        &self,
+        args: W::Args,
+        converter: &DataConverter,
+    ) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(&W::into_arg_tuple(args))
+    }
+}
+
+impl<A: ToPayloads> StartWorkflow<A, ByName> for &str {
     type Contract = Untyped;
 
     fn workflow_type(&self) -> &str {
@@ -134,10 +308,10 @@ impl<A: ToPayloads> StartWorkflow<A> for &str {
 
     fn encode_args(
         &self,
-        args: &A,
+        args: A,
         converter: &DataConverter,
     ) -> Result<Vec<Payload>, ConversionError> {
-        converter.to_payloads(args)
+        converter.to_payloads(&args)
     }
 }
 
@@ -146,7 +320,7 @@ impl<A: ToPayloads> StartWorkflow<A> for &str {
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::{Contract, WorkflowHandle, WorkflowResult};
+/// use temporal_client::{WorkflowHandle, WorkflowResult};
 ///
 /// // Waits for any workflow whose contract says it returns a `String`.
 /// async fn greeting<W: WorkflowResult<String>>(
@@ -162,38 +336,40 @@ impl<A: ToPayloads> StartWorkflow<A> for &str {
 )]
 pub trait WorkflowResult<R>: Contract {}
 
+impl<W: Workflow> WorkflowResult<W::Output> for W where W::Output: FromPayload {}
+
 impl<R: FromPayload> WorkflowResult<R> for Untyped {}
 
-/// A signal of the workflows of contract `W`, taking arguments `A`: a signal marker of the
-/// contract, or a signal name (`&str`) for [`Untyped`] handles.
+/// A signal of the workflows of contract `W`, with its arguments: a handler of the contract
+/// (`Order::approve("manager-7")`, `Order::cancel`), or, for [`Untyped`] handles, a name
+/// (`"cancel"`) or [`by_name`] with arguments.
 ///
 /// # Examples
 ///
 /// ```
-/// use temporal_client::{DataConverter, SignalOf, Untyped};
+/// use temporal_client::{DataConverter, SignalCall, Untyped, by_name};
 ///
-/// let signal = "approve";
-/// assert_eq!(SignalOf::<Untyped, (&str,)>::name(&signal), "approve");
-/// let payloads = SignalOf::<Untyped, _>::encode_args(&signal, &("manager-7",), &DataConverter::default())?;
+/// let call = by_name("approve").arg("manager-7");
+/// assert_eq!(SignalCall::<Untyped, _>::name(&call), "approve");
+/// let payloads = SignalCall::<Untyped, _>::encode(call, &DataConverter::default())?;
 /// assert_eq!(payloads.len(), 1);
 /// # Ok::<(), temporal_client::ConversionError>(())
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a signal of `{W}` taking `{A}`",
-    label = "not a signal of this handle's workflow with these arguments",
-    note = "a handler of a typed handle is a marker of its contract (`Contract::handler`) with \
-            the declared arguments; a handler of an `Untyped` handle is a name with a tuple of \
-            arguments"
+    message = "`{Self}` is not a signal of `{W}`",
+    label = "not a signal of this handle's workflow",
+    note = "a typed handle takes a signal of its contract, such as `Order::approve(\"manager-7\")` \
+            or `Order::cancel`; an `Untyped` handle takes a name, or `by_name(\"approve\").arg(..)`"
 )]
-pub trait SignalOf<W, A> {
+pub trait SignalCall<W, M> {
     /// The signal name sent to the server.
     ///
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::{SignalOf, Untyped};
+    /// use temporal_client::{ByName, SignalCall, Untyped};
     ///
-    /// assert_eq!(SignalOf::<Untyped, ()>::name(&"approve"), "approve");
+    /// assert_eq!(SignalCall::<Untyped, ByName>::name(&"approve"), "approve");
     /// ```
     fn name(&self) -> &str;
 
@@ -206,63 +382,44 @@ pub trait SignalOf<W, A> {
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::{DataConverter, SignalOf, Untyped};
+    /// use temporal_client::{ByName, DataConverter, SignalCall, Untyped};
     ///
-    /// let payloads = SignalOf::<Untyped, _>::encode_args(&"approve", &("manager-7",), &DataConverter::default())?;
-    /// assert_eq!(payloads.len(), 1);
+    /// let payloads = SignalCall::<Untyped, ByName>::encode("cancel", &DataConverter::default())?;
+    /// assert!(payloads.is_empty());
     /// # Ok::<(), temporal_client::ConversionError>(())
     /// ```
-    fn encode_args(
-        &self,
-        args: &A,
-        converter: &DataConverter,
-    ) -> Result<Vec<Payload>, ConversionError>;
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError>;
 }
 
-impl<A: ToPayloads> SignalOf<Untyped, A> for &str {
-    fn name(&self) -> &str {
-        self
-    }
-
-    fn encode_args(
-        &self,
-        args: &A,
-        converter: &DataConverter,
-    ) -> Result<Vec<Payload>, ConversionError> {
-        converter.to_payloads(args)
-    }
-}
-
-/// A query of the workflows of contract `W`, taking arguments `A` and answering an `R`: a
-/// query marker of the contract, or a query name (`&str`) for [`Untyped`] handles.
+/// A query of the workflows of contract `W`, answering an `R`, with its arguments: a handler
+/// of the contract (`Order::total`, `Order::line(2)`, which fix `R`), or, for [`Untyped`]
+/// handles, a name or [`by_name`] with arguments (answering the `R` the caller asks for).
 ///
 /// # Examples
 ///
 /// ```
-/// use temporal_client::{DataConverter, QueryOf, Untyped};
+/// use temporal_client::{ByName, DataConverter, QueryCall, Untyped};
 ///
-/// let query = "total";
-/// assert_eq!(QueryOf::<Untyped, (), f64>::name(&query), "total");
-/// let payloads = QueryOf::<Untyped, (), f64>::encode_args(&query, &(), &DataConverter::default())?;
+/// assert_eq!(QueryCall::<Untyped, f64, ByName>::name(&"total"), "total");
+/// let payloads = QueryCall::<Untyped, f64, ByName>::encode("total", &DataConverter::default())?;
 /// assert!(payloads.is_empty());
 /// # Ok::<(), temporal_client::ConversionError>(())
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a query of `{W}` taking `{A}` and answering `{R}`",
-    label = "not a query of this handle's workflow with these types",
-    note = "a handler of a typed handle is a marker of its contract (`Contract::handler`) with \
-            the declared arguments and result; a handler of an `Untyped` handle is a name with a \
-            tuple of arguments"
+    message = "`{Self}` is not a query of `{W}` answering `{R}`",
+    label = "not a query of this handle's workflow",
+    note = "a typed handle takes a query of its contract, such as `Order::total` or \
+            `Order::line(2)`; an `Untyped` handle takes a name, or `by_name(\"line\").arg(..)`"
 )]
-pub trait QueryOf<W, A, R> {
+pub trait QueryCall<W, R, M> {
     /// The query type sent to the server.
     ///
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::{QueryOf, Untyped};
+    /// use temporal_client::{ByName, QueryCall, Untyped};
     ///
-    /// assert_eq!(QueryOf::<Untyped, (), f64>::name(&"total"), "total");
+    /// assert_eq!(QueryCall::<Untyped, f64, ByName>::name(&"total"), "total");
     /// ```
     fn name(&self) -> &str;
 
@@ -275,64 +432,46 @@ pub trait QueryOf<W, A, R> {
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::{DataConverter, QueryOf, Untyped};
+    /// use temporal_client::{ByName, DataConverter, QueryCall, Untyped, by_name};
     ///
-    /// let payloads =
-    ///     QueryOf::<Untyped, _, String>::encode_args(&"lineItem", &(2,), &DataConverter::default())?;
+    /// let call = by_name("lineItem").arg(2);
+    /// let payloads = QueryCall::<Untyped, String, ByName>::encode(call, &DataConverter::default())?;
     /// assert_eq!(payloads.len(), 1);
     /// # Ok::<(), temporal_client::ConversionError>(())
     /// ```
-    fn encode_args(
-        &self,
-        args: &A,
-        converter: &DataConverter,
-    ) -> Result<Vec<Payload>, ConversionError>;
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError>;
 }
 
-impl<A: ToPayloads, R: FromPayload> QueryOf<Untyped, A, R> for &str {
-    fn name(&self) -> &str {
-        self
-    }
-
-    fn encode_args(
-        &self,
-        args: &A,
-        converter: &DataConverter,
-    ) -> Result<Vec<Payload>, ConversionError> {
-        converter.to_payloads(args)
-    }
-}
-
-/// An update of the workflows of contract `W`, taking arguments `A` and answering an `R`: an
-/// update marker of the contract, or an update name (`&str`) for [`Untyped`] handles.
+/// An update of the workflows of contract `W`, answering an `R`, with its arguments: a
+/// handler of the contract (`Order::add_item("sku-1", 2)`), or, for [`Untyped`] handles, a
+/// name or [`by_name`] with arguments.
 ///
 /// # Examples
 ///
 /// ```
-/// use temporal_client::{DataConverter, UpdateOf, Untyped};
+/// use temporal_client::{ByName, DataConverter, UpdateCall, Untyped, by_name};
 ///
-/// let update = "setValue";
-/// assert_eq!(UpdateOf::<Untyped, (i64,), i64>::name(&update), "setValue");
-/// let payloads = UpdateOf::<Untyped, _, i64>::encode_args(&update, &(42,), &DataConverter::default())?;
+/// let call = by_name("setValue").arg(42);
+/// assert_eq!(UpdateCall::<Untyped, i64, ByName>::name(&call), "setValue");
+/// let payloads = UpdateCall::<Untyped, i64, ByName>::encode(call, &DataConverter::default())?;
 /// assert_eq!(payloads.len(), 1);
 /// # Ok::<(), temporal_client::ConversionError>(())
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an update of `{W}` taking `{A}` and answering `{R}`",
-    label = "not an update of this handle's workflow with these types",
-    note = "a handler of a typed handle is a marker of its contract (`Contract::handler`) with \
-            the declared arguments and result; a handler of an `Untyped` handle is a name with a \
-            tuple of arguments"
+    message = "`{Self}` is not an update of `{W}` answering `{R}`",
+    label = "not an update of this handle's workflow",
+    note = "a typed handle takes an update of its contract, such as `Order::add_item(\"sku-1\", 2)`; \
+            an `Untyped` handle takes a name, or `by_name(\"addItem\").arg(..)`"
 )]
-pub trait UpdateOf<W, A, R> {
+pub trait UpdateCall<W, R, M> {
     /// The update name sent to the server.
     ///
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::{UpdateOf, Untyped};
+    /// use temporal_client::{ByName, UpdateCall, Untyped};
     ///
-    /// assert_eq!(UpdateOf::<Untyped, (i64,), i64>::name(&"setValue"), "setValue");
+    /// assert_eq!(UpdateCall::<Untyped, i64, ByName>::name(&"reset"), "reset");
     /// ```
     fn name(&self) -> &str;
 
@@ -345,30 +484,112 @@ pub trait UpdateOf<W, A, R> {
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::{DataConverter, UpdateOf, Untyped};
+    /// use temporal_client::{ByName, DataConverter, UpdateCall, Untyped};
     ///
-    /// let payloads =
-    ///     UpdateOf::<Untyped, _, i64>::encode_args(&"setValue", &(42,), &DataConverter::default())?;
-    /// assert_eq!(payloads.len(), 1);
+    /// let payloads = UpdateCall::<Untyped, i64, ByName>::encode("reset", &DataConverter::default())?;
+    /// assert!(payloads.is_empty());
     /// # Ok::<(), temporal_client::ConversionError>(())
     /// ```
-    fn encode_args(
-        &self,
-        args: &A,
-        converter: &DataConverter,
-    ) -> Result<Vec<Payload>, ConversionError>;
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError>;
 }
 
-impl<A: ToPayloads, R: FromPayload> UpdateOf<Untyped, A, R> for &str {
+impl<W, S: Signal<W>> SignalCall<W, Typed> for S
+where
+    S::Args: ToPayloads,
+{
+    fn name(&self) -> &str {
+        S::NAME
+    }
+
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(&self.into_args())
+    }
+}
+
+impl<W, Q: Query<W>> QueryCall<W, Q::Output, Typed> for Q
+where
+    Q::Args: ToPayloads,
+    Q::Output: FromPayload,
+{
+    fn name(&self) -> &str {
+        Q::NAME
+    }
+
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(&self.into_args())
+    }
+}
+
+impl<W, U: Update<W>> UpdateCall<W, U::Output, Typed> for U
+where
+    U::Args: ToPayloads,
+    U::Output: FromPayload,
+{
+    fn name(&self) -> &str {
+        U::NAME
+    }
+
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(&self.into_args())
+    }
+}
+
+impl SignalCall<Untyped, ByName> for &str {
     fn name(&self) -> &str {
         self
     }
 
-    fn encode_args(
-        &self,
-        args: &A,
-        converter: &DataConverter,
-    ) -> Result<Vec<Payload>, ConversionError> {
-        converter.to_payloads(args)
+    fn encode(self, _converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        Ok(Vec::new())
+    }
+}
+
+impl<A: ToPayloads> SignalCall<Untyped, ByName> for Named<A> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(&self.args)
+    }
+}
+
+impl<R: FromPayload> QueryCall<Untyped, R, ByName> for &str {
+    fn name(&self) -> &str {
+        self
+    }
+
+    fn encode(self, _converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        Ok(Vec::new())
+    }
+}
+
+impl<A: ToPayloads, R: FromPayload> QueryCall<Untyped, R, ByName> for Named<A> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(&self.args)
+    }
+}
+
+impl<R: FromPayload> UpdateCall<Untyped, R, ByName> for &str {
+    fn name(&self) -> &str {
+        self
+    }
+
+    fn encode(self, _converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        Ok(Vec::new())
+    }
+}
+
+impl<A: ToPayloads, R: FromPayload> UpdateCall<Untyped, R, ByName> for Named<A> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn encode(self, converter: &DataConverter) -> Result<Vec<Payload>, ConversionError> {
+        converter.to_payloads(&self.args)
     }
 }

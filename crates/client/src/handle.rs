@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::paging::PagedStream;
-use temporal_proto::api::common::v1::WorkflowExecution;
+use temporal_proto::api::common::v1::{Payload, WorkflowExecution};
 use temporal_proto::api::enums::v1::{
     HistoryEventFilterType, QueryRejectCondition, RetryState, WorkflowExecutionStatus,
 };
@@ -22,13 +22,13 @@ use std::marker::PhantomData;
 
 use crate::call::LONG_POLL_TIMEOUT;
 use crate::client::{Client, new_request_id};
-use crate::contract::{Contract, QueryOf, SignalOf, Untyped, WorkflowResult};
-use crate::converter::{FromPayload, ToPayloads};
+use crate::contract::{CallFuture, Contract, QueryCall, SignalCall, Untyped, WorkflowResult};
+use crate::converter::{ConversionError, FromPayload, ToPayloads};
 use crate::description::WorkflowDescription;
 use crate::error::{Error, WorkflowFailed};
 use crate::failure::Failure;
-use crate::wait::{CloseStep, LongPoll, RunChain};
 use crate::options::HistoryOptions;
+use crate::wait::{CloseStep, LongPoll, RunChain};
 
 /// A handle to one workflow: signal, query, describe, cancel, terminate, await its result.
 ///
@@ -44,8 +44,8 @@ use crate::options::HistoryOptions;
 /// ```no_run
 /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
 /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
-/// handle.signal("approve", ("manager-7",)).await?;
-/// let state: String = handle.query("state", ()).await?;
+/// handle.signal(temporal_client::by_name("approve").arg("manager-7")).await?;
+/// let state: String = handle.query("state").await?;
 /// let description = handle.describe().await?;
 /// println!("{state}, {:?}", description.info.status);
 /// # Ok(())
@@ -117,7 +117,7 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.start(Counter, 0, StartOptions::new("counter-1", "counters")).await?;
     /// // Signal by name, outside the contract.
-    /// handle.into_untyped().signal("reset", ()).await?;
+    /// handle.into_untyped().signal("reset").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -142,7 +142,7 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<Untyped>("counter-1").into_typed::<Counter>();
-    /// let value = handle.query(Counter::value, ()).await?;
+    /// let value = handle.query(Counter::value).await?;
     /// # let _ = value;
     /// # Ok(())
     /// # }
@@ -305,7 +305,7 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client
-    ///     .signal_with_start("cart", ("c-42",), StartOptions::new("cart-c-42", "carts"), "addItem", ("sku-1",))
+    ///     .signal_with_start("cart", ("c-42",), StartOptions::new("cart-c-42", "carts"), "checkout")
     ///     .await?;
     /// println!("the signal went to run {:?}", handle.signaled_run_id());
     /// # Ok(())
@@ -337,9 +337,10 @@ impl<W: Contract> WorkflowHandle<W> {
         }
     }
 
-    /// Sends `signal` with `args`: for a typed handle, a signal marker of its contract and the
-    /// declared arguments; for an [`Untyped`] one, a signal name and a tuple of arguments (one
-    /// payload each; `()` for none).
+    /// Sends a signal: for a typed handle, a signal of its contract with its arguments
+    /// (`Order::approve("manager-7")`, or `Order::cancel` without arguments); for an
+    /// [`Untyped`] one, a signal name alone, or [`by_name`](crate::by_name) with arguments
+    /// (one payload each).
     ///
     /// # Errors
     ///
@@ -349,25 +350,49 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Examples
     ///
     /// ```no_run
+    /// use temporal_client::{Untyped, by_name, workflow};
+    ///
+    /// #[workflow(name = "order")]
+    /// trait Order {
+    ///     #[run]
+    ///     async fn run(&mut self, customer: String) -> String;
+    ///     #[signal]
+    ///     fn approve(&mut self, approver: String);
+    ///     #[signal]
+    ///     fn cancel(&mut self);
+    /// }
+    ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
-    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
-    /// handle.signal("approve", ("manager-7",)).await?;
+    /// let order = client.get_handle::<Order>("order-1234");
+    /// order.signal(Order::approve("manager-7")).await?;
+    /// order.signal(Order::cancel).await?;
+    ///
+    /// // By name:
+    /// let untyped = client.get_handle::<Untyped>("order-1234");
+    /// untyped.signal(by_name("approve").arg("manager-7")).await?;
+    /// untyped.signal("cancel").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn signal<A>(&self, signal: impl SignalOf<W, A>, args: A) -> Result<(), Error> {
-        let signal_name = signal.name();
+    pub fn signal<M>(&self, signal: impl SignalCall<W, M>) -> CallFuture<'_, ()> {
+        let signal_name = signal.name().to_owned();
+        let input = signal.encode(self.client.data_converter());
+        Box::pin(self.send_signal(signal_name, input))
+    }
+
+    async fn send_signal(
+        &self,
+        signal_name: String,
+        input: Result<Vec<Payload>, ConversionError>,
+    ) -> Result<(), Error> {
         if signal_name.is_empty() {
             return Err(Error::invalid("signal_name", "the signal name is empty"));
         }
-        let input = self
-            .client
-            .encode_payloads(signal.encode_args(&args, self.client.data_converter())?)
-            .await?;
+        let input = self.client.encode_payloads(input?).await?;
         let request = SignalWorkflowExecutionRequest {
             namespace: self.client.namespace().to_owned(),
             workflow_execution: Some(self.latest_execution()),
-            signal_name: signal_name.to_owned(),
+            signal_name,
             input,
             identity: self.client.identity().to_owned(),
             request_id: new_request_id(),
@@ -381,10 +406,11 @@ impl<W: Contract> WorkflowHandle<W> {
         Ok(())
     }
 
-    /// Runs the workflow's query handler `query` with `args` and decodes its answer as an `R`:
-    /// for a typed handle, a query marker of its contract (which fixes `A` and `R`); for an
-    /// [`Untyped`] one, a query name, a tuple of arguments and the type you ask for. Works on
-    /// closed workflows too, while a worker can replay them.
+    /// Runs one of the workflow's query handlers and decodes its answer as an `R`: for a typed
+    /// handle, a query of its contract with its arguments (`Order::total`, `Order::line(2)`),
+    /// which fixes `R`; for an [`Untyped`] one, a query name alone or
+    /// [`by_name`](crate::by_name) with arguments, and the `R` you ask for. Works on closed
+    /// workflows too, while a worker can replay them.
     ///
     /// # Errors
     ///
@@ -394,20 +420,36 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Examples
     ///
     /// ```no_run
+    /// use temporal_client::{Untyped, by_name, workflow};
+    ///
+    /// #[workflow(name = "order")]
+    /// trait Order {
+    ///     #[run]
+    ///     async fn run(&mut self, customer: String) -> String;
+    ///     #[query]
+    ///     fn total(&self) -> f64;
+    ///     #[query]
+    ///     fn line(&self, index: u32) -> String;
+    /// }
+    ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
-    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
-    /// let total: f64 = handle.query("total", ()).await?;
-    /// # let _ = total;
+    /// let order = client.get_handle::<Order>("order-1234");
+    /// let total = order.query(Order::total).await?; // an f64
+    /// let line = order.query(Order::line(2)).await?; // a String
+    ///
+    /// // By name:
+    /// let untyped = client.get_handle::<Untyped>("order-1234");
+    /// let total: f64 = untyped.query("total").await?;
+    /// let line: String = untyped.query(by_name("line").arg(2)).await?;
+    /// # let _ = (total, line);
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn query<R: FromPayload, A>(
-        &self,
-        query: impl QueryOf<W, A, R>,
-        args: A,
-    ) -> Result<R, Error> {
-        self.query_with_reject_condition(query, args, QueryRejectCondition::None)
-            .await
+    pub fn query<'a, R: FromPayload + 'a, M>(
+        &'a self,
+        query: impl QueryCall<W, R, M>,
+    ) -> CallFuture<'a, R> {
+        self.query_with_reject_condition(query, QueryRejectCondition::None)
     }
 
     /// As [`query`](WorkflowHandle::query), but the server refuses to run the query when the
@@ -425,31 +467,37 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
     /// let total: f64 = handle
-    ///     .query_with_reject_condition("total", (), QueryRejectCondition::NotOpen)
+    ///     .query_with_reject_condition("total", QueryRejectCondition::NotOpen)
     ///     .await?;
     /// # let _ = total;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn query_with_reject_condition<R: FromPayload, A>(
+    pub fn query_with_reject_condition<'a, R: FromPayload + 'a, M>(
+        &'a self,
+        query: impl QueryCall<W, R, M>,
+        condition: QueryRejectCondition,
+    ) -> CallFuture<'a, R> {
+        let query_type = query.name().to_owned();
+        let query_args = query.encode(self.client.data_converter());
+        Box::pin(self.send_query(query_type, query_args, condition))
+    }
+
+    async fn send_query<R: FromPayload>(
         &self,
-        query: impl QueryOf<W, A, R>,
-        args: A,
+        query_type: String,
+        query_args: Result<Vec<Payload>, ConversionError>,
         condition: QueryRejectCondition,
     ) -> Result<R, Error> {
-        let query_type = query.name();
         if query_type.is_empty() {
             return Err(Error::invalid("query_type", "the query type is empty"));
         }
-        let query_args = self
-            .client
-            .encode_payloads(query.encode_args(&args, self.client.data_converter())?)
-            .await?;
+        let query_args = self.client.encode_payloads(query_args?).await?;
         let request = QueryWorkflowRequest {
             namespace: self.client.namespace().to_owned(),
             execution: Some(self.latest_execution()),
             query: Some(WorkflowQuery {
-                query_type: query_type.to_owned(),
+                query_type,
                 query_args,
                 header: None,
             }),

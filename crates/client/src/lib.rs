@@ -7,10 +7,18 @@
 //! # Hello world
 //!
 //! The guide's example: start the `example` workflow with `"Temporal"` on the `hello-world`
-//! task queue and wait for its result.
+//! task queue and wait for its result. The workflow (written in any language) is declared as
+//! a typed contract, so the compiler checks the argument and the result.
 //!
 //! ```no_run
-//! use temporal_client::{Client, Connection, ConnectionOptions, StartOptions};
+//! use temporal_client::{Client, Connection, ConnectionOptions, StartOptions, workflow};
+//!
+//! /// The `example` workflow: greets `name`.
+//! #[workflow(name = "example")]
+//! trait Example {
+//!     #[run]
+//!     async fn run(&mut self, name: String) -> String;
+//! }
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // Connect to the default server location (localhost:7233).
@@ -20,17 +28,20 @@
 //!
 //! let handle = client
 //!     .start(
-//!         "example",
-//!         ("Temporal",),
+//!         Example,
+//!         "Temporal".to_owned(),
 //!         StartOptions::new(format!("workflow-{}", std::process::id()), "hello-world"),
 //!     )
 //!     .await?;
 //! println!("Started workflow {}", handle.workflow_id());
-//! let greeting: String = handle.result().await?; // Hello, Temporal!
+//! let greeting = handle.result().await?; // a String: Hello, Temporal!
 //! println!("{greeting}");
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Without a contract, by name: `client.start("example", ("Temporal",), options)`, and
+//! `let greeting: String = handle.result().await?`.
 //!
 //! # Connect
 //!
@@ -52,31 +63,48 @@
 //!
 //! [`macro@workflow`] turns a trait declaring a workflow (written in any language) into a
 //! contract the compiler checks every call against: arguments, results, and which signals,
-//! queries and updates belong to which workflow.
+//! queries and updates belong to which workflow. Each handler becomes a constructor of its
+//! call: a function taking its parameters (`String` ones take string literals too), or, without
+//! parameters, a constant called without `()`.
 //!
 //! ```no_run
 //! use temporal_client::{Client, StartOptions, workflow};
 //!
-//! #[workflow(name = "counter")]
-//! trait Counter {
+//! #[workflow(name = "order", rename_all = "camelCase")]
+//! trait Order {
 //!     #[run]
-//!     async fn run(&mut self, start: i64) -> i64;
+//!     async fn run(&mut self, customer: String) -> String;
+//!     /// Approves the order.
 //!     #[signal]
-//!     fn increment(&mut self, amount: i64);
-//!     #[query(name = "value")]
-//!     fn value(&self) -> i64;
+//!     fn approve(&mut self, approver: String);
+//!     #[signal]
+//!     fn cancel(&mut self);
+//!     #[query]
+//!     fn total(&self) -> f64;
+//!     #[update]
+//!     fn add_item(&mut self, sku: String, quantity: u32) -> u32;
 //! }
 //!
 //! # async fn run(client: Client) -> Result<(), temporal_client::Error> {
-//! let handle = client.start(Counter, 0, StartOptions::new("counter-1", "counters")).await?;
-//! handle.signal(Counter::increment, 5).await?;
-//! assert_eq!(handle.query(Counter::value, ()).await?, 5);
+//! let options = StartOptions::new("order-42", "orders");
+//! let order = client.start(Order, "customer-42".to_owned(), options).await?;
+//! let lines = order.execute_update(Order::add_item("sku-1", 2)).await?; // a u32
+//! let total = order.query(Order::total).await?; // an f64
+//! order.signal(Order::approve("manager-7")).await?;
+//! let summary = order.result().await?; // a String
+//! // Does the running worker implement the contract? (`__temporal_workflow_metadata`)
+//! let check = order.check_contract().await?;
+//! assert!(check.is_match(), "{check}");
+//! # let _ = (lines, total, summary);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! [`Untyped`] handles call workflows by names and tuples of arguments; handles convert both
-//! ways.
+//! A crate that publishes a contract for others depends on `temporal-contract` (the same
+//! traits and attribute, without a runtime: no tokio, tonic or prost) and serde only; its
+//! users call it through this crate. [`Untyped`] handles call workflows by name:
+//! `handle.signal("cancel")`, `handle.signal(by_name("approve").arg("manager-7"))`; handles
+//! convert both ways.
 //!
 //! # Values
 //!
@@ -120,6 +148,7 @@ mod envconfig;
 mod error;
 mod failure;
 mod handle;
+mod metadata;
 mod options;
 mod paging;
 mod retry;
@@ -142,7 +171,11 @@ pub use connection::{
     Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,
     TestService, WorkflowService,
 };
-pub use contract::{Contract, QueryOf, SignalOf, StartWorkflow, Untyped, UpdateOf, WorkflowResult};
+pub use contract::{
+    ByName, CallFuture, Contract, Handler, HandlerInfo, HandlerKind, Named, Query, QueryCall,
+    Signal, SignalCall, StartWorkflow, Typed, Untyped, Update, UpdateCall, Workflow,
+    WorkflowResult, by_name,
+};
 pub use converter::{
     CodecError, ConversionError, DataConverter, DeserializeInto, FromPayload, FromPayloads,
     PayloadCodec, PayloadConverter, ProtoBinary, ProtoJson, RawBytes, SerializeValue, ToPayload,
@@ -159,6 +192,7 @@ pub use envconfig::{
 pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
+pub use metadata::{ContractCheck, HandlerDefinition, METADATA_QUERY, WorkflowMetadata};
 pub use options::{HistoryOptions, Priority, RetryPolicy, StartOptions, VersioningOverride};
 pub use paging::{ListOptions, PagedStream};
 pub use retry::RpcRetryPolicy;
@@ -171,7 +205,7 @@ pub use schedule::{
 pub use search_attributes::{
     SearchAttributeKey, SearchAttributeTypeError, SearchAttributeValue, SearchAttributes,
 };
-pub use temporal_macros::{query, run, signal, update, validator, workflow};
+pub use temporal_macros::{query, run, signal, update, validator, workflow_for_client as workflow};
 pub use tls::TlsOptions;
 pub use update::{UpdateHandle, UpdateOptions, UpdateStage};
 pub use wait::ProtocolViolation;
@@ -189,11 +223,14 @@ pub use tonic::Code;
 /// What `#[workflow]`'s expansion names, and nothing else: not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::contract::{
-        Contract, QueryOf, SignalOf, StartWorkflow, UpdateOf, WorkflowResult,
+    pub use temporal_contract::__private::{
+        Contract, Handler, HandlerInfo, HandlerKind, Query, Signal, Update, Workflow,
     };
-    pub use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayload};
-    pub use temporal_proto::api::common::v1::Payload;
+
+    /// A result type the client cannot decode is reported on the contract's declaration.
+    pub use crate::converter::FromPayload as CheckResult;
+    /// An argument type the client cannot encode is reported on the contract's declaration.
+    pub use crate::converter::ToPayload as CheckArg;
 }
 
 /// The Temporal API's generated types and gRPC clients: the [`temporal_proto`] crate.

@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Instant;
 
-use temporal_proto::api::common::v1::WorkflowExecution;
+use temporal_proto::api::common::v1::{Payload, WorkflowExecution};
 use temporal_proto::api::enums::v1::UpdateWorkflowExecutionLifecycleStage;
 use temporal_proto::api::update::v1::outcome::Value as OutcomeValue;
 use temporal_proto::api::update::v1::{Input, Meta, Request, UpdateRef, WaitPolicy};
@@ -16,8 +16,8 @@ use temporal_proto::api::workflowservice::v1::{
 
 use crate::call::LONG_POLL_TIMEOUT;
 use crate::client::{Client, new_request_id};
-use crate::contract::{Contract, UpdateOf};
-use crate::converter::FromPayload;
+use crate::contract::{CallFuture, Contract, UpdateCall};
+use crate::converter::{ConversionError, FromPayload};
 use crate::error::Error;
 use crate::failure::Failure;
 use crate::handle::WorkflowHandle;
@@ -28,11 +28,11 @@ use crate::wait::LongPoll;
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::UpdateStage;
+/// use temporal_client::{UpdateStage, by_name};
 ///
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
 /// // Return as soon as the workflow accepted the update ...
-/// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+/// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
 /// // ... and wait for its result later.
 /// let previous = update.result().await?;
 /// # let _ = previous;
@@ -172,10 +172,11 @@ impl UpdateOptions {
 }
 
 impl<W: Contract> WorkflowHandle<W> {
-    /// Sends `update` with `args` and waits for its result: the workflow runs its handler
-    /// (after its validator, if any) and answers. For a typed handle `update` is an update
-    /// marker of its contract, which fixes `A` and `R`; for an [`Untyped`](crate::Untyped) one,
-    /// a name and a tuple of arguments.
+    /// Sends an update and waits for its result: the workflow runs its handler (after its
+    /// validator, if any) and answers. For a typed handle, an update of its contract with its
+    /// arguments (`Order::add_item("sku-1", 2)`), which fixes `R`; for an
+    /// [`Untyped`](crate::Untyped) one, a name alone or [`by_name`](crate::by_name) with
+    /// arguments.
     ///
     /// # Errors
     ///
@@ -186,24 +187,36 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Examples
     ///
     /// ```no_run
+    /// use temporal_client::{Untyped, by_name, workflow};
+    ///
+    /// #[workflow(name = "order", rename_all = "camelCase")]
+    /// trait Order {
+    ///     #[run]
+    ///     async fn run(&mut self, customer: String) -> String;
+    ///     #[update]
+    ///     fn add_item(&mut self, sku: String, quantity: u32) -> u32;
+    /// }
+    ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
-    /// let handle = client.get_handle::<temporal_client::Untyped>("counter-1");
-    /// let previous: i64 = handle.execute_update("setValue", (42,)).await?;
+    /// let order = client.get_handle::<Order>("order-1234");
+    /// let lines = order.execute_update(Order::add_item("sku-1", 2)).await?; // a u32
+    ///
+    /// // By name:
+    /// let untyped = client.get_handle::<Untyped>("order-1234");
+    /// let lines: u32 = untyped.execute_update(by_name("addItem").arg("sku-1").arg(2)).await?;
+    /// # let _ = lines;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute_update<R: FromPayload, A>(
-        &self,
-        update: impl UpdateOf<W, A, R>,
-        args: A,
-    ) -> Result<R, Error> {
-        self.start_update(update, args, UpdateStage::Completed)
-            .await?
-            .result()
-            .await
+    pub fn execute_update<'a, R: FromPayload + 'a, M>(
+        &'a self,
+        update: impl UpdateCall<W, R, M>,
+    ) -> CallFuture<'a, R> {
+        let started = self.start_update(update, UpdateStage::Completed);
+        Box::pin(async move { started.await?.result().await })
     }
 
-    /// Sends `update` with `args` and returns once it reached `wait_for`: accepted by the
+    /// Sends an update and returns once it reached `wait_for`: accepted by the
     /// workflow's validator, or completed. Wait for its result with [`UpdateHandle::result`].
     ///
     /// # Errors
@@ -214,25 +227,23 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::UpdateStage;
+    /// use temporal_client::{UpdateStage, by_name};
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let handle = client.get_handle::<temporal_client::Untyped>("counter-1");
-    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// println!("update {} accepted", update.id());
     /// let previous = update.result().await?;
     /// # let _ = previous;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start_update<R: FromPayload, A>(
-        &self,
-        update: impl UpdateOf<W, A, R>,
-        args: A,
+    pub fn start_update<'a, R: FromPayload + 'a, M>(
+        &'a self,
+        update: impl UpdateCall<W, R, M>,
         wait_for: UpdateStage,
-    ) -> Result<UpdateHandle<R>, Error> {
-        self.start_update_with_options(update, args, UpdateOptions::new().wait_for(wait_for))
-            .await
+    ) -> CallFuture<'a, UpdateHandle<R>> {
+        self.start_update_with_options(update, UpdateOptions::new().wait_for(wait_for))
     }
 
     /// As [`execute_update`](WorkflowHandle::execute_update), with `options`: set the update
@@ -248,29 +259,30 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::{Error, UpdateOptions};
+    /// use temporal_client::{Error, UpdateOptions, by_name};
     ///
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
     /// let options = UpdateOptions::new().id("payment-7781");
-    /// let balance: i64 = match handle.execute_update_with_options("charge", (250,), options.clone()).await {
+    /// let charge = || by_name("charge").arg(250);
+    /// let balance: i64 = match handle.execute_update_with_options(charge(), options.clone()).await {
     ///     // The outcome is unknown: sending the same id again cannot charge twice.
-    ///     Err(Error::Rpc(_)) => handle.execute_update_with_options("charge", (250,), options).await?,
+    ///     Err(error) if error.is_outcome_unknown() => {
+    ///         handle.execute_update_with_options(charge(), options).await?
+    ///     }
     ///     other => other?,
     /// };
     /// # let _ = balance;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute_update_with_options<R: FromPayload, A>(
-        &self,
-        update: impl UpdateOf<W, A, R>,
-        args: A,
+    pub fn execute_update_with_options<'a, R: FromPayload + 'a, M>(
+        &'a self,
+        update: impl UpdateCall<W, R, M>,
         options: UpdateOptions,
-    ) -> Result<R, Error> {
-        self.start_update_with_options(update, args, options.wait_for(UpdateStage::Completed))
-            .await?
-            .result()
-            .await
+    ) -> CallFuture<'a, R> {
+        let started =
+            self.start_update_with_options(update, options.wait_for(UpdateStage::Completed));
+        Box::pin(async move { started.await?.result().await })
     }
 
     /// As [`start_update`](WorkflowHandle::start_update), with `options`: the update id (see
@@ -284,35 +296,40 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::UpdateOptions;
+    /// use temporal_client::{UpdateOptions, by_name};
     ///
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
     /// let update = handle
-    ///     .start_update_with_options::<i64, _>("setValue", (42,), UpdateOptions::new().id("set-value-7"))
+    ///     .start_update_with_options::<i64, _>(
+    ///         by_name("setValue").arg(42),
+    ///         UpdateOptions::new().id("set-value-7"),
+    ///     )
     ///     .await?;
     /// assert_eq!(update.id(), "set-value-7");
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start_update_with_options<R: FromPayload, A>(
-        &self,
-        update: impl UpdateOf<W, A, R>,
-        args: A,
+    pub fn start_update_with_options<'a, R: FromPayload + 'a, M>(
+        &'a self,
+        update: impl UpdateCall<W, R, M>,
         options: UpdateOptions,
-    ) -> Result<UpdateHandle<R>, Error> {
-        let (request, handle) = self
-            .update_request(&update, &args, options.wait_for, options.id)
-            .await?;
-        self.send_update(request, handle, options.wait_for).await
+    ) -> CallFuture<'a, UpdateHandle<R>> {
+        let name = update.name().to_owned();
+        let args = update.encode(self.client().data_converter());
+        Box::pin(self.send_update(name, args, options))
     }
 
-    /// Sends the update until it reached `wait_for`.
+    /// Sends the update until it reached the options' stage.
     async fn send_update<R: FromPayload>(
         &self,
-        request: UpdateWorkflowExecutionRequest,
-        handle: UpdateHandle<R>,
-        wait_for: UpdateStage,
+        name: String,
+        args: Result<Vec<Payload>, ConversionError>,
+        mut options: UpdateOptions,
     ) -> Result<UpdateHandle<R>, Error> {
+        let wait_for = options.stage();
+        let (request, handle) = self
+            .update_request(name, args, wait_for, options.take_id())
+            .await?;
         // Until the stage is reached, the server answers each long poll with what it has; the
         // same update id makes a repeated request the same update.
         let mut poll = LongPoll::default();
@@ -345,24 +362,19 @@ impl<W: Contract> WorkflowHandle<W> {
         }
     }
 
-    /// The request that sends `update` with `update_id` (`None`: a fresh one), and the
-    /// handle that will wait for it.
-    pub(crate) async fn update_request<R: FromPayload, A>(
+    /// The request that sends the update `name` with `update_id` (`None`: a fresh one),
+    /// and the handle that will wait for it.
+    pub(crate) async fn update_request<R: FromPayload>(
         &self,
-        update: &impl UpdateOf<W, A, R>,
-        args: &A,
+        name: String,
+        args: Result<Vec<Payload>, ConversionError>,
         wait_for: UpdateStage,
         update_id: Option<String>,
     ) -> Result<(UpdateWorkflowExecutionRequest, UpdateHandle<R>), Error> {
-        let name = update.name();
         if name.is_empty() {
             return Err(Error::invalid("update_name", "the update name is empty"));
         }
-        let converter = self.client().data_converter();
-        let args = self
-            .client()
-            .encode_payloads(update.encode_args(args, converter)?)
-            .await?;
+        let args = self.client().encode_payloads(args?).await?;
         let update_id = match update_id {
             Some(id) if id.is_empty() => {
                 return Err(Error::invalid("update_id", "the update id is empty"));
@@ -387,7 +399,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 }),
                 input: Some(Input {
                     header: None,
-                    name: name.to_owned(),
+                    name,
                     args,
                 }),
                 ..Default::default()
@@ -433,10 +445,10 @@ impl<W: Contract> WorkflowHandle<W> {
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::UpdateStage;
+/// use temporal_client::{UpdateStage, by_name};
 ///
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-/// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+/// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
 /// println!("update {} of {}", update.id(), update.workflow_id());
 /// let previous = update.result().await?;
 /// # let _ = previous;
@@ -511,10 +523,10 @@ impl<R: FromPayload> UpdateHandle<R> {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::UpdateStage;
+    /// use temporal_client::{UpdateStage, by_name};
     ///
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// let saved_id = update.id().to_owned(); // for `get_update_handle` later
     /// # let _ = saved_id;
     /// # Ok(())
@@ -548,10 +560,10 @@ impl<R: FromPayload> UpdateHandle<R> {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::UpdateStage;
+    /// use temporal_client::{UpdateStage, by_name};
     ///
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// let update = handle.start_update::<i64, _>("setValue", (42,), UpdateStage::Accepted).await?;
+    /// let update = handle.start_update::<i64, _>(by_name("setValue").arg(42), UpdateStage::Accepted).await?;
     /// let previous: i64 = update.result().await?;
     /// # let _ = previous;
     /// # Ok(())

@@ -2,6 +2,7 @@
 //! atomic call.
 
 use prost::Message as _;
+use temporal_proto::api::common::v1::Payload;
 use temporal_proto::api::errordetails::v1::MultiOperationExecutionFailure;
 use temporal_proto::api::workflowservice::v1::execute_multi_operation_request::Operation;
 use temporal_proto::api::workflowservice::v1::execute_multi_operation_request::operation::Operation as OperationKind;
@@ -13,8 +14,8 @@ use temporal_proto::google::rpc::Status as RpcStatus;
 
 use crate::WorkflowIdConflictPolicy;
 use crate::client::Client;
-use crate::contract::{StartWorkflow, UpdateOf};
-use crate::converter::FromPayload;
+use crate::contract::{CallFuture, Contract, StartWorkflow, UpdateCall};
+use crate::converter::{ConversionError, FromPayload};
 use crate::error::Error;
 use crate::handle::WorkflowHandle;
 use crate::options::StartOptions;
@@ -52,7 +53,7 @@ pub enum OnConflict {
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow};
+/// use temporal_client::{OnConflict, StartOptions, UpdateStage, WithStartWorkflow, by_name};
 ///
 /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
 /// let start = WithStartWorkflow::new(
@@ -61,8 +62,8 @@ pub enum OnConflict {
 ///     StartOptions::new("cart-customer-7", "carts"),
 ///     OnConflict::UseExisting,
 /// );
-/// let (cart, items) = client
-///     .execute_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",))
+/// let (cart, items): (_, u32) = client
+///     .execute_update_with_start(start, by_name("addItem").arg("sku-123"))
 ///     .await?;
 /// println!("{} now holds {items} items", cart.workflow_id());
 /// # Ok(())
@@ -77,7 +78,7 @@ pub struct WithStartWorkflow<T, A> {
     on_conflict: OnConflict,
 }
 
-impl<T: StartWorkflow<A>, A> WithStartWorkflow<T, A> {
+impl<T, A> WithStartWorkflow<T, A> {
     /// Starts `workflow` with `args` unless one with the options' id runs; then `on_conflict`
     /// decides.
     ///
@@ -94,7 +95,10 @@ impl<T: StartWorkflow<A>, A> WithStartWorkflow<T, A> {
     /// );
     /// # let _ = start;
     /// ```
-    pub fn new(workflow: T, args: A, options: StartOptions, on_conflict: OnConflict) -> Self {
+    pub fn new<M>(workflow: T, args: A, options: StartOptions, on_conflict: OnConflict) -> Self
+    where
+        T: StartWorkflow<A, M>,
+    {
         Self {
             workflow,
             args,
@@ -102,6 +106,15 @@ impl<T: StartWorkflow<A>, A> WithStartWorkflow<T, A> {
             on_conflict,
         }
     }
+}
+
+/// The start half of update-with-start, its arguments already converted: what the call's
+/// future holds, so that its type does not depend on the workflow's.
+struct PreparedStart {
+    workflow_type: String,
+    input: Result<Vec<Payload>, ConversionError>,
+    options: StartOptions,
+    on_conflict: OnConflict,
 }
 
 impl Client {
@@ -116,7 +129,7 @@ impl Client {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::{OnConflict, StartOptions, WithStartWorkflow};
+    /// use temporal_client::{OnConflict, StartOptions, WithStartWorkflow, by_name};
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let start = WithStartWorkflow::new(
@@ -125,27 +138,27 @@ impl Client {
     ///     StartOptions::new("cart-customer-7", "carts"),
     ///     OnConflict::UseExisting,
     /// );
-    /// let (cart, items) = client
-    ///     .execute_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",))
+    /// let (cart, items): (_, u32) = client
+    ///     .execute_update_with_start(start, by_name("addItem").arg("sku-123"))
     ///     .await?;
     /// println!("{} holds {items} items", cart.workflow_id());
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn execute_update_with_start<R: FromPayload, T, A, UA>(
-        &self,
+    pub fn execute_update_with_start<'a, R: FromPayload + 'a, T, A, M, UM>(
+        &'a self,
         start: WithStartWorkflow<T, A>,
-        update: impl UpdateOf<T::Contract, UA, R>,
-        update_args: UA,
-    ) -> Result<(WorkflowHandle<T::Contract>, R), Error>
+        update: impl UpdateCall<T::Contract, R, UM>,
+    ) -> CallFuture<'a, (WorkflowHandle<T::Contract>, R)>
     where
-        T: StartWorkflow<A>,
+        T: StartWorkflow<A, M>,
     {
-        let (handle, update) = self
-            .start_update_with_start(start, update, update_args, UpdateStage::Completed)
-            .await?;
-        let result = update.result().await?;
-        Ok((handle, result))
+        let started = self.start_update_with_start(start, update, UpdateStage::Completed);
+        Box::pin(async move {
+            let (handle, update) = started.await?;
+            let result = update.result().await?;
+            Ok((handle, result))
+        })
     }
 
     /// Starts a workflow (or uses the running one) and sends it an update, atomically;
@@ -164,7 +177,9 @@ impl Client {
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::{OnConflict, StartOptions, UpdateOptions, UpdateStage, WithStartWorkflow};
+    /// use temporal_client::{
+    ///     OnConflict, StartOptions, UpdateOptions, UpdateStage, WithStartWorkflow, by_name,
+    /// };
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// let start = WithStartWorkflow::new(
@@ -174,10 +189,10 @@ impl Client {
     ///     OnConflict::UseExisting,
     /// );
     /// let (cart, update) = client
-    ///     .start_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",), UpdateStage::Accepted)
+    ///     .start_update_with_start(start, by_name("addItem").arg("sku-123"), UpdateStage::Accepted)
     ///     .await?;
     /// println!("update {} accepted by {}", update.id(), cart.workflow_id());
-    /// let items = update.result().await?;
+    /// let items: u32 = update.result().await?;
     /// # let _ = items;
     ///
     /// // With an update id, so that a retry is the same update.
@@ -189,28 +204,51 @@ impl Client {
     /// );
     /// let options = UpdateOptions::new().id("cart-customer-7-add-sku-123").wait_for(UpdateStage::Completed);
     /// let (_, update) = client
-    ///     .start_update_with_start::<u32, _, _, _>(start, "addItem", ("sku-123",), options)
+    ///     .start_update_with_start(start, by_name("addItem").arg("sku-123"), options)
     ///     .await?;
-    /// let items = update.result().await?;
+    /// let items: u32 = update.result().await?;
     /// # let _ = items;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn start_update_with_start<R: FromPayload, T, A, UA>(
-        &self,
+    pub fn start_update_with_start<'a, R: FromPayload + 'a, T, A, M, UM>(
+        &'a self,
         start: WithStartWorkflow<T, A>,
-        update: impl UpdateOf<T::Contract, UA, R>,
-        update_args: UA,
+        update: impl UpdateCall<T::Contract, R, UM>,
         options: impl Into<UpdateOptions>,
-    ) -> Result<(WorkflowHandle<T::Contract>, UpdateHandle<R>), Error>
+    ) -> CallFuture<'a, (WorkflowHandle<T::Contract>, UpdateHandle<R>)>
     where
-        T: StartWorkflow<A>,
+        T: StartWorkflow<A, M>,
     {
-        let mut update_options = options.into();
-        let wait_for = update_options.stage();
+        let update_options = options.into();
         let WithStartWorkflow {
             workflow,
             args,
+            options,
+            on_conflict,
+        } = start;
+        let start = PreparedStart {
+            workflow_type: workflow.workflow_type().to_owned(),
+            input: workflow.encode_args(args, self.data_converter()),
+            options,
+            on_conflict,
+        };
+        let update_name = update.name().to_owned();
+        let update_args = update.encode(self.data_converter());
+        Box::pin(self.send_update_with_start(start, update_name, update_args, update_options))
+    }
+
+    async fn send_update_with_start<C: Contract, R: FromPayload>(
+        &self,
+        start: PreparedStart,
+        update_name: String,
+        update_args: Result<Vec<Payload>, ConversionError>,
+        mut update_options: UpdateOptions,
+    ) -> Result<(WorkflowHandle<C>, UpdateHandle<R>), Error> {
+        let wait_for = update_options.stage();
+        let PreparedStart {
+            workflow_type,
+            input,
             options,
             on_conflict,
         } = start;
@@ -218,14 +256,12 @@ impl Client {
             OnConflict::UseExisting => WorkflowIdConflictPolicy::UseExisting,
             OnConflict::Fail => WorkflowIdConflictPolicy::Fail,
         });
-        let input = workflow.encode_args(&args, self.data_converter())?;
-        let start_request: StartWorkflowExecutionRequest = self
-            .start_request(workflow.workflow_type(), input, &options)
-            .await?;
-        let handle: WorkflowHandle<T::Contract> =
+        let start_request: StartWorkflowExecutionRequest =
+            self.start_request(&workflow_type, input?, &options).await?;
+        let handle: WorkflowHandle<C> =
             WorkflowHandle::new(self.clone(), options.workflow_id.clone());
         let (update_request, update_handle) = handle
-            .update_request(&update, &update_args, wait_for, update_options.take_id())
+            .update_request(update_name, update_args, wait_for, update_options.take_id())
             .await?;
         let request = ExecuteMultiOperationRequest {
             namespace: self.namespace().to_owned(),

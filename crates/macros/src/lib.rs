@@ -1,7 +1,8 @@
-//! Typed workflow contracts for `temporal-client`: `#[workflow]` turns a trait that declares a
-//! workflow's run method, signals, queries and updates into types the compiler checks every
-//! call against. Use it through `temporal_client` (which re-exports it); the crate's docs
-//! describe the contract and show what the macro generates.
+//! Typed workflow contracts: `#[workflow]` turns a trait that declares a workflow's run
+//! method, signals, queries and updates into types the compiler checks every call against.
+//! Use it through `temporal_contract` (for crates that only publish a contract) or
+//! `temporal_client` (which re-exports it as `workflow_for_client`, under the name
+//! `workflow`); the two differ only in the crate the generated code names.
 //!
 //! Inside the macro: the tokens are parsed into a model (`parse`), checked (`validate`), and
 //! only then expanded (`expand`); every problem is reported at once, on the offending tokens.
@@ -16,96 +17,27 @@ mod validate;
 
 use proc_macro::TokenStream;
 
-/// Declares a workflow contract: the workflow's type name, run method, signals, queries and
-/// updates, so that every call to it is checked at compile time. The workflow itself is
-/// implemented by a worker, in any language; the contract only declares it.
-///
-/// ```
-/// use temporal_client::workflow;
-///
-/// /// A counter implemented by a Python or TypeScript worker.
-/// #[workflow(name = "counter", rename_all = "camelCase")]
-/// pub trait Counter {
-///     /// Starts counting from `start`; returns the final count.
-///     #[run]
-///     async fn run(&mut self, start: i64) -> i64;
-///
-///     /// Adds `amount`.
-///     #[signal]
-///     fn increment(&mut self, amount: i64);
-///
-///     /// The count, sent as `currentValue` (camelCase).
-///     #[query]
-///     fn current_value(&self) -> i64;
-///
-///     /// Sets the count, answering the previous one.
-///     #[update(name = "setValue")]
-///     fn set(&mut self, value: i64) -> i64;
-/// }
-///
-/// async fn use_it(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
-///     let options = temporal_client::StartOptions::new("counter-1", "counters");
-///     let handle = client.start(Counter, 10, options).await?; // `10` must be an i64
-///     handle.signal(Counter::increment, 5).await?;
-///     let value: i64 = handle.query(Counter::current_value, ()).await?;
-///     let previous = handle.execute_update(Counter::set, 0).await?;
-///     let result: i64 = handle.result().await?;
-///     // A handle to an existing execution, typed, in one call:
-///     let same = client.get_handle::<Counter>("counter-1");
-///     # let _ = (value, previous, result, same);
-///     Ok(())
-/// }
-/// ```
-///
-/// # The declaration
-///
-/// - The trait has exactly one `#[run]` method: its parameters are the workflow's arguments
-///   (one payload each, so multi-argument workflows of other languages match), its return type
-///   the workflow's result.
-/// - `#[signal]` methods return nothing; `#[query]` methods take `&self` and are not `async`;
-///   `#[update]` methods may be `async` and return a value. Each takes `&self` or `&mut self`.
-/// - Names: the workflow type is the trait's name unless `#[workflow(name = "...")]` says
-///   otherwise; a handler is named after its method, renamed by
-///   `rename_all = "camelCase"` (or any serde rule: `lowercase`, `UPPERCASE`, `PascalCase`,
-///   `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`) unless
-///   `#[signal(name = "...")]` names it. Names starting with `__temporal` are reserved.
-/// - `#[workflow(crate = "path")]` names where `temporal_client` is, for crates that
-///   re-export it.
-/// - The handler attributes need no import: `#[workflow]` reads and removes them (importing
-///   them only earns an unused-import warning).
-/// - Argument types implement `serde::Serialize` (or another `ToPayload`), result types
-///   `serde::de::DeserializeOwned` (or another `FromPayload`); mistakes are reported on the
-///   type.
-///
-/// # What it generates
-///
-/// For the `Counter` above, in outline (the handler types live in a hidden module):
-///
-/// ```text
-/// /// A counter implemented by a Python or TypeScript worker.
-/// #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-/// pub struct Counter;
-///
-/// impl Counter {
-///     /// Adds `amount`.
-///     pub const increment: __temporal_Counter::increment = __temporal_Counter::increment;
-///     pub const current_value: __temporal_Counter::current_value = ...;
-///     pub const set: __temporal_Counter::set = ...;
-/// }
-///
-/// impl Contract for Counter {}
-/// impl StartWorkflow<i64> for Counter { type Contract = Counter; /* "counter", one payload */ }
-/// impl WorkflowResult<i64> for Counter {}
-/// impl SignalOf<Counter, i64> for __temporal_Counter::increment { /* "increment" */ }
-/// impl QueryOf<Counter, (), i64> for __temporal_Counter::current_value { /* "currentValue" */ }
-/// impl UpdateOf<Counter, i64, i64> for __temporal_Counter::set { /* "setValue" */ }
-/// ```
-///
-/// `Client::start`, `WorkflowHandle::signal`, `query`, `execute_update` and `result` are
-/// generic over these traits, so a call with the wrong arguments, a handler of another
-/// contract, or the wrong result type does not compile, and the error names the contract.
+use crate::model::DefaultCrate;
+
+#[doc = include_str!("workflow.md")]
 #[proc_macro_attribute]
 pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand_workflow(args, item, DefaultCrate::Contract)
+}
+
+/// `#[workflow]` as `temporal_client` re-exports it: generated code names `::temporal_client`
+/// unless `crate = "..."` says otherwise.
+#[doc = include_str!("workflow.md")]
+#[proc_macro_attribute]
+pub fn workflow_for_client(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand_workflow(args, item, DefaultCrate::Client)
+}
+
+fn expand_workflow(
+    args: TokenStream,
+    item: TokenStream,
+    default_crate: DefaultCrate,
+) -> TokenStream {
     let trait_item = match syn::parse::<syn::ItemTrait>(item) {
         Ok(trait_item) => trait_item,
         Err(error) => {
@@ -119,7 +51,7 @@ pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let ctxt = ctxt::Ctxt::new();
-    let contract = parse::contract(&ctxt, args.into(), &trait_item);
+    let contract = parse::contract(&ctxt, args.into(), &trait_item, default_crate);
     if let Some(contract) = &contract {
         validate::check(&ctxt, contract);
     }

@@ -20,6 +20,23 @@ pub(crate) struct Contract {
     pub(crate) handlers: Vec<Handler>,
 }
 
+/// Which crate generated code names when `crate = "..."` does not say: the entry point
+/// decides, since `temporal_contract` and `temporal_client` each re-export one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DefaultCrate {
+    Contract,
+    Client,
+}
+
+impl DefaultCrate {
+    pub(crate) fn path(self) -> Path {
+        match self {
+            Self::Contract => syn::parse_quote!(::temporal_contract),
+            Self::Client => syn::parse_quote!(::temporal_client),
+        }
+    }
+}
+
 /// What a handler method declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
@@ -72,6 +89,8 @@ pub(crate) struct Handler {
     pub(crate) kind: Kind,
     /// The handler's docs.
     pub(crate) docs: Vec<Attribute>,
+    /// Its `#[cfg(...)]` and `#[deprecated]` attributes, carried to what it generates.
+    pub(crate) carried: Vec<Attribute>,
     pub(crate) ident: Ident,
     /// The name sent to the server.
     pub(crate) wire_name: String,

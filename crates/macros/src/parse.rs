@@ -11,7 +11,7 @@ use syn::{
 
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
-use crate::model::{Contract, Handler, Kind, Receiver};
+use crate::model::{Contract, DefaultCrate, Handler, Kind, Receiver};
 
 /// The keys `#[workflow(...)]` takes.
 const WORKFLOW_KEYS: &str = "`name`, `rename_all` or `crate`";
@@ -24,6 +24,10 @@ const HANDLER_ATTRIBUTES: &[(&str, Kind)] = &[
     ("validator", Kind::Validator),
 ];
 
+/// The attributes a handler may carry besides its own, which carry over to the generated
+/// constructor and type, so that a contract can evolve across releases.
+const CARRIED_ATTRIBUTES: &[&str] = &["doc", "cfg", "deprecated"];
+
 /// The options of `#[workflow(...)]`.
 #[derive(Default)]
 struct WorkflowOptions {
@@ -34,7 +38,12 @@ struct WorkflowOptions {
 
 /// Parses a `#[workflow]` trait; `None` when it is too malformed to describe a contract (the
 /// errors are in `ctxt`).
-pub(crate) fn contract(ctxt: &Ctxt, args: TokenStream, item: &ItemTrait) -> Option<Contract> {
+pub(crate) fn contract(
+    ctxt: &Ctxt,
+    args: TokenStream,
+    item: &ItemTrait,
+    default_crate: DefaultCrate,
+) -> Option<Contract> {
     let options = workflow_options(ctxt, args);
     check_trait_header(ctxt, item);
     let rename_all = options.rename_all;
@@ -53,12 +62,9 @@ pub(crate) fn contract(ctxt: &Ctxt, args: TokenStream, item: &ItemTrait) -> Opti
             }
         })
         .collect();
-    let (crate_path, crate_path_span) = options.crate_path.unwrap_or_else(|| {
-        (
-            syn::parse_quote!(::temporal_client),
-            proc_macro2::Span::call_site(),
-        )
-    });
+    let (crate_path, crate_path_span) = options
+        .crate_path
+        .unwrap_or_else(|| (default_crate.path(), proc_macro2::Span::call_site()));
     Some(Contract {
         attrs: item.attrs.clone(),
         vis: item.vis.clone(),
@@ -230,11 +236,16 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         let ours = attributes
             .iter()
             .any(|(_, handler_attr)| std::ptr::eq(*handler_attr, attr));
-        if !ours && !attr.path().is_ident("doc") {
+        if !ours
+            && !CARRIED_ATTRIBUTES
+                .iter()
+                .any(|name| attr.path().is_ident(name))
+        {
             ctxt.error_spanned_by(
                 attr,
-                "a handler declaration carries only doc comments and its handler attribute: \
-                 conditional or other attributes would not apply to the contract's types",
+                "a handler declaration carries only its handler attribute, doc comments, \
+                 `#[deprecated]` and `#[cfg(...)]`: other attributes would not apply to the \
+                 contract's types",
             );
         }
     }
@@ -339,12 +350,19 @@ fn handler(ctxt: &Ctxt, method: &TraitItemFn, rename_all: Option<RenameRule>) ->
         }
     };
     Some(Handler {
-        expandable: owned,
+        // A generic handler (already reported) has no types to expand.
+        expandable: owned && sig.generics.params.is_empty() && sig.generics.where_clause.is_none(),
         kind,
         docs: method
             .attrs
             .iter()
             .filter(|attr| attr.path().is_ident("doc"))
+            .cloned()
+            .collect(),
+        carried: method
+            .attrs
+            .iter()
+            .filter(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("deprecated"))
             .cloned()
             .collect(),
         ident: sig.ident.clone(),

@@ -73,13 +73,14 @@ impl ScheduleAction {
     /// );
     /// assert_eq!(action.workflow_type(), "cleanup");
     /// ```
-    pub fn start_workflow<T, A>(workflow: T, args: A, options: StartOptions) -> Self
+    pub fn start_workflow<T, A, M>(workflow: T, args: A, options: StartOptions) -> Self
     where
-        T: StartWorkflow<A> + Send + Sync + 'static,
-        A: Send + Sync + 'static,
+        T: StartWorkflow<A, M> + Send + Sync + 'static,
+        A: Clone + Send + Sync + 'static,
     {
         let workflow_type = workflow.workflow_type().to_owned();
-        let encode = move |converter: &DataConverter| workflow.encode_args(&args, converter);
+        // Encoded when the schedule is sent, with the client's converter: once per request.
+        let encode = move |converter: &DataConverter| workflow.encode_args(args.clone(), converter);
         Self {
             workflow_type,
             args: ActionArgs::Values(Arc::new(encode)),

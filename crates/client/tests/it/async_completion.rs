@@ -166,7 +166,7 @@ async fn a_heartbeat_reports_a_requested_cancellation_and_the_activity_reports_i
             .cancel_requested
     );
 
-    handle.signal("cancelActivity", ()).await.expect("signaled");
+    handle.signal("cancelActivity").await.expect("signaled");
     let mut cancel_requested = false;
     for _ in 0..100 {
         if activity

@@ -48,12 +48,12 @@ async fn a_typed_contract_starts_signals_queries_and_awaits() {
         .start(Counter, 1, env.options("typed-counter"))
         .await
         .expect("started");
-    handle.signal(Counter::increment, 5).await.expect("signal");
-    handle.signal(Counter::increment, 10).await.expect("signal");
-    let value = handle.query(Counter::current, ()).await.expect("query");
+    handle.signal(Counter::increment(5)).await.expect("signal");
+    handle.signal(Counter::increment(10)).await.expect("signal");
+    let value = handle.query(Counter::current).await.expect("query");
     assert_eq!(value, 16);
     let plus = handle
-        .query(Counter::value_plus, 100)
+        .query(Counter::value_plus(100))
         .await
         .expect("renamed query");
     assert_eq!(plus, 116);
@@ -61,7 +61,7 @@ async fn a_typed_contract_starts_signals_queries_and_awaits() {
     // The same workflow through a typed handle got by id, in one call.
     let by_id = env.client.get_handle::<Counter>(handle.workflow_id());
     by_id
-        .signal(Counter::finish, ())
+        .signal(Counter::finish)
         .await
         .expect("signal without arguments");
     let result: i64 = by_id.result().await.expect("completes");
@@ -69,14 +69,11 @@ async fn a_typed_contract_starts_signals_queries_and_awaits() {
 
     // Both ways between typed and untyped handles.
     let untyped = by_id.into_untyped();
-    let value: i64 = untyped.query("value", ()).await.expect("by name");
+    let value: i64 = untyped.query("value").await.expect("by name");
     assert_eq!(value, 16);
     let typed = untyped.into_typed::<Counter>();
     assert_eq!(
-        typed
-            .query(Counter::current, ())
-            .await
-            .expect("typed again"),
+        typed.query(Counter::current).await.expect("typed again"),
         16
     );
 }
@@ -107,13 +104,13 @@ async fn typed_signal_with_start_checks_the_signal_against_the_workflow() {
     let env = TestEnv::start().await;
     let handle = env
         .client
-        .signal_with_start(Counter, 1, env.options("typed-sws"), Counter::increment, 2)
+        .signal_with_start(Counter, 1, env.options("typed-sws"), Counter::increment(2))
         .await
         .expect("starts and signals");
-    assert_eq!(handle.query(Counter::current, ()).await.expect("query"), 3);
+    assert_eq!(handle.query(Counter::current).await.expect("query"), 3);
     let err = handle
         .into_untyped()
-        .query::<i64, _>("noSuchQuery", ())
+        .query::<i64, _>("noSuchQuery")
         .await
         .expect_err("the escape hatch still reaches the worker");
     assert!(matches!(err, Error::QueryFailed { .. }), "{err:?}");

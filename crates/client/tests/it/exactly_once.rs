@@ -4,6 +4,7 @@
 
 use temporal_client::{
     Error, OnConflict, StartOptions, Untyped, UpdateOptions, UpdateStage, WithStartWorkflow,
+    by_name,
 };
 
 use crate::support::TestEnv;
@@ -16,16 +17,16 @@ async fn an_update_sent_twice_with_one_id_is_applied_once() {
         .start("counter", (1,), env.options("update-once"))
         .await
         .expect("started");
-    handle.signal("release", ()).await.expect("released");
+    handle.signal("release").await.expect("released");
 
     let options = UpdateOptions::new().id("add-five");
     let first: i64 = handle
-        .execute_update_with_options("addWhenReleased", (5,), options.clone())
+        .execute_update_with_options(by_name("addWhenReleased").arg(5), options.clone())
         .await
         .expect("the first update");
     // The caller did not learn the outcome, and sends the same update again.
     let second: i64 = handle
-        .execute_update_with_options("addWhenReleased", (5,), options)
+        .execute_update_with_options(by_name("addWhenReleased").arg(5), options)
         .await
         .expect("the retried update");
     assert_eq!(
@@ -33,19 +34,19 @@ async fn an_update_sent_twice_with_one_id_is_applied_once() {
         (6, 6),
         "the retry answers the first outcome"
     );
-    let value: i64 = handle.query("value", ()).await.expect("query");
+    let value: i64 = handle.query("value").await.expect("query");
     assert_eq!(value, 6, "the update ran once");
 
     // Without an id, each call is an update of its own.
     let _: i64 = handle
-        .execute_update("addWhenReleased", (5,))
+        .execute_update(by_name("addWhenReleased").arg(5))
         .await
         .expect("a fresh update");
     let _: i64 = handle
-        .execute_update("addWhenReleased", (5,))
+        .execute_update(by_name("addWhenReleased").arg(5))
         .await
         .expect("another fresh update");
-    let value: i64 = handle.query("value", ()).await.expect("query");
+    let value: i64 = handle.query("value").await.expect("query");
     assert_eq!(value, 16);
 }
 
@@ -61,19 +62,19 @@ async fn an_update_sent_again_while_in_flight_is_the_same_update() {
         .id("add-in-flight")
         .wait_for(UpdateStage::Accepted);
     let first = handle
-        .start_update_with_options::<i64, _>("addWhenReleased", (5,), options.clone())
+        .start_update_with_options::<i64, _>(by_name("addWhenReleased").arg(5), options.clone())
         .await
         .expect("accepted");
     let second = handle
-        .start_update_with_options::<i64, _>("addWhenReleased", (5,), options)
+        .start_update_with_options::<i64, _>(by_name("addWhenReleased").arg(5), options)
         .await
         .expect("accepted again");
     assert_eq!(first.id(), "add-in-flight");
     assert_eq!(second.id(), "add-in-flight");
-    handle.signal("release", ()).await.expect("released");
+    handle.signal("release").await.expect("released");
     assert_eq!(first.result().await.expect("result"), 6);
     assert_eq!(second.result().await.expect("result"), 6);
-    let value: i64 = handle.query("value", ()).await.expect("query");
+    let value: i64 = handle.query("value").await.expect("query");
     assert_eq!(value, 6, "the update ran once");
 }
 
@@ -83,7 +84,10 @@ async fn an_empty_update_id_is_refused_before_sending() {
     let error = env
         .client
         .get_handle::<Untyped>("never-started")
-        .execute_update_with_options::<i64, _>("setValue", (1,), UpdateOptions::new().id(""))
+        .execute_update_with_options::<i64, _>(
+            by_name("setValue").arg(1),
+            UpdateOptions::new().id(""),
+        )
         .await
         .expect_err("refused");
     assert!(
@@ -135,14 +139,14 @@ async fn a_signal_with_start_sent_twice_with_one_request_id_signals_once() {
         let client = env.client.clone();
         async move {
             client
-                .signal_with_start("counter", (1,), options, "increment", (10,))
+                .signal_with_start("counter", (1,), options, by_name("increment").arg(10))
                 .await
         }
     };
     let first = send(options.clone()).await.expect("signal-with-start");
     let second = send(options).await.expect("the retry");
     assert_eq!(first.signaled_run_id(), second.signaled_run_id());
-    let value: i64 = first.query("value", ()).await.expect("query");
+    let value: i64 = first.query("value").await.expect("query");
     assert_eq!(value, 11, "one start, one signal");
 }
 
@@ -189,7 +193,11 @@ async fn an_update_with_start_sent_twice_with_one_id_starts_once_and_updates_onc
         let client = env.client.clone();
         async move {
             let (handle, update) = client
-                .start_update_with_start::<i64, _, _, _>(start, "setValue", (5,), options)
+                .start_update_with_start::<i64, _, _, _, _>(
+                    start,
+                    by_name("setValue").arg(5),
+                    options,
+                )
                 .await?;
             Ok::<_, Error>((handle, update.result().await?))
         }
@@ -198,7 +206,7 @@ async fn an_update_with_start_sent_twice_with_one_id_starts_once_and_updates_onc
     assert_eq!(previous, 1);
     // Changed after the update: a second run of it would answer 7, not 1.
     let _: i64 = first
-        .execute_update("setValue", (7,))
+        .execute_update(by_name("setValue").arg(7))
         .await
         .expect("another update");
     let (second, previous_again) = send().await.expect("the retry");
@@ -207,6 +215,6 @@ async fn an_update_with_start_sent_twice_with_one_id_starts_once_and_updates_onc
         first.first_execution_run_id(),
         second.first_execution_run_id()
     );
-    let value: i64 = first.query("value", ()).await.expect("query");
+    let value: i64 = first.query("value").await.expect("query");
     assert_eq!(value, 7, "the retried update did not run again");
 }

@@ -9,7 +9,7 @@ use temporal_client::proto::api::common::v1::{Link, link};
 use temporal_client::proto::api::history::v1::HistoryEvent;
 use temporal_client::proto::api::history::v1::history_event::Attributes;
 use temporal_client::{
-    Error, FailureKind, HistoryOptions, Untyped, VersioningOverride, WorkflowHandle,
+    Error, FailureKind, HistoryOptions, Untyped, VersioningOverride, WorkflowHandle, by_name,
 };
 
 use crate::support::TestEnv;
@@ -108,8 +108,11 @@ async fn history_follows_new_events_until_the_close_event() {
     });
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(!live.is_finished() && !close_only.is_finished());
-    handle.signal("increment", (41,)).await.expect("signaled");
-    handle.signal("finish", ()).await.expect("signaled");
+    handle
+        .signal(by_name("increment").arg(41))
+        .await
+        .expect("signaled");
+    handle.signal("finish").await.expect("signaled");
 
     let live = tokio::time::timeout(Duration::from_secs(30), live)
         .await

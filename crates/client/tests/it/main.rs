@@ -5,6 +5,7 @@
 
 mod async_completion;
 mod connection;
+mod contract_sample;
 mod contracts;
 mod cron;
 mod describe_list_count;

@@ -88,7 +88,7 @@ async fn a_result_of_the_wrong_type_is_a_conversion_error() {
     let env = TestEnv::start().await;
     let err = env
         .client
-        .execute::<u32, _>("example", ("Temporal",), env.options("wrong-type"))
+        .execute::<u32, _, _>("example", ("Temporal",), env.options("wrong-type"))
         .await
         .expect_err("a string is not a u32");
     assert!(

@@ -60,7 +60,7 @@ async fn a_failed_workflow_carries_its_application_failure() {
     let env = TestEnv::start().await;
     let err = env
         .client
-        .execute::<(), _>("fail", ("out of money",), env.options("fail"))
+        .execute::<(), _, _>("fail", ("out of money",), env.options("fail"))
         .await
         .expect_err("the workflow fails");
     let failed = workflow_failed(err);
@@ -100,7 +100,7 @@ async fn an_activity_failure_is_a_cause_chain() {
     let env = TestEnv::start().await;
     let err = env
         .client
-        .execute::<String, _>("activityFails", (), env.options("activity"))
+        .execute::<String, _, _>("activityFails", (), env.options("activity"))
         .await
         .expect_err("the workflow fails with its activity");
     let failed = workflow_failed(err);
@@ -171,7 +171,7 @@ async fn a_timed_out_workflow_fails_with_a_timeout() {
     let options = env.options("timeout").run_timeout(Duration::from_secs(1));
     let err = env
         .client
-        .execute::<(), _>("sleep", (30.0,), options)
+        .execute::<(), _, _>("sleep", (30.0,), options)
         .await
         .expect_err("the run times out");
     let failed = workflow_failed(err);

@@ -12,18 +12,24 @@ async fn signals_change_state_that_queries_read() {
         .start("counter", (1,), env.options("counter"))
         .await
         .expect("started");
-    handle.signal("increment", (5,)).await.expect("signal");
-    handle.signal("increment", (10,)).await.expect("signal");
-    let value: i64 = handle.query("value", ()).await.expect("query");
+    handle
+        .signal(temporal_client::by_name("increment").arg(5))
+        .await
+        .expect("signal");
+    handle
+        .signal(temporal_client::by_name("increment").arg(10))
+        .await
+        .expect("signal");
+    let value: i64 = handle.query("value").await.expect("query");
     assert_eq!(value, 16);
     let plus: i64 = handle
-        .query("valuePlus", (100,))
+        .query(temporal_client::by_name("valuePlus").arg(100))
         .await
         .expect("query with an argument");
     assert_eq!(plus, 116);
 
     let err = handle
-        .query::<i64, _>("explode", ())
+        .query::<i64, _>("explode")
         .await
         .expect_err("the handler raises");
     let Error::QueryFailed { message } = &err else {
@@ -31,25 +37,25 @@ async fn signals_change_state_that_queries_read() {
     };
     assert!(message.contains("the query handler exploded"), "{message}");
     let err = handle
-        .query::<i64, _>("noSuchQuery", ())
+        .query::<i64, _>("noSuchQuery")
         .await
         .expect_err("unknown query");
     assert!(matches!(err, Error::QueryFailed { .. }), "{err:?}");
 
     handle
-        .signal("finish", ())
+        .signal("finish")
         .await
         .expect("signal without arguments");
     let result: i64 = handle.result().await.expect("completes");
     assert_eq!(result, 16);
 
     let closed: i64 = handle
-        .query("value", ())
+        .query("value")
         .await
         .expect("a closed workflow answers");
     assert_eq!(closed, 16);
     let err = handle
-        .query_with_reject_condition::<i64, _>("value", (), QueryRejectCondition::NotOpen)
+        .query_with_reject_condition::<i64, _>("value", QueryRejectCondition::NotOpen)
         .await
         .expect_err("rejected: not open");
     assert!(
@@ -69,7 +75,12 @@ async fn signal_with_start_starts_once_and_signals_every_time() {
     let options = env.options("sws");
     let first = env
         .client
-        .signal_with_start("counter", (1,), options.clone(), "increment", (2,))
+        .signal_with_start(
+            "counter",
+            (1,),
+            options.clone(),
+            temporal_client::by_name("increment").arg(2),
+        )
         .await
         .expect("starts and signals");
     let run = first
@@ -78,7 +89,12 @@ async fn signal_with_start_starts_once_and_signals_every_time() {
         .to_owned();
     let second = env
         .client
-        .signal_with_start("counter", (1,), options, "increment", (3,))
+        .signal_with_start(
+            "counter",
+            (1,),
+            options,
+            temporal_client::by_name("increment").arg(3),
+        )
         .await
         .expect("signals the running workflow");
     assert_eq!(
@@ -86,7 +102,7 @@ async fn signal_with_start_starts_once_and_signals_every_time() {
         Some(run.as_str()),
         "no second run"
     );
-    let value: i64 = first.query("value", ()).await.expect("query");
+    let value: i64 = first.query("value").await.expect("query");
     assert_eq!(value, 6);
 }
 
@@ -96,7 +112,7 @@ async fn signalling_a_missing_workflow_is_not_found() {
     let err = env
         .client
         .get_handle::<temporal_client::Untyped>("no-such-workflow")
-        .signal("increment", (1,))
+        .signal(temporal_client::by_name("increment").arg(1))
         .await
         .expect_err("nothing to signal");
     assert!(err.is_not_found(), "{err:?}");

@@ -34,15 +34,15 @@ async fn a_typed_update_returns_its_result_and_changes_state() {
         .await
         .expect("started");
     let previous = handle
-        .execute_update(Counter::set_value, 42)
+        .execute_update(Counter::set_value(42))
         .await
         .expect("update");
     assert_eq!(previous, 5);
-    assert_eq!(handle.query(Counter::value, ()).await.expect("query"), 42);
+    assert_eq!(handle.query(Counter::value).await.expect("query"), 42);
 
     let untyped = handle.clone().into_untyped();
     let previous: i64 = untyped
-        .execute_update("setValue", (7,))
+        .execute_update(temporal_client::by_name("setValue").arg(7))
         .await
         .expect("by name");
     assert_eq!(previous, 42);
@@ -57,11 +57,11 @@ async fn a_started_update_is_awaited_later_and_found_by_id() {
         .await
         .expect("started");
     let update = handle
-        .start_update(Counter::add_when_released, 10, UpdateStage::Accepted)
+        .start_update(Counter::add_when_released(10), UpdateStage::Accepted)
         .await
         .expect("accepted before it can complete");
     let by_id = handle.get_update_handle::<i64>(update.id());
-    handle.signal(Counter::release, ()).await.expect("release");
+    handle.signal(Counter::release).await.expect("release");
     assert_eq!(update.result().await.expect("completes"), 11);
     assert_eq!(by_id.result().await.expect("the same outcome by id"), 11);
 }
@@ -75,7 +75,7 @@ async fn rejected_and_failed_updates_carry_their_failure() {
         .await
         .expect("started");
     let err = handle
-        .execute_update(Counter::set_value, -1)
+        .execute_update(Counter::set_value(-1))
         .await
         .expect_err("the validator rejects negatives");
     let Error::UpdateFailed { failure, .. } = &err else {
@@ -86,13 +86,13 @@ async fn rejected_and_failed_updates_carry_their_failure() {
         "{failure}"
     );
     assert_eq!(
-        handle.query(Counter::value, ()).await.expect("query"),
+        handle.query(Counter::value).await.expect("query"),
         0,
         "nothing changed"
     );
 
     let err = handle
-        .execute_update(Counter::failing_update, ())
+        .execute_update(Counter::failing_update)
         .await
         .expect_err("the handler raises");
     let Error::UpdateFailed { failure, .. } = &err else {
@@ -106,7 +106,7 @@ async fn rejected_and_failed_updates_carry_their_failure() {
     let err = env
         .client
         .get_handle::<Untyped>("no-such-workflow")
-        .execute_update::<i64, _>("setValue", (1,))
+        .execute_update::<i64, _>(temporal_client::by_name("setValue").arg(1))
         .await
         .expect_err("nothing to update");
     assert!(err.is_not_found(), "{err:?}");
@@ -121,7 +121,7 @@ async fn update_with_start_starts_once_and_updates_every_time() {
 
     let (handle, previous) = env
         .client
-        .execute_update_with_start(start(OnConflict::UseExisting), Counter::set_value, 5)
+        .execute_update_with_start(start(OnConflict::UseExisting), Counter::set_value(5))
         .await
         .expect("starts and updates");
     // The worker sets the start value before any handler runs (@workflow.init).
@@ -133,7 +133,7 @@ async fn update_with_start_starts_once_and_updates_every_time() {
 
     let (again, previous) = env
         .client
-        .execute_update_with_start(start(OnConflict::UseExisting), Counter::set_value, 9)
+        .execute_update_with_start(start(OnConflict::UseExisting), Counter::set_value(9))
         .await
         .expect("updates the running workflow");
     assert_eq!(previous, 5);
@@ -145,9 +145,9 @@ async fn update_with_start_starts_once_and_updates_every_time() {
 
     let err = env
         .client
-        .execute_update_with_start(start(OnConflict::Fail), Counter::set_value, 1)
+        .execute_update_with_start(start(OnConflict::Fail), Counter::set_value(1))
         .await
         .expect_err("the workflow is running");
     assert!(err.is_already_started(), "{err:?}");
-    assert_eq!(handle.query(Counter::value, ()).await.expect("query"), 9);
+    assert_eq!(handle.query(Counter::value).await.expect("query"), 9);
 }

@@ -775,7 +775,7 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
         case!(
             "result of the wrong type",
             client
-                .execute::<u32, _>("example", ("Temporal",), env.options("wrong-type"))
+                .execute::<u32, _, _>("example", ("Temporal",), env.options("wrong-type"))
                 .await,
             Refusal::Client(Error::Conversion(ConversionError::Deserialize {
                 type_name: "u32",
@@ -831,7 +831,9 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
                     data: b"[1, 2,".to_vec().into(),
                     ..Default::default()
                 };
-                handle.signal("raw", vec![raw]).await?;
+                handle
+                    .signal(temporal_client::by_name("raw").with_args(vec![raw]))
+                    .await?;
                 handle.result::<Vec<u32>>().await
             }
             .await,
@@ -873,19 +875,23 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
         // Workflows that are not there, or no longer running.
         case!(
             "signal to a missing workflow",
-            missing.signal("increment", (1,)).await,
+            missing
+                .signal(temporal_client::by_name("increment").arg(1))
+                .await,
             Refusal::Client(Error::NotFound { .. }),
             ["not found"],
         ),
         case!(
             "query of a missing workflow",
-            missing.query::<i64, _>("value", ()).await,
+            missing.query::<i64, _>("value").await,
             Refusal::Client(Error::NotFound { .. }),
             ["not found"],
         ),
         case!(
             "update of a missing workflow",
-            missing.execute_update::<i64, _>("setValue", (1,)).await,
+            missing
+                .execute_update::<i64, _>(temporal_client::by_name("setValue").arg(1))
+                .await,
             Refusal::Client(Error::NotFound { .. }),
             ["not found"],
         ),
@@ -897,18 +903,16 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
         ),
         case!(
             "signal to a closed workflow",
-            closed.signal("increment", (1,)).await,
+            closed
+                .signal(temporal_client::by_name("increment").arg(1))
+                .await,
             Refusal::Client(Error::NotFound { .. }),
             ["completed"],
         ),
         case!(
             "query of a closed workflow, rejected unless open",
             closed
-                .query_with_reject_condition::<String, _>(
-                    "value",
-                    (),
-                    QueryRejectCondition::NotOpen
-                )
+                .query_with_reject_condition::<String, _>("value", QueryRejectCondition::NotOpen,)
                 .await,
             Refusal::Client(Error::QueryRejected {
                 status: WorkflowExecutionStatus::Completed
@@ -917,7 +921,9 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
         ),
         case!(
             "update of a closed workflow",
-            closed.execute_update::<i64, _>("setValue", (1,)).await,
+            closed
+                .execute_update::<i64, _>(temporal_client::by_name("setValue").arg(1))
+                .await,
             Refusal::Client(Error::NotFound { .. }),
             ["completed"],
         ),
@@ -929,13 +935,13 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
         ),
         case!(
             "query a workflow has no handler for",
-            closed.query::<String, _>("noSuchQuery", ()).await,
+            closed.query::<String, _>("noSuchQuery").await,
             Refusal::Client(Error::QueryFailed { .. }),
             ["noSuchQuery"],
         ),
         case!(
             "empty signal name",
-            closed.signal("", ()).await,
+            closed.signal("").await,
             Refusal::Client(Error::InvalidArgument {
                 field: "signal_name",
                 ..
@@ -969,7 +975,9 @@ async fn a_history_larger_than_a_grpc_message_streams_in_full(env: &TestEnv) {
     for index in 0..SIGNALS {
         let filler = char::from(b'a' + u8::try_from(index).expect("few signals"));
         handle
-            .signal("ignored", (filler.to_string().repeat(SIGNAL_BYTES),))
+            .signal(
+                temporal_client::by_name("ignored").arg(filler.to_string().repeat(SIGNAL_BYTES)),
+            )
             .await
             .expect("signalled");
     }

@@ -60,13 +60,13 @@ async fn run_workflow(
     for amount in 0..=SIGNALS_PER_WORKFLOW as i64 {
         if amount > 0 {
             handle
-                .signal("increment", (amount,))
+                .signal(temporal_client::by_name("increment").arg(amount))
                 .await
                 .map_err(failed("signal"))?;
             sent += amount;
         }
         if amount % 2 == 0 {
-            let value: i64 = handle.query("value", ()).await.map_err(failed("query"))?;
+            let value: i64 = handle.query("value").await.map_err(failed("query"))?;
             assert_eq!(value, sent, "{workflow_id}: each signal counted once");
             queries += 1;
         }
@@ -194,7 +194,7 @@ async fn every_operation_completes_exactly_once_through_resets_and_latency() {
         let handle = direct.get_handle::<Untyped>(&outcome.workflow_id);
         let description = handle.describe().await.expect("described");
         assert_eq!(description.info.run_id, outcome.started_run_id);
-        let value: i64 = handle.query("value", ()).await.expect("queried");
+        let value: i64 = handle.query("value").await.expect("queried");
         assert_eq!(value, outcome.sent, "{}", outcome.workflow_id);
     }
     let expected = WORKFLOWS as i64;

@@ -300,7 +300,7 @@ async fn signal_through(address: SocketAddr, policy: RpcRetryPolicy) -> Result<(
         .with_call_options(CallOptions::default().retry_policy(policy))
         .expect("valid")
         .get_handle::<Untyped>("order-1")
-        .signal("approve", ())
+        .signal("approve")
         .await
 }
 

@@ -15,7 +15,7 @@ use temporal_client::proto::api::workflowservice::v1::{
     PollWorkflowExecutionUpdateRequest, PollWorkflowExecutionUpdateResponse,
     UpdateWorkflowExecutionRequest, UpdateWorkflowExecutionResponse,
 };
-use temporal_client::{Error, ProtocolViolation, Untyped, UpdateStage};
+use temporal_client::{Error, ProtocolViolation, Untyped, UpdateStage, by_name};
 
 use crate::scripted::ScriptedServer;
 
@@ -206,7 +206,7 @@ async fn updates_answered_at_once_below_their_stage_back_off() {
     let calls = calls_while_waiting(
         &server,
         UPDATE,
-        handle.start_update::<i64, _>("setValue", (1,), UpdateStage::Completed),
+        handle.start_update::<i64, _>(by_name("setValue").arg(1), UpdateStage::Completed),
     )
     .await;
     assert!(

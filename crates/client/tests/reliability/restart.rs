@@ -98,7 +98,7 @@ async fn results_awaited_across_a_server_restart_all_arrive_once() {
     let mut finishes = JoinSet::new();
     for handle in handles.values() {
         let handle = handle.clone();
-        finishes.spawn(async move { handle.signal("finish", ()).await });
+        finishes.spawn(async move { handle.signal("finish").await });
     }
     while let Some(finished) = finishes.join_next().await {
         finished.expect("no panic").expect("finish is delivered");

@@ -274,7 +274,7 @@ fn assert_one_request_id(ids: &[String]) {
 async fn signal(client: &Client) -> Result<(), Error> {
     client
         .get_handle::<Untyped>("retried-workflow")
-        .signal("poke", ())
+        .signal("poke")
         .await
 }
 

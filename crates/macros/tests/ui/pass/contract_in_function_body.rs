@@ -1,6 +1,6 @@
 //! A contract declared inside a function works like one at module level.
 
-use temporal_client::{StartWorkflow, workflow};
+use temporal_client::{Workflow, workflow};
 
 fn main() {
     #[workflow(name = "local")]
@@ -12,6 +12,6 @@ fn main() {
         fn poke(&mut self);
     }
 
-    assert_eq!(StartWorkflow::<i64>::workflow_type(&Local), "local");
+    assert_eq!(<Local as Workflow>::NAME, "local");
     let _ = Local::poke;
 }

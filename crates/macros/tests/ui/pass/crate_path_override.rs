@@ -20,7 +20,7 @@ async fn uses(client: sdk::Client) -> Result<(), sdk::Error> {
     let handle = client
         .start(Greeting, "Temporal".to_owned(), options)
         .await?;
-    handle.signal(Greeting::nudge, ()).await?;
+    handle.signal(Greeting::nudge).await?;
     let _greeting: String = handle.result().await?;
     Ok(())
 }

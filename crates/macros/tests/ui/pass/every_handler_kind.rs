@@ -1,7 +1,7 @@
 //! A contract with every handler kind: run, signal, query and update, each callable (or, for
-//! updates, implementing `UpdateOf`) with its declared types.
+//! updates, implementing `UpdateCall`) with its declared types.
 
-use temporal_client::{Client, Error, StartOptions, UpdateOf, workflow};
+use temporal_client::{Client, Error, Handler, StartOptions, Typed, UpdateCall, workflow};
 
 #[workflow]
 trait Account {
@@ -18,24 +18,23 @@ trait Account {
     async fn withdraw(&mut self, amount: i64) -> bool;
 }
 
-fn is_update<W, A, R>(_: impl UpdateOf<W, A, R>) {}
+fn is_update<W, R>(_: impl UpdateCall<W, R, Typed>) {}
 
 #[allow(dead_code)]
 async fn uses(client: Client) -> Result<(), Error> {
     let handle = client
         .start(Account, 10, StartOptions::new("account-1", "queue"))
         .await?;
-    handle.signal(Account::deposit, 5).await?;
-    let balance: i64 = handle.query(Account::balance, ()).await?;
+    handle.signal(Account::deposit(5)).await?;
+    let balance: i64 = handle.query(Account::balance).await?;
     let total: i64 = handle.result().await?;
     let _ = (balance, total);
-    is_update::<Account, i64, bool>(Account::withdraw);
+    is_update::<Account, bool>(Account::withdraw(3));
+    let _withdrawn: bool = handle.execute_update(Account::withdraw(3)).await?;
     Ok(())
 }
 
 fn main() {
-    assert_eq!(
-        UpdateOf::<Account, i64, bool>::name(&Account::withdraw),
-        "withdraw"
-    );
+    assert_eq!(account_handlers::Withdraw::NAME, "withdraw");
+    assert_eq!(Account::withdraw(7).into_args(), (7,));
 }

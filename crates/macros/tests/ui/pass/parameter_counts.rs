@@ -29,11 +29,11 @@ async fn uses(client: Client) -> Result<(), Error> {
     let handle = client
         .start(Shapes, ("x".to_owned(), 7, true), options)
         .await?;
-    handle.signal(Shapes::reset, ()).await?;
-    handle.signal(Shapes::resize, 3).await?;
-    handle.signal(Shapes::place, (1, 2, "a".to_owned())).await?;
-    let _area: u64 = handle.query(Shapes::area, ()).await?;
-    let _label: Option<String> = handle.query(Shapes::point, (1, 2)).await?;
+    handle.signal(Shapes::reset).await?;
+    handle.signal(Shapes::resize(3)).await?;
+    handle.signal(Shapes::place(1, 2, "a".to_owned())).await?;
+    let _area: u64 = handle.query(Shapes::area).await?;
+    let _label: Option<String> = handle.query(Shapes::point(1, 2)).await?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! `rename_all` renames every handler, an explicit `name` wins over it, and `name` on the
 //! workflow sets the workflow type; raw identifiers lose their `r#`.
 
-use temporal_client::{QueryOf, SignalOf, StartWorkflow, UpdateOf, workflow};
+use temporal_client::{Handler, Workflow, workflow};
 
 #[workflow(name = "counter-v2", rename_all = "camelCase")]
 trait Counter {
@@ -34,27 +34,13 @@ trait Shouting {
 }
 
 fn main() {
-    assert_eq!(StartWorkflow::<i64>::workflow_type(&Counter), "counter-v2");
-    assert_eq!(
-        SignalOf::<Counter, i64>::name(&Counter::add_many),
-        "addMany"
-    );
-    assert_eq!(SignalOf::<Counter, ()>::name(&Counter::finish), "stop_now");
-    assert_eq!(
-        QueryOf::<Counter, i64, i64>::name(&Counter::value_plus),
-        "valuePlus"
-    );
-    assert_eq!(
-        QueryOf::<Counter, (), String>::name(&Counter::r#type),
-        "type"
-    );
-    assert_eq!(
-        UpdateOf::<Counter, i64, i64>::name(&Counter::set_to),
-        "SetTo"
-    );
-    assert_eq!(StartWorkflow::<()>::workflow_type(&Shouting), "Shouting");
-    assert_eq!(
-        SignalOf::<Shouting, ()>::name(&Shouting::make_noise),
-        "MAKE-NOISE"
-    );
+    assert_eq!(Counter::NAME, "counter-v2");
+    assert_eq!(counter_handlers::AddMany::NAME, "addMany");
+    assert_eq!(counter_handlers::Finish::NAME, "stop_now");
+    assert_eq!(counter_handlers::ValuePlus::NAME, "valuePlus");
+    assert_eq!(counter_handlers::Type::NAME, "type");
+    assert_eq!(counter_handlers::SetTo::NAME, "SetTo");
+    assert_eq!(Shouting::NAME, "Shouting");
+    assert_eq!(shouting_handlers::MakeNoise::NAME, "MAKE-NOISE");
+    let _ = (Counter::r#type, Counter::add_many(1), Counter::set_to(2));
 }

@@ -1,6 +1,6 @@
 //! Signals, queries and updates have separate name spaces: one wire name may serve each.
 
-use temporal_client::{QueryOf, SignalOf, UpdateOf, workflow};
+use temporal_client::{Handler, HandlerKind, workflow};
 
 #[workflow]
 trait Door {
@@ -18,7 +18,11 @@ trait Door {
 }
 
 fn main() {
-    assert_eq!(SignalOf::<Door, bool>::name(&Door::set_state), "state");
-    assert_eq!(QueryOf::<Door, (), bool>::name(&Door::state), "state");
-    assert_eq!(UpdateOf::<Door, (), bool>::name(&Door::toggle), "state");
+    assert_eq!(door_handlers::SetState::NAME, "state");
+    assert_eq!(door_handlers::State::NAME, "state");
+    assert_eq!(door_handlers::Toggle::NAME, "state");
+    assert_eq!(door_handlers::SetState::KIND, HandlerKind::Signal);
+    assert_eq!(door_handlers::State::KIND, HandlerKind::Query);
+    assert_eq!(door_handlers::Toggle::KIND, HandlerKind::Update);
+    let _ = (Door::set_state(true), Door::state, Door::toggle);
 }

@@ -42,9 +42,9 @@ async fn uses(client: Client) -> Result<(), Error> {
     let options = StartOptions::new("order-7", "queue");
     let handle = client.start(Fulfilment, (order, 1), options).await?;
     handle
-        .signal(Fulfilment::annotate, Note("fragile".to_owned()))
+        .signal(Fulfilment::annotate(Note("fragile".to_owned())))
         .await?;
-    let _order: Order = handle.query(Fulfilment::order, ()).await?;
+    let _order: Order = handle.query(Fulfilment::order).await?;
     let _status: Status = handle.result().await?;
     Ok(())
 }

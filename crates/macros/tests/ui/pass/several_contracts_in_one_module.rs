@@ -1,6 +1,6 @@
 //! Two contracts side by side may declare handlers of the same name: each marker is its own.
 
-use temporal_client::{Client, Error, SignalOf, StartOptions, workflow};
+use temporal_client::{Client, Error, Handler, StartOptions, workflow};
 
 #[workflow]
 trait Left {
@@ -25,15 +25,17 @@ async fn uses(client: Client) -> Result<(), Error> {
     let left = client
         .start(Left, (), StartOptions::new("l-1", "queue"))
         .await?;
-    left.signal(Left::poke, 2).await?;
+    left.signal(Left::poke(2)).await?;
     let right = client
         .start(Right, (), StartOptions::new("r-1", "queue"))
         .await?;
-    right.signal(Right::poke, "why".to_owned()).await?;
+    right.signal(Right::poke("why".to_owned())).await?;
     Ok(())
 }
 
 fn main() {
-    assert_eq!(SignalOf::<Left, u8>::name(&Left::poke), "poke");
-    assert_eq!(SignalOf::<Right, String>::name(&Right::poke), "poke");
+    assert_eq!(left_handlers::Poke::NAME, "poke");
+    assert_eq!(right_handlers::Poke::NAME, "poke");
+    // A `String` parameter takes a string literal too.
+    let _ = Right::poke("why");
 }

@@ -19,19 +19,19 @@ async fn uses(client: Client) -> Result<(), Error> {
     let handle = client
         .start(Counter, 1, StartOptions::new("c-1", "queue"))
         .await?;
-    handle.signal(Counter::increment, 5).await?;
-    let current = handle.query(Counter::current, ()).await?;
+    handle.signal(Counter::increment(5)).await?;
+    let current = handle.query(Counter::current).await?;
     let result = handle.result().await?;
     let executed = client
         .execute(Counter, 1, StartOptions::new("c-2", "queue"))
         .await?;
     let by_id = client.get_handle::<Counter>("c-1");
-    by_id.signal(Counter::increment, 1).await?;
+    by_id.signal(Counter::increment(1)).await?;
     let options = StartOptions::new("c-3", "queue");
     let started = client
-        .signal_with_start(Counter, 1, options, Counter::increment, 2)
+        .signal_with_start(Counter, 1, options, Counter::increment(2))
         .await?;
-    let answer = started.query(Counter::current, ()).await?;
+    let answer = started.query(Counter::current).await?;
     let _: [i64; 4] = [current, result, executed, answer];
     Ok(())
 }

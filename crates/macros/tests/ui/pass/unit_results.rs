@@ -19,7 +19,7 @@ async fn uses(client: Client) -> Result<(), Error> {
     let handle = client
         .start(Chores, (), StartOptions::new("chores-1", "queue"))
         .await?;
-    let () = handle.query(Chores::poke, ()).await?;
+    let () = handle.query(Chores::poke).await?;
     let () = handle.result().await?;
     let () = client
         .execute(Chores, (), StartOptions::new("chores-2", "queue"))

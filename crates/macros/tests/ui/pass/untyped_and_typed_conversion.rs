@@ -18,10 +18,10 @@ async fn uses(client: Client) -> Result<(), Error> {
         .start(Counter, 1, StartOptions::new("c-1", "queue"))
         .await?;
     let untyped: WorkflowHandle<Untyped> = typed.into_untyped();
-    untyped.signal("increment", (5,)).await?;
-    let _value: i64 = untyped.query("current", ()).await?;
+    untyped.signal(temporal_client::by_name("increment").arg(5)).await?;
+    let _value: i64 = untyped.query("current").await?;
     let typed = untyped.into_typed::<Counter>();
-    let _current: i64 = typed.query(Counter::current, ()).await?;
+    let _current: i64 = typed.query(Counter::current).await?;
 
     let by_name = client
         .start("counter", (1,), StartOptions::new("c-2", "queue"))
@@ -29,7 +29,7 @@ async fn uses(client: Client) -> Result<(), Error> {
     let _text: String = by_name.result().await?;
     let _counter: WorkflowHandle<Counter> = by_name.into_typed();
     let any = client.get_handle::<Untyped>("c-3");
-    let _: i64 = any.query("current", ()).await?;
+    let _: i64 = any.query("current").await?;
     Ok(())
 }
 

@@ -29,7 +29,7 @@ mod contracts {
         let handle = client
             .start(Hidden, (), StartOptions::new("hidden-1", "queue"))
             .await?;
-        handle.query(Hidden::peek, ()).await
+        handle.query(Hidden::peek).await
     }
 }
 
@@ -42,7 +42,7 @@ async fn uses(client: Client) -> Result<(), Error> {
             StartOptions::new("shared-1", "queue"),
         )
         .await?;
-    handle.signal(contracts::Shared::poke, ()).await?;
+    handle.signal(contracts::Shared::poke).await?;
     contracts::uses_hidden(client).await?;
     Ok(())
 }

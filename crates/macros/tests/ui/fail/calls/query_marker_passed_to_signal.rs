@@ -11,7 +11,7 @@ trait Counter {
 }
 
 async fn uses(client: Client) {
-    let _ = client.get_handle::<Counter>("c-1").signal(Counter::current, ()).await;
+    let _ = client.get_handle::<Counter>("c-1").signal(Counter::current).await;
 }
 
 fn main() {

@@ -16,7 +16,7 @@ trait Timer {
 }
 
 async fn uses(client: Client) {
-    let _: Result<i64, _> = client.get_handle::<Counter>("c-1").query(Timer::current, ()).await;
+    let _: Result<i64, _> = client.get_handle::<Counter>("c-1").query(Timer::current).await;
 }
 
 fn main() {

@@ -12,7 +12,7 @@ trait Counter {
 
 async fn uses(client: Client) {
     let handle = client.get_handle::<Counter>("c-1");
-    let _: Result<String, _> = handle.query(Counter::current, ()).await;
+    let _: Result<String, _> = handle.query(Counter::current).await;
 }
 
 fn main() {

@@ -11,7 +11,7 @@ trait Counter {
 }
 
 async fn uses(client: Client) {
-    let _ = client.get_handle::<Counter>("c-1").signal("increment", (5,)).await;
+    let _ = client.get_handle::<Counter>("c-1").signal(temporal_client::by_name("increment").arg(5)).await;
 }
 
 fn main() {

@@ -16,7 +16,7 @@ trait Timer {
 }
 
 async fn uses(client: Client) {
-    let _ = client.get_handle::<Counter>("c-1").signal(Timer::increment, 5).await;
+    let _ = client.get_handle::<Counter>("c-1").signal(Timer::increment(5)).await;
 }
 
 fn main() {

@@ -17,7 +17,7 @@ trait Timer {
 
 async fn uses(client: Client) -> Result<(), Error> {
     let opts = StartOptions::new("c-1", "queue");
-    client.signal_with_start(Counter, 1, opts, Timer::increment, 2).await?;
+    client.signal_with_start(Counter, 1, opts, Timer::increment(2)).await?;
     Ok(())
 }
 fn main() {

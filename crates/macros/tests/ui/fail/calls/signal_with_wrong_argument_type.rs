@@ -12,7 +12,7 @@ trait Counter {
 
 async fn uses(client: Client) {
     let handle = client.get_handle::<Counter>("c-1");
-    let _ = handle.signal(Counter::increment, "five").await;
+    let _ = handle.signal(Counter::increment("five")).await;
 }
 
 fn main() {

@@ -12,7 +12,7 @@ trait Counter {
 
 async fn uses(client: Client) -> Result<(), Error> {
     let handle = client.start("counter", (1,), StartOptions::new("c-1", "queue")).await?;
-    handle.signal(Counter::increment, 5).await
+    handle.signal(Counter::increment(5)).await
 }
 
 fn main() {

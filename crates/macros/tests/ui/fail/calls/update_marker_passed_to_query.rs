@@ -11,7 +11,7 @@ trait Counter {
 }
 
 async fn uses(client: Client) {
-    let _: Result<i64, _> = client.get_handle::<Counter>("c-1").query(Counter::set, 1).await;
+    let _: Result<i64, _> = client.get_handle::<Counter>("c-1").query(Counter::set(1)).await;
 }
 
 fn main() {

@@ -15,7 +15,7 @@ trait Counter {
 #[allow(dead_code)]
 async fn uses(client: Client) -> Result<(), Error> {
     let handle = client.start(Counter, 1, StartOptions::new("c-1", "queue")).await?;
-    handle.signal(Counter::increment, 5).await?;
+    handle.signal(Counter::increment(5)).await?;
     let _: i64 = handle.result().await?;
     Ok(())
 }

@@ -1,6 +1,5 @@
-// Today: "`Secret` cannot become a Temporal payload" with its primary span on `#[workflow]`
-// (only a secondary label on `Secret`). Expected: primary span on the parameter type `Secret`,
-// as for results (a `fn check<T: ToPayload>()` spanned on the type).
+// "`Secret` cannot become a Temporal payload", on the parameter type `Secret`, and its note on
+// the same type: nothing points into library source.
 use temporal_client::workflow;
 
 struct Secret;

@@ -1,0 +1,19 @@
+// A handler without parameters is a constant, called without `()`: with them, one error.
+use temporal_client::{Client, workflow};
+
+#[workflow]
+trait Counter {
+    #[run]
+    async fn run(&mut self);
+
+    #[query]
+    fn current(&self) -> i64;
+}
+
+async fn uses(client: Client) {
+    let _ = client.get_handle::<Counter>("c-1").query(Counter::current()).await;
+}
+
+fn main() {
+    let _ = uses;
+}
