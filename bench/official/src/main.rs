@@ -108,7 +108,10 @@ async fn connect(address: &str, gzip: bool) -> Result<Client, Error> {
         })
         .build();
     let connection = Connection::connect(options).await?;
-    Ok(Client::new(connection, ClientOptions::new(NAMESPACE).build())?)
+    Ok(Client::new(
+        connection,
+        ClientOptions::new(NAMESPACE).build(),
+    )?)
 }
 
 /// A workflow of the bench's worker or idle queue, typed as an application would type it
@@ -209,9 +212,7 @@ impl Operate for Official {
             }
             Operation::Describe => {
                 let handle = client.get_workflow_handle::<BenchWorkflow>(self.waiting_id(i));
-                handle
-                    .describe(WorkflowDescribeOptions::default())
-                    .await?;
+                handle.describe(WorkflowDescribeOptions::default()).await?;
             }
             Operation::StartResult => {
                 let options = self.options(i, &targets.worker_queue);
