@@ -1,12 +1,15 @@
 //! `temporal-bench`: what temporal-client costs per call, next to a bare tonic call of the
-//! same RPC, measured against a dev server it starts itself; how that cost grows with
-//! concurrency, payload size, history length and list size; and what the client costs to
-//! build. Writes `BENCHMARKS.md` and its SVG charts.
+//! same RPC and to the official Rust client (temporalio-client 1.1.1, gzip off and on),
+//! measured against a dev server it starts itself; how that cost grows with concurrency,
+//! payload size, history length and list size; and what the client costs to build. Writes
+//! `BENCHMARKS.md` and its SVG charts.
 //!
 //! Run it with `cargo xtask bench` (release build; `--quick` for a smoke run, `--help` for
 //! the options). Each workload runs in a fresh child process (this binary, re-executed with
-//! a hidden subcommand), so the CPU time and peak memory it reports belong to that workload
-//! alone.
+//! a hidden subcommand, or for the official client its own driver, `bench/official`, which
+//! this binary builds first), so the CPU time and peak memory it reports belong to that
+//! workload alone. The children run under valgrind too, for instruction counts: see
+//! `measure::process_cpu_time` for what kept them from it.
 
 mod build_cost;
 mod chart;
