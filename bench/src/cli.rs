@@ -8,9 +8,10 @@ use crate::operation::Operation;
 pub(crate) const USAGE: &str = "\
 usage: temporal-bench [options]
 
-Starts its own dev server and Python worker, measures every operation through temporal-client
-and through a bare tonic call, then scaling and build cost, and writes BENCHMARKS.md and its
-charts.
+Starts its own dev server and Python worker, measures every operation through temporal-client,
+through a bare tonic call and through the official Rust client (temporalio-client 1.1.1, built
+from bench/official, gzip off and on), then scaling and build cost, and writes BENCHMARKS.md and
+its charts.
 
 options:
   --quick                small sizes everywhere: a smoke run of a few seconds
@@ -26,6 +27,10 @@ options:
   --skip-micro           no criterion micro-benchmarks (--quick skips them too)
   --skip-syscalls        no system-call counts (two extra runs per operation and mode
                          under strace; --quick skips them too)
+  --skip-instructions    no instruction counts (two extra runs per operation and mode
+                         under valgrind, tens of times slower; --quick skips them too)
+  --skip-official        neither build nor measure the official client (--quick skips
+                         it too); its figures are then quoted from the issue
   --output DIR           where BENCHMARKS.md goes (default: the workspace root), the
                          charts in DIR/bench/charts
   -h, --help             this text";
@@ -43,6 +48,8 @@ pub(crate) struct Options {
     pub(crate) build_cost: bool,
     pub(crate) micro: bool,
     pub(crate) syscalls: bool,
+    pub(crate) instructions: bool,
+    pub(crate) official: bool,
     pub(crate) output: PathBuf,
 }
 
@@ -67,6 +74,8 @@ impl Options {
             build_cost: true,
             micro: true,
             syscalls: true,
+            instructions: true,
+            official: true,
             output: workspace_root(),
         };
         let mut ops = None;
@@ -96,6 +105,8 @@ impl Options {
                 "--skip-build-cost" => options.build_cost = false,
                 "--skip-micro" => options.micro = false,
                 "--skip-syscalls" => options.syscalls = false,
+                "--skip-instructions" => options.instructions = false,
+                "--skip-official" => options.official = false,
                 "--output" => options.output = PathBuf::from(value("--output")?),
                 "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unknown option `{other}`\n{USAGE}").into()),
@@ -105,6 +116,8 @@ impl Options {
         options.repeat = repeat.unwrap_or(if options.quick { 1 } else { 5 });
         options.micro &= !options.quick;
         options.syscalls &= !options.quick;
+        options.instructions &= !options.quick;
+        options.official &= !options.quick;
         Ok(Some(options))
     }
 }
@@ -133,7 +146,7 @@ mod tests {
         );
         assert_eq!(options.operations, Operation::ALL);
         assert!(options.scaling && options.history && options.build_cost && options.micro);
-        assert!(options.syscalls);
+        assert!(options.syscalls && options.instructions && options.official);
         assert!(!options.quick);
     }
 
@@ -160,6 +173,11 @@ mod tests {
         );
         assert_eq!(options.operations, [Operation::Start, Operation::List]);
         assert!(!options.scaling && !options.build_cost && !options.micro && !options.syscalls);
+        assert!(!options.instructions && !options.official);
+        let skipping = parse(&["--skip-official", "--skip-instructions"])
+            .expect("valid")
+            .expect("not help");
+        assert!(!skipping.official && !skipping.instructions && skipping.syscalls);
         assert_eq!(options.output, PathBuf::from("/tmp/x"));
         assert_eq!(parse(&["--help"]).expect("valid"), None);
     }

@@ -10,11 +10,9 @@ use temporal_client::{Client, Connection, ConnectionOptions, StartOptions, Untyp
 use temporal_testing::{DevServer, DevServerOptions, WorkerProcess, WorkerReadiness};
 
 use crate::Error;
+use crate::drive::{LISTED_WORKFLOWS, WAITING_TYPE};
 use crate::spec::Targets;
-use crate::workload::WAITING_TYPE;
 
-/// How many workflows the list operation lists.
-pub(crate) const LISTED_WORKFLOWS: usize = 10;
 /// How many running workflows signals and describes are spread over.
 const WAITING_WORKFLOWS: usize = 32;
 /// How many running workflows queries are spread over.

@@ -1,20 +1,25 @@
 //! `temporal-bench`: what temporal-client costs per call, next to a bare tonic call of the
-//! same RPC, measured against a dev server it starts itself; how that cost grows with
-//! concurrency, payload size, history length and list size; and what the client costs to
-//! build. Writes `BENCHMARKS.md` and its SVG charts.
+//! same RPC and to the official Rust client (temporalio-client 1.1.1, gzip off and on),
+//! measured against a dev server it starts itself; how that cost grows with concurrency,
+//! payload size, history length and list size; and what the client costs to build. Writes
+//! `BENCHMARKS.md` and its SVG charts.
 //!
 //! Run it with `cargo xtask bench` (release build; `--quick` for a smoke run, `--help` for
 //! the options). Each workload runs in a fresh child process (this binary, re-executed with
-//! a hidden subcommand), so the CPU time and peak memory it reports belong to that workload
-//! alone.
+//! a hidden subcommand, or for the official client its own driver, `bench/official`, which
+//! this binary builds first), so the CPU time and peak memory it reports belong to that
+//! workload alone. The children run under valgrind too, for instruction counts: see
+//! `measure::process_cpu_time` for what kept them from it.
 
 mod build_cost;
 mod chart;
 mod cli;
+mod drive;
 mod fixture;
 mod machine;
 mod measure;
 mod micro;
+mod official;
 mod operation;
 mod report;
 mod results;
@@ -23,15 +28,15 @@ mod spec;
 mod startup;
 mod workload;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::Options;
 use crate::fixture::Fixture;
 use crate::machine::Machine;
-use crate::measure::{count_child_syscalls, run_child};
+use crate::measure::{Sample, count_child_instructions, count_child_syscalls, run_child};
 use crate::operation::{Mode, Operation};
-use crate::results::{ModeResult, OperationResult, Results};
+use crate::results::{ModeResult, OperationResult, PerOpCounts, Results};
 use crate::spec::Job;
 
 /// Counts every heap allocation of the process, so that each workload can report how many it
@@ -85,7 +90,13 @@ fn run(options: &Options) -> Result<(), Error> {
     let machine = Machine::detect();
     eprintln!("bench: starting a dev server and the Python worker");
     let fixture = runtime.block_on(Fixture::start())?;
-    let operations = measure_operations(&executable, &fixture, options)?;
+    let mut failures = Vec::new();
+    let official = official_executable(options);
+    let executables = Executables {
+        bench: executable.clone(),
+        official: official.as_ref().ok().cloned(),
+    };
+    let operations = measure_operations(&executables, &fixture, options, &mut failures)?;
     println!("{}", report::operations_table(&operations));
     eprintln!("bench: launch + connect + start + exit, and connect");
     let startup = runtime.block_on(startup::measure(
@@ -96,7 +107,6 @@ fn run(options: &Options) -> Result<(), Error> {
     ))?;
     // A curve that fails is reported as such; the rest of the run still counts.
     let mut scaling = Vec::new();
-    let mut failures = Vec::new();
     let mut keep = |name: &str, curve: Result<results::Curve, Error>| match curve {
         Ok(curve) => scaling.push(curve),
         Err(err) => {
@@ -160,104 +170,183 @@ fn run(options: &Options) -> Result<(), Error> {
         failures,
         build,
         micro,
+        official_unavailable: official.err(),
     };
     write(&results, &options.output)
 }
 
-/// Runs every operation `options.repeat` times in each mode, alternating which mode goes
-/// first so that a server slowing down or speeding up does not favour one, and keeps each
-/// mode's median run by CPU per operation and the range over all runs; then, unless
-/// `--skip-syscalls`, counts each mode's system calls per operation under strace.
+/// The official client's driver, built now unless the run skips it; or why it is not there.
+fn official_executable(options: &Options) -> Result<PathBuf, String> {
+    if !options.official {
+        return Err(if options.quick {
+            "skipped by --quick".to_owned()
+        } else {
+            "skipped by --skip-official".to_owned()
+        });
+    }
+    eprintln!(
+        "bench: building the official client's driver (bench/official; minutes the first time)"
+    );
+    official::build(&cli::workspace_root()).map_err(|err| {
+        eprintln!("bench: the official client could not be built: {err}");
+        format!("it could not be built: {err}")
+    })
+}
+
+/// The executables that run the workloads.
+struct Executables {
+    /// This binary: temporal-client and bare tonic.
+    bench: PathBuf,
+    /// The official client's driver, if it was built.
+    official: Option<PathBuf>,
+}
+
+impl Executables {
+    fn of(&self, mode: Mode) -> Option<&Path> {
+        match mode {
+            Mode::Client | Mode::Tonic => Some(&self.bench),
+            Mode::Official { .. } => self.official.as_deref(),
+        }
+    }
+
+    /// The modes this run can measure, in table order.
+    fn modes(&self) -> Vec<Mode> {
+        Mode::ALL
+            .into_iter()
+            .filter(|&mode| self.of(mode).is_some())
+            .collect()
+    }
+}
+
+/// The modes of round `round`, rotated so that each goes first in turn: a server slowing
+/// down or speeding up then favours none.
+fn round_order(modes: &[Mode], round: usize) -> Vec<Mode> {
+    let mut order = modes.to_vec();
+    let len = order.len();
+    if len > 0 {
+        order.rotate_left(round % len);
+    }
+    order
+}
+
+/// Runs every operation `options.repeat` times in each mode, rotating which mode goes first,
+/// and keeps each mode's median run by CPU per operation and the range over all runs; then
+/// counts each mode's system calls (strace) and instructions (valgrind) per operation, unless
+/// skipped. A failure of the official client's driver drops its modes from that row and is
+/// reported; a failure of temporal-client or tonic fails the run.
 fn measure_operations(
-    executable: &Path,
+    executables: &Executables,
     fixture: &Fixture,
     options: &Options,
+    failures: &mut Vec<String>,
 ) -> Result<Vec<OperationResult>, Error> {
+    let modes = executables.modes();
     let mut rows = Vec::new();
     for &operation in &options.operations {
-        let sample = |mode, round| {
-            eprintln!(
-                "bench: {operation} x {} at concurrency {} through {} (run {} of {})",
-                options.ops,
-                options.concurrency,
-                mode_label(mode),
-                round + 1,
-                options.repeat
-            );
-            let job = Job::Operations {
-                operation,
-                mode,
-                ops: options.ops,
-                concurrency: options.concurrency,
-                payload_bytes: 0,
-                run_id: new_run_id(operation, mode),
-                targets: fixture.targets.clone(),
-            };
-            run_child(executable, &job.to_args())
+        let job = |mode, ops| Job::Operations {
+            operation,
+            mode,
+            ops,
+            concurrency: options.concurrency,
+            payload_bytes: 0,
+            run_id: new_run_id(operation, mode),
+            targets: fixture.targets.clone(),
         };
-        let (mut client, mut tonic) = (Vec::new(), Vec::new());
+        let mut runs: Vec<(Mode, Result<Vec<Sample>, Error>)> =
+            modes.iter().map(|&mode| (mode, Ok(Vec::new()))).collect();
         for round in 0..options.repeat {
-            if round % 2 == 0 {
-                tonic.push(sample(Mode::Tonic, round)?);
-                client.push(sample(Mode::Client, round)?);
-            } else {
-                client.push(sample(Mode::Client, round)?);
-                tonic.push(sample(Mode::Tonic, round)?);
+            for mode in round_order(&modes, round) {
+                let (_, mode_runs) = runs
+                    .iter_mut()
+                    .find(|(m, _)| *m == mode)
+                    .expect("every mode has its runs");
+                let Ok(samples) = mode_runs else { continue };
+                eprintln!(
+                    "bench: {operation} x {} at concurrency {} through {} (run {} of {})",
+                    options.ops,
+                    options.concurrency,
+                    mode.label(),
+                    round + 1,
+                    options.repeat
+                );
+                let executable = executables.of(mode).expect("a mode of this run");
+                match run_child(executable, &job(mode, options.ops).to_args()) {
+                    Ok(sample) => samples.push(sample),
+                    Err(err) => *mode_runs = Err(err),
+                }
             }
         }
-        let syscalls = |mode| {
-            if !options.syscalls {
-                return Ok(None);
+        let mut results = Vec::new();
+        for (mode, mode_runs) in runs {
+            let executable = executables.of(mode).expect("a mode of this run");
+            let counted = mode_runs.and_then(|samples| {
+                let counts = per_op_counts(executable, operation, mode, options, &job)?;
+                Ok(ModeResult::of_runs(samples, counts))
+            });
+            match (mode, counted) {
+                (_, Ok(result)) => results.push((mode, result)),
+                (Mode::Official { .. }, Err(err)) => {
+                    eprintln!("bench: {operation} through {} failed: {err}", mode.label());
+                    failures.push(format!("{operation} through {}: {err}", mode.label()));
+                }
+                (_, Err(err)) => return Err(err),
             }
-            eprintln!(
-                "bench: {operation} system calls through {} (strace)",
-                mode_label(mode)
-            );
-            syscalls_per_op(executable, fixture, operation, mode, options)
+        }
+        let mut take = |wanted: Mode| {
+            results
+                .iter()
+                .position(|(mode, _)| *mode == wanted)
+                .map(|k| results.swap_remove(k).1)
         };
         rows.push(OperationResult {
             operation,
-            client: ModeResult::of_runs(client, syscalls(Mode::Client)?),
-            tonic: ModeResult::of_runs(tonic, syscalls(Mode::Tonic)?),
+            client: take(Mode::Client).expect("measured"),
+            tonic: take(Mode::Tonic).expect("measured"),
+            official: take(Mode::Official { gzip: false }),
+            official_gzip: take(Mode::Official { gzip: true }),
         });
     }
     Ok(rows)
 }
 
-/// System calls per operation: a workload of `options.ops` operations under `strace -c`, less
-/// one of no operations (start-up, connection and warm-up calls are in both).
-fn syscalls_per_op(
+/// System calls (strace) and instructions (valgrind) per operation, each a workload of
+/// `options.ops` operations less one of no operations (start-up, connection and warm-up are
+/// in both), unless the run skips them or the tool is missing.
+fn per_op_counts(
     executable: &Path,
-    fixture: &Fixture,
     operation: Operation,
     mode: Mode,
     options: &Options,
-) -> Result<Option<f64>, Error> {
-    let job = |ops| Job::Operations {
-        operation,
-        mode,
-        ops,
-        concurrency: options.concurrency,
-        payload_bytes: 0,
-        run_id: new_run_id(operation, mode),
-        targets: fixture.targets.clone(),
+    job: &dyn Fn(Mode, usize) -> Job,
+) -> Result<PerOpCounts, Error> {
+    type Counter = fn(&Path, &[String]) -> Result<Option<u64>, Error>;
+    let per_op = |counter: Counter| -> Result<Option<f64>, Error> {
+        let Some(with_ops) = counter(executable, &job(mode, options.ops).to_args())? else {
+            return Ok(None);
+        };
+        let Some(without) = counter(executable, &job(mode, 0).to_args())? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            with_ops.saturating_sub(without) as f64 / options.ops as f64,
+        ))
     };
-    let Some(with_ops) = count_child_syscalls(executable, &job(options.ops).to_args())? else {
-        return Ok(None);
-    };
-    let Some(without) = count_child_syscalls(executable, &job(0).to_args())? else {
-        return Ok(None);
-    };
-    Ok(Some(
-        with_ops.saturating_sub(without) as f64 / options.ops as f64,
-    ))
-}
-
-fn mode_label(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Client => "temporal-client",
-        Mode::Tonic => "bare tonic",
+    let mut counts = PerOpCounts::default();
+    if options.syscalls {
+        eprintln!(
+            "bench: {operation} system calls through {} (strace)",
+            mode.label()
+        );
+        counts.syscalls = per_op(count_child_syscalls)?;
     }
+    if options.instructions {
+        eprintln!(
+            "bench: {operation} instructions through {} (valgrind)",
+            mode.label()
+        );
+        counts.instructions = per_op(count_child_instructions)?;
+    }
+    Ok(counts)
 }
 
 /// Writes BENCHMARKS.md into `output` and the charts into `output/bench/charts`.
@@ -271,4 +360,21 @@ fn write(results: &Results, output: &Path) -> Result<(), Error> {
     std::fs::write(&path, report::markdown(results, CHART_DIR))?;
     eprintln!("bench: wrote {}", path.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_mode_goes_first_in_turn() {
+        let modes = Mode::ALL;
+        let firsts: Vec<Mode> = (0..8).map(|round| round_order(&modes, round)[0]).collect();
+        assert_eq!(&firsts[..4], &modes[..]);
+        assert_eq!(&firsts[4..], &modes[..]);
+        let order = round_order(&modes, 1);
+        assert_eq!(order.len(), 4);
+        assert!(modes.iter().all(|mode| order.contains(mode)));
+        assert!(round_order(&[], 3).is_empty());
+    }
 }

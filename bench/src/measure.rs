@@ -1,6 +1,6 @@
 //! What a workload costs its process: CPU time, heap allocations, peak memory, latency
-//! percentiles, system calls; and the child process that runs one workload so that these
-//! belong to it alone.
+//! percentiles, system calls, instructions; and the child process that runs one workload so
+//! that these belong to it alone.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -75,10 +75,18 @@ impl std::ops::Sub for Allocations {
 /// CPU time the whole process has used so far (every thread: the runtime and tonic's
 /// connection tasks run on this one, DNS and blocking work on others): in all, and the part
 /// spent in user space.
+///
+/// Through libc's `clock_gettime`, not rustix's raw-syscall one: rustix finds the vDSO through
+/// the aux vector it reads from the kernel (`PR_GET_AUXV`, `/proc/self/auxv`), which under
+/// valgrind is valgrind's own, pointing at a vDSO the program under valgrind does not have
+/// mapped, and the first call crashed with SIGSEGV. libc reads the aux vector valgrind gives
+/// the program.
 pub(crate) fn process_cpu_time() -> CpuTime {
-    let time = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    let time = nix::time::clock_gettime(nix::time::ClockId::CLOCK_PROCESS_CPUTIME_ID)
+        .map(Duration::from)
+        .unwrap_or_default();
     CpuTime {
-        total: Duration::new(time.tv_sec as u64, time.tv_nsec as u32),
+        total: time,
         user: user_time(),
     }
 }
@@ -336,6 +344,59 @@ pub(crate) fn count_child_syscalls(
         .ok_or_else(|| format!("strace wrote no summary with a total line:\n{text}").into())
 }
 
+/// The instructions every thread of a child running `args` executed, counted by valgrind's
+/// cachegrind without its cache simulation (`None` when valgrind is not installed). Like the
+/// system calls: a count the machine's load cannot move, for the whole process, start-up
+/// included (subtract a run of no operations), from a run too slow for its times to count.
+pub(crate) fn count_child_instructions(
+    executable: &Path,
+    args: &[String],
+) -> Result<Option<u64>, Error> {
+    let output = match Command::new("valgrind")
+        .args([
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+        ])
+        .arg(executable)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(output) => output,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(format!("cannot run valgrind: {err}").into()),
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let sample = Sample::from_output(&String::from_utf8_lossy(&output.stdout));
+    match sample {
+        Some(sample) if output.status.success() && sample.errors == 0 => {}
+        _ => {
+            return Err(format!(
+                "the workload `{}` failed under valgrind ({}): {}",
+                args.join(" "),
+                output.status,
+                stderr.trim()
+            )
+            .into());
+        }
+    }
+    instruction_refs(&stderr)
+        .map(Some)
+        .ok_or_else(|| format!("valgrind printed no `I refs` line:\n{stderr}").into())
+}
+
+/// The count of cachegrind's (or callgrind's) `I refs:` summary line, e.g.
+/// `==42== I   refs:      4,656,517`.
+fn instruction_refs(stderr: &str) -> Option<u64> {
+    let line = stderr.lines().find(|line| {
+        let text = line.trim_start_matches(|c: char| c == '=' || c.is_ascii_digit());
+        text.trim_start().starts_with('I') && text.contains("refs:")
+    })?;
+    let count = line.split("refs:").nth(1)?.trim().replace(',', "");
+    count.parse().ok()
+}
+
 /// The `calls` column of the `total` line of `strace -c`'s summary.
 fn total_syscalls(summary: &str) -> Option<u64> {
     let total = summary
@@ -440,5 +501,20 @@ mod tests {
         let without = "100.00    0.000100           2        57           total\n";
         assert_eq!(total_syscalls(without), Some(57));
         assert_eq!(total_syscalls("strace: no summary"), None);
+    }
+
+    #[test]
+    fn the_instruction_count_is_read_from_valgrind_s_summary() {
+        let stderr = "==19817== Cachegrind, a cache and branch-prediction profiler\n\
+             ==19817== Command: /tmp/bench __workload job=operations\n\
+             SAMPLE {}\n\
+             ==19817== \n\
+             ==19817== I   refs:      4,656,517\n";
+        assert_eq!(instruction_refs(stderr), Some(4_656_517));
+        assert_eq!(instruction_refs("==1== I refs: 12\n"), Some(12));
+        assert_eq!(
+            instruction_refs("==1== Process terminating with default action of signal 11"),
+            None
+        );
     }
 }

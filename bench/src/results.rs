@@ -24,14 +24,19 @@ pub(crate) struct Results {
     pub(crate) build: Option<BuildCost>,
     /// The criterion micro-benchmarks, if they ran.
     pub(crate) micro: Vec<crate::micro::MicroResult>,
+    /// Why the official client was not measured in this run (`None`: it was).
+    pub(crate) official_unavailable: Option<String>,
 }
 
-/// One row of the table: the same workload through the client and through bare tonic.
+/// One row of the table: the same workload through the client, through bare tonic, and
+/// through the official client with its gzip off and on (when it was measured).
 #[derive(Debug)]
 pub(crate) struct OperationResult {
     pub(crate) operation: Operation,
     pub(crate) client: ModeResult,
     pub(crate) tonic: ModeResult,
+    pub(crate) official: Option<ModeResult>,
+    pub(crate) official_gzip: Option<ModeResult>,
 }
 
 /// Every run of one (operation, mode).
@@ -43,11 +48,13 @@ pub(crate) struct ModeResult {
     pub(crate) cpu_range: (f64, f64),
     /// System calls per operation, from `strace -c` runs (`None`: not counted).
     pub(crate) syscalls_per_op: Option<f64>,
+    /// Instructions per operation, from valgrind runs (`None`: not counted).
+    pub(crate) instructions_per_op: Option<f64>,
 }
 
 impl ModeResult {
-    /// The median and range of `runs` (at least one).
-    pub(crate) fn of_runs(runs: Vec<Sample>, syscalls_per_op: Option<f64>) -> Self {
+    /// The median and range of `runs` (at least one), with the counts of separate runs.
+    pub(crate) fn of_runs(runs: Vec<Sample>, counts: PerOpCounts) -> Self {
         let cpu: Vec<f64> = runs.iter().map(Sample::cpu_us_per_op).collect();
         let cpu_range = (
             cpu.iter().copied().fold(f64::INFINITY, f64::min),
@@ -56,27 +63,58 @@ impl ModeResult {
         Self {
             median: crate::measure::median_by_cpu(runs),
             cpu_range,
-            syscalls_per_op,
+            syscalls_per_op: counts.syscalls,
+            instructions_per_op: counts.instructions,
         }
     }
+
+    /// This mode's CPU per operation over `other`'s, median over median.
+    pub(crate) fn cpu_ratio(&self, other: &ModeResult) -> f64 {
+        self.median.cpu_us_per_op() / other.median.cpu_us_per_op().max(1e-9)
+    }
+
+    /// The range of the ratio over every pair of runs: from this mode's best over the other's
+    /// worst to this mode's worst over the other's best. A target is met only when the whole
+    /// range meets it.
+    pub(crate) fn cpu_ratio_range(&self, other: &ModeResult) -> (f64, f64) {
+        let (min, max) = self.cpu_range;
+        let (other_min, other_max) = other.cpu_range;
+        (min / other_max.max(1e-9), max / other_min.max(1e-9))
+    }
+
+    /// This mode's instructions per operation over `other`'s, when both were counted.
+    pub(crate) fn instructions_ratio(&self, other: &ModeResult) -> Option<f64> {
+        Some(self.instructions_per_op? / other.instructions_per_op?.max(1e-9))
+    }
+}
+
+/// Counts per operation from runs of their own (a workload less a run of no operations).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct PerOpCounts {
+    /// System calls, under `strace -f -c`.
+    pub(crate) syscalls: Option<f64>,
+    /// Instructions, under valgrind.
+    pub(crate) instructions: Option<f64>,
 }
 
 impl OperationResult {
     /// The client's CPU per operation over bare tonic's, median over median.
     pub(crate) fn cpu_ratio(&self) -> f64 {
-        self.client.median.cpu_us_per_op() / self.tonic.median.cpu_us_per_op().max(1e-9)
+        self.client.cpu_ratio(&self.tonic)
     }
 
-    /// The range of the ratio over every pair of runs: from the client's best over tonic's
-    /// worst to the client's worst over tonic's best. A target is met only when the whole
-    /// range meets it.
+    /// The range of the client's ratio to bare tonic over every pair of runs.
     pub(crate) fn cpu_ratio_range(&self) -> (f64, f64) {
-        let (client_min, client_max) = self.client.cpu_range;
-        let (tonic_min, tonic_max) = self.tonic.cpu_range;
-        (
-            client_min / tonic_max.max(1e-9),
-            client_max / tonic_min.max(1e-9),
-        )
+        self.client.cpu_ratio_range(&self.tonic)
+    }
+
+    /// The official client's result with its gzip on or off, if it was measured.
+    pub(crate) fn official(&self, gzip: bool) -> Option<&ModeResult> {
+        if gzip {
+            self.official_gzip.as_ref()
+        } else {
+            self.official.as_ref()
+        }
     }
 }
 

@@ -8,12 +8,12 @@ use futures_util::stream;
 use temporal_client::{StartOptions, Untyped};
 
 use crate::Error;
+use crate::drive::WAITING_TYPE;
 use crate::fixture::Fixture;
 use crate::measure::{Sample, run_child};
 use crate::operation::{Mode, Operation};
 use crate::results::{Curve, Point};
 use crate::spec::Job;
-use crate::workload::WAITING_TYPE;
 
 /// Concurrency of the parent's signals and starts that build long histories and lists.
 const SETUP_CONCURRENCY: usize = 64;
@@ -75,7 +75,7 @@ fn both_modes(
     concurrency: usize,
     payload_bytes: usize,
 ) -> Result<(Sample, Sample), Error> {
-    let mut samples = Mode::ALL.into_iter().map(|mode| {
+    let mut samples = [Mode::Client, Mode::Tonic].into_iter().map(|mode| {
         let job = Job::Operations {
             operation,
             mode,

@@ -206,6 +206,15 @@ mod tests {
                 concurrency: 32,
                 payload_bytes: 1024,
                 run_id: "run-1".to_owned(),
+                targets: targets.clone(),
+            },
+            Job::Operations {
+                operation: Operation::Describe,
+                mode: Mode::Official { gzip: true },
+                ops: 0,
+                concurrency: 32,
+                payload_bytes: 0,
+                run_id: "run-2".to_owned(),
                 targets,
             },
             Job::History {

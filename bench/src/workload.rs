@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use temporal_client::proto::api::common::v1::{Payload, Payloads, WorkflowExecution, WorkflowType};
@@ -25,22 +24,14 @@ use temporal_client::{
 use tonic::transport::{Channel, Endpoint};
 
 use crate::Error;
+use crate::drive::{
+    NAMESPACE, Operate, QUERY_ANSWER, QUERY_NAME, QUICK_TYPE, SIGNAL_NAME, WAITING_TYPE,
+    check_answer, check_listed, json_string_of_encoded_len, run_operations,
+};
 use crate::measure::{Sample, process_usage};
 use crate::operation::{Mode, Operation};
 use crate::spec::{Job, Targets};
 
-/// The namespace every workload works in.
-const NAMESPACE: &str = "default";
-/// The workflow type of workflows that wait on the idle queue.
-pub(crate) const WAITING_TYPE: &str = "benchNoop";
-/// The workflow type the worker completes at once.
-const QUICK_TYPE: &str = "benchQuick";
-/// The signal every signal operation sends.
-const SIGNAL_NAME: &str = "benchSignal";
-/// The query the worker answers.
-const QUERY_NAME: &str = "benchQuery";
-/// Operations made before measuring, so that the connection is warm in both modes.
-pub(crate) const WARMUP_OPS: usize = 16;
 /// The largest message a bare client accepts, as the high-level client does.
 const MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 
@@ -117,15 +108,6 @@ async fn run(job: Job) -> Result<Sample, Error> {
     }
 }
 
-/// A JSON string whose encoding (quotes included) is `len` bytes, or a short one for 0.
-fn json_string_of_encoded_len(len: usize) -> String {
-    if len == 0 {
-        "bench".to_owned()
-    } else {
-        "x".repeat(len.saturating_sub(2))
-    }
-}
-
 async fn connect_client(address: &str, payload_bytes: usize) -> Result<Client, Error> {
     let connection = Connection::connect(ConnectionOptions::new(address)).await?;
     let mut options = ClientOptions::default();
@@ -158,63 +140,6 @@ async fn measure_stream<T>(
     Ok(sample)
 }
 
-async fn run_operations(
-    runner: Arc<Runner>,
-    ops: usize,
-    concurrency: usize,
-) -> Result<Sample, Error> {
-    for i in 0..WARMUP_OPS {
-        runner.run_one(usize::MAX - i).await?;
-    }
-    let next = Arc::new(AtomicUsize::new(0));
-    let usage = process_usage();
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..concurrency.min(ops.max(1)))
-        .map(|_| {
-            let runner = Arc::clone(&runner);
-            let next = Arc::clone(&next);
-            tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(ops / concurrency + 1);
-                let mut errors = 0;
-                let mut first_error = None;
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= ops {
-                        break;
-                    }
-                    let op_started = Instant::now();
-                    match runner.run_one(i).await {
-                        Ok(()) => latencies.push(op_started.elapsed()),
-                        Err(err) => {
-                            errors += 1;
-                            first_error.get_or_insert_with(|| err.to_string());
-                        }
-                    }
-                }
-                (latencies, errors, first_error)
-            })
-        })
-        .collect();
-    let mut latencies = Vec::with_capacity(ops);
-    let mut errors = 0;
-    let mut first_error = None;
-    for task in tasks {
-        let (task_latencies, task_errors, task_error) = task.await?;
-        latencies.extend(task_latencies);
-        errors += task_errors;
-        first_error = first_error.or(task_error);
-    }
-    let wall = started.elapsed();
-    let usage = process_usage() - usage;
-    Ok(Sample::from_latencies(
-        latencies,
-        errors,
-        first_error,
-        wall,
-        usage,
-    ))
-}
-
 /// What the operations are made through.
 enum Target {
     Client(Client),
@@ -225,6 +150,11 @@ impl Target {
     async fn connect(mode: Mode, address: &str, payload_bytes: usize) -> Result<Self, Error> {
         Ok(match mode {
             Mode::Client => Target::Client(connect_client(address, payload_bytes).await?),
+            Mode::Official { .. } => {
+                return Err(
+                    "the official client's modes run in their own binary (bench/official)".into(),
+                );
+            }
             Mode::Tonic => {
                 let channel = Endpoint::from_shared(format!("http://{address}"))?
                     .connect()
@@ -269,13 +199,6 @@ impl Runner {
         )
     }
 
-    async fn run_one(&self, i: usize) -> Result<(), Error> {
-        match &self.target {
-            Target::Client(client) => self.with_client(client, i).await,
-            Target::Tonic(service) => self.with_tonic(service.clone(), i).await,
-        }
-    }
-
     async fn with_client(&self, client: &Client, i: usize) -> Result<(), Error> {
         let value = self.value.as_str();
         let targets = &self.targets;
@@ -293,7 +216,7 @@ impl Runner {
             Operation::Query => {
                 let handle = client.get_handle::<Untyped>(self.queryable_id(i));
                 let answer: String = handle.query(QUERY_NAME).await?;
-                check_answer(&answer, "bench")?;
+                check_answer(&answer, QUERY_ANSWER)?;
             }
             Operation::Describe => {
                 let handle = client.get_handle::<Untyped>(self.waiting_id(i));
@@ -369,7 +292,10 @@ impl Runner {
                     .await?
                     .into_inner();
                 let answer = first_payload(response.query_result)?;
-                check_answer(&serde_json::from_slice::<String>(&answer.data)?, "bench")?;
+                check_answer(
+                    &serde_json::from_slice::<String>(&answer.data)?,
+                    QUERY_ANSWER,
+                )?;
             }
             Operation::Describe => {
                 service
@@ -467,6 +393,15 @@ impl Runner {
     }
 }
 
+impl Operate for Runner {
+    async fn run_one(&self, i: usize) -> Result<(), Error> {
+        match &self.target {
+            Target::Client(client) => self.with_client(client, i).await,
+            Target::Tonic(service) => self.with_tonic(service.clone(), i).await,
+        }
+    }
+}
+
 /// Long-polls the history for the close event, as `WorkflowHandle::result` does.
 async fn wait_for_result(
     service: &mut WorkflowServiceClient<Channel>,
@@ -518,43 +453,4 @@ fn first_payload(payloads: Option<Payloads>) -> Result<Payload, Error> {
     payloads
         .and_then(|p| p.payloads.into_iter().next())
         .ok_or_else(|| "the answer has no payload".into())
-}
-
-fn check_answer(answer: &str, expected: &str) -> Result<(), Error> {
-    if answer == expected {
-        Ok(())
-    } else {
-        Err(format!(
-            "unexpected answer of {} bytes (expected {})",
-            answer.len(),
-            expected.len()
-        )
-        .into())
-    }
-}
-
-fn check_listed(listed: usize) -> Result<(), Error> {
-    if listed == crate::fixture::LISTED_WORKFLOWS {
-        Ok(())
-    } else {
-        Err(format!(
-            "listed {listed} workflows, expected {}",
-            crate::fixture::LISTED_WORKFLOWS
-        )
-        .into())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn payload_values_encode_to_the_asked_size() {
-        for len in [2, 1024, 1024 * 1024] {
-            let value = json_string_of_encoded_len(len);
-            assert_eq!(serde_json::to_vec(&value).expect("json").len(), len);
-        }
-        assert_eq!(json_string_of_encoded_len(0), "bench");
-    }
 }
