@@ -15,11 +15,11 @@ use temporal_client::proto::api::workflowservice::v1::{
 };
 use temporal_client::{Client, ClientOptions, CodecError, DataConverter, PayloadCodec, Untyped};
 
-#[path = "reliability/scripted.rs"]
+#[path = "reliability/fake_server.rs"]
 #[allow(dead_code)]
-mod scripted;
+mod fake_server;
 
-use scripted::ScriptedServer;
+use fake_server::FakeServer;
 
 const MIB: f64 = 1024.0 * 1024.0;
 /// The memo of the measurement: 70 MB.
@@ -133,7 +133,7 @@ async fn describe_and_list(client: &Client, label: &str) {
 
 #[tokio::test(flavor = "current_thread")]
 async fn describe_and_list_hold_a_large_memo_once() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     let describe = DescribeWorkflowExecutionResponse {
         workflow_execution_info: Some(execution_with_large_memo("run-1")),
         ..Default::default()

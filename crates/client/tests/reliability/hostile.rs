@@ -16,7 +16,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use crate::retries::{Answer, FakeServer, SIGNAL};
+use crate::fake_server::{Answer, FakeServer};
+use crate::retries::SIGNAL;
 
 /// The outer bound of every test here: far above any deadline they set, far below the minutes
 /// the bugs they pin used to take.

@@ -14,7 +14,7 @@ use temporal_client::proto::api::workflowservice::v1::{
 use temporal_client::{CallOptions, Client, ListOptions, PagedStream, RpcRetryPolicy};
 use tonic::Status;
 
-use crate::scripted::ScriptedServer;
+use crate::fake_server::FakeServer;
 
 const LIST: &str = "ListWorkflowExecutions";
 /// How many workflows the fake lists.
@@ -34,7 +34,7 @@ fn execution(index: usize) -> WorkflowExecutionInfo {
 /// index of the page's first item; fails with `UNAVAILABLE` while `down` is set, for every
 /// page but the first. Records the page sizes asked for.
 fn serve_listing(
-    server: &ScriptedServer,
+    server: &FakeServer,
     down: Arc<AtomicBool>,
     sizes: Arc<std::sync::Mutex<Vec<i32>>>,
 ) {
@@ -69,7 +69,7 @@ fn serve_listing(
 }
 
 /// A client whose retry budget is short, so that an outage outlasts it quickly.
-async fn impatient_client(server: &ScriptedServer) -> Client {
+async fn impatient_client(server: &FakeServer) -> Client {
     server
         .client()
         .await
@@ -110,7 +110,7 @@ fn all_ids() -> Vec<String> {
 
 #[tokio::test]
 async fn a_listing_that_failed_mid_way_resumes_without_duplicates_or_gaps() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     let down = Arc::new(AtomicBool::new(true));
     serve_listing(&server, Arc::clone(&down), Arc::default());
     let client = impatient_client(&server).await;
@@ -137,7 +137,7 @@ async fn a_listing_that_failed_mid_way_resumes_without_duplicates_or_gaps() {
 
 #[tokio::test]
 async fn a_listing_continues_from_its_token_in_another_stream() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     let down = Arc::new(AtomicBool::new(true));
     serve_listing(&server, Arc::clone(&down), Arc::default());
     let client = impatient_client(&server).await;
@@ -161,7 +161,7 @@ async fn a_listing_continues_from_its_token_in_another_stream() {
 
 #[tokio::test]
 async fn a_listing_honours_its_page_size_and_limit() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     let sizes = Arc::new(std::sync::Mutex::new(Vec::new()));
     serve_listing(
         &server,

@@ -17,7 +17,7 @@ use temporal_client::proto::api::workflowservice::v1::{
 };
 use temporal_client::{Error, ProtocolViolation, Untyped, UpdateStage, by_name};
 
-use crate::scripted::ScriptedServer;
+use crate::fake_server::FakeServer;
 
 const GET_HISTORY: &str = "GetWorkflowExecutionHistory";
 const POLL_UPDATE: &str = "PollWorkflowExecutionUpdate";
@@ -58,14 +58,14 @@ fn run_id_of(request: &GetWorkflowExecutionHistoryRequest) -> String {
 /// Runs `wait` for [`WATCH`] (it must not finish), and returns the calls of `method` per
 /// second it made.
 async fn calls_while_waiting<T: std::fmt::Debug>(
-    server: &ScriptedServer,
+    server: &FakeServer,
     method: &str,
     wait: impl std::future::Future<Output = T>,
 ) -> usize {
     let started = Instant::now();
     let outcome = tokio::time::timeout(WATCH, wait).await;
     assert!(outcome.is_err(), "the wait ended: {outcome:?}");
-    let calls = server.calls(method);
+    let calls = server.call_count(method);
     eprintln!(
         "{method}: {calls} calls in {:.1} s ({:.1} per second)",
         started.elapsed().as_secs_f64(),
@@ -76,7 +76,7 @@ async fn calls_while_waiting<T: std::fmt::Debug>(
 
 #[tokio::test]
 async fn a_completion_that_names_its_own_run_next_is_a_protocol_violation() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     // The latest run completes and names run-1 next; run-1 completes and names itself.
     server.answer(GET_HISTORY, |_: GetWorkflowExecutionHistoryRequest| {
         Ok(completed_event("run-1"))
@@ -103,10 +103,14 @@ async fn a_completion_that_names_its_own_run_next_is_a_protocol_violation() {
         other => panic!("expected a run chain loop, got {other:?}"),
     }
     assert!(error.to_string().contains("run-1"), "{error}");
-    assert_eq!(server.calls(GET_HISTORY), 2, "the latest run, then run-1");
+    assert_eq!(
+        server.call_count(GET_HISTORY),
+        2,
+        "the latest run, then run-1"
+    );
 
     // Pinned to the run that names itself: one call.
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     server.answer(
         GET_HISTORY,
         |request: GetWorkflowExecutionHistoryRequest| Ok(completed_event(&run_id_of(&request))),
@@ -125,12 +129,12 @@ async fn a_completion_that_names_its_own_run_next_is_a_protocol_violation() {
         ),
         "{error:?}"
     );
-    assert_eq!(server.calls(GET_HISTORY), 1);
+    assert_eq!(server.call_count(GET_HISTORY), 1);
 }
 
 #[tokio::test]
 async fn a_chain_that_loops_back_to_an_earlier_run_is_a_protocol_violation() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     // a -> b -> c -> a
     server.answer(
         GET_HISTORY,
@@ -157,12 +161,12 @@ async fn a_chain_that_loops_back_to_an_earlier_run_is_a_protocol_violation() {
         ),
         "{error:?}"
     );
-    assert_eq!(server.calls(GET_HISTORY), 3);
+    assert_eq!(server.call_count(GET_HISTORY), 3);
 }
 
 #[tokio::test]
 async fn empty_history_answers_at_once_are_polled_again_with_backoff() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     server.answer(GET_HISTORY, |_: GetWorkflowExecutionHistoryRequest| {
         Ok(GetWorkflowExecutionHistoryResponse::default())
     });
@@ -177,7 +181,7 @@ async fn empty_history_answers_at_once_are_polled_again_with_backoff() {
 
 #[tokio::test]
 async fn update_polls_answered_at_once_without_an_outcome_back_off() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     server.answer(POLL_UPDATE, |_: PollWorkflowExecutionUpdateRequest| {
         Ok(PollWorkflowExecutionUpdateResponse::default())
     });
@@ -194,7 +198,7 @@ async fn update_polls_answered_at_once_without_an_outcome_back_off() {
 
 #[tokio::test]
 async fn updates_answered_at_once_below_their_stage_back_off() {
-    let server = ScriptedServer::start().await;
+    let server = FakeServer::start_strict().await;
     server.answer(UPDATE, |_: UpdateWorkflowExecutionRequest| {
         Ok(UpdateWorkflowExecutionResponse {
             stage: UpdateWorkflowExecutionLifecycleStage::Admitted.into(),

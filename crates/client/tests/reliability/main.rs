@@ -2,6 +2,7 @@
 //! and every malformed or hostile input gets a typed error, never a panic or a hang.
 
 mod bad_input;
+mod fake_server;
 mod faults;
 mod hostile;
 mod listing;
@@ -9,7 +10,6 @@ mod loops;
 mod restart;
 mod retries;
 mod schedule_conflicts;
-mod scripted;
 mod secrets;
 mod time_skipping;
 mod waiters;

@@ -3,29 +3,18 @@
 //! or a dropped call stops retrying at once. Also: an API key never travels over plaintext
 //! unless the user allows it, as the headers the fake receives show.
 
-use std::collections::{HashMap, VecDeque};
-use std::convert::Infallible;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use bytes::{Buf, BufMut, Bytes};
 use prost::Message;
 use temporal_client::proto::api::workflowservice::v1::{
     SignalWorkflowExecutionRequest, StartWorkflowExecutionRequest,
 };
 use temporal_client::{
-    CallOptions, Client, Code, ConnectError, Connection, ConnectionOptions, Error, RpcRetryPolicy,
-    StartOptions, Untyped,
+    CallOptions, Client, Code, ConnectError, Connection, Error, RpcRetryPolicy, StartOptions,
+    Untyped,
 };
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
-use tonic::codegen::{BoxFuture, Context, Poll, Service, http};
-use tonic::server::{Grpc, UnaryService};
-use tonic::transport::Server;
-use tonic::transport::server::TcpIncoming;
-use tonic::{Request, Response, Status};
+
+use crate::fake_server::{Answer, Call, FakeServer};
 
 pub(crate) const SIGNAL: &str = "SignalWorkflowExecution";
 const START: &str = "StartWorkflowExecution";
@@ -33,220 +22,6 @@ pub(crate) const GET_SYSTEM_INFO: &str = "GetSystemInfo";
 /// How much shorter a measured gap between two calls may be than the delay between them: the
 /// first call may have travelled a little slower than the second.
 const TIMING_TOLERANCE: Duration = Duration::from_millis(10);
-
-/// How the fake answers one call.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Answer {
-    /// An empty response message, which decodes as the response type's default.
-    Ok,
-    /// This status.
-    Fail(Code),
-    /// Nothing, ever: only the caller's deadline ends the call.
-    Hang,
-}
-
-/// One call the fake received.
-#[derive(Debug, Clone)]
-pub(crate) struct Call {
-    at: Instant,
-    metadata: tonic::metadata::MetadataMap,
-    body: Bytes,
-}
-
-#[derive(Debug, Default)]
-struct FakeState {
-    /// Answers per method, in order; the last one repeats. Unscripted methods answer `Ok`.
-    script: Mutex<HashMap<&'static str, VecDeque<Answer>>>,
-    calls: Mutex<HashMap<String, Vec<Call>>>,
-}
-
-/// Any gRPC service on a loopback port (every method of `WorkflowService` included) that
-/// answers each call from its script and records it. Request bodies are kept as bytes and
-/// decoded by the test that cares, so that one fake serves every method.
-pub(crate) struct FakeServer {
-    pub(crate) address: SocketAddr,
-    state: Arc<FakeState>,
-    task: JoinHandle<()>,
-}
-
-impl FakeServer {
-    pub(crate) async fn start() -> Self {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .expect("a loopback port");
-        let address = listener.local_addr().expect("an address");
-        let state = Arc::new(FakeState::default());
-        let service = FakeService(Arc::clone(&state));
-        let task = tokio::spawn(async move {
-            let _ = Server::builder()
-                .serve_with_incoming(service, TcpIncoming::from(listener))
-                .await;
-        });
-        Self {
-            address,
-            state,
-            task,
-        }
-    }
-
-    /// Answers the calls of `method` with `answers` in order, repeating the last.
-    pub(crate) fn script(&self, method: &'static str, answers: impl IntoIterator<Item = Answer>) {
-        self.state
-            .script
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(method, answers.into_iter().collect());
-    }
-
-    pub(crate) fn calls(&self, method: &str) -> Vec<Call> {
-        self.state
-            .calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(method)
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    fn total_calls(&self) -> usize {
-        self.state
-            .calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .values()
-            .map(Vec::len)
-            .sum()
-    }
-
-    pub(crate) fn options(&self) -> ConnectionOptions {
-        ConnectionOptions::new(self.address.to_string())
-    }
-
-    pub(crate) async fn client(&self, call_options: CallOptions) -> Client {
-        let connection = Connection::connect(self.options())
-            .await
-            .expect("connects to the fake");
-        Client::new(connection)
-            .with_call_options(call_options)
-            .expect("valid call options")
-    }
-}
-
-impl Drop for FakeServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-#[derive(Clone)]
-struct FakeService(Arc<FakeState>);
-
-impl Service<http::Request<tonic::body::Body>> for FakeService {
-    type Response = http::Response<tonic::body::Body>;
-    type Error = Infallible;
-    type Future = BoxFuture<Self::Response, Self::Error>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
-        let method = request
-            .uri()
-            .path()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let handler = Handler {
-            state: Arc::clone(&self.0),
-            method,
-        };
-        Box::pin(async move { Ok(Grpc::new(RawCodec).unary(handler, request).await) })
-    }
-}
-
-struct Handler {
-    state: Arc<FakeState>,
-    method: String,
-}
-
-impl UnaryService<Bytes> for Handler {
-    type Response = Bytes;
-    type Future = BoxFuture<Response<Bytes>, Status>;
-
-    fn call(&mut self, request: Request<Bytes>) -> Self::Future {
-        let call = Call {
-            at: Instant::now(),
-            metadata: request.metadata().clone(),
-            body: request.into_inner(),
-        };
-        self.state
-            .calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(self.method.clone())
-            .or_default()
-            .push(call);
-        let answer = {
-            let mut script = self
-                .state
-                .script
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            match script.get_mut(self.method.as_str()) {
-                Some(answers) if answers.len() > 1 => answers.pop_front().expect("not empty"),
-                Some(answers) => answers.front().copied().unwrap_or(Answer::Ok),
-                None => Answer::Ok,
-            }
-        };
-        Box::pin(async move {
-            match answer {
-                Answer::Ok => Ok(Response::new(Bytes::new())),
-                Answer::Fail(code) => Err(Status::new(code, "scripted by the test")),
-                Answer::Hang => std::future::pending().await,
-            }
-        })
-    }
-}
-
-/// Passes messages through as bytes, so that one service answers every method.
-#[derive(Debug, Clone, Copy)]
-struct RawCodec;
-
-impl Codec for RawCodec {
-    type Encode = Bytes;
-    type Decode = Bytes;
-    type Encoder = RawCodec;
-    type Decoder = RawCodec;
-
-    fn encoder(&mut self) -> Self::Encoder {
-        RawCodec
-    }
-
-    fn decoder(&mut self) -> Self::Decoder {
-        RawCodec
-    }
-}
-
-impl Encoder for RawCodec {
-    type Item = Bytes;
-    type Error = Status;
-
-    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        dst.put_slice(&item);
-        Ok(())
-    }
-}
-
-impl Decoder for RawCodec {
-    type Item = Bytes;
-    type Error = Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, Status> {
-        Ok(Some(src.copy_to_bytes(src.remaining())))
-    }
-}
 
 fn gaps(calls: &[Call]) -> Vec<Duration> {
     calls.windows(2).map(|w| w[1].at - w[0].at).collect()
@@ -303,7 +78,7 @@ async fn unavailable_is_retried_with_growing_backoff_and_one_request_id() {
     // each delay is known and scheduling noise on a busy machine cannot reorder them.
     let policy = RpcRetryPolicy::default().jitter(0.0);
     let client = fake
-        .client(CallOptions::default().retry_policy(policy))
+        .client_with(CallOptions::default().retry_policy(policy))
         .await;
     signal(&client).await.expect("the fifth attempt succeeds");
 
@@ -339,7 +114,7 @@ async fn throttling_is_retried_after_its_own_longer_delay() {
         .initial_interval(Duration::from_millis(10))
         .throttled_initial_interval(Duration::from_millis(300));
     let client = fake
-        .client(CallOptions::default().retry_policy(policy))
+        .client_with(CallOptions::default().retry_policy(policy))
         .await;
     signal(&client).await.expect("the third attempt succeeds");
 
@@ -365,7 +140,7 @@ async fn attempts_stop_at_the_policy_limit_with_the_last_status() {
         .initial_interval(Duration::from_millis(10))
         .max_attempts(3);
     let client = fake
-        .client(CallOptions::default().retry_policy(policy))
+        .client_with(CallOptions::default().retry_policy(policy))
         .await;
     let err = signal(&client).await.expect_err("never succeeds");
     assert_eq!(rpc_code(&err), Code::Unavailable, "{err:?}");
@@ -375,7 +150,7 @@ async fn attempts_stop_at_the_policy_limit_with_the_last_status() {
 #[tokio::test]
 async fn answers_about_the_request_are_tried_once() {
     let fake = FakeServer::start().await;
-    let client = fake.client(CallOptions::default()).await;
+    let client = fake.client_with(CallOptions::default()).await;
     for code in [
         Code::InvalidArgument,
         Code::NotFound,
@@ -403,7 +178,9 @@ async fn a_deadline_ends_the_call_and_its_retries_at_once() {
     let fake = FakeServer::start().await;
     fake.script(SIGNAL, [Answer::Fail(Code::Unavailable), Answer::Hang]);
     let deadline = Duration::from_millis(300);
-    let client = fake.client(CallOptions::default().timeout(deadline)).await;
+    let client = fake
+        .client_with(CallOptions::default().timeout(deadline))
+        .await;
     let started = Instant::now();
     let err = signal(&client).await.expect_err("times out");
     let elapsed = started.elapsed();
@@ -422,7 +199,7 @@ async fn a_deadline_ends_the_call_and_its_retries_at_once() {
 async fn dropping_the_call_stops_its_retries() {
     let fake = FakeServer::start().await;
     fake.script(SIGNAL, [Answer::Fail(Code::Unavailable)]);
-    let client = fake.client(CallOptions::default()).await;
+    let client = fake.client_with(CallOptions::default()).await;
     let abandoned = tokio::time::timeout(Duration::from_millis(350), signal(&client)).await;
     assert!(abandoned.is_err(), "still retrying when dropped");
     let made = fake.calls(SIGNAL).len();
@@ -444,7 +221,7 @@ async fn a_retried_start_keeps_its_request_id() {
             Answer::Ok,
         ],
     );
-    let client = fake.client(CallOptions::default()).await;
+    let client = fake.client_with(CallOptions::default()).await;
     client
         .start("example", (), StartOptions::new("started-once", "queue"))
         .await

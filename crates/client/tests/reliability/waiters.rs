@@ -133,7 +133,7 @@ async fn waits_complete() {
 /// reach the server, and the rest wait their turn in the client.
 #[tokio::test]
 async fn no_more_long_polls_than_the_bound_reach_the_server() {
-    use crate::retries::{Answer, FakeServer};
+    use crate::fake_server::{Answer, FakeServer};
     const HISTORY: &str = "GetWorkflowExecutionHistory";
     const BOUND: usize = 3;
 
