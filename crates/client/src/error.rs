@@ -152,6 +152,10 @@ pub enum Error {
     /// The status inside is `UNAVAILABLE`; its message names the last failure.
     #[error(transparent)]
     OutcomeUnknown(RpcError),
+    /// An [`Interceptor`](crate::Interceptor) refused the call before it was sent, with
+    /// this reason.
+    #[error("an interceptor refused the call: {0}")]
+    Interceptor(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// A workflow execution that closed without a result.

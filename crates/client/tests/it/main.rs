@@ -13,6 +13,7 @@ mod envconfig;
 mod exactly_once;
 mod handle_options;
 mod history;
+mod interceptors;
 mod payloads;
 mod results;
 mod schedules;
