@@ -360,7 +360,7 @@ impl Client {
 
     async fn call_raw_with_timeout<Req, Resp, F, Fut>(
         &self,
-        mut request: Req,
+        request: Req,
         workflow_id: &str,
         long_poll_timeout: Option<Duration>,
         send: F,
@@ -372,20 +372,50 @@ impl Client {
     {
         let context = self.call_context();
         let scoped = scoped_call_options();
-        let plain = context.interceptors.0.is_empty()
-            && scoped.is_none()
-            && context.options.workflow_headers.is_empty();
+        if !context.interceptors.0.is_empty()
+            || scoped.is_some()
+            || !context.options.workflow_headers.is_empty()
+        {
+            // Boxed, so that the plain path's future (boxed by every handle call) does not
+            // grow by this one's state.
+            return Box::pin(self.call_intercepted(
+                request,
+                workflow_id,
+                long_poll_timeout,
+                send,
+                scoped,
+            ))
+            .await;
+        }
         #[cfg(feature = "tracing")]
         let span = crate::observe::operation_span(Req::METHOD, context.namespace, workflow_id);
-        if plain {
-            let outcome = attempts(&context, context.options, request, long_poll_timeout, &send);
-            #[cfg(feature = "tracing")]
-            let outcome = tracing::Instrument::instrument(outcome, span.clone());
-            let outcome = outcome.await;
-            #[cfg(feature = "tracing")]
-            crate::observe::record_outcome(&span, outcome.as_ref().err());
-            return outcome.map_err(CallFailure::Status);
-        }
+        let outcome = attempts(&context, context.options, request, long_poll_timeout, &send);
+        #[cfg(feature = "tracing")]
+        let outcome = tracing::Instrument::instrument(outcome, span.clone());
+        let outcome = outcome.await;
+        #[cfg(feature = "tracing")]
+        crate::observe::record_outcome(&span, outcome.as_ref().err());
+        outcome.map_err(CallFailure::Status)
+    }
+
+    /// A call with interceptors, per-call options or workflow headers: prepared by them,
+    /// and reported to the interceptors when it ends.
+    async fn call_intercepted<Req, Resp, F, Fut>(
+        &self,
+        mut request: Req,
+        workflow_id: &str,
+        long_poll_timeout: Option<Duration>,
+        send: F,
+        scoped: Option<ResolvedCallOptions>,
+    ) -> Result<Resp, CallFailure>
+    where
+        Req: Rpc + Clone,
+        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        let context = self.call_context();
+        #[cfg(feature = "tracing")]
+        let span = crate::observe::operation_span(Req::METHOD, context.namespace, workflow_id);
         let mut options = match scoped {
             Some(scoped) => {
                 if !context.may_send_credentials && scoped.metadata.contains_key("authorization") {

@@ -303,7 +303,7 @@ impl Error {
     ///
     /// ```no_run
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// match handle.signal("approve", ()).await {
+    /// match handle.signal("approve").await {
     ///     // Signalling again with the same request id is safe: see the retry docs.
     ///     Err(error) if error.is_outcome_unknown() => eprintln!("may have been delivered: {error}"),
     ///     other => other?,

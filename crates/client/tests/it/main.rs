@@ -21,6 +21,8 @@ mod signals_queries;
 mod start;
 mod support;
 mod tls;
+#[cfg(feature = "tracing")]
+mod tracing_spans;
 mod updates;
 mod values;
 mod wire;
