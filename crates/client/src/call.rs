@@ -387,6 +387,8 @@ impl Client {
             ))
             .await;
         }
+        // Not kept in this future's state across the await below.
+        drop(scoped);
         #[cfg(feature = "tracing")]
         let span = crate::observe::operation_span(Req::METHOD, context.namespace, workflow_id);
         let outcome = attempts(&context, context.options, request, long_poll_timeout, &send);
@@ -539,10 +541,12 @@ async fn attempts<Req, Resp, F, Fut>(
     send: &F,
 ) -> Result<Resp, tonic::Status>
 where
-    Req: Clone,
+    Req: Rpc + Clone,
     F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
     Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
 {
+    #[cfg(feature = "metrics")]
+    let operation = Req::METHOD;
     let policy = options
         .retry_policy
         .as_ref()
@@ -567,32 +571,47 @@ where
             number += 1;
             crate::observe::attempt_span(number)
         };
-        let attempt = async move {
-            let Some(attempt) = attempt else {
-                return Err(tonic::Status::internal(
-                    "a call was attempted after its last attempt",
-                ));
-            };
-            // Held for the attempt only, never across a backoff: a queued wait costs the
-            // server nothing.
-            let _slot = match kind {
-                CallKind::LongPoll => Some(
-                    context
-                        .long_polls
-                        .0
-                        .acquire()
+        let attempt =
+            async move {
+                let Some(attempt) = attempt else {
+                    return Err(tonic::Status::internal(
+                        "a call was attempted after its last attempt",
+                    ));
+                };
+                // Held for the attempt only, never across a backoff: a queued wait costs the
+                // server nothing.
+                let _slot = match kind {
+                    CallKind::LongPoll => Some(
+                        context
+                            .long_polls
+                            .0
+                            .acquire()
+                            .await
+                            .map_err(|_| tonic::Status::cancelled("the client is closing"))?,
+                    ),
+                    CallKind::Unary => None,
+                };
+                let mut attempt = tonic::Request::new(attempt);
+                options.apply(&mut attempt, deadline);
+                #[cfg(feature = "metrics")]
+                let started = std::time::Instant::now();
+                let outcome =
+                    match tokio::time::timeout(deadline, send(context.service.clone(), attempt))
                         .await
-                        .map_err(|_| tonic::Status::cancelled("the client is closing"))?,
-                ),
-                CallKind::Unary => None,
+                    {
+                        Ok(outcome) => outcome.map(tonic::Response::into_inner),
+                        Err(_) => Err(deadline_passed(deadline)),
+                    };
+                #[cfg(feature = "metrics")]
+                crate::request_metrics::record_attempt(
+                    operation,
+                    context.namespace,
+                    matches!(kind, CallKind::LongPoll),
+                    started.elapsed(),
+                    outcome.as_ref().err(),
+                );
+                outcome
             };
-            let mut attempt = tonic::Request::new(attempt);
-            options.apply(&mut attempt, deadline);
-            match tokio::time::timeout(deadline, send(context.service.clone(), attempt)).await {
-                Ok(outcome) => outcome.map(tonic::Response::into_inner),
-                Err(_) => Err(deadline_passed(deadline)),
-            }
-        };
         #[cfg(feature = "tracing")]
         let attempt = crate::observe::instrument_attempt(attempt, span);
         attempt

@@ -154,6 +154,8 @@ mod metadata;
 mod observe;
 mod options;
 mod paging;
+#[cfg(feature = "metrics")]
+mod request_metrics;
 mod retry;
 mod schedule;
 mod search_attributes;

@@ -15,6 +15,8 @@ mod handle_options;
 mod history;
 mod interceptors;
 mod payloads;
+#[cfg(feature = "metrics")]
+mod request_metrics;
 mod results;
 mod schedules;
 mod signals_queries;
