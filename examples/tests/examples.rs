@@ -616,3 +616,22 @@ async fn async_activity_completion_completes_and_fails_activities_from_outside()
         "{stdout}"
     );
 }
+
+#[tokio::test]
+async fn observability_logs_every_call_and_gives_one_call_its_own_options() {
+    let server = DevServer::start().await.expect("a dev server");
+    let _worker = hello_world_worker(&server, "observability").await;
+    let stdout = run_example("observability", &server);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "Hello, Temporal!", "{stdout}");
+    assert_eq!(lines[1], "status: Completed", "{stdout}");
+    assert_eq!(
+        lines[2..],
+        [
+            "call StartWorkflowExecution: ok after 1 attempt(s)",
+            "call GetWorkflowExecutionHistory (long poll): ok after 1 attempt(s)",
+            "call DescribeWorkflowExecution: ok after 1 attempt(s)",
+        ],
+        "{stdout}"
+    );
+}

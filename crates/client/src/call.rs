@@ -8,6 +8,10 @@
 
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
@@ -15,7 +19,9 @@ use tonic::metadata::MetadataMap;
 
 use crate::client::Client;
 use crate::connection::{RedactedHeaders, RedactedMetadata, WorkflowService, parse_header};
+use crate::converter::{DataConverter, ToPayload};
 use crate::error::Error;
+use crate::interceptor::{CompletedCall, HeaderValues, Interceptors, OutboundCall, Rpc};
 use crate::retry::{CallKind, RpcRetryPolicy, with_retries};
 
 /// The deadline of each attempt of a call that is not a long poll, unless
@@ -68,6 +74,7 @@ pub struct CallOptions {
     timeout: Option<Duration>,
     headers: Vec<(String, String)>,
     retry_policy: Option<RpcRetryPolicy>,
+    workflow_headers: HeaderValues,
 }
 
 impl CallOptions {
@@ -122,6 +129,34 @@ impl CallOptions {
         self
     }
 
+    /// Sets the workflow header field `name` to `value` on each call that carries a workflow
+    /// header (a start, signal-with-start, update-with-start, signal, query or update), where
+    /// the worker's interceptors read it. The value is encoded when the call is made, by the
+    /// client's data converter (its payload converter: headers do not go through the codec,
+    /// as in the other SDKs).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{CallOptions, WithCallOptions};
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let handle = client.get_handle::<temporal_client::Untyped>("order-1234");
+    /// handle
+    ///     .signal("approve")
+    ///     .with_call_options(CallOptions::default().workflow_header("tenant", "acme"))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn workflow_header<T>(mut self, name: impl Into<String>, value: T) -> Self
+    where
+        T: ToPayload + Send + Sync + 'static,
+    {
+        self.workflow_headers.push((name.into(), Arc::new(value)));
+        self
+    }
+
     pub(crate) fn resolve(self) -> Result<ResolvedCallOptions, Error> {
         let mut metadata = MetadataMap::with_capacity(self.headers.len());
         for (name, value) in &self.headers {
@@ -136,6 +171,7 @@ impl CallOptions {
             timeout: self.timeout,
             metadata,
             retry_policy: self.retry_policy,
+            workflow_headers: self.workflow_headers,
         })
     }
 }
@@ -146,6 +182,18 @@ impl fmt::Debug for CallOptions {
             .field("timeout", &self.timeout)
             .field("headers", &RedactedHeaders(&self.headers))
             .field("retry_policy", &self.retry_policy)
+            .field("workflow_headers", &HeaderNames(&self.workflow_headers))
+            .finish()
+    }
+}
+
+/// The names of workflow header fields, for `Debug`: a value may be a secret.
+struct HeaderNames<'a>(&'a HeaderValues);
+
+impl fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
             .finish()
     }
 }
@@ -156,6 +204,7 @@ pub(crate) struct ResolvedCallOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) metadata: MetadataMap,
     pub(crate) retry_policy: Option<RpcRetryPolicy>,
+    pub(crate) workflow_headers: HeaderValues,
 }
 
 impl fmt::Debug for ResolvedCallOptions {
@@ -164,11 +213,31 @@ impl fmt::Debug for ResolvedCallOptions {
             .field("timeout", &self.timeout)
             .field("metadata", &RedactedMetadata(&self.metadata))
             .field("retry_policy", &self.retry_policy)
+            .field("workflow_headers", &HeaderNames(&self.workflow_headers))
             .finish()
     }
 }
 
 impl ResolvedCallOptions {
+    /// These options with `scoped`'s on top: its deadline and policy when set, its headers
+    /// after these (so that a header of the same name replaces the client's).
+    fn merged(&self, scoped: ResolvedCallOptions) -> ResolvedCallOptions {
+        let mut metadata = self.metadata.clone();
+        for entry in scoped.metadata.iter() {
+            if let tonic::metadata::KeyAndValueRef::Ascii(key, value) = entry {
+                metadata.insert(key.clone(), value.clone());
+            }
+        }
+        let mut workflow_headers = self.workflow_headers.clone();
+        workflow_headers.extend(scoped.workflow_headers);
+        ResolvedCallOptions {
+            timeout: scoped.timeout.or(self.timeout),
+            metadata,
+            retry_policy: scoped.retry_policy.or_else(|| self.retry_policy.clone()),
+            workflow_headers,
+        }
+    }
+
     /// The deadline of each attempt: `long_poll`'s for a long poll, else the options'.
     fn deadline(&self, long_poll: Option<Duration>) -> Duration {
         long_poll.or(self.timeout).unwrap_or(DEFAULT_CALL_TIMEOUT)
@@ -208,6 +277,28 @@ pub(crate) struct CallContext<'a> {
     pub(crate) retry_policy: &'a crate::retry::RpcRetryPolicy,
     pub(crate) namespace: &'a str,
     pub(crate) long_polls: &'a LongPollSlots,
+    pub(crate) interceptors: &'a Interceptors,
+    pub(crate) converter: &'a DataConverter,
+    /// Whether a per-call `authorization` header may be sent.
+    pub(crate) may_send_credentials: bool,
+}
+
+/// Why a call failed: the server's (or the transport's) status, or a refusal before it was
+/// sent (an interceptor's error, a workflow header the converter cannot encode).
+#[derive(Debug)]
+pub(crate) enum CallFailure {
+    Status(tonic::Status),
+    Refused(Error),
+}
+
+impl CallFailure {
+    /// The error of a call about `workflow_id`, with `map_status` interpreting a status.
+    pub(crate) fn into_error(self, map_status: impl FnOnce(tonic::Status) -> Error) -> Error {
+        match self {
+            CallFailure::Status(status) => map_status(status),
+            CallFailure::Refused(error) => error,
+        }
+    }
 }
 
 impl Client {
@@ -220,7 +311,7 @@ impl Client {
         send: F,
     ) -> Result<Resp, Error>
     where
-        Req: Clone,
+        Req: Rpc + Clone,
         F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
@@ -238,14 +329,16 @@ impl Client {
         send: F,
     ) -> Result<Resp, Error>
     where
-        Req: Clone,
+        Req: Rpc + Clone,
         F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        self.call_raw_with_timeout(request, long_poll_timeout, send)
+        self.call_raw_with_timeout(request, workflow_id, long_poll_timeout, send)
             .await
-            .map_err(|status| {
-                Error::from_status(status, workflow_id, self.call_context().namespace)
+            .map_err(|failure| {
+                failure.into_error(|status| {
+                    Error::from_status(status, workflow_id, self.call_context().namespace)
+                })
             })
     }
 
@@ -253,47 +346,232 @@ impl Client {
     pub(crate) async fn call_raw<Req, Resp, F, Fut>(
         &self,
         request: Req,
+        workflow_id: &str,
         send: F,
-    ) -> Result<Resp, tonic::Status>
+    ) -> Result<Resp, CallFailure>
     where
-        Req: Clone,
+        Req: Rpc + Clone,
         F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        self.call_raw_with_timeout(request, None, send).await
+        self.call_raw_with_timeout(request, workflow_id, None, send)
+            .await
     }
 
     async fn call_raw_with_timeout<Req, Resp, F, Fut>(
         &self,
         request: Req,
+        workflow_id: &str,
         long_poll_timeout: Option<Duration>,
         send: F,
-    ) -> Result<Resp, tonic::Status>
+    ) -> Result<Resp, CallFailure>
     where
-        Req: Clone,
+        Req: Rpc + Clone,
         F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
         let context = self.call_context();
-        let options = context.options;
-        let policy = options
-            .retry_policy
-            .as_ref()
-            .unwrap_or(context.retry_policy);
-        let deadline = options.deadline(long_poll_timeout);
-        let kind = match long_poll_timeout {
-            Some(_) => CallKind::LongPoll,
-            None => CallKind::Unary,
+        let scoped = scoped_call_options();
+        if !context.interceptors.0.is_empty()
+            || scoped.is_some()
+            || !context.options.workflow_headers.is_empty()
+        {
+            // Boxed, so that the plain path's future (boxed by every handle call) does not
+            // grow by this one's state.
+            return Box::pin(self.call_intercepted(
+                request,
+                workflow_id,
+                long_poll_timeout,
+                send,
+                scoped,
+            ))
+            .await;
+        }
+        // Not kept in this future's state across the await below.
+        drop(scoped);
+        #[cfg(feature = "tracing")]
+        let span = crate::observe::operation_span(Req::METHOD, context.namespace, workflow_id);
+        let outcome = attempts(&context, context.options, request, long_poll_timeout, &send);
+        #[cfg(feature = "tracing")]
+        let outcome = tracing::Instrument::instrument(outcome, span.clone());
+        let outcome = outcome.await;
+        #[cfg(feature = "tracing")]
+        crate::observe::record_outcome(&span, outcome.as_ref().err());
+        outcome.map_err(CallFailure::Status)
+    }
+
+    /// A call with interceptors, per-call options or workflow headers: prepared by them,
+    /// and reported to the interceptors when it ends.
+    async fn call_intercepted<Req, Resp, F, Fut>(
+        &self,
+        mut request: Req,
+        workflow_id: &str,
+        long_poll_timeout: Option<Duration>,
+        send: F,
+        scoped: Option<ResolvedCallOptions>,
+    ) -> Result<Resp, CallFailure>
+    where
+        Req: Rpc + Clone,
+        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        let context = self.call_context();
+        #[cfg(feature = "tracing")]
+        let span = crate::observe::operation_span(Req::METHOD, context.namespace, workflow_id);
+        let mut options = match scoped {
+            Some(scoped) => {
+                if !context.may_send_credentials && scoped.metadata.contains_key("authorization") {
+                    return Err(CallFailure::Refused(Error::invalid(
+                        "header",
+                        "the `authorization` header would send a credential over plaintext; \
+                         enable TLS, or allow it with \
+                         ConnectionOptions::allow_api_key_over_plaintext",
+                    )));
+                }
+                context.options.merged(scoped)
+            }
+            None => context.options.clone(),
         };
-        let send = &send;
-        // Copied for each attempt that may be followed by another; the last one takes it.
-        let mut request = Some(request);
-        with_retries(policy, kind, |last| {
-            let attempt = if last {
-                request.take()
-            } else {
-                request.clone()
-            };
+        let started_at = tokio::time::Instant::now();
+        let mut intercepted = 0;
+        let prepared = prepare(
+            &context,
+            &mut options,
+            &mut request,
+            workflow_id,
+            long_poll_timeout.is_some(),
+            &mut intercepted,
+        );
+        let attempts_made = AtomicU32::new(0);
+        let outcome = match prepared {
+            Err(error) => Err(CallFailure::Refused(error)),
+            Ok(()) => {
+                let counted = |service: WorkflowService, request: tonic::Request<Req>| {
+                    attempts_made.fetch_add(1, Ordering::Relaxed);
+                    send(service, request)
+                };
+                let outcome = attempts(&context, &options, request, long_poll_timeout, &counted);
+                #[cfg(feature = "tracing")]
+                let outcome = tracing::Instrument::instrument(outcome, span.clone());
+                outcome.await.map_err(CallFailure::Status)
+            }
+        };
+        let sent_status = match &outcome {
+            Err(CallFailure::Status(status)) => Some(status),
+            _ => None,
+        };
+        #[cfg(feature = "tracing")]
+        crate::observe::record_outcome(&span, sent_status);
+        // A refused call reports its refusal as the status interceptors see.
+        let refused;
+        let status = match &outcome {
+            Err(CallFailure::Refused(error)) => {
+                refused = tonic::Status::cancelled(error.to_string());
+                Some(&refused)
+            }
+            _ => sent_status,
+        };
+        let completed = CompletedCall {
+            operation: Req::METHOD,
+            namespace: context.namespace,
+            workflow_id,
+            long_poll: long_poll_timeout.is_some(),
+            elapsed: started_at.elapsed(),
+            attempts: attempts_made.load(Ordering::Relaxed),
+            status,
+        };
+        // Only the interceptors that saw the call see its end, innermost first.
+        for interceptor in context.interceptors.0[..intercepted].iter().rev() {
+            interceptor.completed(&completed);
+        }
+        outcome
+    }
+}
+
+/// Readies a call that is not plain: the workflow headers of the options, then the
+/// interceptors, in order. `intercepted` counts the interceptors that ran.
+fn prepare<Req: Rpc>(
+    context: &CallContext<'_>,
+    options: &mut ResolvedCallOptions,
+    request: &mut Req,
+    workflow_id: &str,
+    long_poll: bool,
+    intercepted: &mut usize,
+) -> Result<(), Error> {
+    if !options.workflow_headers.is_empty()
+        && let Some(header) = request.header_mut()
+    {
+        for (name, value) in &options.workflow_headers {
+            let payload = value.to_payload(context.converter)?;
+            header.fields.insert(name.clone(), payload);
+        }
+    }
+    let ResolvedCallOptions {
+        timeout,
+        metadata,
+        retry_policy,
+        ..
+    } = options;
+    for interceptor in &context.interceptors.0 {
+        *intercepted += 1;
+        let mut call = OutboundCall {
+            operation: Req::METHOD,
+            namespace: context.namespace,
+            workflow_id,
+            long_poll,
+            request: &mut *request,
+            metadata: &mut *metadata,
+            timeout: &mut *timeout,
+            retry_policy: &mut *retry_policy,
+            converter: context.converter,
+        };
+        interceptor.intercept(&mut call)?;
+    }
+    request.sync_header();
+    Ok(())
+}
+
+/// Sends `request` with `options`' deadline, headers and retry policy, as many times as the
+/// policy allows.
+async fn attempts<Req, Resp, F, Fut>(
+    context: &CallContext<'_>,
+    options: &ResolvedCallOptions,
+    request: Req,
+    long_poll_timeout: Option<Duration>,
+    send: &F,
+) -> Result<Resp, tonic::Status>
+where
+    Req: Rpc + Clone,
+    F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
+    Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+{
+    #[cfg(feature = "metrics")]
+    let operation = Req::METHOD;
+    let policy = options
+        .retry_policy
+        .as_ref()
+        .unwrap_or(context.retry_policy);
+    let deadline = options.deadline(long_poll_timeout);
+    let kind = match long_poll_timeout {
+        Some(_) => CallKind::LongPoll,
+        None => CallKind::Unary,
+    };
+    // Copied for each attempt that may be followed by another; the last one takes it.
+    let mut request = Some(request);
+    #[cfg(feature = "tracing")]
+    let mut number = 0u32;
+    with_retries(policy, kind, |last| {
+        let attempt = if last {
+            request.take()
+        } else {
+            request.clone()
+        };
+        #[cfg(feature = "tracing")]
+        let span = {
+            number += 1;
+            crate::observe::attempt_span(number)
+        };
+        let attempt =
             async move {
                 let Some(attempt) = attempt else {
                     return Err(tonic::Status::internal(
@@ -315,13 +593,155 @@ impl Client {
                 };
                 let mut attempt = tonic::Request::new(attempt);
                 options.apply(&mut attempt, deadline);
-                match tokio::time::timeout(deadline, send(context.service.clone(), attempt)).await {
-                    Ok(outcome) => outcome.map(tonic::Response::into_inner),
-                    Err(_) => Err(deadline_passed(deadline)),
-                }
-            }
-        })
-        .await
+                #[cfg(feature = "metrics")]
+                let started = std::time::Instant::now();
+                let outcome =
+                    match tokio::time::timeout(deadline, send(context.service.clone(), attempt))
+                        .await
+                    {
+                        Ok(outcome) => outcome.map(tonic::Response::into_inner),
+                        Err(_) => Err(deadline_passed(deadline)),
+                    };
+                #[cfg(feature = "metrics")]
+                crate::request_metrics::record_attempt(
+                    operation,
+                    context.namespace,
+                    matches!(kind, CallKind::LongPoll),
+                    started.elapsed(),
+                    outcome.as_ref().err(),
+                );
+                outcome
+            };
+        #[cfg(feature = "tracing")]
+        let attempt = crate::observe::instrument_attempt(attempt, span);
+        attempt
+    })
+    .await
+}
+
+tokio::task_local! {
+    /// The options of [`WithCallOptions::with_call_options`], for the calls of one future.
+    static SCOPED_OPTIONS: ResolvedCallOptions;
+}
+
+/// The per-call options in scope, if any: one thread-local read when there are none.
+fn scoped_call_options() -> Option<ResolvedCallOptions> {
+    SCOPED_OPTIONS.try_with(ResolvedCallOptions::clone).ok()
+}
+
+/// Gives one call its own [`CallOptions`] (a deadline, headers, a retry policy, workflow
+/// headers), on top of its client's, without deriving a client: the options apply to the
+/// calls the future makes while it runs, and to no other.
+///
+/// Implemented for every future that ends in `Result<T, Error>`: the [`CallFuture`]s of
+/// handles, and the futures of [`Client`]'s methods. Its cost is paid only by the calls
+/// that use it: a call without one reads one task-local to find none.
+///
+/// [`CallFuture`]: crate::CallFuture
+///
+/// # Examples
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use temporal_client::{CallOptions, RpcRetryPolicy, Untyped, WithCallOptions};
+///
+/// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+/// let handle = client.get_handle::<Untyped>("order-1234");
+/// // The simple form is unchanged ...
+/// handle.signal("approve").await?;
+/// // ... and one call can carry its own deadline, headers and retry policy.
+/// handle
+///     .signal("approve")
+///     .with_call_options(
+///         CallOptions::default()
+///             .timeout(Duration::from_secs(2))
+///             .header("x-request-origin", "checkout")
+///             .retry_policy(RpcRetryPolicy::disabled()),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+pub trait WithCallOptions: Future + Sized {
+    /// This future, its calls made with `options` on top of the client's.
+    ///
+    /// Invalid options (a header that is not valid gRPC metadata) fail the future with
+    /// [`Error::InvalidArgument`] before it makes any call.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use temporal_client::{CallOptions, WithCallOptions};
+    ///
+    /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
+    /// let count = client
+    ///     .count("")
+    ///     .with_call_options(CallOptions::default().timeout(Duration::from_secs(1)))
+    ///     .await?;
+    /// # let _ = count;
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn with_call_options(self, options: CallOptions) -> WithOptions<Self>;
+}
+
+impl<F, T> WithCallOptions for F
+where
+    F: Future<Output = Result<T, Error>>,
+{
+    fn with_call_options(self, options: CallOptions) -> WithOptions<Self> {
+        let state = match options.resolve() {
+            Ok(options) => State::Scoped(Box::pin(SCOPED_OPTIONS.scope(options, self))),
+            Err(error) => State::Invalid(Some(error)),
+        };
+        WithOptions { state }
+    }
+}
+
+/// A future whose calls carry their own options: see [`WithCallOptions`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{CallOptions, WithCallOptions, WithOptions};
+///
+/// # async fn example(client: temporal_client::Client) {
+/// let count: WithOptions<_> = client.count("").with_call_options(CallOptions::default());
+/// # let _ = count;
+/// # }
+/// ```
+#[must_use = "futures do nothing unless awaited"]
+pub struct WithOptions<F: Future> {
+    state: State<F>,
+}
+
+enum State<F: Future> {
+    Scoped(Pin<Box<tokio::task::futures::TaskLocalFuture<ResolvedCallOptions, F>>>),
+    Invalid(Option<Error>),
+}
+
+impl<F: Future> fmt::Debug for WithOptions<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WithOptions").finish_non_exhaustive()
+    }
+}
+
+impl<F, T> Future for WithOptions<F>
+where
+    F: Future<Output = Result<T, Error>>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Unpin: the scoped future is boxed.
+        let this = self.get_mut();
+        match &mut this.state {
+            State::Scoped(future) => future.as_mut().poll(cx),
+            State::Invalid(error) => Poll::Ready(Err(error.take().unwrap_or_else(|| {
+                Error::invalid("call_options", "the future was polled after it ended")
+            }))),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::paging::{ListOptions, PagedStream};
-use temporal_proto::api::common::v1::{Header, Memo, Payload, Payloads, WorkflowType};
+use temporal_proto::api::common::v1::{Memo, Payload, Payloads, WorkflowType};
 use temporal_proto::api::sdk::v1::UserMetadata;
 use temporal_proto::api::taskqueue::v1::TaskQueue;
 use temporal_proto::api::testservice::v1::{LockTimeSkippingRequest, UnlockTimeSkippingRequest};
@@ -22,6 +22,7 @@ use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
 use crate::error::{Error, RpcError};
 use crate::handle::WorkflowHandle;
+use crate::interceptor::{Interceptor, Interceptors};
 use crate::options::{RetryPolicy, StartOptions, to_proto_duration};
 
 /// The most bytes of a workflow id, as the server accepts by default.
@@ -48,6 +49,7 @@ pub struct ClientOptions {
     max_payload_bytes: usize,
     auto_time_skipping: bool,
     max_concurrent_long_polls: usize,
+    interceptors: Interceptors,
 }
 
 impl Default for ClientOptions {
@@ -59,6 +61,7 @@ impl Default for ClientOptions {
             max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
             auto_time_skipping: false,
             max_concurrent_long_polls: DEFAULT_MAX_CONCURRENT_LONG_POLLS,
+            interceptors: Interceptors::default(),
         }
     }
 }
@@ -84,6 +87,32 @@ impl ClientOptions {
             Ok(namespace) if !namespace.is_empty() => Self::default().namespace(namespace),
             _ => Self::default(),
         }
+    }
+
+    /// Adds an interceptor, which sees every call of the client (and of the handles and
+    /// clients derived from it) before it is sent and after it ends. Interceptors run in the
+    /// order added before a call, and in the reverse order after it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ClientOptions, Error, Interceptor, OutboundCall};
+    ///
+    /// #[derive(Debug)]
+    /// struct Origin;
+    ///
+    /// impl Interceptor for Origin {
+    ///     fn intercept(&self, call: &mut OutboundCall<'_>) -> Result<(), Error> {
+    ///         call.set_header("x-request-origin", "billing-api")
+    ///     }
+    /// }
+    ///
+    /// let options = ClientOptions::default().interceptor(Origin);
+    /// # let _ = options;
+    /// ```
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.0.push(Arc::new(interceptor));
+        self
     }
 
     /// The namespace every call of the client is in. Defaults to `default`.
@@ -239,6 +268,7 @@ struct ClientInner {
     max_payload_bytes: usize,
     auto_time_skipping: bool,
     call: ResolvedCallOptions,
+    interceptors: Interceptors,
     /// Shared by every client derived with [`Client::with_call_options`].
     long_polls: Arc<LongPollSlots>,
 }
@@ -305,6 +335,7 @@ impl Client {
                 max_payload_bytes: options.max_payload_bytes,
                 auto_time_skipping: options.auto_time_skipping,
                 call: ResolvedCallOptions::default(),
+                interceptors: options.interceptors,
                 long_polls: Arc::new(LongPollSlots::new(options.max_concurrent_long_polls)),
             }),
         }
@@ -351,6 +382,7 @@ impl Client {
                 max_payload_bytes: inner.max_payload_bytes,
                 auto_time_skipping: inner.auto_time_skipping,
                 call,
+                interceptors: inner.interceptors.clone(),
                 long_polls: Arc::clone(&inner.long_polls),
             }),
         })
@@ -787,7 +819,7 @@ impl Client {
             cron_schedule: options.cron_schedule.clone().unwrap_or_default(),
             memo,
             search_attributes: options.search_attributes.as_ref().map(|a| a.to_proto()),
-            header: Some(Header::default()),
+            header: None,
             workflow_start_delay: to_proto_duration("start_delay", options.start_delay)?,
             user_metadata,
             priority: options.priority.as_ref().map(|p| p.to_proto()),
@@ -853,6 +885,9 @@ impl Client {
             retry_policy: self.inner.connection.retry_policy(),
             namespace: &self.inner.namespace,
             long_polls: &self.inner.long_polls,
+            interceptors: &self.inner.interceptors,
+            converter: &self.inner.converter,
+            may_send_credentials: self.inner.connection.may_send_credentials(),
         }
     }
 

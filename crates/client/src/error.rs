@@ -152,6 +152,10 @@ pub enum Error {
     /// The status inside is `UNAVAILABLE`; its message names the last failure.
     #[error(transparent)]
     OutcomeUnknown(RpcError),
+    /// An [`Interceptor`](crate::Interceptor) refused the call before it was sent, with
+    /// this reason.
+    #[error("an interceptor refused the call: {0}")]
+    Interceptor(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// A workflow execution that closed without a result.
@@ -299,7 +303,7 @@ impl Error {
     ///
     /// ```no_run
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// match handle.signal("approve", ()).await {
+    /// match handle.signal("approve").await {
     ///     // Signalling again with the same request id is safe: see the retry docs.
     ///     Err(error) if error.is_outcome_unknown() => eprintln!("may have been delivered: {error}"),
     ///     other => other?,

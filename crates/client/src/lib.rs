@@ -148,9 +148,14 @@ mod envconfig;
 mod error;
 mod failure;
 mod handle;
+mod interceptor;
 mod metadata;
+#[cfg(feature = "tracing")]
+mod observe;
 mod options;
 mod paging;
+#[cfg(feature = "metrics")]
+mod request_metrics;
 mod retry;
 mod schedule;
 mod search_attributes;
@@ -165,7 +170,7 @@ pub mod guide {
 }
 
 pub use activity_completion::{ActivityHeartbeat, AsyncActivityHandle};
-pub use call::{CallOptions, DEFAULT_CALL_TIMEOUT};
+pub use call::{CallOptions, DEFAULT_CALL_TIMEOUT, WithCallOptions, WithOptions};
 pub use client::{Client, ClientOptions};
 pub use connection::{
     Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,
@@ -192,6 +197,7 @@ pub use envconfig::{
 pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
+pub use interceptor::{CompletedCall, Interceptor, OutboundCall};
 pub use metadata::{ContractCheck, HandlerDefinition, METADATA_QUERY, WorkflowMetadata};
 pub use options::{HistoryOptions, Priority, RetryPolicy, StartOptions, VersioningOverride};
 pub use paging::{ListOptions, PagedStream};

@@ -307,12 +307,14 @@ impl Client {
     ) -> Result<temporal_proto::api::workflowservice::v1::ExecuteMultiOperationResponse, Error>
     {
         let result = self
-            .call_raw(request, |mut service, request| async move {
+            .call_raw(request, workflow_id, |mut service, request| async move {
                 service.execute_multi_operation(request).await
             })
             .await;
-        result.map_err(|status| {
-            Error::from_status(operation_status(status), workflow_id, self.namespace())
+        result.map_err(|failure| {
+            failure.into_error(|status| {
+                Error::from_status(operation_status(status), workflow_id, self.namespace())
+            })
         })
     }
 }

@@ -648,7 +648,7 @@ impl Client {
         send: F,
     ) -> Result<Resp, Error>
     where
-        Req: Clone,
+        Req: crate::interceptor::Rpc + Clone,
         F: Fn(crate::connection::WorkflowService, tonic::Request<Req>) -> Fut,
         Fut: std::future::Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {

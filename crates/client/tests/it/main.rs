@@ -13,13 +13,18 @@ mod envconfig;
 mod exactly_once;
 mod handle_options;
 mod history;
+mod interceptors;
 mod payloads;
+#[cfg(feature = "metrics")]
+mod request_metrics;
 mod results;
 mod schedules;
 mod signals_queries;
 mod start;
 mod support;
 mod tls;
+#[cfg(feature = "tracing")]
+mod tracing_spans;
 mod updates;
 mod values;
 mod wire;

@@ -1,0 +1,745 @@
+//! Interceptors: code that sees every call a [`Client`](crate::Client) makes, before it is
+//! sent (to add headers, a workflow header, a deadline) and after it ends (to record it).
+//!
+//! An interceptor runs once per operation, not once per attempt: what it adds is sent with
+//! every retry of the call. With none installed, the call path does not touch this module.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use temporal_proto::api::common::v1::{Header, Payload};
+use temporal_proto::api::workflowservice::v1 as ws;
+use tonic::metadata::MetadataMap;
+
+use crate::connection::parse_header;
+use crate::converter::{DataConverter, FromPayload, ToPayload};
+use crate::error::Error;
+use crate::retry::RpcRetryPolicy;
+
+/// Sees every outbound call of a client: start, signal-with-start, update-with-start, signal,
+/// query, update, cancel, terminate, describe, result and update waits, list, count, history,
+/// schedules and async activity completion.
+///
+/// Install interceptors with [`ClientOptions::interceptor`](crate::ClientOptions::interceptor);
+/// they run in the order installed before a call ([`intercept`](Interceptor::intercept)), and
+/// in the reverse order after it ([`completed`](Interceptor::completed)), so that the first
+/// installed wraps the others. Both methods are synchronous and run on the caller's task:
+/// keep them quick.
+///
+/// # Examples
+///
+/// An interceptor that tags every workflow it starts or signals with the tenant, in the
+/// workflow header (where a worker's interceptor can read it), and in a gRPC header:
+///
+/// ```
+/// use temporal_client::{Error, Interceptor, OutboundCall};
+///
+/// #[derive(Debug)]
+/// struct Tenant(&'static str);
+///
+/// impl Interceptor for Tenant {
+///     fn intercept(&self, call: &mut OutboundCall<'_>) -> Result<(), Error> {
+///         call.set_header("x-tenant", self.0)?;
+///         call.set_workflow_header("tenant", &self.0)
+///     }
+/// }
+/// ```
+pub trait Interceptor: Send + Sync + 'static {
+    /// Runs before the call's first attempt: may read its typed request, add gRPC headers and
+    /// workflow headers, and change its deadline and retry policy. An error fails the call
+    /// without sending it.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the interceptor returns: the call fails with it, unsent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::{Error, Interceptor, OutboundCall};
+    ///
+    /// #[derive(Debug)]
+    /// struct Hasty;
+    ///
+    /// impl Interceptor for Hasty {
+    ///     fn intercept(&self, call: &mut OutboundCall<'_>) -> Result<(), Error> {
+    ///         if !call.is_long_poll() {
+    ///             call.set_timeout(Duration::from_secs(5));
+    ///         }
+    ///         Ok(())
+    ///     }
+    /// }
+    /// ```
+    fn intercept(&self, call: &mut OutboundCall<'_>) -> Result<(), Error> {
+        let _ = call;
+        Ok(())
+    }
+
+    /// Runs after the call's last attempt, with its outcome.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{CompletedCall, Interceptor};
+    ///
+    /// #[derive(Debug)]
+    /// struct Log;
+    ///
+    /// impl Interceptor for Log {
+    ///     fn completed(&self, call: &CompletedCall<'_>) {
+    ///         println!("{} took {:?}: {:?}", call.operation(), call.elapsed(), call.code());
+    ///     }
+    /// }
+    /// ```
+    fn completed(&self, call: &CompletedCall<'_>) {
+        let _ = call;
+    }
+}
+
+/// The interceptors of a client, in the order installed.
+#[derive(Clone, Default)]
+pub(crate) struct Interceptors(pub(crate) Vec<Arc<dyn Interceptor>>);
+
+impl fmt::Debug for Interceptors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} interceptor(s)", self.0.len())
+    }
+}
+
+/// A call about to be sent, as an [`Interceptor`] sees it.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{Error, Interceptor, OutboundCall};
+/// use temporal_client::proto::api::workflowservice::v1::StartWorkflowExecutionRequest;
+///
+/// #[derive(Debug)]
+/// struct OnlyKnownTypes;
+///
+/// impl Interceptor for OnlyKnownTypes {
+///     fn intercept(&self, call: &mut OutboundCall<'_>) -> Result<(), Error> {
+///         if let Some(start) = call.request::<StartWorkflowExecutionRequest>() {
+///             let kind = start.workflow_type.as_ref().map(|t| t.name.as_str());
+///             assert_ne!(kind, Some("forbidden"));
+///         }
+///         Ok(())
+///     }
+/// }
+/// ```
+pub struct OutboundCall<'a> {
+    pub(crate) operation: &'static str,
+    pub(crate) namespace: &'a str,
+    pub(crate) workflow_id: &'a str,
+    pub(crate) long_poll: bool,
+    pub(crate) request: &'a mut dyn DynRpc,
+    pub(crate) metadata: &'a mut MetadataMap,
+    pub(crate) timeout: &'a mut Option<Duration>,
+    pub(crate) retry_policy: &'a mut Option<RpcRetryPolicy>,
+    pub(crate) converter: &'a DataConverter,
+}
+
+impl fmt::Debug for OutboundCall<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OutboundCall")
+            .field("operation", &self.operation)
+            .field("namespace", &self.namespace)
+            .field("workflow_id", &self.workflow_id)
+            .field("long_poll", &self.long_poll)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OutboundCall<'_> {
+    /// The gRPC method, as the other SDKs name it in metrics: `StartWorkflowExecution`,
+    /// `SignalWorkflowExecution`, `GetWorkflowExecutionHistory` (a result wait), ...
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// if call.operation() == "StartWorkflowExecution" { /* ... */ }
+    /// # }
+    /// ```
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The namespace of the call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// println!("in {}", call.namespace());
+    /// # }
+    /// ```
+    pub fn namespace(&self) -> &str {
+        self.namespace
+    }
+
+    /// The workflow (or schedule) the call is about; empty for a list or a count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// println!("about {}", call.workflow_id());
+    /// # }
+    /// ```
+    pub fn workflow_id(&self) -> &str {
+        self.workflow_id
+    }
+
+    /// Whether the call is a long poll (a result, update or history wait), which the server
+    /// holds until it has news.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// let _ = call.is_long_poll();
+    /// # }
+    /// ```
+    pub fn is_long_poll(&self) -> bool {
+        self.long_poll
+    }
+
+    /// The typed request, when it is a `T` (a message of
+    /// [`proto::api::workflowservice::v1`](crate::proto::api::workflowservice::v1)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::proto::api::workflowservice::v1::SignalWorkflowExecutionRequest;
+    ///
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// if let Some(signal) = call.request::<SignalWorkflowExecutionRequest>() {
+    ///     println!("signal {}", signal.signal_name);
+    /// }
+    /// # }
+    /// ```
+    pub fn request<T: 'static>(&self) -> Option<&T> {
+        self.request.as_any().downcast_ref()
+    }
+
+    /// The typed request, to change, when it is a `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::proto::api::workflowservice::v1::StartWorkflowExecutionRequest;
+    ///
+    /// # fn example(call: &mut temporal_client::OutboundCall<'_>) {
+    /// if let Some(start) = call.request_mut::<StartWorkflowExecutionRequest>() {
+    ///     start.identity = "billing-api".to_owned();
+    /// }
+    /// # }
+    /// ```
+    pub fn request_mut<T: 'static>(&mut self) -> Option<&mut T> {
+        self.request.as_any_mut().downcast_mut()
+    }
+
+    /// The value of a gRPC header this call sends, besides the connection's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// let origin = call.header("x-request-origin");
+    /// # let _ = origin;
+    /// # }
+    /// ```
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.metadata
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+    }
+
+    /// Sends a gRPC header with this call (replacing one of the same name).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when the name or value is not valid gRPC metadata.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &mut temporal_client::OutboundCall<'_>) -> Result<(), temporal_client::Error> {
+    /// call.set_header("x-request-origin", "checkout")?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_header(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let (key, mut value) =
+            parse_header(name, value).map_err(|reason| Error::invalid("header", reason))?;
+        if name.eq_ignore_ascii_case("authorization") {
+            value.set_sensitive(true);
+        }
+        self.metadata.insert(key, value);
+        Ok(())
+    }
+
+    /// Whether the request carries a workflow header: a start, signal-with-start,
+    /// update-with-start, signal, query or update.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// if call.carries_workflow_header() { /* ... */ }
+    /// # }
+    /// ```
+    pub fn carries_workflow_header(&self) -> bool {
+        self.request.carries_header()
+    }
+
+    /// The workflow header field `name`, as its payload.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// let tracing = call.workflow_header_payload("_tracer-data");
+    /// # let _ = tracing;
+    /// # }
+    /// ```
+    pub fn workflow_header_payload(&self, name: &str) -> Option<&Payload> {
+        self.request.header()?.fields.get(name)
+    }
+
+    /// The workflow header field `name`, decoded by the client's data converter.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conversion`] when the field is not a `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) -> Result<(), temporal_client::Error> {
+    /// let tenant: Option<String> = call.workflow_header("tenant")?;
+    /// # let _ = tenant;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn workflow_header<T: FromPayload>(&self, name: &str) -> Result<Option<T>, Error> {
+        match self.workflow_header_payload(name) {
+            Some(payload) => Ok(Some(self.converter.from_payload(payload)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Sets the workflow header field `name` to `value`, encoded by the client's data converter
+    /// (its payload converter, not its codec: as the other SDKs write headers). Does nothing
+    /// when the request carries no workflow header (see
+    /// [`carries_workflow_header`](OutboundCall::carries_workflow_header)); an
+    /// update-with-start sends the header with both its start and its update.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conversion`] when the converter cannot encode `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &mut temporal_client::OutboundCall<'_>) -> Result<(), temporal_client::Error> {
+    /// call.set_workflow_header("tenant", "acme")?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_workflow_header<T: ToPayload + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
+        if !self.request.carries_header() {
+            return Ok(());
+        }
+        let payload = self.converter.to_payload(value)?;
+        self.set_workflow_header_payload(name, payload);
+        Ok(())
+    }
+
+    /// Sets the workflow header field `name` to a payload as it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::DataConverter;
+    ///
+    /// # fn example(call: &mut temporal_client::OutboundCall<'_>) -> Result<(), temporal_client::Error> {
+    /// let payload = DataConverter::default().to_payload("acme")?;
+    /// call.set_workflow_header_payload("tenant", payload);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_workflow_header_payload(&mut self, name: &str, payload: Payload) {
+        if let Some(header) = self.request.header_mut() {
+            header.fields.insert(name.to_owned(), payload);
+        }
+    }
+
+    /// The deadline of each attempt, when one was set for this call or its client (else the
+    /// default applies).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::OutboundCall<'_>) {
+    /// println!("{:?}", call.timeout());
+    /// # }
+    /// ```
+    pub fn timeout(&self) -> Option<Duration> {
+        *self.timeout
+    }
+
+    /// Sets the deadline of each attempt (long polls keep their own).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # fn example(call: &mut temporal_client::OutboundCall<'_>) {
+    /// call.set_timeout(Duration::from_secs(5));
+    /// # }
+    /// ```
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        *self.timeout = Some(timeout);
+    }
+
+    /// Retries this call with `policy`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::RpcRetryPolicy;
+    ///
+    /// # fn example(call: &mut temporal_client::OutboundCall<'_>) {
+    /// call.set_retry_policy(RpcRetryPolicy::disabled());
+    /// # }
+    /// ```
+    pub fn set_retry_policy(&mut self, policy: RpcRetryPolicy) {
+        *self.retry_policy = Some(policy);
+    }
+}
+
+/// A call that ended, as an [`Interceptor`] sees it.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{CompletedCall, Interceptor};
+///
+/// #[derive(Debug)]
+/// struct Failures;
+///
+/// impl Interceptor for Failures {
+///     fn completed(&self, call: &CompletedCall<'_>) {
+///         if let Some(code) = call.code() {
+///             eprintln!("{} on {} failed: {code:?}", call.operation(), call.workflow_id());
+///         }
+///     }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct CompletedCall<'a> {
+    pub(crate) operation: &'static str,
+    pub(crate) namespace: &'a str,
+    pub(crate) workflow_id: &'a str,
+    pub(crate) long_poll: bool,
+    pub(crate) elapsed: Duration,
+    pub(crate) attempts: u32,
+    pub(crate) status: Option<&'a tonic::Status>,
+}
+
+impl CompletedCall<'_> {
+    /// The gRPC method, as in [`OutboundCall::operation`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::CompletedCall<'_>) {
+    /// println!("{}", call.operation());
+    /// # }
+    /// ```
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The namespace of the call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::CompletedCall<'_>) {
+    /// println!("{}", call.namespace());
+    /// # }
+    /// ```
+    pub fn namespace(&self) -> &str {
+        self.namespace
+    }
+
+    /// The workflow (or schedule) the call was about; empty for a list or a count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::CompletedCall<'_>) {
+    /// println!("{}", call.workflow_id());
+    /// # }
+    /// ```
+    pub fn workflow_id(&self) -> &str {
+        self.workflow_id
+    }
+
+    /// Whether the call was a long poll.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::CompletedCall<'_>) {
+    /// let _ = call.is_long_poll();
+    /// # }
+    /// ```
+    pub fn is_long_poll(&self) -> bool {
+        self.long_poll
+    }
+
+    /// How long the call took, retries and backoffs included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::CompletedCall<'_>) {
+    /// println!("{:?}", call.elapsed());
+    /// # }
+    /// ```
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// How many attempts were made (0 when an interceptor refused the call).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::CompletedCall<'_>) {
+    /// println!("{}", call.attempts());
+    /// # }
+    /// ```
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The gRPC code of the failure, or `None` when the call succeeded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::CompletedCall<'_>) {
+    /// if call.code() == Some(temporal_client::Code::NotFound) { /* ... */ }
+    /// # }
+    /// ```
+    pub fn code(&self) -> Option<crate::Code> {
+        self.status.map(tonic::Status::code)
+    }
+
+    /// The message of the failure, or `None` when the call succeeded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(call: &temporal_client::CompletedCall<'_>) {
+    /// if let Some(message) = call.message() { eprintln!("{message}"); }
+    /// # }
+    /// ```
+    pub fn message(&self) -> Option<&str> {
+        self.status.map(tonic::Status::message)
+    }
+}
+
+/// A request of the workflow service the client sends: its method name and workflow header.
+pub(crate) trait Rpc: Send + 'static {
+    /// The gRPC method.
+    const METHOD: &'static str;
+
+    /// The workflow header, when the request has a place for one.
+    fn header(&self) -> Option<&Header> {
+        None
+    }
+
+    /// The workflow header, created when the request has a place for one.
+    fn header_mut(&mut self) -> Option<&mut Header> {
+        None
+    }
+
+    /// Whether the request has a place for a workflow header.
+    fn carries_header(&self) -> bool {
+        false
+    }
+
+    /// Copies the header wherever else the request needs it (update-with-start's update).
+    fn sync_header(&mut self) {}
+}
+
+/// [`Rpc`] as an interceptor reaches it.
+pub(crate) trait DynRpc {
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn header(&self) -> Option<&Header>;
+    fn header_mut(&mut self) -> Option<&mut Header>;
+    fn carries_header(&self) -> bool;
+}
+
+impl<T: Rpc> DynRpc for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+    fn header(&self) -> Option<&Header> {
+        Rpc::header(self)
+    }
+    fn header_mut(&mut self) -> Option<&mut Header> {
+        Rpc::header_mut(self)
+    }
+    fn carries_header(&self) -> bool {
+        Rpc::carries_header(self)
+    }
+}
+
+macro_rules! rpc {
+    ($($request:ident => $method:literal),* $(,)?) => {
+        $(impl Rpc for ws::$request {
+            const METHOD: &'static str = $method;
+        })*
+    };
+}
+
+macro_rules! rpc_with_header {
+    ($($request:ident => $method:literal),* $(,)?) => {
+        $(impl Rpc for ws::$request {
+            const METHOD: &'static str = $method;
+            fn header(&self) -> Option<&Header> {
+                self.header.as_ref()
+            }
+            fn header_mut(&mut self) -> Option<&mut Header> {
+                Some(self.header.get_or_insert_with(Header::default))
+            }
+            fn carries_header(&self) -> bool {
+                true
+            }
+        })*
+    };
+}
+
+rpc_with_header! {
+    StartWorkflowExecutionRequest => "StartWorkflowExecution",
+    SignalWithStartWorkflowExecutionRequest => "SignalWithStartWorkflowExecution",
+    SignalWorkflowExecutionRequest => "SignalWorkflowExecution",
+}
+
+rpc! {
+    RequestCancelWorkflowExecutionRequest => "RequestCancelWorkflowExecution",
+    TerminateWorkflowExecutionRequest => "TerminateWorkflowExecution",
+    DescribeWorkflowExecutionRequest => "DescribeWorkflowExecution",
+    GetWorkflowExecutionHistoryRequest => "GetWorkflowExecutionHistory",
+    ListWorkflowExecutionsRequest => "ListWorkflowExecutions",
+    CountWorkflowExecutionsRequest => "CountWorkflowExecutions",
+    PollWorkflowExecutionUpdateRequest => "PollWorkflowExecutionUpdate",
+    CreateScheduleRequest => "CreateSchedule",
+    DescribeScheduleRequest => "DescribeSchedule",
+    UpdateScheduleRequest => "UpdateSchedule",
+    PatchScheduleRequest => "PatchSchedule",
+    DeleteScheduleRequest => "DeleteSchedule",
+    ListSchedulesRequest => "ListSchedules",
+    RespondActivityTaskCompletedRequest => "RespondActivityTaskCompleted",
+    RespondActivityTaskCompletedByIdRequest => "RespondActivityTaskCompletedById",
+    RespondActivityTaskFailedRequest => "RespondActivityTaskFailed",
+    RespondActivityTaskFailedByIdRequest => "RespondActivityTaskFailedById",
+    RespondActivityTaskCanceledRequest => "RespondActivityTaskCanceled",
+    RespondActivityTaskCanceledByIdRequest => "RespondActivityTaskCanceledById",
+    RecordActivityTaskHeartbeatRequest => "RecordActivityTaskHeartbeat",
+    RecordActivityTaskHeartbeatByIdRequest => "RecordActivityTaskHeartbeatById",
+}
+
+impl Rpc for ws::QueryWorkflowRequest {
+    const METHOD: &'static str = "QueryWorkflow";
+    fn header(&self) -> Option<&Header> {
+        self.query.as_ref()?.header.as_ref()
+    }
+    fn header_mut(&mut self) -> Option<&mut Header> {
+        let query = self.query.as_mut()?;
+        Some(query.header.get_or_insert_with(Header::default))
+    }
+    fn carries_header(&self) -> bool {
+        self.query.is_some()
+    }
+}
+
+impl Rpc for ws::UpdateWorkflowExecutionRequest {
+    const METHOD: &'static str = "UpdateWorkflowExecution";
+    fn header(&self) -> Option<&Header> {
+        self.request.as_ref()?.input.as_ref()?.header.as_ref()
+    }
+    fn header_mut(&mut self) -> Option<&mut Header> {
+        let input = self.request.as_mut()?.input.as_mut()?;
+        Some(input.header.get_or_insert_with(Header::default))
+    }
+    fn carries_header(&self) -> bool {
+        self.request.as_ref().is_some_and(|r| r.input.is_some())
+    }
+}
+
+/// Update-with-start: the header is the start's, and is copied to the update.
+impl Rpc for ws::ExecuteMultiOperationRequest {
+    const METHOD: &'static str = "ExecuteMultiOperation";
+    fn header(&self) -> Option<&Header> {
+        self.operations
+            .iter()
+            .find_map(|operation| match operation.operation.as_ref()? {
+                multi::Operation::StartWorkflow(start) => Rpc::header(start),
+                multi::Operation::UpdateWorkflow(_) => None,
+            })
+    }
+    fn header_mut(&mut self) -> Option<&mut Header> {
+        self.operations
+            .iter_mut()
+            .find_map(|operation| match operation.operation.as_mut()? {
+                multi::Operation::StartWorkflow(start) => Rpc::header_mut(start),
+                multi::Operation::UpdateWorkflow(_) => None,
+            })
+    }
+    fn carries_header(&self) -> bool {
+        true
+    }
+    fn sync_header(&mut self) {
+        let Some(header) = Rpc::header(self).cloned() else {
+            return;
+        };
+        for operation in &mut self.operations {
+            if let Some(multi::Operation::UpdateWorkflow(update)) = operation.operation.as_mut()
+                && let Some(target) = Rpc::header_mut(update)
+            {
+                for (name, payload) in &header.fields {
+                    target
+                        .fields
+                        .entry(name.clone())
+                        .or_insert_with(|| payload.clone());
+                }
+            }
+        }
+    }
+}
+
+use ws::execute_multi_operation_request::operation as multi;
+
+/// Workflow header fields set by [`CallOptions::workflow_header`](crate::CallOptions::workflow_header),
+/// encoded when the call is made (by the client's converter).
+pub(crate) type HeaderValues = Vec<(String, Arc<dyn ToPayload + Send + Sync>)>;

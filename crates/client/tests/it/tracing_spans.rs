@@ -1,0 +1,121 @@
+//! The `tracing` feature: a span for each operation and each attempt, with the operation,
+//! namespace, workflow id, attempt number and gRPC code, seen by a capturing subscriber.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex};
+
+use temporal_client::Untyped;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+use crate::support::{TestEnv, unique};
+
+/// A span as captured: its name, its parent's index, its fields as text.
+#[derive(Debug, Clone)]
+struct Captured {
+    name: &'static str,
+    parent: Option<u64>,
+    fields: BTreeMap<&'static str, String>,
+}
+
+/// Captures every span, with the fields recorded on it later, and which span was current
+/// (on this thread) when each was created.
+#[derive(Default, Clone)]
+struct Capture {
+    spans: Arc<Mutex<Vec<Captured>>>,
+    stack: Arc<Mutex<Vec<u64>>>,
+}
+
+struct Fields<'a>(&'a mut BTreeMap<&'static str, String>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+        self.0.insert(field.name(), format!("{value:?}"));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name(), value.to_owned());
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        metadata.target().starts_with("temporal_client")
+    }
+    fn new_span(&self, attributes: &Attributes<'_>) -> Id {
+        let mut fields = BTreeMap::new();
+        attributes.record(&mut Fields(&mut fields));
+        let parent = self.stack.lock().expect("lock").last().copied();
+        let mut spans = self.spans.lock().expect("lock");
+        spans.push(Captured {
+            name: attributes.metadata().name(),
+            parent,
+            fields,
+        });
+        Id::from_u64(spans.len() as u64)
+    }
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut spans = self.spans.lock().expect("lock");
+        let captured = &mut spans[span.into_u64() as usize - 1];
+        values.record(&mut Fields(&mut captured.fields));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, _: &Event<'_>) {}
+    fn enter(&self, span: &Id) {
+        self.stack.lock().expect("lock").push(span.into_u64());
+    }
+    fn exit(&self, span: &Id) {
+        let mut stack = self.stack.lock().expect("lock");
+        if let Some(position) = stack.iter().rposition(|id| *id == span.into_u64()) {
+            stack.remove(position);
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_operation_and_attempt_has_a_span_with_its_outcome() {
+    let env = TestEnv::start().await;
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+
+    let handle = env
+        .client
+        .start("waitForever", (), env.options("traced"))
+        .await
+        .expect("started");
+    let missing = env.client.get_handle::<Untyped>(unique("missing"));
+    missing.describe().await.expect_err("no such workflow");
+    handle.terminate("traced").await.expect("terminated");
+
+    let spans = capture.spans.lock().expect("lock").clone();
+    let calls: Vec<&Captured> = spans.iter().filter(|s| s.name == "temporal.call").collect();
+    let find = |operation: &str| {
+        calls
+            .iter()
+            .find(|s| s.fields.get("operation").map(String::as_str) == Some(operation))
+            .unwrap_or_else(|| panic!("a span for {operation}: {spans:#?}"))
+    };
+    let start = find("StartWorkflowExecution");
+    assert_eq!(start.fields["namespace"], "default");
+    assert_eq!(start.fields["workflow_id"], handle.workflow_id());
+    assert_eq!(start.fields["code"], "Ok");
+    let describe = find("DescribeWorkflowExecution");
+    assert_eq!(describe.fields["workflow_id"], missing.workflow_id());
+    assert_eq!(describe.fields["code"], "NotFound");
+    assert_eq!(find("TerminateWorkflowExecution").fields["code"], "Ok");
+
+    // Each attempt is a child span of its operation's, numbered, with its own code.
+    let describe_index = spans
+        .iter()
+        .position(|s| std::ptr::eq(s, *describe))
+        .expect("present") as u64
+        + 1;
+    let attempts: Vec<&Captured> = spans
+        .iter()
+        .filter(|s| s.name == "temporal.attempt" && s.parent == Some(describe_index))
+        .collect();
+    assert_eq!(attempts.len(), 1, "NOT_FOUND is not retried: {spans:#?}");
+    assert_eq!(attempts[0].fields["attempt"], "1");
+    assert_eq!(attempts[0].fields["code"], "NotFound");
+}
