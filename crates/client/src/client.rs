@@ -1113,7 +1113,7 @@ mod tests {
         let client = unreachable_client(ClientOptions::default().auto_time_skipping(true));
         let error = client.unlock_time_skipping().await.unwrap_err();
         assert!(
-            matches!(&error, Error::Rpc(rpc) if rpc.code() == tonic::Code::Unavailable),
+            matches!(&error, Error::Rpc(rpc) if rpc.code() == crate::Code::Unavailable),
             "{error:?}"
         );
     }

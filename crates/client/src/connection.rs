@@ -619,7 +619,7 @@ impl Connection {
                 .await
                 .map_err(|source| ConnectError::Transport {
                     address: address.clone(),
-                    source,
+                    source: Box::new(source),
                 })?;
             let interceptor = Headers {
                 set: Arc::clone(&headers),

@@ -25,7 +25,7 @@ use crate::client::{Client, new_request_id};
 use crate::contract::{CallFuture, Contract, QueryCall, SignalCall, Untyped, WorkflowResult};
 use crate::converter::{ConversionError, FromPayload, ToPayloads};
 use crate::description::WorkflowDescription;
-use crate::error::{Error, WorkflowFailed};
+use crate::error::{Error, FailureUndecodable, WorkflowFailed};
 use crate::failure::Failure;
 use crate::options::HistoryOptions;
 use crate::wait::{CloseStep, LongPoll, RunChain};
@@ -330,6 +330,11 @@ impl<W: Contract> WorkflowHandle<W> {
 
     /// The execution that signals, queries and describe target: the pinned run, else the
     /// latest.
+    /// The run the handle's calls name: empty for the latest.
+    fn pinned_run(&self) -> &str {
+        self.run_id.as_deref().unwrap_or_default()
+    }
+
     fn latest_execution(&self) -> WorkflowExecution {
         WorkflowExecution {
             workflow_id: self.workflow_id.clone(),
@@ -402,7 +407,8 @@ impl<W: Contract> WorkflowHandle<W> {
             .call(request, &self.workflow_id, |mut service, request| async move {
                 service.signal_workflow_execution(request).await
             })
-            .await?;
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
     }
 
@@ -510,7 +516,8 @@ impl<W: Contract> WorkflowHandle<W> {
                 &self.workflow_id,
                 |mut service, request| async move { service.query_workflow(request).await },
             )
-            .await?;
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))?;
         if let Some(rejected) = response.query_rejected {
             return Err(Error::QueryRejected {
                 status: rejected.status(),
@@ -572,7 +579,8 @@ impl<W: Contract> WorkflowHandle<W> {
                     service.request_cancel_workflow_execution(request).await
                 },
             )
-            .await?;
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
     }
 
@@ -635,7 +643,8 @@ impl<W: Contract> WorkflowHandle<W> {
                     service.terminate_workflow_execution(request).await
                 },
             )
-            .await?;
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
     }
 
@@ -669,7 +678,8 @@ impl<W: Contract> WorkflowHandle<W> {
                         service.describe_workflow_execution(request).await
                     },
                 )
-                .await?;
+                .await
+                .map_err(|error| error.for_run(self.pinned_run()))?;
         WorkflowDescription::decode(raw, self.client.data_converter()).await
     }
 
@@ -765,7 +775,11 @@ impl<W: Contract> WorkflowHandle<W> {
                 failure,
                 retry_state,
             })),
-            Err(codec) => Error::Codec(codec),
+            Err(source) => Error::FailureUndecodable(Box::new(FailureUndecodable {
+                workflow_id: self.workflow_id.clone(),
+                run_id,
+                source,
+            })),
         }
     }
 
@@ -785,6 +799,7 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await
+                .map_err(|error| error.for_run(self.pinned_run()))
                 .ok()?;
         let info = response.workflow_execution_info?;
         if info.status() == WorkflowExecutionStatus::Running {
@@ -823,6 +838,7 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await
+                .map_err(|error| error.for_run(run_id))
             {
                 Ok(response) => Some(response),
                 // A poll that outlived its deadline is re-issued, like one the server ended.
@@ -905,6 +921,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 ..Default::default()
             };
             let workflow_id = execution.workflow_id.clone();
+            let run_id = execution.run_id.clone();
             async move {
                 loop {
                     let response = client
@@ -916,7 +933,8 @@ impl<W: Contract> WorkflowHandle<W> {
                                 service.get_workflow_execution_history(request).await
                             },
                         )
-                        .await;
+                        .await
+                        .map_err(|error| error.for_run(&run_id));
                     let response = match response {
                         // A poll that outlived its deadline is re-issued, like one the server
                         // ended.
@@ -938,14 +956,15 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] when writing fails; the errors of
+    /// [`Error::HistoryWrite`] when writing fails; the errors of
     /// [`fetch_history`](WorkflowHandle::fetch_history).
     ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// let file = std::io::BufWriter::new(std::fs::File::create("history.json")?);
+    /// let file = std::fs::File::create("history.json").expect("a writable directory");
+    /// let file = std::io::BufWriter::new(file);
     /// let events = handle.write_history_json(file).await?;
     /// println!("{events} events written");
     /// # Ok(())
@@ -955,21 +974,25 @@ impl<W: Contract> WorkflowHandle<W> {
         &self,
         mut writer: O,
     ) -> Result<usize, Error> {
+        let write_failed = |source: std::io::Error| Error::HistoryWrite {
+            workflow_id: self.workflow_id.clone(),
+            source,
+        };
         let mut events = self.fetch_history();
         let mut count = 0;
-        writer.write_all(b"{\"events\":[")?;
+        writer.write_all(b"{\"events\":[").map_err(write_failed)?;
         while let Some(event) = events.next().await {
             if count > 0 {
-                writer.write_all(b",")?;
+                writer.write_all(b",").map_err(write_failed)?;
             }
             serde_json::to_writer(&mut writer, &event?).map_err(|e| match e.io_error_kind() {
-                Some(_) => Error::Io(e.into()),
+                Some(_) => write_failed(e.into()),
                 None => Error::Conversion(crate::converter::ConversionError::custom(e)),
             })?;
             count += 1;
         }
-        writer.write_all(b"]}")?;
-        writer.flush()?;
+        writer.write_all(b"]}").map_err(write_failed)?;
+        writer.flush().map_err(write_failed)?;
         Ok(count)
     }
 }

@@ -138,6 +138,7 @@
 
 mod activity_completion;
 mod call;
+mod code;
 mod client;
 mod connection;
 mod contract;
@@ -167,6 +168,7 @@ pub mod guide {
 pub use activity_completion::{ActivityHeartbeat, AsyncActivityHandle};
 pub use call::{CallOptions, DEFAULT_CALL_TIMEOUT};
 pub use client::{Client, ClientOptions};
+pub use code::Code;
 pub use connection::{
     Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,
     TestService, WorkflowService,
@@ -189,7 +191,9 @@ pub use envconfig::{
     ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError,
     DEFAULT_PROFILE, DataSource, LoadOptions, Origin,
 };
-pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
+pub use error::{
+    ConnectError, Error, FailureUndecodable, NotFound, RpcError, WorkflowFailed, WorkflowOutcome,
+};
 pub use failure::{ApplicationFailure, Failure, FailureKind};
 pub use handle::WorkflowHandle;
 pub use metadata::{ContractCheck, HandlerDefinition, METADATA_QUERY, WorkflowMetadata};
@@ -216,9 +220,6 @@ pub use temporal_proto::api::enums::v1::{
     QueryRejectCondition, RetryState, TimeoutType, WorkflowExecutionStatus,
     WorkflowIdConflictPolicy, WorkflowIdReusePolicy,
 };
-/// The gRPC status codes of [`RpcError::code`].
-#[doc(no_inline)]
-pub use tonic::Code;
 
 /// What `#[workflow]`'s expansion names, and nothing else: not part of the public API.
 #[doc(hidden)]

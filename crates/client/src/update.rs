@@ -346,6 +346,7 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await
+                .map_err(|error| error.for_run(self.run_id().unwrap_or_default()))
             {
                 Ok(response) => Some(response),
                 Err(err) if err.is_timeout() => None,
@@ -611,6 +612,7 @@ impl<R: FromPayload> UpdateHandle<R> {
                     },
                 )
                 .await
+                .map_err(|error| error.for_run(self.run_id.as_deref().unwrap_or_default()))
             {
                 Ok(response) => response.outcome,
                 Err(err) if err.is_timeout() => None,

@@ -434,7 +434,7 @@ impl TestEnv {
             .test_service()
             .unlock_time_skipping_with_sleep(request)
             .await
-            .map_err(RpcError::from)?;
+            .map_err(RpcError::from_raw_status)?;
         Ok(())
     }
 
@@ -465,7 +465,7 @@ impl TestEnv {
             .test_service()
             .get_current_time(Empty {})
             .await
-            .map_err(RpcError::from)?
+            .map_err(RpcError::from_raw_status)?
             .into_inner();
         let invalid = |reason: String| Error::InvalidArgument {
             field: "time",

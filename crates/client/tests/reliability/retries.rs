@@ -203,7 +203,7 @@ impl UnaryService<Bytes> for Handler {
         Box::pin(async move {
             match answer {
                 Answer::Ok => Ok(Response::new(Bytes::new())),
-                Answer::Fail(code) => Err(Status::new(code, "scripted by the test")),
+                Answer::Fail(code) => Err(Status::new(to_tonic(code), "scripted by the test")),
                 Answer::Hang => std::future::pending().await,
             }
         })
@@ -276,6 +276,32 @@ async fn signal(client: &Client) -> Result<(), Error> {
         .get_handle::<Untyped>("retried-workflow")
         .signal("poke")
         .await
+}
+
+/// The fake answers through tonic; the client reports its own `Code`.
+fn to_tonic(code: Code) -> tonic::Code {
+    let all = [
+        tonic::Code::Ok,
+        tonic::Code::Cancelled,
+        tonic::Code::Unknown,
+        tonic::Code::InvalidArgument,
+        tonic::Code::DeadlineExceeded,
+        tonic::Code::NotFound,
+        tonic::Code::AlreadyExists,
+        tonic::Code::PermissionDenied,
+        tonic::Code::ResourceExhausted,
+        tonic::Code::FailedPrecondition,
+        tonic::Code::Aborted,
+        tonic::Code::OutOfRange,
+        tonic::Code::Unimplemented,
+        tonic::Code::Internal,
+        tonic::Code::Unavailable,
+        tonic::Code::DataLoss,
+        tonic::Code::Unauthenticated,
+    ];
+    all.into_iter()
+        .find(|tonic| format!("{tonic:?}") == format!("{code:?}"))
+        .expect("every gRPC code has a tonic twin")
 }
 
 fn rpc_code(err: &Error) -> Code {
