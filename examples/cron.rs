@@ -89,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         info.run_id,
         info.status,
         temporal_examples::display_time(info.execution_time),
-        info.raw.first_run_id,
+        info.raw_info().first_run_id,
     );
 
     // A cron workflow runs until it is stopped: terminating it ends the schedule.

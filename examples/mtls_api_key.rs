@@ -69,7 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tls = describe_tls();
     let version = client
         .connection()
-        .system_info()
+        .raw_system_info()
         .map_or("unknown", |info| info.server_version.as_str());
     println!(
         "Connected to {} ({tls}), namespace {}, server version {version}",

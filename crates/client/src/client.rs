@@ -420,7 +420,7 @@ impl Client {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client
-    ///     .workflow_service()
+    ///     .raw_workflow_service()
     ///     .describe_namespace(DescribeNamespaceRequest {
     ///         namespace: client.namespace().to_owned(),
     ///         ..Default::default()
@@ -430,7 +430,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn workflow_service(&self) -> WorkflowService {
+    pub fn raw_workflow_service(&self) -> WorkflowService {
         self.inner.service.clone()
     }
 
@@ -874,7 +874,7 @@ impl Client {
         if !self.inner.auto_time_skipping {
             return Ok(None);
         }
-        let service = self.inner.connection.test_service();
+        let service = self.inner.connection.raw_test_service();
         // Not retried: unlocks are counted, and a retried one might count twice. Sent from a
         // task of its own, so that a caller dropped mid-call still learns whether it counted.
         let mut unlock_service = service.clone();

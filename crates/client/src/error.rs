@@ -4,7 +4,6 @@
 use std::fmt;
 
 use prost::Message as _;
-use temporal_proto::api::enums::v1::{RetryState, WorkflowExecutionStatus};
 use temporal_proto::api::errordetails::v1::{
     NamespaceNotFoundFailure, QueryFailedFailure, WorkflowExecutionAlreadyStartedFailure,
 };
@@ -12,7 +11,8 @@ use temporal_proto::google::rpc::Status as RpcStatus;
 
 use crate::code::Code;
 use crate::converter::{CodecError, ConversionError};
-use crate::failure::{Failure, FailureKind};
+use crate::description::WorkflowExecutionStatus;
+use crate::failure::{Failure, FailureKind, RetryState};
 use crate::wait::ProtocolViolation;
 
 /// What went wrong in a client operation.
@@ -92,10 +92,10 @@ pub enum Error {
         violation: Box<ProtocolViolation>,
     },
     /// A query was not run because of the reject condition: the workflow is in `status`.
-    #[error("query rejected: the workflow is {}", status.as_str_name())]
+    #[error("query rejected: the workflow is {}", status.map_or("in an unknown state", WorkflowExecutionStatus::as_str))]
     QueryRejected {
-        /// The workflow's status.
-        status: WorkflowExecutionStatus,
+        /// The workflow's status; `None` for one this client does not know.
+        status: Option<WorkflowExecutionStatus>,
     },
     /// The workflow's query handler failed, or it has no handler of that name.
     #[error("query failed: {message}")]
@@ -267,8 +267,9 @@ pub struct WorkflowFailed {
     pub run_id: String,
     /// Why it closed: an application failure, cancellation, termination, timeout, ...
     pub failure: Failure,
-    /// Whether the server would have retried the workflow, and why not.
-    pub retry_state: RetryState,
+    /// Whether the server would have retried the workflow, and why not; `None` when the
+    /// server did not say (or said something this client does not know).
+    pub retry_state: Option<RetryState>,
 }
 
 /// How a workflow closed without a result: [`WorkflowFailed::outcome`].
@@ -940,11 +941,16 @@ mod tests {
             pinned.to_string(),
             "workflow `wf` (run run-7) not found: workflow execution not found"
         );
-        assert!(matches!(&pinned, Error::NotFound(missing) if missing.run_id.as_deref() == Some("run-7")));
+        assert!(
+            matches!(&pinned, Error::NotFound(missing) if missing.run_id.as_deref() == Some("run-7"))
+        );
         let latest = Error::from_status(plain.clone(), "wf", "default").for_run("");
         assert!(matches!(&latest, Error::NotFound(missing) if missing.run_id.is_none()));
         let activity = Error::from_status(plain, "", "default");
-        assert_eq!(activity.to_string(), "not found: workflow execution not found");
+        assert_eq!(
+            activity.to_string(),
+            "not found: workflow execution not found"
+        );
     }
 
     #[test]
@@ -968,7 +974,7 @@ mod tests {
             workflow_id: "order-1".to_owned(),
             run_id: "run-1".to_owned(),
             failure,
-            retry_state: RetryState::NonRetryableFailure,
+            retry_state: Some(RetryState::NonRetryableFailure),
         }
     }
 
@@ -1001,11 +1007,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_workflow_failure_says_how_it_closed_without_matching_the_chain() {
+        use temporal_proto::api::failure::v1::Failure as Proto;
         use temporal_proto::api::failure::v1::{
             ActivityFailureInfo, ApplicationFailureInfo, CanceledFailureInfo,
             TerminatedFailureInfo, TimeoutFailureInfo, failure::FailureInfo,
         };
-        use temporal_proto::api::failure::v1::Failure as Proto;
         let with_info = |message: &str, info: FailureInfo| Proto {
             message: message.to_owned(),
             failure_info: Some(info),
@@ -1029,7 +1035,10 @@ mod tests {
         assert_eq!(cancelled.outcome(), WorkflowOutcome::Cancelled);
         assert!(cancelled.is_cancelled() && !cancelled.is_terminated());
         assert_eq!(cancelled.application_failure_type(), None);
-        assert_eq!(cancelled.to_string(), "workflow `order-1` (run run-1) was cancelled");
+        assert_eq!(
+            cancelled.to_string(),
+            "workflow `order-1` (run run-1) was cancelled"
+        );
 
         let terminated = failed(with_info(
             "operator: stuck",
@@ -1048,7 +1057,10 @@ mod tests {
         ))
         .await;
         assert!(timed_out.is_timed_out());
-        assert_eq!(timed_out.to_string(), "workflow `order-1` (run run-1) timed out");
+        assert_eq!(
+            timed_out.to_string(),
+            "workflow `order-1` (run run-1) timed out"
+        );
 
         // The workflow let an activity's failure through: the activity's type is the answer.
         let mut through_activity = with_info(
@@ -1059,7 +1071,10 @@ mod tests {
         let failed_activity = failed(through_activity).await;
         assert_eq!(failed_activity.outcome(), WorkflowOutcome::Failed);
         assert!(!failed_activity.is_cancelled() && !failed_activity.is_timed_out());
-        assert_eq!(failed_activity.application_failure_type(), Some("OutOfStock"));
+        assert_eq!(
+            failed_activity.application_failure_type(),
+            Some("OutOfStock")
+        );
         assert_eq!(
             failed_activity.to_string(),
             "workflow `order-1` (run run-1) failed: no stock for sku-1"
@@ -1068,7 +1083,10 @@ mod tests {
         // The workflow raised its own error, caused by another: the outermost type wins.
         let mut raised = application("order rejected", "OrderRejected");
         raised.cause = Some(Box::new(application("boom", "ValueError")));
-        assert_eq!(failed(raised).await.application_failure_type(), Some("OrderRejected"));
+        assert_eq!(
+            failed(raised).await.application_failure_type(),
+            Some("OrderRejected")
+        );
     }
 
     #[test]
@@ -1081,8 +1099,13 @@ mod tests {
             Ok(())
         }
         let error = connect_then_call().unwrap_err();
-        assert!(matches!(&error, Error::Connect(connect) if matches!(**connect, ConnectError::InvalidOption { option: "address", .. })));
-        assert_eq!(error.to_string(), "invalid connection option address: empty");
+        assert!(
+            matches!(&error, Error::Connect(connect) if matches!(**connect, ConnectError::InvalidOption { option: "address", .. }))
+        );
+        assert_eq!(
+            error.to_string(),
+            "invalid connection option address: empty"
+        );
     }
 
     #[test]

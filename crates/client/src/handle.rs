@@ -5,7 +5,7 @@ use std::time::Instant;
 use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::{Payload, WorkflowExecution};
 use temporal_proto::api::enums::v1::{
-    HistoryEventFilterType, QueryRejectCondition, RetryState, WorkflowExecutionStatus,
+    HistoryEventFilterType, RetryState as ProtoRetryState, WorkflowExecutionStatus as ProtoStatus,
 };
 use temporal_proto::api::failure::v1::Failure as ProtoFailure;
 use temporal_proto::api::history::v1::HistoryEvent;
@@ -25,9 +25,11 @@ use crate::client::{Client, new_request_id};
 use crate::contract::{CallFuture, Contract, QueryCall, SignalCall, Untyped, WorkflowResult};
 use crate::converter::{ConversionError, FromPayload, ToPayloads};
 use crate::description::WorkflowDescription;
+use crate::description::WorkflowExecutionStatus;
 use crate::error::{Error, FailureUndecodable, WorkflowFailed};
 use crate::failure::Failure;
-use crate::options::HistoryOptions;
+use crate::failure::RetryState;
+use crate::options::{HistoryOptions, QueryRejectCondition};
 use crate::wait::{CloseStep, LongPoll, RunChain};
 
 /// A handle to one workflow: signal, query, describe, cancel, terminate, await its result.
@@ -507,7 +509,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 query_args,
                 header: None,
             }),
-            query_reject_condition: condition.into(),
+            query_reject_condition: condition.to_proto().into(),
         };
         let response = self
             .client
@@ -520,7 +522,7 @@ impl<W: Contract> WorkflowHandle<W> {
             .map_err(|error| error.for_run(self.pinned_run()))?;
         if let Some(rejected) = response.query_rejected {
             return Err(Error::QueryRejected {
-                status: rejected.status(),
+                status: WorkflowExecutionStatus::from_proto(rejected.status),
             });
         }
         self.client.decode_result(response.query_result).await
@@ -759,7 +761,7 @@ impl<W: Contract> WorkflowHandle<W> {
         &self,
         run_id: String,
         failure: ProtoFailure,
-        retry_state: RetryState,
+        retry_state: ProtoRetryState,
     ) -> Error {
         // Waited on the latest run by id alone: the history does not say which run closed,
         // so ask; a failed look-up leaves the run id empty rather than hide the failure.
@@ -773,7 +775,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 workflow_id: self.workflow_id.clone(),
                 run_id,
                 failure,
-                retry_state,
+                retry_state: RetryState::from_proto(retry_state as i32),
             })),
             Err(source) => Error::FailureUndecodable(Box::new(FailureUndecodable {
                 workflow_id: self.workflow_id.clone(),
@@ -802,7 +804,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 .map_err(|error| error.for_run(self.pinned_run()))
                 .ok()?;
         let info = response.workflow_execution_info?;
-        if info.status() == WorkflowExecutionStatus::Running {
+        if info.status() == ProtoStatus::Running {
             // A new run took the id since: which run failed is not known.
             return None;
         }

@@ -73,12 +73,14 @@ impl UpdateStage {
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::{UpdateOptions, UpdateStage};
+/// use temporal_client::{UpdateOptions, UpdateStage, by_name};
 ///
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
 /// // An id derived from the business operation, so that a retry is the same update.
 /// let options = UpdateOptions::new().id("payment-7781").wait_for(UpdateStage::Accepted);
-/// let update = handle.start_update_with_options::<i64, _>("charge", (250,), options).await?;
+/// let update = handle
+///     .start_update_with_options::<i64, _>(by_name("charge").arg(250), options)
+///     .await?;
 /// let balance = update.result().await?;
 /// # let _ = balance;
 /// # Ok(())

@@ -431,7 +431,7 @@ impl TestEnv {
         };
         self.client
             .connection()
-            .test_service()
+            .raw_test_service()
             .unlock_time_skipping_with_sleep(request)
             .await
             .map_err(RpcError::from_raw_status)?;
@@ -462,7 +462,7 @@ impl TestEnv {
         let response = self
             .client
             .connection()
-            .test_service()
+            .raw_test_service()
             .get_current_time(Empty {})
             .await
             .map_err(RpcError::from_raw_status)?

@@ -736,7 +736,9 @@ mod tests {
             error.to_string(),
             "invalid schedule `s-3`: Invalid schedule spec: bad cron"
         );
-        let other = Error::Rpc(RpcError::from_raw_status(tonic::Status::unavailable("down")));
+        let other = Error::Rpc(RpcError::from_raw_status(tonic::Status::unavailable(
+            "down",
+        )));
         assert!(matches!(schedule_error(other, "s-4"), Error::Rpc(_)));
     }
 

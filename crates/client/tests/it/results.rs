@@ -64,7 +64,7 @@ async fn a_failed_workflow_carries_its_application_failure() {
         .await
         .expect_err("the workflow fails");
     let failed = workflow_failed(err);
-    assert_eq!(failed.retry_state, RetryState::RetryPolicyNotSet);
+    assert_eq!(failed.retry_state, Some(RetryState::RetryPolicyNotSet));
     assert_eq!(failed.outcome(), WorkflowOutcome::Failed);
     assert_eq!(failed.application_failure_type(), Some("CardDeclined"));
     assert!(
@@ -189,11 +189,11 @@ async fn a_timed_out_workflow_fails_with_a_timeout() {
     assert!(matches!(
         failed.failure.kind(),
         FailureKind::Timeout {
-            timeout_type: TimeoutType::StartToClose,
+            timeout_type: Some(TimeoutType::StartToClose),
             ..
         }
     ));
-    assert_eq!(failed.retry_state, RetryState::RetryPolicyNotSet);
+    assert_eq!(failed.retry_state, Some(RetryState::RetryPolicyNotSet));
     assert!(failed.is_timed_out() && !failed.is_cancelled());
     assert_eq!(failed.application_failure_type(), None);
 }
@@ -234,7 +234,9 @@ async fn cancel_and_terminate_close_the_workflow_as_they_say() {
     assert_eq!(failed.failure.to_string(), "terminated: no longer needed");
     assert_eq!(failed.outcome(), WorkflowOutcome::Terminated);
     assert!(
-        failed.to_string().ends_with("was terminated: no longer needed"),
+        failed
+            .to_string()
+            .ends_with("was terminated: no longer needed"),
         "{failed}"
     );
 

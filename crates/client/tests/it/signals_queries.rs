@@ -62,7 +62,7 @@ async fn signals_change_state_that_queries_read() {
         matches!(
             err,
             Error::QueryRejected {
-                status: WorkflowExecutionStatus::Completed
+                status: Some(WorkflowExecutionStatus::Completed)
             }
         ),
         "{err:?}"
@@ -122,7 +122,8 @@ async fn signalling_a_missing_workflow_is_not_found() {
     assert_eq!(missing.workflow_id, "no-such-workflow");
     assert_eq!(missing.run_id, None);
     assert!(
-        err.to_string().starts_with("workflow `no-such-workflow` not found"),
+        err.to_string()
+            .starts_with("workflow `no-such-workflow` not found"),
         "{err}"
     );
 
