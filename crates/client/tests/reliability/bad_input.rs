@@ -867,7 +867,8 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
             .await,
             Refusal::Client(Error::WorkflowFailed(_)),
             [
-                "did not complete",
+                // The workflow's line says why: the root cause's message.
+                ") failed: the root cause",
                 "level 59",
                 "level 1: failure: the root cause"
             ],
