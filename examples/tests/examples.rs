@@ -517,7 +517,7 @@ async fn mtls_api_key_connects_with_the_cli_environment_and_refuses_a_bad_certif
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("invalid connection option TEMPORAL_TLS_CLIENT_CERT_PATH: cannot read")
+        stderr.contains("environment variable `TEMPORAL_TLS_CLIENT_CERT_PATH`: cannot read")
             && stderr.contains("missing.pem"),
         "{stderr}"
     );
