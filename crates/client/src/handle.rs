@@ -998,3 +998,81 @@ impl<W: Contract> WorkflowHandle<W> {
         Ok(count)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use temporal_proto::api::common::v1::{Payload, Payloads};
+    use temporal_proto::api::failure::v1::{ApplicationFailureInfo, failure::FailureInfo};
+
+    use super::*;
+    use crate::converter::{CodecError, DataConverter, PayloadCodec};
+    use crate::{ClientOptions, Connection, ConnectionOptions};
+
+    /// A codec whose key is missing: it cannot decode anything.
+    struct KeyMissing;
+
+    impl PayloadCodec for KeyMissing {
+        fn encode(
+            &self,
+            payloads: Vec<Payload>,
+        ) -> Pin<Box<dyn Future<Output = Result<Vec<Payload>, CodecError>> + Send + '_>> {
+            Box::pin(async move { Ok(payloads) })
+        }
+
+        fn decode(
+            &self,
+            _: Vec<Payload>,
+        ) -> Pin<Box<dyn Future<Output = Result<Vec<Payload>, CodecError>> + Send + '_>> {
+            Box::pin(async { Err(CodecError::new(std::io::Error::other("key 7 is missing"))) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failure_the_codec_cannot_decode_still_says_which_workflow_failed() {
+        let connection =
+            Connection::connect_lazy(ConnectionOptions::new("127.0.0.1:1")).expect("lazy");
+        let options = ClientOptions::default()
+            .data_converter(DataConverter::default().with_codec(KeyMissing));
+        let client = Client::with_options(connection, options).expect("a client");
+        let handle = client.get_handle::<Untyped>("order-9");
+        let failure = ProtoFailure {
+            message: "card declined".to_owned(),
+            failure_info: Some(FailureInfo::ApplicationFailureInfo(
+                ApplicationFailureInfo {
+                    r#type: "CardDeclined".to_owned(),
+                    details: Some(Payloads {
+                        payloads: vec![Payload::default()],
+                    }),
+                    ..Default::default()
+                },
+            )),
+            ..Default::default()
+        };
+        // The run is known, so nothing is asked of the (unreachable) server.
+        let error = handle
+            .failed(
+                "run-3".to_owned(),
+                failure,
+                ProtoRetryState::NonRetryableFailure,
+            )
+            .await;
+        let Error::FailureUndecodable(undecodable) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(undecodable.workflow_id, "order-9");
+        assert_eq!(undecodable.run_id, "run-3");
+        assert_eq!(
+            error.to_string(),
+            "workflow `order-9` (run run-3) failed, and its failure could not be decoded"
+        );
+        let source = std::error::Error::source(&error).expect("the codec's error");
+        assert!(
+            format!("{source} {:?}", std::error::Error::source(source))
+                .contains("key 7 is missing"),
+            "{source:?}"
+        );
+    }
+}
