@@ -72,7 +72,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let info = info?;
         rows.push([
             info.run_id,
-            format!("{:?}", info.status),
+            temporal_examples::display_status(info.status),
             temporal_examples::display_time(info.execution_time),
             temporal_examples::display_time(info.close_time),
         ]);
@@ -85,19 +85,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // first run began.
     let info = handle.describe().await?.info;
     println!(
-        "Latest run {}: {:?}, runs at {}, first run {}",
+        "Latest run {}: {}, runs at {}, first run {}",
         info.run_id,
-        info.status,
+        temporal_examples::display_status(info.status),
         temporal_examples::display_time(info.execution_time),
-        info.raw.first_run_id,
+        info.raw_info().first_run_id,
     );
 
     // A cron workflow runs until it is stopped: terminating it ends the schedule.
     handle.terminate("schedule no longer needed").await?;
     let info = handle.describe().await?.info;
     println!(
-        "Terminated {workflow_id}: latest run {} is {:?}",
-        info.run_id, info.status
+        "Terminated {workflow_id}: latest run {} is {}",
+        info.run_id,
+        temporal_examples::display_status(info.status)
     );
     Ok(())
 }

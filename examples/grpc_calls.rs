@@ -9,7 +9,6 @@
 use std::error::Error;
 use std::time::Duration;
 
-use temporal_client::WorkflowService;
 use temporal_client::proto::api::common::v1::{Payload, Payloads, WorkflowExecution, WorkflowType};
 use temporal_client::proto::api::enums::v1::{
     EventType, HistoryEventFilterType, WorkflowExecutionStatus,
@@ -21,6 +20,7 @@ use temporal_client::proto::api::workflowservice::v1::{
     StartWorkflowExecutionRequest,
 };
 use temporal_client::proto::google::protobuf::Timestamp;
+use temporal_client::raw::WorkflowService;
 
 const TASK_QUEUE: &str = "grpc-calls";
 /// How long to wait for a worker to complete the workflow.
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let namespace = client.namespace().to_owned();
     // The raw WorkflowService of the connection: every generated call, with the connection's
     // headers (API key, client name and version) added.
-    let mut service = client.connection().workflow_service();
+    let mut service = client.connection().raw_workflow_service();
 
     // The payload every SDK's default data converter writes for the string "Temporal". A
     // client does this conversion for you; with raw gRPC calls you do it yourself.

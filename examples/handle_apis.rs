@@ -130,9 +130,9 @@ where
 async fn describe<W: Contract>(handle: &WorkflowHandle<W>) -> Result<(), Error> {
     let info = handle.describe().await?.info;
     println!(
-        "Describe {}: status {:?}, type {}, task queue {}, started {}, history length {}",
+        "Describe {}: status {}, type {}, task queue {}, started {}, history length {}",
         info.workflow_id,
-        info.status,
+        temporal_examples::display_status(info.status),
         info.workflow_type,
         info.task_queue,
         temporal_examples::display_time(info.start_time),

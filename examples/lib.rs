@@ -189,6 +189,22 @@ pub fn display_time(time: Option<SystemTime>) -> String {
         .unwrap_or_else(|| "-".to_owned())
 }
 
+/// A workflow's status as the samples print it: `Running`, `Completed`, ..., or `-` for a
+/// status this client does not know.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::WorkflowExecutionStatus;
+/// use temporal_examples::display_status;
+///
+/// assert_eq!(display_status(Some(WorkflowExecutionStatus::Running)), "Running");
+/// assert_eq!(display_status(None), "-");
+/// ```
+pub fn display_status(status: Option<temporal_client::WorkflowExecutionStatus>) -> String {
+    status.map_or_else(|| "-".to_owned(), |status| format!("{status:?}"))
+}
+
 /// Prints rows as a table with `│` column separators, each column as wide as its widest cell.
 ///
 /// # Examples

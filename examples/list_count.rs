@@ -82,7 +82,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         rows.push([
             info.workflow_id,
             info.workflow_type,
-            format!("{:?}", info.status),
+            temporal_examples::display_status(info.status),
             info.task_queue,
             temporal_examples::display_time(info.start_time),
             temporal_examples::display_time(info.close_time),

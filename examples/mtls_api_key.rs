@@ -69,7 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tls = describe_tls();
     let version = client
         .connection()
-        .system_info()
+        .raw_system_info()
         .map_or("unknown", |info| info.server_version.as_str());
     println!(
         "Connected to {} ({tls}), namespace {}, server version {version}",
@@ -88,7 +88,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         rows.push([
             info.workflow_id,
             info.workflow_type,
-            format!("{:?}", info.status),
+            temporal_examples::display_status(info.status),
             temporal_examples::display_time(info.start_time),
         ]);
     }

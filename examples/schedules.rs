@@ -152,7 +152,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut run_rows = Vec::new();
     while let Some(info) = runs.next().await {
         let info = info?;
-        run_rows.push([info.workflow_id, format!("{:?}", info.status)]);
+        run_rows.push([
+            info.workflow_id,
+            temporal_examples::display_status(info.status),
+        ]);
     }
     println!("Runs the schedule started (as visibility lists them so far):");
     temporal_examples::print_table(&["workflow id", "status"], &run_rows);

@@ -121,7 +121,7 @@ fn failures(c: &mut Criterion) {
     let failure = activity_failure(&converter);
     c.bench_function("failure/decode_activity_chain", |b| {
         b.iter(|| {
-            Failure::from_proto(black_box(failure.clone()), &converter)
+            Failure::from_raw_proto(black_box(failure.clone()), &converter)
                 .now_or_never()
                 .expect("no codec: ready at once")
                 .expect("decodes")

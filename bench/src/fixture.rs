@@ -78,7 +78,7 @@ impl Fixture {
         let client = Client::new(connection);
         let server_version = client
             .connection()
-            .system_info()
+            .raw_system_info()
             .map(|info| info.server_version.clone())
             .unwrap_or_default();
         let targets = Targets {

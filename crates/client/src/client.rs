@@ -452,7 +452,7 @@ impl Client {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client
-    ///     .workflow_service()
+    ///     .raw_workflow_service()
     ///     .describe_namespace(DescribeNamespaceRequest {
     ///         namespace: client.namespace().to_owned(),
     ///         ..Default::default()
@@ -462,7 +462,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn workflow_service(&self) -> WorkflowService {
+    pub fn raw_workflow_service(&self) -> WorkflowService {
         self.inner.service.clone()
     }
 
@@ -909,7 +909,7 @@ impl Client {
         if !self.inner.auto_time_skipping {
             return Ok(None);
         }
-        let service = self.inner.connection.test_service();
+        let service = self.inner.connection.raw_test_service();
         // Not retried: unlocks are counted, and a retried one might count twice. Sent from a
         // task of its own, so that a caller dropped mid-call still learns whether it counted.
         let mut unlock_service = service.clone();
@@ -1148,7 +1148,7 @@ mod tests {
         let client = unreachable_client(ClientOptions::default().auto_time_skipping(true));
         let error = client.unlock_time_skipping().await.unwrap_err();
         assert!(
-            matches!(&error, Error::Rpc(rpc) if rpc.code() == tonic::Code::Unavailable),
+            matches!(&error, Error::Rpc(rpc) if rpc.code() == crate::Code::Unavailable),
             "{error:?}"
         );
     }

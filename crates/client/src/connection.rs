@@ -47,11 +47,11 @@ const MAX_DECODING_MESSAGE_SIZE: usize = 128 * 1024 * 1024;
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::WorkflowService;
+/// use temporal_client::raw::WorkflowService;
 /// use temporal_client::proto::api::workflowservice::v1::GetSystemInfoRequest;
 ///
 /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
-/// let mut service: WorkflowService = connection.workflow_service();
+/// let mut service: WorkflowService = connection.raw_workflow_service();
 /// let info = service.get_system_info(GetSystemInfoRequest::default()).await?;
 /// println!("server {}", info.get_ref().server_version);
 /// # Ok(())
@@ -63,11 +63,11 @@ pub type WorkflowService = WorkflowServiceClient<InterceptedService<Channel, Hea
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::OperatorService;
+/// use temporal_client::raw::OperatorService;
 /// use temporal_client::proto::api::operatorservice::v1::ListSearchAttributesRequest;
 ///
 /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
-/// let mut operator: OperatorService = connection.operator_service();
+/// let mut operator: OperatorService = connection.raw_operator_service();
 /// let attributes = operator
 ///     .list_search_attributes(ListSearchAttributesRequest { namespace: "default".to_owned() })
 ///     .await?;
@@ -81,10 +81,10 @@ pub type OperatorService = OperatorServiceClient<InterceptedService<Channel, Hea
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::TestService;
+/// use temporal_client::raw::TestService;
 ///
 /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
-/// let mut test: TestService = connection.test_service();
+/// let mut test: TestService = connection.raw_test_service();
 /// let now = test.get_current_time(temporal_client::proto::google::protobuf::Empty {}).await?;
 /// # let _ = now;
 /// # Ok(())
@@ -96,11 +96,11 @@ pub type TestService = TestServiceClient<InterceptedService<Channel, Headers>>;
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::HealthService;
+/// use temporal_client::raw::HealthService;
 /// use temporal_client::proto::grpc::health::v1::HealthCheckRequest;
 ///
 /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
-/// let mut health: HealthService = connection.health_service();
+/// let mut health: HealthService = connection.raw_health_service();
 /// let status = health.check(HealthCheckRequest::default()).await?;
 /// # let _ = status;
 /// # Ok(())
@@ -559,7 +559,7 @@ impl ConnectionOptions {
 ///
 /// # async fn example() -> Result<(), temporal_client::ConnectError> {
 /// let connection = Connection::connect(ConnectionOptions::default()).await?;
-/// let info = connection.system_info();
+/// let info = connection.raw_system_info();
 /// # Ok(())
 /// # }
 /// ```
@@ -619,7 +619,7 @@ impl Connection {
                 .await
                 .map_err(|source| ConnectError::Transport {
                     address: address.clone(),
-                    source,
+                    source: Box::new(source),
                 })?;
             let interceptor = Headers {
                 set: Arc::clone(&headers),
@@ -725,12 +725,12 @@ impl Connection {
     ///
     /// ```no_run
     /// # fn example(connection: temporal_client::Connection) {
-    /// if let Some(info) = connection.system_info() {
+    /// if let Some(info) = connection.raw_system_info() {
     ///     println!("server version {}", info.server_version);
     /// }
     /// # }
     /// ```
-    pub fn system_info(
+    pub fn raw_system_info(
         &self,
     ) -> Option<&temporal_proto::api::workflowservice::v1::GetSystemInfoResponse> {
         self.inner.system_info.as_ref()
@@ -798,12 +798,12 @@ impl Connection {
     /// use temporal_client::proto::api::workflowservice::v1::GetSystemInfoRequest;
     ///
     /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
-    /// let info = connection.workflow_service().get_system_info(GetSystemInfoRequest::default()).await?;
+    /// let info = connection.raw_workflow_service().get_system_info(GetSystemInfoRequest::default()).await?;
     /// println!("server {}", info.get_ref().server_version);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn workflow_service(&self) -> WorkflowService {
+    pub fn raw_workflow_service(&self) -> WorkflowService {
         WorkflowServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
             .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
     }
@@ -817,14 +817,14 @@ impl Connection {
     ///
     /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
     /// let attributes = connection
-    ///     .operator_service()
+    ///     .raw_operator_service()
     ///     .list_search_attributes(ListSearchAttributesRequest { namespace: "default".to_owned() })
     ///     .await?;
     /// # let _ = attributes;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn operator_service(&self) -> OperatorService {
+    pub fn raw_operator_service(&self) -> OperatorService {
         OperatorServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
             .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
     }
@@ -835,12 +835,12 @@ impl Connection {
     ///
     /// ```no_run
     /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
-    /// let now = connection.test_service().get_current_time(temporal_client::proto::google::protobuf::Empty {}).await?;
+    /// let now = connection.raw_test_service().get_current_time(temporal_client::proto::google::protobuf::Empty {}).await?;
     /// # let _ = now;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn test_service(&self) -> TestService {
+    pub fn raw_test_service(&self) -> TestService {
         TestServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
     }
 
@@ -852,12 +852,12 @@ impl Connection {
     /// use temporal_client::proto::grpc::health::v1::HealthCheckRequest;
     ///
     /// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
-    /// let status = connection.health_service().check(HealthCheckRequest::default()).await?;
+    /// let status = connection.raw_health_service().check(HealthCheckRequest::default()).await?;
     /// # let _ = status;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn health_service(&self) -> HealthService {
+    pub fn raw_health_service(&self) -> HealthService {
         HealthClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
     }
 
@@ -1009,7 +1009,7 @@ fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::Headers;
+/// use temporal_client::raw::Headers;
 /// use temporal_client::proto::api::workflowservice::v1::workflow_service_client::WorkflowServiceClient;
 /// use tonic::service::interceptor::InterceptedService;
 /// use tonic::transport::Channel;
@@ -1017,7 +1017,7 @@ fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {
 /// # fn example(connection: temporal_client::Connection) {
 /// // What `WorkflowService` and the other raw clients are.
 /// let service: WorkflowServiceClient<InterceptedService<Channel, Headers>> =
-///     connection.workflow_service();
+///     connection.raw_workflow_service();
 /// # let _ = service;
 /// # }
 /// ```

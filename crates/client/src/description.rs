@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::time::SystemTime;
 
 use temporal_proto::api::common::v1::Payload;
-use temporal_proto::api::enums::v1::WorkflowExecutionStatus;
+use temporal_proto::api::enums::v1::WorkflowExecutionStatus as ProtoStatus;
 use temporal_proto::api::workflow::v1::WorkflowExecutionInfo as ProtoInfo;
 use temporal_proto::api::workflowservice::v1::{
     CountWorkflowExecutionsResponse, DescribeWorkflowExecutionResponse,
@@ -38,8 +38,9 @@ pub struct WorkflowExecutionInfo {
     pub run_id: String,
     /// The workflow type.
     pub workflow_type: String,
-    /// Running, completed, failed, ...
-    pub status: WorkflowExecutionStatus,
+    /// Running, completed, failed, ...; `None` for a status this client does not know (a
+    /// newer server's).
+    pub status: Option<WorkflowExecutionStatus>,
     /// The task queue.
     pub task_queue: String,
     /// When the run started.
@@ -56,11 +57,102 @@ pub struct WorkflowExecutionInfo {
     pub search_attributes: SearchAttributes,
     /// The parent workflow, for a child workflow.
     pub parent: Option<ParentExecution>,
+    raw: ProtoInfo,
+}
+
+impl WorkflowExecutionInfo {
     /// The info as the server sent it, less its `memo` and `search_attributes` (both `None`):
     /// those are in [`memo`](WorkflowExecutionInfo::memo) and
     /// [`search_attributes`](WorkflowExecutionInfo::search_attributes), moved rather than
-    /// held twice, since a memo can be large.
-    pub raw: ProtoInfo,
+    /// held twice, since a memo can be large. An escape hatch for what the typed fields do
+    /// not carry: its type follows the Temporal protos' version.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let info = handle.describe().await?.info;
+    /// println!("first run of the chain: {}", info.raw_info().first_run_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn raw_info(&self) -> &ProtoInfo {
+        &self.raw
+    }
+}
+
+/// Where a workflow execution is in its life: running, or how it closed.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::WorkflowExecutionStatus;
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// if handle.describe().await?.info.status == Some(WorkflowExecutionStatus::Running) {
+///     println!("still running");
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WorkflowExecutionStatus {
+    /// Running (or waiting to run).
+    Running,
+    /// Completed with a result.
+    Completed,
+    /// Failed.
+    Failed,
+    /// Cancelled.
+    Canceled,
+    /// Terminated.
+    Terminated,
+    /// Continued as a new run.
+    ContinuedAsNew,
+    /// A workflow timeout fired.
+    TimedOut,
+    /// Paused: no new tasks are dispatched until it is unpaused.
+    Paused,
+}
+
+impl WorkflowExecutionStatus {
+    /// The status the server sent; `None` when unset or unknown to this client.
+    pub(crate) fn from_proto(status: i32) -> Option<Self> {
+        Some(match ProtoStatus::try_from(status).ok()? {
+            ProtoStatus::Unspecified => return None,
+            ProtoStatus::Running => Self::Running,
+            ProtoStatus::Completed => Self::Completed,
+            ProtoStatus::Failed => Self::Failed,
+            ProtoStatus::Canceled => Self::Canceled,
+            ProtoStatus::Terminated => Self::Terminated,
+            ProtoStatus::ContinuedAsNew => Self::ContinuedAsNew,
+            ProtoStatus::TimedOut => Self::TimedOut,
+            ProtoStatus::Paused => Self::Paused,
+        })
+    }
+
+    /// The status's name in the Temporal API, such as `WORKFLOW_EXECUTION_STATUS_RUNNING`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::WorkflowExecutionStatus;
+    ///
+    /// assert_eq!(WorkflowExecutionStatus::TimedOut.as_str(), "WORKFLOW_EXECUTION_STATUS_TIMED_OUT");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "WORKFLOW_EXECUTION_STATUS_RUNNING",
+            Self::Completed => "WORKFLOW_EXECUTION_STATUS_COMPLETED",
+            Self::Failed => "WORKFLOW_EXECUTION_STATUS_FAILED",
+            Self::Canceled => "WORKFLOW_EXECUTION_STATUS_CANCELED",
+            Self::Terminated => "WORKFLOW_EXECUTION_STATUS_TERMINATED",
+            Self::ContinuedAsNew => "WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW",
+            Self::TimedOut => "WORKFLOW_EXECUTION_STATUS_TIMED_OUT",
+            Self::Paused => "WORKFLOW_EXECUTION_STATUS_PAUSED",
+        }
+    }
 }
 
 /// The parent of a child workflow.
@@ -94,7 +186,7 @@ pub struct ParentExecution {
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
 /// let description = handle.describe().await?;
 /// println!("status: {:?}", description.info.status);
-/// println!("pending activities: {}", description.raw.pending_activities.len());
+/// println!("pending activities: {}", description.raw_response().pending_activities.len());
 /// # Ok(())
 /// # }
 /// ```
@@ -111,15 +203,30 @@ pub struct WorkflowDescription {
     /// ([`StartOptions::static_details`](crate::StartOptions::static_details)), decoded
     /// through the codec.
     pub static_details: Option<String>,
+    raw: DescribeWorkflowExecutionResponse,
+}
+
+impl WorkflowDescription {
     /// The rest of the response as the server sent it: pending activities, children,
     /// config, ... Its `workflow_execution_info` is `None`, and so is its
     /// `execution_config.user_metadata`: they are in [`info`](WorkflowDescription::info),
     /// [`static_summary`](WorkflowDescription::static_summary) and
     /// [`static_details`](WorkflowDescription::static_details), moved rather than kept twice.
-    pub raw: DescribeWorkflowExecutionResponse,
-}
+    /// An escape hatch: its type follows the Temporal protos' version.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+    /// let description = handle.describe().await?;
+    /// println!("{} pending activities", description.raw_response().pending_activities.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn raw_response(&self) -> &DescribeWorkflowExecutionResponse {
+        &self.raw
+    }
 
-impl WorkflowDescription {
     pub(crate) async fn decode(
         mut raw: DescribeWorkflowExecutionResponse,
         converter: &DataConverter,
@@ -184,7 +291,7 @@ impl WorkflowExecutionInfo {
                 .as_ref()
                 .map(|t| t.name.clone())
                 .unwrap_or_default(),
-            status: raw.status(),
+            status: WorkflowExecutionStatus::from_proto(raw.status),
             task_queue: raw.task_queue.clone(),
             start_time: system_time(raw.start_time),
             execution_time: system_time(raw.execution_time),

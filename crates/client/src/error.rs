@@ -4,14 +4,15 @@
 use std::fmt;
 
 use prost::Message as _;
-use temporal_proto::api::enums::v1::{RetryState, WorkflowExecutionStatus};
 use temporal_proto::api::errordetails::v1::{
     NamespaceNotFoundFailure, QueryFailedFailure, WorkflowExecutionAlreadyStartedFailure,
 };
 use temporal_proto::google::rpc::Status as RpcStatus;
 
+use crate::code::Code;
 use crate::converter::{CodecError, ConversionError};
-use crate::failure::Failure;
+use crate::description::WorkflowExecutionStatus;
+use crate::failure::{Failure, FailureKind, RetryState};
 use crate::wait::ProtocolViolation;
 
 /// What went wrong in a client operation.
@@ -59,12 +60,10 @@ pub enum Error {
         /// The run id of the existing execution.
         run_id: String,
     },
-    /// The workflow execution does not exist (or no longer does).
-    #[error("not found: {message}")]
-    NotFound {
-        /// The server's description.
-        message: String,
-    },
+    /// The workflow execution (or the activity, for an asynchronous completion) does not
+    /// exist, or no longer does.
+    #[error(transparent)]
+    NotFound(Box<NotFound>),
     /// The namespace does not exist.
     #[error("namespace `{namespace}` not found")]
     NamespaceNotFound {
@@ -93,10 +92,10 @@ pub enum Error {
         violation: Box<ProtocolViolation>,
     },
     /// A query was not run because of the reject condition: the workflow is in `status`.
-    #[error("query rejected: the workflow is {}", status.as_str_name())]
+    #[error("query rejected: the workflow is {}", status.map_or("in an unknown state", WorkflowExecutionStatus::as_str))]
     QueryRejected {
-        /// The workflow's status.
-        status: WorkflowExecutionStatus,
+        /// The workflow's status; `None` for one this client does not know.
+        status: Option<WorkflowExecutionStatus>,
     },
     /// The workflow's query handler failed, or it has no handler of that name.
     #[error("query failed: {message}")]
@@ -104,9 +103,24 @@ pub enum Error {
         /// The worker's description, such as `unknown queryType getValue`.
         message: String,
     },
-    /// Writing (a history export) failed.
-    #[error("writing failed")]
-    Io(#[from] std::io::Error),
+    /// Writing a history export
+    /// ([`WorkflowHandle::write_history_json`](crate::WorkflowHandle::write_history_json))
+    /// to its writer failed.
+    #[error("writing the history of workflow `{workflow_id}` failed")]
+    HistoryWrite {
+        /// The workflow whose history was being written.
+        workflow_id: String,
+        /// The writer's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The workflow closed without a result, but its failure could not be decoded: the
+    /// payload codec failed on it (a missing key, for one). The workflow did fail.
+    #[error(transparent)]
+    FailureUndecodable(Box<FailureUndecodable>),
+    /// Connecting failed, for a function that connects and then calls, with `?` on both.
+    #[error(transparent)]
+    Connect(Box<ConnectError>),
     /// The workflow's update validator rejected the update, or its handler failed; the
     /// failure says which and why.
     #[error("update {update_id} failed")]
@@ -158,6 +172,77 @@ pub enum Error {
     Interceptor(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// A workflow that closed without a result, whose failure the payload codec could not decode
+/// (a missing key, for one): [`Error::FailureUndecodable`]. The workflow did fail; the codec's
+/// error is the [`source`](std::error::Error::source).
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::Error;
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) {
+/// if let Err(Error::FailureUndecodable(undecodable)) = handle.result::<String>().await {
+///     eprintln!("{} failed; is the codec's key missing? {undecodable}", undecodable.workflow_id);
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+#[error("workflow `{workflow_id}` (run {run_id}) failed, and its failure could not be decoded")]
+pub struct FailureUndecodable {
+    /// The workflow id.
+    pub workflow_id: String,
+    /// The run that closed, as in [`WorkflowFailed::run_id`].
+    pub run_id: String,
+    /// The codec's error.
+    #[source]
+    pub source: CodecError,
+}
+
+/// What [`Error::NotFound`] was looking for: `Display` names the workflow and run.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::Error;
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) {
+/// if let Err(Error::NotFound(missing)) = handle.describe().await {
+///     eprintln!("no workflow {} (run {:?}): {}", missing.workflow_id, missing.run_id, missing.message);
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NotFound {
+    /// The workflow the call was about; empty when it was about none (an activity completed
+    /// by its task token).
+    pub workflow_id: String,
+    /// The run the call named; `None` when it named the latest run.
+    pub run_id: Option<String>,
+    /// The server's description, such as `workflow execution not found`.
+    pub message: String,
+}
+
+impl fmt::Display for NotFound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.workflow_id.as_str(), &self.run_id) {
+            ("", _) => write!(f, "not found: {}", self.message),
+            (workflow_id, None) => {
+                write!(f, "workflow `{workflow_id}` not found: {}", self.message)
+            }
+            (workflow_id, Some(run_id)) => write!(
+                f,
+                "workflow `{workflow_id}` (run {run_id}) not found: {}",
+                self.message
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NotFound {}
+
 /// A workflow execution that closed without a result.
 ///
 /// `Display` names the workflow; the failure is its [`source`](std::error::Error::source).
@@ -186,17 +271,165 @@ pub struct WorkflowFailed {
     pub run_id: String,
     /// Why it closed: an application failure, cancellation, termination, timeout, ...
     pub failure: Failure,
-    /// Whether the server would have retried the workflow, and why not.
-    pub retry_state: RetryState,
+    /// Whether the server would have retried the workflow, and why not; `None` when the
+    /// server did not say (or said something this client does not know).
+    pub retry_state: Option<RetryState>,
 }
 
+/// How a workflow closed without a result: [`WorkflowFailed::outcome`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{Error, WorkflowOutcome};
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) {
+/// if let Err(Error::WorkflowFailed(failed)) = handle.result::<String>().await {
+///     match failed.outcome() {
+///         WorkflowOutcome::Cancelled => println!("cancelled, as asked"),
+///         WorkflowOutcome::TimedOut => println!("ran out of time"),
+///         _ => eprintln!("{failed}"),
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WorkflowOutcome {
+    /// The workflow failed: its code raised, or the server failed it.
+    Failed,
+    /// The workflow was cancelled and accepted the cancellation.
+    Cancelled,
+    /// The workflow was terminated.
+    Terminated,
+    /// A workflow timeout fired (execution or run timeout).
+    TimedOut,
+}
+
+impl WorkflowFailed {
+    /// How the workflow closed: failed, cancelled, terminated or timed out, read from the
+    /// outermost failure.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use temporal_client::{Error, WorkflowOutcome};
+    ///
+    /// # async fn example(handle: temporal_client::WorkflowHandle) {
+    /// if let Err(Error::WorkflowFailed(failed)) = handle.result::<String>().await {
+    ///     assert_ne!(failed.outcome(), WorkflowOutcome::Terminated, "someone terminated it");
+    /// }
+    /// # }
+    /// ```
+    pub fn outcome(&self) -> WorkflowOutcome {
+        match self.failure.kind() {
+            FailureKind::Cancelled { .. } => WorkflowOutcome::Cancelled,
+            FailureKind::Terminated { .. } => WorkflowOutcome::Terminated,
+            FailureKind::Timeout { .. } => WorkflowOutcome::TimedOut,
+            _ => WorkflowOutcome::Failed,
+        }
+    }
+
+    /// Whether the workflow was cancelled.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) {
+    /// handle.cancel().await.ok();
+    /// if let Err(temporal_client::Error::WorkflowFailed(failed)) = handle.result::<()>().await {
+    ///     println!("cancelled: {}", failed.is_cancelled());
+    /// }
+    /// # }
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        self.outcome() == WorkflowOutcome::Cancelled
+    }
+
+    /// Whether the workflow was terminated.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) {
+    /// if let Err(temporal_client::Error::WorkflowFailed(failed)) = handle.result::<()>().await {
+    ///     if failed.is_terminated() {
+    ///         println!("terminated: {}", failed.failure.message());
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn is_terminated(&self) -> bool {
+        self.outcome() == WorkflowOutcome::Terminated
+    }
+
+    /// Whether a workflow timeout fired.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) {
+    /// if let Err(temporal_client::Error::WorkflowFailed(failed)) = handle.result::<()>().await {
+    ///     println!("timed out: {}", failed.is_timed_out());
+    /// }
+    /// # }
+    /// ```
+    pub fn is_timed_out(&self) -> bool {
+        self.outcome() == WorkflowOutcome::TimedOut
+    }
+
+    /// The type of the outermost application failure in the chain, such as `OrderRejected`
+    /// or Python's `ValueError`: what the workflow raised, or, when it let an activity's
+    /// failure through, what the activity raised. `None` when the workflow was cancelled,
+    /// terminated or timed out, or no application failure is in the chain.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::WorkflowHandle) {
+    /// if let Err(temporal_client::Error::WorkflowFailed(failed)) = handle.result::<()>().await {
+    ///     if failed.application_failure_type() == Some("OutOfStock") {
+    ///         println!("reorder");
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn application_failure_type(&self) -> Option<&str> {
+        if self.outcome() != WorkflowOutcome::Failed {
+            return None;
+        }
+        self.failure.chain().find_map(|link| match link.kind() {
+            FailureKind::Application(app) => Some(app.type_name.as_str()),
+            _ => None,
+        })
+    }
+}
+
+/// Says how the workflow closed and, for a failure, the root cause's message.
 impl fmt::Display for WorkflowFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "workflow `{}` (run {}) did not complete",
-            self.workflow_id, self.run_id
-        )
+        write!(f, "workflow `{}`", self.workflow_id)?;
+        if !self.run_id.is_empty() {
+            write!(f, " (run {})", self.run_id)?;
+        }
+        match self.outcome() {
+            WorkflowOutcome::Cancelled => f.write_str(" was cancelled"),
+            WorkflowOutcome::TimedOut => f.write_str(" timed out"),
+            WorkflowOutcome::Terminated => match self.failure.message() {
+                "" => f.write_str(" was terminated"),
+                reason => write!(f, " was terminated: {reason}"),
+            },
+            WorkflowOutcome::Failed => match self.failure.root_cause().message() {
+                "" => f.write_str(" failed"),
+                message => write!(f, " failed: {message}"),
+            },
+        }
+    }
+}
+
+impl From<ConnectError> for Error {
+    fn from(error: ConnectError) -> Self {
+        Self::Connect(Box::new(error))
     }
 }
 
@@ -232,11 +465,24 @@ impl Error {
             (_, Some(ErrorDetail::QueryFailed)) => Self::QueryFailed {
                 message: rpc.message().to_owned(),
             },
-            (tonic::Code::NotFound, _) => Self::NotFound {
+            (Code::NotFound, _) => Self::NotFound(Box::new(NotFound {
+                workflow_id: workflow_id.to_owned(),
+                run_id: None,
                 message: rpc.message().to_owned(),
-            },
+            })),
             _ => Self::Rpc(rpc),
         }
+    }
+
+    /// Names the run a call was about in a [`Error::NotFound`] (an empty run id names the
+    /// latest run, so none is set).
+    pub(crate) fn for_run(mut self, run_id: &str) -> Self {
+        if let Self::NotFound(missing) = &mut self
+            && !run_id.is_empty()
+        {
+            missing.run_id = Some(run_id.to_owned());
+        }
+        self
     }
 
     /// Whether this is a [`Error::NotFound`].
@@ -253,7 +499,7 @@ impl Error {
     /// # }
     /// ```
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotFound { .. })
+        matches!(self, Self::NotFound(_))
     }
 
     /// Whether this is a [`Error::AlreadyStarted`].
@@ -339,23 +585,6 @@ struct RpcErrorInner {
     detail: Option<ErrorDetail>,
 }
 
-/// Wraps the status of a call made through a raw service client (such as
-/// [`Connection::test_service`](crate::Connection::test_service)), to return it as an [`Error`].
-///
-/// # Examples
-///
-/// ```
-/// use temporal_client::{Code, Error, RpcError};
-///
-/// let error = Error::from(RpcError::from(tonic::Status::unimplemented("no TestService here")));
-/// assert!(matches!(&error, Error::Rpc(rpc) if rpc.code() == Code::Unimplemented));
-/// ```
-impl From<tonic::Status> for RpcError {
-    fn from(status: tonic::Status) -> Self {
-        Self::new(status)
-    }
-}
-
 /// The Temporal error details a failed call may carry, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -369,6 +598,24 @@ impl RpcError {
     pub(crate) fn new(status: tonic::Status) -> Self {
         let detail = decode_detail(status.details());
         Self(Box::new(RpcErrorInner { status, detail }))
+    }
+
+    /// Wraps the status of a call made through a raw service client (such as
+    /// [`Connection::raw_test_service`](crate::Connection::raw_test_service)), to return it as
+    /// an [`Error`]. An escape hatch: its type follows the version of `tonic` this crate
+    /// depends on, and may change with it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{Code, Error, RpcError};
+    ///
+    /// let status = tonic::Status::unimplemented("no TestService here");
+    /// let error = Error::from(RpcError::from_raw_status(status));
+    /// assert!(matches!(&error, Error::Rpc(rpc) if rpc.code() == Code::Unimplemented));
+    /// ```
+    pub fn from_raw_status(status: tonic::Status) -> Self {
+        Self::new(status)
     }
 
     /// The gRPC status code.
@@ -386,8 +633,8 @@ impl RpcError {
     /// }
     /// # }
     /// ```
-    pub fn code(&self) -> tonic::Code {
-        self.0.status.code()
+    pub fn code(&self) -> Code {
+        Code::from_tonic(self.0.status.code())
     }
 
     /// The server's message.
@@ -427,8 +674,8 @@ impl RpcError {
     }
 
     /// Whether the call's deadline passed before the server answered: the server said so
-    /// (`DEADLINE_EXCEEDED`), or the client gave up waiting (tonic reports that as `CANCELLED`
-    /// caused by [`tonic::TimeoutExpired`]).
+    /// (`DEADLINE_EXCEEDED`), or the client gave up waiting (the transport reports that as
+    /// `CANCELLED` caused by an expired timeout).
     ///
     /// # Examples
     ///
@@ -444,8 +691,7 @@ impl RpcError {
     /// # }
     /// ```
     pub fn is_timeout(&self) -> bool {
-        self.code() == tonic::Code::DeadlineExceeded
-            || crate::retry::is_deadline_expired(&self.0.status)
+        self.code() == Code::DeadlineExceeded || crate::retry::is_deadline_expired(&self.0.status)
     }
 
     /// Whether the request may have reached the server with its outcome unknown: the
@@ -457,7 +703,7 @@ impl RpcError {
     /// ```
     /// use temporal_client::RpcError;
     ///
-    /// let refused = RpcError::from(tonic::Status::unavailable("connection refused"));
+    /// let refused = RpcError::from_raw_status(tonic::Status::unavailable("connection refused"));
     /// assert!(!refused.is_outcome_unknown());
     /// ```
     pub fn is_outcome_unknown(&self) -> bool {
@@ -481,7 +727,8 @@ impl RpcError {
         self.0.status.details()
     }
 
-    /// The underlying tonic status, as an escape hatch.
+    /// The underlying tonic status (with its metadata), as an escape hatch: its type follows
+    /// the version of `tonic` this crate depends on, and may change with it.
     ///
     /// # Examples
     ///
@@ -490,11 +737,11 @@ impl RpcError {
     ///
     /// # async fn example(client: temporal_client::Client) {
     /// if let Err(Error::Rpc(rpc)) = client.count("").await {
-    ///     println!("metadata: {:?}", rpc.raw().metadata());
+    ///     println!("metadata: {:?}", rpc.raw_status().metadata());
     /// }
     /// # }
     /// ```
-    pub fn raw(&self) -> &tonic::Status {
+    pub fn raw_status(&self) -> &tonic::Status {
         &self.0.status
     }
 
@@ -590,9 +837,9 @@ pub enum ConnectError {
     Transport {
         /// The address that was dialled, without any `user:password@` part.
         address: String,
-        /// The transport's error.
+        /// The transport's error (the TCP, TLS or HTTP/2 failure).
         #[source]
-        source: tonic::transport::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The connection (TCP, TLS and the server's first answer) was not made within the
     /// connect timeout: the server is unreachable, stalls, or does not speak gRPC.
@@ -687,9 +934,27 @@ mod tests {
             Error::NamespaceNotFound { namespace } if namespace == "nope"
         ));
         let plain = tonic::Status::not_found("workflow execution not found");
-        let err = Error::from_status(plain, "wf", "default");
+        let err = Error::from_status(plain.clone(), "wf", "default");
         assert!(err.is_not_found());
-        assert_eq!(err.to_string(), "not found: workflow execution not found");
+        assert_eq!(
+            err.to_string(),
+            "workflow `wf` not found: workflow execution not found"
+        );
+        let pinned = Error::from_status(plain.clone(), "wf", "default").for_run("run-7");
+        assert_eq!(
+            pinned.to_string(),
+            "workflow `wf` (run run-7) not found: workflow execution not found"
+        );
+        assert!(
+            matches!(&pinned, Error::NotFound(missing) if missing.run_id.as_deref() == Some("run-7"))
+        );
+        let latest = Error::from_status(plain.clone(), "wf", "default").for_run("");
+        assert!(matches!(&latest, Error::NotFound(missing) if missing.run_id.is_none()));
+        let activity = Error::from_status(plain, "", "default");
+        assert_eq!(
+            activity.to_string(),
+            "not found: workflow execution not found"
+        );
     }
 
     #[test]
@@ -698,11 +963,23 @@ mod tests {
         let Error::Rpc(rpc) = &err else {
             panic!("{err:?}")
         };
-        assert_eq!(rpc.code(), tonic::Code::Unavailable);
+        assert_eq!(rpc.code(), Code::Unavailable);
         assert!(rpc.is_retryable());
         assert_eq!(err.to_string(), "rpc failed with Unavailable: down");
         let late = Error::from_status(tonic::Status::deadline_exceeded("late"), "wf", "default");
         assert!(late.is_timeout());
+    }
+
+    async fn failed(proto: temporal_proto::api::failure::v1::Failure) -> WorkflowFailed {
+        let failure = Failure::decode(proto, &crate::DataConverter::default())
+            .await
+            .expect("decodes");
+        WorkflowFailed {
+            workflow_id: "order-1".to_owned(),
+            run_id: "run-1".to_owned(),
+            failure,
+            retry_state: Some(RetryState::NonRetryableFailure),
+        }
     }
 
     #[tokio::test]
@@ -715,15 +992,7 @@ mod tests {
             })),
             ..Default::default()
         };
-        let failure = Failure::decode(proto, &crate::DataConverter::default())
-            .await
-            .expect("decodes");
-        let error = Error::WorkflowFailed(Box::new(WorkflowFailed {
-            workflow_id: "order-1".to_owned(),
-            run_id: "run-1".to_owned(),
-            failure,
-            retry_state: RetryState::NonRetryableFailure,
-        }));
+        let error = Error::WorkflowFailed(Box::new(failed(proto).await));
         let mut chain = vec![error.to_string()];
         let mut source = std::error::Error::source(&error);
         while let Some(cause) = source {
@@ -733,10 +1002,113 @@ mod tests {
         assert_eq!(
             chain,
             [
-                "workflow `order-1` (run run-1) did not complete",
+                "workflow `order-1` (run run-1) failed: insufficient funds",
                 "failure: card declined",
                 "failure: insufficient funds"
             ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_workflow_failure_says_how_it_closed_without_matching_the_chain() {
+        use temporal_proto::api::failure::v1::Failure as Proto;
+        use temporal_proto::api::failure::v1::{
+            ActivityFailureInfo, ApplicationFailureInfo, CanceledFailureInfo,
+            TerminatedFailureInfo, TimeoutFailureInfo, failure::FailureInfo,
+        };
+        let with_info = |message: &str, info: FailureInfo| Proto {
+            message: message.to_owned(),
+            failure_info: Some(info),
+            ..Default::default()
+        };
+        let application = |message: &str, type_name: &str| {
+            with_info(
+                message,
+                FailureInfo::ApplicationFailureInfo(ApplicationFailureInfo {
+                    r#type: type_name.to_owned(),
+                    ..Default::default()
+                }),
+            )
+        };
+
+        let cancelled = failed(with_info(
+            "",
+            FailureInfo::CanceledFailureInfo(CanceledFailureInfo::default()),
+        ))
+        .await;
+        assert_eq!(cancelled.outcome(), WorkflowOutcome::Cancelled);
+        assert!(cancelled.is_cancelled() && !cancelled.is_terminated());
+        assert_eq!(cancelled.application_failure_type(), None);
+        assert_eq!(
+            cancelled.to_string(),
+            "workflow `order-1` (run run-1) was cancelled"
+        );
+
+        let terminated = failed(with_info(
+            "operator: stuck",
+            FailureInfo::TerminatedFailureInfo(TerminatedFailureInfo::default()),
+        ))
+        .await;
+        assert!(terminated.is_terminated());
+        assert_eq!(
+            terminated.to_string(),
+            "workflow `order-1` (run run-1) was terminated: operator: stuck"
+        );
+
+        let timed_out = failed(with_info(
+            "",
+            FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo::default()),
+        ))
+        .await;
+        assert!(timed_out.is_timed_out());
+        assert_eq!(
+            timed_out.to_string(),
+            "workflow `order-1` (run run-1) timed out"
+        );
+
+        // The workflow let an activity's failure through: the activity's type is the answer.
+        let mut through_activity = with_info(
+            "activity failed",
+            FailureInfo::ActivityFailureInfo(ActivityFailureInfo::default()),
+        );
+        through_activity.cause = Some(Box::new(application("no stock for sku-1", "OutOfStock")));
+        let failed_activity = failed(through_activity).await;
+        assert_eq!(failed_activity.outcome(), WorkflowOutcome::Failed);
+        assert!(!failed_activity.is_cancelled() && !failed_activity.is_timed_out());
+        assert_eq!(
+            failed_activity.application_failure_type(),
+            Some("OutOfStock")
+        );
+        assert_eq!(
+            failed_activity.to_string(),
+            "workflow `order-1` (run run-1) failed: no stock for sku-1"
+        );
+
+        // The workflow raised its own error, caused by another: the outermost type wins.
+        let mut raised = application("order rejected", "OrderRejected");
+        raised.cause = Some(Box::new(application("boom", "ValueError")));
+        assert_eq!(
+            failed(raised).await.application_failure_type(),
+            Some("OrderRejected")
+        );
+    }
+
+    #[test]
+    fn connect_errors_convert_for_question_mark() {
+        fn connect_then_call() -> Result<(), Error> {
+            Err(ConnectError::InvalidOption {
+                option: "address",
+                reason: "empty".to_owned(),
+            })?;
+            Ok(())
+        }
+        let error = connect_then_call().unwrap_err();
+        assert!(
+            matches!(&error, Error::Connect(connect) if matches!(**connect, ConnectError::InvalidOption { option: "address", .. }))
+        );
+        assert_eq!(
+            error.to_string(),
+            "invalid connection option address: empty"
         );
     }
 

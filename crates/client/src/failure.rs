@@ -5,7 +5,9 @@ use std::fmt;
 use std::time::Duration;
 
 use temporal_proto::api::common::v1::{Payload, Payloads};
-use temporal_proto::api::enums::v1::{RetryState, TimeoutType};
+use temporal_proto::api::enums::v1::{
+    RetryState as ProtoRetryState, TimeoutType as ProtoTimeoutType,
+};
 use temporal_proto::api::failure::v1::Failure as ProtoFailure;
 use temporal_proto::api::failure::v1::failure::FailureInfo;
 
@@ -77,8 +79,9 @@ pub enum FailureKind {
     },
     /// A timeout fired.
     Timeout {
-        /// Which timeout.
-        timeout_type: TimeoutType,
+        /// Which timeout; `None` when the failure does not say (or names one this client
+        /// does not know).
+        timeout_type: Option<TimeoutType>,
         /// The details of the last heartbeat, for activity timeouts.
         last_heartbeat_details: EncodedValues,
     },
@@ -98,8 +101,9 @@ pub enum FailureKind {
         activity_type: String,
         /// The activity's id.
         activity_id: String,
-        /// Whether the server would retry it, and why not.
-        retry_state: RetryState,
+        /// Whether the server would retry it, and why not; `None` when the failure does not
+        /// say.
+        retry_state: Option<RetryState>,
         /// The worker that ran it.
         identity: String,
     },
@@ -113,8 +117,9 @@ pub enum FailureKind {
         run_id: String,
         /// The child's workflow type.
         workflow_type: String,
-        /// Whether the server would retry it, and why not.
-        retry_state: RetryState,
+        /// Whether the server would retry it, and why not; `None` when the failure does not
+        /// say.
+        retry_state: Option<RetryState>,
     },
     /// A Nexus operation failed; the cause says how.
     NexusOperation {
@@ -428,7 +433,7 @@ impl Failure {
                 timeout_type,
                 last_heartbeat_details,
             } => Some(FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo {
-                timeout_type: (*timeout_type).into(),
+                timeout_type: timeout_type.map_or(0, |t| t.to_proto() as i32),
                 last_heartbeat_details: payloads(last_heartbeat_details).await?,
             })),
             FailureKind::Server { non_retryable } => {
@@ -453,7 +458,7 @@ impl Failure {
                     name: activity_type.clone(),
                 }),
                 activity_id: activity_id.clone(),
-                retry_state: (*retry_state).into(),
+                retry_state: retry_state.map_or(0, |r| r.to_proto() as i32),
                 identity: identity.clone(),
                 ..Default::default()
             })),
@@ -473,7 +478,7 @@ impl Failure {
                     workflow_type: Some(WorkflowType {
                         name: workflow_type.clone(),
                     }),
-                    retry_state: (*retry_state).into(),
+                    retry_state: retry_state.map_or(0, |r| r.to_proto() as i32),
                     ..Default::default()
                 },
             )),
@@ -508,7 +513,7 @@ impl Failure {
     }
 
     /// Decodes a `temporal.api.failure.v1.Failure` chain that a raw call returned (a history
-    /// event read through [`Client::workflow_service`](crate::Client::workflow_service), for
+    /// event read through [`Client::raw_workflow_service`](crate::Client::raw_workflow_service), for
     /// instance) as [`WorkflowHandle::result`](crate::WorkflowHandle::result) decodes one: the
     /// converter's codec runs on every payload, and a message and stack trace that an SDK
     /// encoded are restored.
@@ -528,12 +533,12 @@ impl Failure {
     ///     message: "card declined".to_owned(),
     ///     ..Default::default()
     /// };
-    /// let failure = Failure::from_proto(proto, &DataConverter::default()).await?;
+    /// let failure = Failure::from_raw_proto(proto, &DataConverter::default()).await?;
     /// assert_eq!(failure.message(), "card declined");
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn from_proto(
+    pub async fn from_raw_proto(
         proto: ProtoFailure,
         converter: &DataConverter,
     ) -> Result<Self, CodecError> {
@@ -605,7 +610,7 @@ impl Failure {
                 identity: info.identity,
             },
             Some(FailureInfo::TimeoutFailureInfo(info)) => FailureKind::Timeout {
-                timeout_type: info.timeout_type(),
+                timeout_type: TimeoutType::from_proto(info.timeout_type),
                 last_heartbeat_details: values(info.last_heartbeat_details).await?,
             },
             Some(FailureInfo::ServerFailureInfo(info)) => FailureKind::Server {
@@ -615,13 +620,13 @@ impl Failure {
                 last_heartbeat_details: values(info.last_heartbeat_details).await?,
             },
             Some(FailureInfo::ActivityFailureInfo(info)) => FailureKind::Activity {
-                retry_state: info.retry_state(),
+                retry_state: RetryState::from_proto(info.retry_state),
                 activity_type: info.activity_type.map(|t| t.name).unwrap_or_default(),
                 activity_id: info.activity_id,
                 identity: info.identity,
             },
             Some(FailureInfo::ChildWorkflowExecutionFailureInfo(info)) => {
-                let retry_state = info.retry_state();
+                let retry_state = RetryState::from_proto(info.retry_state);
                 let execution = info.workflow_execution.unwrap_or_default();
                 FailureKind::ChildWorkflow {
                     namespace: info.namespace,
@@ -695,9 +700,11 @@ impl fmt::Display for Failure {
             FailureKind::Application(app) => write!(f, "application failure {}", app.type_name)?,
             FailureKind::Cancelled { .. } => f.write_str("cancelled")?,
             FailureKind::Terminated { .. } => f.write_str("terminated")?,
-            FailureKind::Timeout { timeout_type, .. } => {
-                write!(f, "timed out ({})", timeout_name(*timeout_type))?
-            }
+            FailureKind::Timeout { timeout_type, .. } => write!(
+                f,
+                "timed out ({})",
+                timeout_type.map_or("unspecified", TimeoutType::name)
+            )?,
             FailureKind::Server { .. } => f.write_str("server failure")?,
             FailureKind::ResetWorkflow { .. } => f.write_str("workflow reset")?,
             FailureKind::Activity {
@@ -728,13 +735,131 @@ impl fmt::Display for Failure {
     }
 }
 
-fn timeout_name(timeout_type: TimeoutType) -> &'static str {
-    match timeout_type {
-        TimeoutType::StartToClose => "start-to-close",
-        TimeoutType::ScheduleToStart => "schedule-to-start",
-        TimeoutType::ScheduleToClose => "schedule-to-close",
-        TimeoutType::Heartbeat => "heartbeat",
-        TimeoutType::Unspecified => "unspecified",
+/// Which timeout fired: [`FailureKind::Timeout`].
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{Failure, FailureKind, TimeoutType};
+///
+/// fn heartbeat_missed(failure: &Failure) -> bool {
+///     matches!(
+///         failure.root_cause().kind(),
+///         FailureKind::Timeout { timeout_type: Some(TimeoutType::Heartbeat), .. }
+///     )
+/// }
+/// # let _ = heartbeat_missed;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutType {
+    /// One attempt (an activity's, or a workflow run's) took too long.
+    StartToClose,
+    /// An activity waited too long in its task queue for a worker.
+    ScheduleToStart,
+    /// An activity, all attempts included, took too long.
+    ScheduleToClose,
+    /// An activity did not heartbeat in time.
+    Heartbeat,
+}
+
+impl TimeoutType {
+    /// The timeout's name, such as `start-to-close`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(temporal_client::TimeoutType::Heartbeat.name(), "heartbeat");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::StartToClose => "start-to-close",
+            Self::ScheduleToStart => "schedule-to-start",
+            Self::ScheduleToClose => "schedule-to-close",
+            Self::Heartbeat => "heartbeat",
+        }
+    }
+
+    pub(crate) fn from_proto(value: i32) -> Option<Self> {
+        Some(match ProtoTimeoutType::try_from(value).ok()? {
+            ProtoTimeoutType::Unspecified => return None,
+            ProtoTimeoutType::StartToClose => Self::StartToClose,
+            ProtoTimeoutType::ScheduleToStart => Self::ScheduleToStart,
+            ProtoTimeoutType::ScheduleToClose => Self::ScheduleToClose,
+            ProtoTimeoutType::Heartbeat => Self::Heartbeat,
+        })
+    }
+
+    pub(crate) fn to_proto(self) -> ProtoTimeoutType {
+        match self {
+            Self::StartToClose => ProtoTimeoutType::StartToClose,
+            Self::ScheduleToStart => ProtoTimeoutType::ScheduleToStart,
+            Self::ScheduleToClose => ProtoTimeoutType::ScheduleToClose,
+            Self::Heartbeat => ProtoTimeoutType::Heartbeat,
+        }
+    }
+}
+
+/// Whether the server would retry a workflow, activity or child workflow that failed, and
+/// why not: [`WorkflowFailed::retry_state`](crate::WorkflowFailed::retry_state) and
+/// [`FailureKind::Activity`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{Error, RetryState};
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) {
+/// if let Err(Error::WorkflowFailed(failed)) = handle.result::<String>().await {
+///     if failed.retry_state == Some(RetryState::MaximumAttemptsReached) {
+///         eprintln!("out of attempts");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryState {
+    /// A retry is (or would be) scheduled.
+    InProgress,
+    /// The failure is non-retryable.
+    NonRetryableFailure,
+    /// The retry policy's expiration passed.
+    Timeout,
+    /// The retry policy's maximum attempts were reached.
+    MaximumAttemptsReached,
+    /// No retry policy is set.
+    RetryPolicyNotSet,
+    /// The server failed internally.
+    InternalServerError,
+    /// A cancellation was requested.
+    CancelRequested,
+}
+
+impl RetryState {
+    pub(crate) fn from_proto(value: i32) -> Option<Self> {
+        Some(match ProtoRetryState::try_from(value).ok()? {
+            ProtoRetryState::Unspecified => return None,
+            ProtoRetryState::InProgress => Self::InProgress,
+            ProtoRetryState::NonRetryableFailure => Self::NonRetryableFailure,
+            ProtoRetryState::Timeout => Self::Timeout,
+            ProtoRetryState::MaximumAttemptsReached => Self::MaximumAttemptsReached,
+            ProtoRetryState::RetryPolicyNotSet => Self::RetryPolicyNotSet,
+            ProtoRetryState::InternalServerError => Self::InternalServerError,
+            ProtoRetryState::CancelRequested => Self::CancelRequested,
+        })
+    }
+
+    pub(crate) fn to_proto(self) -> ProtoRetryState {
+        match self {
+            Self::InProgress => ProtoRetryState::InProgress,
+            Self::NonRetryableFailure => ProtoRetryState::NonRetryableFailure,
+            Self::Timeout => ProtoRetryState::Timeout,
+            Self::MaximumAttemptsReached => ProtoRetryState::MaximumAttemptsReached,
+            Self::RetryPolicyNotSet => ProtoRetryState::RetryPolicyNotSet,
+            Self::InternalServerError => ProtoRetryState::InternalServerError,
+            Self::CancelRequested => ProtoRetryState::CancelRequested,
+        }
     }
 }
 
@@ -782,7 +907,7 @@ mod tests {
                     name: "charge".to_owned(),
                 }),
                 activity_id: "1".to_owned(),
-                retry_state: RetryState::MaximumAttemptsReached as i32,
+                retry_state: ProtoRetryState::MaximumAttemptsReached as i32,
                 ..Default::default()
             })),
             cause: Some(Box::new(ProtoFailure {
@@ -813,7 +938,7 @@ mod tests {
             .expect("decodes");
         assert!(matches!(
             failure.kind(),
-            FailureKind::Activity { activity_type, retry_state: RetryState::MaximumAttemptsReached, .. }
+            FailureKind::Activity { activity_type, retry_state: Some(RetryState::MaximumAttemptsReached), .. }
                 if activity_type == "charge"
         ));
         assert_eq!(
@@ -851,7 +976,7 @@ mod tests {
             message: "Encoded failure".to_owned(),
             encoded_attributes: Some(json(r#"{"message":"real message","stack_trace":"at x"}"#)),
             failure_info: Some(FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo {
-                timeout_type: TimeoutType::StartToClose as i32,
+                timeout_type: ProtoTimeoutType::StartToClose as i32,
                 last_heartbeat_details: None,
             })),
             ..Default::default()

@@ -5,7 +5,7 @@ use std::time::Instant;
 use crate::paging::PagedStream;
 use temporal_proto::api::common::v1::{Payload, WorkflowExecution};
 use temporal_proto::api::enums::v1::{
-    HistoryEventFilterType, QueryRejectCondition, RetryState, WorkflowExecutionStatus,
+    HistoryEventFilterType, RetryState as ProtoRetryState, WorkflowExecutionStatus as ProtoStatus,
 };
 use temporal_proto::api::failure::v1::Failure as ProtoFailure;
 use temporal_proto::api::history::v1::HistoryEvent;
@@ -25,9 +25,11 @@ use crate::client::{Client, new_request_id};
 use crate::contract::{CallFuture, Contract, QueryCall, SignalCall, Untyped, WorkflowResult};
 use crate::converter::{ConversionError, FromPayload, ToPayloads};
 use crate::description::WorkflowDescription;
-use crate::error::{Error, WorkflowFailed};
+use crate::description::WorkflowExecutionStatus;
+use crate::error::{Error, FailureUndecodable, WorkflowFailed};
 use crate::failure::Failure;
-use crate::options::HistoryOptions;
+use crate::failure::RetryState;
+use crate::options::{HistoryOptions, QueryRejectCondition};
 use crate::wait::{CloseStep, LongPoll, RunChain};
 
 /// A handle to one workflow: signal, query, describe, cancel, terminate, await its result.
@@ -330,6 +332,11 @@ impl<W: Contract> WorkflowHandle<W> {
 
     /// The execution that signals, queries and describe target: the pinned run, else the
     /// latest.
+    /// The run the handle's calls name: empty for the latest.
+    fn pinned_run(&self) -> &str {
+        self.run_id.as_deref().unwrap_or_default()
+    }
+
     fn latest_execution(&self) -> WorkflowExecution {
         WorkflowExecution {
             workflow_id: self.workflow_id.clone(),
@@ -402,7 +409,8 @@ impl<W: Contract> WorkflowHandle<W> {
             .call(request, &self.workflow_id, |mut service, request| async move {
                 service.signal_workflow_execution(request).await
             })
-            .await?;
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
     }
 
@@ -501,7 +509,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 query_args,
                 header: None,
             }),
-            query_reject_condition: condition.into(),
+            query_reject_condition: condition.to_proto().into(),
         };
         let response = self
             .client
@@ -510,10 +518,11 @@ impl<W: Contract> WorkflowHandle<W> {
                 &self.workflow_id,
                 |mut service, request| async move { service.query_workflow(request).await },
             )
-            .await?;
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))?;
         if let Some(rejected) = response.query_rejected {
             return Err(Error::QueryRejected {
-                status: rejected.status(),
+                status: WorkflowExecutionStatus::from_proto(rejected.status),
             });
         }
         self.client.decode_result(response.query_result).await
@@ -572,7 +581,8 @@ impl<W: Contract> WorkflowHandle<W> {
                     service.request_cancel_workflow_execution(request).await
                 },
             )
-            .await?;
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
     }
 
@@ -635,7 +645,8 @@ impl<W: Contract> WorkflowHandle<W> {
                     service.terminate_workflow_execution(request).await
                 },
             )
-            .await?;
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
     }
 
@@ -669,7 +680,8 @@ impl<W: Contract> WorkflowHandle<W> {
                         service.describe_workflow_execution(request).await
                     },
                 )
-                .await?;
+                .await
+                .map_err(|error| error.for_run(self.pinned_run()))?;
         WorkflowDescription::decode(raw, self.client.data_converter()).await
     }
 
@@ -749,7 +761,7 @@ impl<W: Contract> WorkflowHandle<W> {
         &self,
         run_id: String,
         failure: ProtoFailure,
-        retry_state: RetryState,
+        retry_state: ProtoRetryState,
     ) -> Error {
         // Waited on the latest run by id alone: the history does not say which run closed,
         // so ask; a failed look-up leaves the run id empty rather than hide the failure.
@@ -763,9 +775,13 @@ impl<W: Contract> WorkflowHandle<W> {
                 workflow_id: self.workflow_id.clone(),
                 run_id,
                 failure,
-                retry_state,
+                retry_state: RetryState::from_proto(retry_state as i32),
             })),
-            Err(codec) => Error::Codec(codec),
+            Err(source) => Error::FailureUndecodable(Box::new(FailureUndecodable {
+                workflow_id: self.workflow_id.clone(),
+                run_id,
+                source,
+            })),
         }
     }
 
@@ -785,9 +801,10 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await
+                .map_err(|error| error.for_run(self.pinned_run()))
                 .ok()?;
         let info = response.workflow_execution_info?;
-        if info.status() == WorkflowExecutionStatus::Running {
+        if info.status() == ProtoStatus::Running {
             // A new run took the id since: which run failed is not known.
             return None;
         }
@@ -823,6 +840,7 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await
+                .map_err(|error| error.for_run(run_id))
             {
                 Ok(response) => Some(response),
                 // A poll that outlived its deadline is re-issued, like one the server ended.
@@ -905,6 +923,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 ..Default::default()
             };
             let workflow_id = execution.workflow_id.clone();
+            let run_id = execution.run_id.clone();
             async move {
                 loop {
                     let response = client
@@ -916,7 +935,8 @@ impl<W: Contract> WorkflowHandle<W> {
                                 service.get_workflow_execution_history(request).await
                             },
                         )
-                        .await;
+                        .await
+                        .map_err(|error| error.for_run(&run_id));
                     let response = match response {
                         // A poll that outlived its deadline is re-issued, like one the server
                         // ended.
@@ -938,14 +958,15 @@ impl<W: Contract> WorkflowHandle<W> {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] when writing fails; the errors of
+    /// [`Error::HistoryWrite`] when writing fails; the errors of
     /// [`fetch_history`](WorkflowHandle::fetch_history).
     ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
-    /// let file = std::io::BufWriter::new(std::fs::File::create("history.json")?);
+    /// let file = std::fs::File::create("history.json").expect("a writable directory");
+    /// let file = std::io::BufWriter::new(file);
     /// let events = handle.write_history_json(file).await?;
     /// println!("{events} events written");
     /// # Ok(())
@@ -955,21 +976,103 @@ impl<W: Contract> WorkflowHandle<W> {
         &self,
         mut writer: O,
     ) -> Result<usize, Error> {
+        let write_failed = |source: std::io::Error| Error::HistoryWrite {
+            workflow_id: self.workflow_id.clone(),
+            source,
+        };
         let mut events = self.fetch_history();
         let mut count = 0;
-        writer.write_all(b"{\"events\":[")?;
+        writer.write_all(b"{\"events\":[").map_err(write_failed)?;
         while let Some(event) = events.next().await {
             if count > 0 {
-                writer.write_all(b",")?;
+                writer.write_all(b",").map_err(write_failed)?;
             }
             serde_json::to_writer(&mut writer, &event?).map_err(|e| match e.io_error_kind() {
-                Some(_) => Error::Io(e.into()),
+                Some(_) => write_failed(e.into()),
                 None => Error::Conversion(crate::converter::ConversionError::custom(e)),
             })?;
             count += 1;
         }
-        writer.write_all(b"]}")?;
-        writer.flush()?;
+        writer.write_all(b"]}").map_err(write_failed)?;
+        writer.flush().map_err(write_failed)?;
         Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use temporal_proto::api::common::v1::{Payload, Payloads};
+    use temporal_proto::api::failure::v1::{ApplicationFailureInfo, failure::FailureInfo};
+
+    use super::*;
+    use crate::converter::{CodecError, DataConverter, PayloadCodec};
+    use crate::{ClientOptions, Connection, ConnectionOptions};
+
+    /// A codec whose key is missing: it cannot decode anything.
+    struct KeyMissing;
+
+    impl PayloadCodec for KeyMissing {
+        fn encode(
+            &self,
+            payloads: Vec<Payload>,
+        ) -> Pin<Box<dyn Future<Output = Result<Vec<Payload>, CodecError>> + Send + '_>> {
+            Box::pin(async move { Ok(payloads) })
+        }
+
+        fn decode(
+            &self,
+            _: Vec<Payload>,
+        ) -> Pin<Box<dyn Future<Output = Result<Vec<Payload>, CodecError>> + Send + '_>> {
+            Box::pin(async { Err(CodecError::new(std::io::Error::other("key 7 is missing"))) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failure_the_codec_cannot_decode_still_says_which_workflow_failed() {
+        let connection =
+            Connection::connect_lazy(ConnectionOptions::new("127.0.0.1:1")).expect("lazy");
+        let options = ClientOptions::default()
+            .data_converter(DataConverter::default().with_codec(KeyMissing));
+        let client = Client::with_options(connection, options).expect("a client");
+        let handle = client.get_handle::<Untyped>("order-9");
+        let failure = ProtoFailure {
+            message: "card declined".to_owned(),
+            failure_info: Some(FailureInfo::ApplicationFailureInfo(
+                ApplicationFailureInfo {
+                    r#type: "CardDeclined".to_owned(),
+                    details: Some(Payloads {
+                        payloads: vec![Payload::default()],
+                    }),
+                    ..Default::default()
+                },
+            )),
+            ..Default::default()
+        };
+        // The run is known, so nothing is asked of the (unreachable) server.
+        let error = handle
+            .failed(
+                "run-3".to_owned(),
+                failure,
+                ProtoRetryState::NonRetryableFailure,
+            )
+            .await;
+        let Error::FailureUndecodable(undecodable) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(undecodable.workflow_id, "order-9");
+        assert_eq!(undecodable.run_id, "run-3");
+        assert_eq!(
+            error.to_string(),
+            "workflow `order-9` (run run-3) failed, and its failure could not be decoded"
+        );
+        let source = std::error::Error::source(&error).expect("the codec's error");
+        assert!(
+            format!("{source} {:?}", std::error::Error::source(source))
+                .contains("key 7 is missing"),
+            "{source:?}"
+        );
     }
 }

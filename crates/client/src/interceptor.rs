@@ -546,7 +546,8 @@ impl CompletedCall<'_> {
     /// # }
     /// ```
     pub fn code(&self) -> Option<crate::Code> {
-        self.status.map(tonic::Status::code)
+        self.status
+            .map(|status| crate::Code::from_tonic(status.code()))
     }
 
     /// The message of the failure, or `None` when the call succeeded.

@@ -117,8 +117,17 @@
 //! # Errors
 //!
 //! Every operation returns [`Error`], whose variants are facts to act on:
-//! [`Error::WorkflowFailed`] carries the decoded [`Failure`] chain, [`Error::AlreadyStarted`]
-//! the existing run, [`Error::Rpc`] the gRPC status.
+//! [`Error::WorkflowFailed`] carries the decoded [`Failure`] chain and answers
+//! [`outcome`](WorkflowFailed::outcome) (failed, cancelled, terminated, timed out),
+//! [`Error::NotFound`] names the workflow and run, [`Error::AlreadyStarted`] the existing run,
+//! [`Error::Rpc`] the gRPC status with its [`Code`]. A [`ConnectError`] converts into an
+//! [`Error`], so `?` works from connecting to calling.
+//!
+//! # Raw access
+//!
+//! The typed API names no `tonic` or `prost` type; the escape hatches do, and follow those
+//! crates' versions: the [`raw`] module (the generated service clients), [`proto`] (the
+//! generated messages) and the accessors named `raw_*` (such as [`RpcError::raw_status`]).
 //!
 //! # Testing
 //!
@@ -139,6 +148,7 @@
 mod activity_completion;
 mod call;
 mod client;
+mod code;
 mod connection;
 mod contract;
 mod converter;
@@ -172,10 +182,8 @@ pub mod guide {
 pub use activity_completion::{ActivityHeartbeat, AsyncActivityHandle};
 pub use call::{CallOptions, DEFAULT_CALL_TIMEOUT, WithCallOptions, WithOptions};
 pub use client::{Client, ClientOptions};
-pub use connection::{
-    Connection, ConnectionOptions, DEFAULT_ADDRESS, Headers, HealthService, OperatorService,
-    TestService, WorkflowService,
-};
+pub use code::Code;
+pub use connection::{Connection, ConnectionOptions, DEFAULT_ADDRESS};
 pub use contract::{
     ByName, CallFuture, Contract, Handler, HandlerInfo, HandlerKind, Named, Query, QueryCall,
     Signal, SignalCall, StartWorkflow, Typed, Untyped, Update, UpdateCall, Workflow,
@@ -188,18 +196,24 @@ pub use converter::{
 };
 pub use description::{
     CountGroup, Memo, ParentExecution, WorkflowCount, WorkflowDescription, WorkflowExecutionInfo,
+    WorkflowExecutionStatus,
 };
 pub use encoded::EncodedValues;
 pub use envconfig::{
     ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError,
     DEFAULT_PROFILE, DataSource, LoadOptions, Origin,
 };
-pub use error::{ConnectError, Error, RpcError, WorkflowFailed};
-pub use failure::{ApplicationFailure, Failure, FailureKind};
+pub use error::{
+    ConnectError, Error, FailureUndecodable, NotFound, RpcError, WorkflowFailed, WorkflowOutcome,
+};
+pub use failure::{ApplicationFailure, Failure, FailureKind, RetryState, TimeoutType};
 pub use handle::WorkflowHandle;
 pub use interceptor::{CompletedCall, Interceptor, OutboundCall};
 pub use metadata::{ContractCheck, HandlerDefinition, METADATA_QUERY, WorkflowMetadata};
-pub use options::{HistoryOptions, Priority, RetryPolicy, StartOptions, VersioningOverride};
+pub use options::{
+    HistoryOptions, Priority, QueryRejectCondition, RetryPolicy, StartOptions, VersioningOverride,
+    WorkflowIdConflictPolicy, WorkflowIdReusePolicy,
+};
 pub use paging::{ListOptions, PagedStream};
 pub use retry::RpcRetryPolicy;
 pub use schedule::{
@@ -217,14 +231,31 @@ pub use update::{UpdateHandle, UpdateOptions, UpdateStage};
 pub use wait::ProtocolViolation;
 pub use with_start::{OnConflict, WithStartWorkflow};
 
-#[doc(no_inline)]
-pub use temporal_proto::api::enums::v1::{
-    QueryRejectCondition, RetryState, TimeoutType, WorkflowExecutionStatus,
-    WorkflowIdConflictPolicy, WorkflowIdReusePolicy,
-};
-/// The gRPC status codes of [`RpcError::code`].
-#[doc(no_inline)]
-pub use tonic::Code;
+/// The escape hatches to the gRPC layer: the generated service clients of a connection
+/// ([`Connection::raw_workflow_service`] and its siblings) and the interceptor that adds the
+/// connection's headers. With [`proto`] (the generated messages) and the `raw_*` accessors
+/// (such as [`RpcError::raw_status`]), these are the only places where `tonic` and `prost`
+/// types appear: they follow the versions of `tonic` and of the Temporal protos this crate
+/// depends on, and may change with them, while the rest of the API does not.
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::proto::api::workflowservice::v1::GetSystemInfoRequest;
+/// use temporal_client::raw::WorkflowService;
+///
+/// # async fn example(connection: temporal_client::Connection) -> Result<(), Box<dyn std::error::Error>> {
+/// let mut service: WorkflowService = connection.raw_workflow_service();
+/// let info = service.get_system_info(GetSystemInfoRequest::default()).await?;
+/// println!("server {}", info.get_ref().server_version);
+/// # Ok(())
+/// # }
+/// ```
+pub mod raw {
+    pub use crate::connection::{
+        Headers, HealthService, OperatorService, TestService, WorkflowService,
+    };
+}
 
 /// What `#[workflow]`'s expansion names, and nothing else: not part of the public API.
 #[doc(hidden)]
@@ -239,6 +270,7 @@ pub mod __private {
     pub use crate::converter::ToPayload as CheckArg;
 }
 
-/// The Temporal API's generated types and gRPC clients: the [`temporal_proto`] crate.
+/// The Temporal API's generated types and gRPC clients: the [`temporal_proto`] crate. Raw, like
+/// [`raw`]: it follows the versions of the Temporal protos, `prost` and `tonic`.
 #[doc(inline)]
 pub use temporal_proto as proto;

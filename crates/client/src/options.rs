@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use temporal_proto::api::common::v1::{Link, RetryPolicy as ProtoRetryPolicy};
-use temporal_proto::api::enums::v1::{WorkflowIdConflictPolicy, WorkflowIdReusePolicy};
+use temporal_proto::api::enums::v1::{
+    QueryRejectCondition as ProtoQueryRejectCondition,
+    WorkflowIdConflictPolicy as ProtoConflictPolicy, WorkflowIdReusePolicy as ProtoReusePolicy,
+};
 use temporal_proto::api::workflow::v1::VersioningOverride as ProtoVersioningOverride;
 
 use crate::error::Error;
@@ -35,8 +38,10 @@ pub struct StartOptions {
     pub(crate) memo: Vec<(String, Result<serde_json::Value, String>)>,
     pub(crate) search_attributes: Option<SearchAttributes>,
     pub(crate) cron_schedule: Option<String>,
-    pub(crate) id_reuse_policy: WorkflowIdReusePolicy,
-    pub(crate) id_conflict_policy: WorkflowIdConflictPolicy,
+    /// `Unspecified` until set: the server's default.
+    pub(crate) id_reuse_policy: ProtoReusePolicy,
+    /// `Unspecified` until set: the server's default.
+    pub(crate) id_conflict_policy: ProtoConflictPolicy,
     pub(crate) execution_timeout: Option<Duration>,
     pub(crate) run_timeout: Option<Duration>,
     pub(crate) task_timeout: Option<Duration>,
@@ -49,6 +54,110 @@ pub struct StartOptions {
     pub(crate) versioning_override: Option<VersioningOverride>,
     pub(crate) request_eager_start: bool,
     pub(crate) links: Vec<Link>,
+}
+
+/// Whether a workflow id may be used again once its workflow closed:
+/// [`StartOptions::id_reuse_policy`]. Unset, the server's default applies (`AllowDuplicate`).
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{StartOptions, WorkflowIdReusePolicy};
+///
+/// let once_only = StartOptions::new("invoice-7", "billing")
+///     .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate);
+/// # let _ = once_only;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WorkflowIdReusePolicy {
+    /// A new run may start whatever way the previous one closed.
+    AllowDuplicate,
+    /// A new run may start only if the previous one did not complete successfully.
+    AllowDuplicateFailedOnly,
+    /// The id may not be used again. (The API's deprecated `TERMINATE_IF_RUNNING` is
+    /// [`WorkflowIdConflictPolicy::TerminateExisting`] here.)
+    RejectDuplicate,
+}
+
+impl WorkflowIdReusePolicy {
+    pub(crate) fn to_proto(self) -> ProtoReusePolicy {
+        match self {
+            Self::AllowDuplicate => ProtoReusePolicy::AllowDuplicate,
+            Self::AllowDuplicateFailedOnly => ProtoReusePolicy::AllowDuplicateFailedOnly,
+            Self::RejectDuplicate => ProtoReusePolicy::RejectDuplicate,
+        }
+    }
+}
+
+/// What a start does when a workflow with its id is running:
+/// [`StartOptions::id_conflict_policy`]. Unset, the server's default applies (`Fail`).
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{StartOptions, WorkflowIdConflictPolicy};
+///
+/// let options = StartOptions::new("order-1234", "orders")
+///     .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WorkflowIdConflictPolicy {
+    /// The start fails with [`Error::AlreadyStarted`].
+    Fail,
+    /// The start returns the running workflow.
+    UseExisting,
+    /// The running workflow is terminated and a new run starts.
+    TerminateExisting,
+}
+
+impl WorkflowIdConflictPolicy {
+    pub(crate) fn to_proto(self) -> ProtoConflictPolicy {
+        match self {
+            Self::Fail => ProtoConflictPolicy::Fail,
+            Self::UseExisting => ProtoConflictPolicy::UseExisting,
+            Self::TerminateExisting => ProtoConflictPolicy::TerminateExisting,
+        }
+    }
+}
+
+/// When a query is refused rather than run, by the workflow's state:
+/// [`WorkflowHandle::query_with_reject_condition`](crate::WorkflowHandle::query_with_reject_condition).
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::QueryRejectCondition;
+///
+/// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
+/// let total: f64 = handle
+///     .query_with_reject_condition("total", QueryRejectCondition::NotOpen)
+///     .await?;
+/// # let _ = total;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryRejectCondition {
+    /// Never refused: closed workflows are queried too.
+    None,
+    /// Refused once the workflow is closed.
+    NotOpen,
+    /// Refused once the workflow closed other than by completing (failed, cancelled, ...).
+    NotCompletedCleanly,
+}
+
+impl QueryRejectCondition {
+    pub(crate) fn to_proto(self) -> ProtoQueryRejectCondition {
+        match self {
+            Self::None => ProtoQueryRejectCondition::None,
+            Self::NotOpen => ProtoQueryRejectCondition::NotOpen,
+            Self::NotCompletedCleanly => ProtoQueryRejectCondition::NotCompletedCleanly,
+        }
+    }
 }
 
 impl StartOptions {
@@ -72,8 +181,8 @@ impl StartOptions {
             memo: Vec::new(),
             search_attributes: None,
             cron_schedule: None,
-            id_reuse_policy: WorkflowIdReusePolicy::Unspecified,
-            id_conflict_policy: WorkflowIdConflictPolicy::Unspecified,
+            id_reuse_policy: ProtoReusePolicy::Unspecified,
+            id_conflict_policy: ProtoConflictPolicy::Unspecified,
             execution_timeout: None,
             run_timeout: None,
             task_timeout: None,
@@ -153,7 +262,7 @@ impl StartOptions {
     /// # let _ = options;
     /// ```
     pub fn id_reuse_policy(mut self, policy: WorkflowIdReusePolicy) -> Self {
-        self.id_reuse_policy = policy;
+        self.id_reuse_policy = policy.to_proto();
         self
     }
 
@@ -170,7 +279,7 @@ impl StartOptions {
     /// # let _ = options;
     /// ```
     pub fn id_conflict_policy(mut self, policy: WorkflowIdConflictPolicy) -> Self {
-        self.id_conflict_policy = policy;
+        self.id_conflict_policy = policy.to_proto();
         self
     }
 

@@ -73,13 +73,13 @@ impl UpdateStage {
 /// # Examples
 ///
 /// ```no_run
-/// use temporal_client::{UpdateOptions, UpdateStage};
+/// use temporal_client::{UpdateOptions, UpdateStage, by_name};
 ///
 /// # async fn example(handle: temporal_client::WorkflowHandle) -> Result<(), temporal_client::Error> {
 /// // An id derived from the business operation, so that a retry is the same update.
 /// let options = UpdateOptions::new().id("payment-7781").wait_for(UpdateStage::Accepted);
 /// let update = handle
-///     .start_update_with_options::<i64, _>(temporal_client::by_name("charge").arg(250), options)
+///     .start_update_with_options::<i64, _>(by_name("charge").arg(250), options)
 ///     .await?;
 /// let balance = update.result().await?;
 /// # let _ = balance;
@@ -348,6 +348,7 @@ impl<W: Contract> WorkflowHandle<W> {
                     },
                 )
                 .await
+                .map_err(|error| error.for_run(self.run_id().unwrap_or_default()))
             {
                 Ok(response) => Some(response),
                 Err(err) if err.is_timeout() => None,
@@ -613,6 +614,7 @@ impl<R: FromPayload> UpdateHandle<R> {
                     },
                 )
                 .await
+                .map_err(|error| error.for_run(self.run_id.as_deref().unwrap_or_default()))
             {
                 Ok(response) => response.outcome,
                 Err(err) if err.is_timeout() => None,

@@ -431,10 +431,10 @@ impl TestEnv {
         };
         self.client
             .connection()
-            .test_service()
+            .raw_test_service()
             .unlock_time_skipping_with_sleep(request)
             .await
-            .map_err(RpcError::from)?;
+            .map_err(RpcError::from_raw_status)?;
         Ok(())
     }
 
@@ -462,10 +462,10 @@ impl TestEnv {
         let response = self
             .client
             .connection()
-            .test_service()
+            .raw_test_service()
             .get_current_time(Empty {})
             .await
-            .map_err(RpcError::from)?
+            .map_err(RpcError::from_raw_status)?
             .into_inner();
         let invalid = |reason: String| Error::InvalidArgument {
             field: "time",

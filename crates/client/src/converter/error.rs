@@ -96,8 +96,8 @@ pub enum ConversionError {
     Protobuf {
         /// The Rust type being decoded.
         type_name: &'static str,
-        /// prost's error.
-        source: prost::DecodeError,
+        /// The protobuf decoder's error.
+        source: Box<dyn StdError + Send + Sync>,
     },
     /// A list of values (such as failure details) has no value at `index`.
     #[error("no value at index {index} to decode as `{type_name}`: there are {len}")]

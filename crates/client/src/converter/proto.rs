@@ -142,7 +142,7 @@ impl<M: prost::Name + Default> FromPayload for ProtoBinary<M> {
             .map(Self)
             .map_err(|source| ConversionError::Protobuf {
                 type_name: type_name::<Self>(),
-                source,
+                source: Box::new(source),
             })
     }
 }

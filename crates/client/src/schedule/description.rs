@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use temporal_proto::api::enums::v1::WorkflowExecutionStatus;
+use crate::description::WorkflowExecutionStatus;
 use temporal_proto::api::schedule::v1::{
     ScheduleActionResult as ProtoActionResult, ScheduleListEntry as ProtoListEntry,
 };
@@ -250,7 +250,6 @@ impl ScheduleDescription {
 
 impl ScheduleActionResult {
     fn from_proto(proto: ProtoActionResult) -> Self {
-        let status = proto.start_workflow_status();
         let workflow = proto.start_workflow_result.unwrap_or_default();
         Self {
             scheduled_at: system_time(proto.schedule_time),
@@ -259,7 +258,7 @@ impl ScheduleActionResult {
                 workflow_id: workflow.workflow_id,
                 run_id: workflow.run_id,
             },
-            status: (status != WorkflowExecutionStatus::Unspecified).then_some(status),
+            status: WorkflowExecutionStatus::from_proto(proto.start_workflow_status),
         }
     }
 }

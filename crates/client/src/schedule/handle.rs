@@ -200,7 +200,7 @@ impl ScheduleHandle {
                 .await
             {
                 Err(Error::Rpc(rpc))
-                    if rpc.code() == tonic::Code::FailedPrecondition
+                    if rpc.code() == crate::Code::FailedPrecondition
                         && attempt < UPDATE_ATTEMPTS =>
                 {
                     attempt += 1;

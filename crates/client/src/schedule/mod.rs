@@ -698,12 +698,12 @@ fn schedule_error(error: Error, schedule_id: &str) -> Error {
         Error::NotFound { .. } => Error::ScheduleNotFound {
             schedule_id: schedule_id.to_owned(),
         },
-        Error::Rpc(rpc) if rpc.code() == tonic::Code::AlreadyExists => {
+        Error::Rpc(rpc) if rpc.code() == crate::Code::AlreadyExists => {
             Error::ScheduleAlreadyExists {
                 schedule_id: schedule_id.to_owned(),
             }
         }
-        Error::Rpc(rpc) if rpc.code() == tonic::Code::InvalidArgument => Error::InvalidSchedule {
+        Error::Rpc(rpc) if rpc.code() == crate::Code::InvalidArgument => Error::InvalidSchedule {
             schedule_id: schedule_id.to_owned(),
             message: rpc.message().to_owned(),
         },
@@ -728,7 +728,7 @@ mod tests {
             schedule_error(unknown, "s-2"),
             Error::ScheduleNotFound { schedule_id } if schedule_id == "s-2"
         ));
-        let invalid = Error::Rpc(RpcError::from(tonic::Status::invalid_argument(
+        let invalid = Error::Rpc(RpcError::from_raw_status(tonic::Status::invalid_argument(
             "Invalid schedule spec: bad cron",
         )));
         let error = schedule_error(invalid, "s-3");
@@ -736,7 +736,9 @@ mod tests {
             error.to_string(),
             "invalid schedule `s-3`: Invalid schedule spec: bad cron"
         );
-        let other = Error::Rpc(RpcError::from(tonic::Status::unavailable("down")));
+        let other = Error::Rpc(RpcError::from_raw_status(tonic::Status::unavailable(
+            "down",
+        )));
         assert!(matches!(schedule_error(other, "s-4"), Error::Rpc(_)));
     }
 

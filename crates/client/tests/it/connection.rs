@@ -12,14 +12,14 @@ async fn connect_checks_the_server_and_exposes_raw_services() {
     let connection = Connection::connect(ConnectionOptions::new(server.address().to_string()))
         .await
         .expect("connects");
-    let info = connection.system_info().expect("checked at connect");
+    let info = connection.raw_system_info().expect("checked at connect");
     assert!(
         info.server_version.starts_with("1."),
         "{}",
         info.server_version
     );
     let raw = connection
-        .workflow_service()
+        .raw_workflow_service()
         .get_system_info(GetSystemInfoRequest::default())
         .await
         .expect("a raw call")
@@ -50,7 +50,7 @@ async fn nothing_listening_is_a_transport_error_and_lazy_calls_fail_after_retrie
         ),
     )
     .expect("a lazy connection needs no server");
-    assert!(lazy.system_info().is_none());
+    assert!(lazy.raw_system_info().is_none());
     let client = temporal_client::Client::new(lazy);
     let err = client
         .get_handle::<temporal_client::Untyped>("any")

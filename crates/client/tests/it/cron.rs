@@ -100,9 +100,9 @@ async fn a_cron_workflow_runs_on_schedule_and_stops_when_terminated() {
     // in the chain the first run began.
     let description = handle.describe().await.expect("describe");
     let info = &description.info;
-    assert_eq!(info.status, WorkflowExecutionStatus::Running);
+    assert_eq!(info.status, Some(WorkflowExecutionStatus::Running));
     assert_ne!(info.run_id, first_run, "the next run is scheduled");
-    assert_eq!(info.raw.first_run_id, first_run);
+    assert_eq!(info.raw_info().first_run_id, first_run);
     // The next run waits for the next tick of the first run's start time (start + 4 s, here),
     // and the server rounds that wait up to whole seconds.
     let wait = info
@@ -133,7 +133,10 @@ async fn a_cron_workflow_runs_on_schedule_and_stops_when_terminated() {
     );
     assert_eq!(failed.failure.message(), "cron no longer needed");
     let description = handle.describe().await.expect("describe");
-    assert_eq!(description.info.status, WorkflowExecutionStatus::Terminated);
+    assert_eq!(
+        description.info.status,
+        Some(WorkflowExecutionStatus::Terminated)
+    );
 
     let err = env
         .client

@@ -31,7 +31,7 @@ async fn describe_decodes_status_memo_and_search_attributes() {
     assert_eq!(info.workflow_id, handle.workflow_id());
     assert_eq!(Some(info.run_id.as_str()), handle.first_execution_run_id());
     assert_eq!(info.workflow_type, "counter");
-    assert_eq!(info.status, WorkflowExecutionStatus::Running);
+    assert_eq!(info.status, Some(WorkflowExecutionStatus::Running));
     assert_eq!(info.task_queue, env.task_queue);
     assert!(info.start_time.is_some());
     assert!(info.close_time.is_none());
@@ -47,7 +47,7 @@ async fn describe_decodes_status_memo_and_search_attributes() {
     assert_eq!(info.search_attributes.get(&number), Some(7));
     assert!(info.parent.is_none());
     assert!(
-        description.raw.execution_config.is_some(),
+        description.raw_response().execution_config.is_some(),
         "the raw response is kept"
     );
 }

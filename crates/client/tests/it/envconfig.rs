@@ -518,7 +518,7 @@ async fn a_profile_s_tls_files_and_inline_pem_connect_with_mtls() {
         let connection = Connection::connect(options(profile, &[]).expect("options"))
             .await
             .unwrap_or_else(|e| panic!("profile {profile}: {e:?}"));
-        assert!(connection.system_info().is_some());
+        assert!(connection.raw_system_info().is_some());
     }
     // The environment's server name overrides the file's, and the certificate does not name it.
     let wrong_name =

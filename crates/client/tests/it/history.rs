@@ -25,7 +25,7 @@ async fn fetch_history_streams_a_history_of_more_than_ten_thousand_events() {
 
     let first_page = env
         .client
-        .workflow_service()
+        .raw_workflow_service()
         .get_workflow_execution_history(GetWorkflowExecutionHistoryRequest {
             namespace: env.client.namespace().to_owned(),
             execution: Some(WorkflowExecution {

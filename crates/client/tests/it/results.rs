@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use temporal_client::{Error, FailureKind, RetryPolicy, RetryState, TimeoutType};
+use temporal_client::{Error, FailureKind, RetryPolicy, RetryState, TimeoutType, WorkflowOutcome};
 
 use crate::support::TestEnv;
 
@@ -64,7 +64,13 @@ async fn a_failed_workflow_carries_its_application_failure() {
         .await
         .expect_err("the workflow fails");
     let failed = workflow_failed(err);
-    assert_eq!(failed.retry_state, RetryState::RetryPolicyNotSet);
+    assert_eq!(failed.retry_state, Some(RetryState::RetryPolicyNotSet));
+    assert_eq!(failed.outcome(), WorkflowOutcome::Failed);
+    assert_eq!(failed.application_failure_type(), Some("CardDeclined"));
+    assert!(
+        failed.to_string().ends_with("failed: out of money"),
+        "Display says why: {failed}"
+    );
     let failure = &failed.failure;
     assert_eq!(failure.message(), "out of money");
     assert!(
@@ -120,6 +126,11 @@ async fn an_activity_failure_is_a_cause_chain() {
         failed.failure
     );
     assert_eq!(failed.failure.root_cause().message(), "card declined for 7");
+    assert_eq!(failed.application_failure_type(), Some("CardDeclined"));
+    assert!(
+        failed.to_string().ends_with("failed: card declined for 7"),
+        "{failed}"
+    );
 }
 
 #[tokio::test]
@@ -178,11 +189,13 @@ async fn a_timed_out_workflow_fails_with_a_timeout() {
     assert!(matches!(
         failed.failure.kind(),
         FailureKind::Timeout {
-            timeout_type: TimeoutType::StartToClose,
+            timeout_type: Some(TimeoutType::StartToClose),
             ..
         }
     ));
-    assert_eq!(failed.retry_state, RetryState::RetryPolicyNotSet);
+    assert_eq!(failed.retry_state, Some(RetryState::RetryPolicyNotSet));
+    assert!(failed.is_timed_out() && !failed.is_cancelled());
+    assert_eq!(failed.application_failure_type(), None);
 }
 
 #[tokio::test]
@@ -200,6 +213,8 @@ async fn cancel_and_terminate_close_the_workflow_as_they_say() {
         "{:?}",
         failed.failure
     );
+    assert!(failed.is_cancelled(), "{failed}");
+    assert!(failed.to_string().ends_with("was cancelled"), "{failed}");
 
     let terminated = env
         .client
@@ -217,6 +232,13 @@ async fn cancel_and_terminate_close_the_workflow_as_they_say() {
     ));
     assert_eq!(failed.failure.message(), "no longer needed");
     assert_eq!(failed.failure.to_string(), "terminated: no longer needed");
+    assert_eq!(failed.outcome(), WorkflowOutcome::Terminated);
+    assert!(
+        failed
+            .to_string()
+            .ends_with("was terminated: no longer needed"),
+        "{failed}"
+    );
 
     let err = env
         .client

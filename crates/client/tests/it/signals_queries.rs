@@ -62,7 +62,7 @@ async fn signals_change_state_that_queries_read() {
         matches!(
             err,
             Error::QueryRejected {
-                status: WorkflowExecutionStatus::Completed
+                status: Some(WorkflowExecutionStatus::Completed)
             }
         ),
         "{err:?}"
@@ -116,4 +116,28 @@ async fn signalling_a_missing_workflow_is_not_found() {
         .await
         .expect_err("nothing to signal");
     assert!(err.is_not_found(), "{err:?}");
+    let temporal_client::Error::NotFound(missing) = &err else {
+        unreachable!()
+    };
+    assert_eq!(missing.workflow_id, "no-such-workflow");
+    assert_eq!(missing.run_id, None);
+    assert!(
+        err.to_string()
+            .starts_with("workflow `no-such-workflow` not found"),
+        "{err}"
+    );
+
+    // A pinned run is named too.
+    let run_id = "0196e7a1-5b2c-7d3e-8f40-123456789abc";
+    let err = env
+        .client
+        .get_handle::<temporal_client::Untyped>("no-such-workflow")
+        .with_run_id(run_id)
+        .signal("increment")
+        .await
+        .expect_err("nothing to signal");
+    assert!(
+        matches!(&err, temporal_client::Error::NotFound(missing) if missing.run_id.as_deref() == Some(run_id)),
+        "{err:?}"
+    );
 }

@@ -50,7 +50,7 @@ async fn search_attributes_written_as_one_element_arrays_are_read() {
         ..Default::default()
     };
     env.client
-        .workflow_service()
+        .raw_workflow_service()
         .start_workflow_execution(request)
         .await
         .expect("the server accepts the TypeScript client's form");
@@ -92,7 +92,10 @@ async fn search_attributes_written_as_one_element_arrays_are_read() {
             .try_get(&SearchAttributeKey::bool("CustomKeyword"))
             .is_err()
     );
-    assert!(info.raw.search_attributes.is_none(), "held once, decoded");
+    assert!(
+        info.raw_info().search_attributes.is_none(),
+        "held once, decoded"
+    );
 }
 
 #[tokio::test]

@@ -201,7 +201,7 @@ async fn fail_with_deep_chain(client: &Client, task_queue: &str, depth: usize) {
             ..Default::default()
         };
     }
-    let mut service = client.workflow_service();
+    let mut service = client.raw_workflow_service();
     let mut poll = tonic::Request::new(PollWorkflowTaskQueueRequest {
         namespace: client.namespace().to_owned(),
         task_queue: Some(TaskQueue {
@@ -867,7 +867,8 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
             .await,
             Refusal::Client(Error::WorkflowFailed(_)),
             [
-                "did not complete",
+                // The workflow's line says why: the root cause's message.
+                ") failed: the root cause",
                 "level 59",
                 "level 1: failure: the root cause"
             ],
@@ -915,7 +916,7 @@ async fn malformed_and_hostile_inputs_get_typed_errors() {
                 .query_with_reject_condition::<String, _>("value", QueryRejectCondition::NotOpen,)
                 .await,
             Refusal::Client(Error::QueryRejected {
-                status: WorkflowExecutionStatus::Completed
+                status: Some(WorkflowExecutionStatus::Completed)
             }),
             ["rejected", "COMPLETED"],
         ),

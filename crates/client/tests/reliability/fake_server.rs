@@ -313,11 +313,39 @@ impl UnaryService<Bytes> for Handler {
                 Reply::Canned(Answer::Fail(Code::Unimplemented)) if !scripted => {
                     Err(Status::unimplemented(format!("{method} is not scripted")))
                 }
-                Reply::Canned(Answer::Fail(code)) => Err(Status::new(code, "scripted by the test")),
+                Reply::Canned(Answer::Fail(code)) => {
+                    Err(Status::new(to_tonic(code), "scripted by the test"))
+                }
                 Reply::Canned(Answer::Hang) => std::future::pending().await,
             }
         })
     }
+}
+
+/// The fake answers through tonic; the client reports its own `Code`.
+fn to_tonic(code: Code) -> tonic::Code {
+    let all = [
+        tonic::Code::Ok,
+        tonic::Code::Cancelled,
+        tonic::Code::Unknown,
+        tonic::Code::InvalidArgument,
+        tonic::Code::DeadlineExceeded,
+        tonic::Code::NotFound,
+        tonic::Code::AlreadyExists,
+        tonic::Code::PermissionDenied,
+        tonic::Code::ResourceExhausted,
+        tonic::Code::FailedPrecondition,
+        tonic::Code::Aborted,
+        tonic::Code::OutOfRange,
+        tonic::Code::Unimplemented,
+        tonic::Code::Internal,
+        tonic::Code::Unavailable,
+        tonic::Code::DataLoss,
+        tonic::Code::Unauthenticated,
+    ];
+    all.into_iter()
+        .find(|tonic| format!("{tonic:?}") == format!("{code:?}"))
+        .expect("every gRPC code has a tonic twin")
 }
 
 /// Passes messages through as bytes, so that one service answers every method.

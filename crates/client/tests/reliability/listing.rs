@@ -93,7 +93,7 @@ async fn read(
             Ok(info) => ids.push(info.workflow_id),
             Err(error) => {
                 assert!(
-                    matches!(&error, temporal_client::Error::Rpc(rpc) if rpc.code() == tonic::Code::Unavailable),
+                    matches!(&error, temporal_client::Error::Rpc(rpc) if rpc.code() == temporal_client::Code::Unavailable),
                     "{error:?}"
                 );
                 assert!(stream.next().await.is_none(), "an error ends the stream");

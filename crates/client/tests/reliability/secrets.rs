@@ -71,7 +71,7 @@ async fn connections_and_clients_redact_their_headers_and_password() {
     assert_no_secret("Client", &format!("{client:?}"));
     assert_no_secret(
         "WorkflowService",
-        &format!("{:?}", connection.workflow_service()),
+        &format!("{:?}", connection.raw_workflow_service()),
     );
     let call_options = CallOptions::default().header("authorization", BEARER);
     assert_no_secret("CallOptions", &format!("{call_options:?}"));

@@ -116,7 +116,7 @@ async fn without_auto_time_skipping_a_result_wait_does_not_skip_time() {
 #[tokio::test]
 async fn a_result_wait_dropped_midway_locks_the_clock_again() {
     let (env, _worker) = start().await;
-    let mut test_service = env.client().connection().test_service();
+    let mut test_service = env.client().connection().raw_test_service();
     // An extra lock, so that the clock stays still while the wait below has it unlocked (the
     // server would otherwise skip to the workflow's run timeout at once).
     test_service
