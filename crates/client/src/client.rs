@@ -490,7 +490,7 @@ impl Client {
     /// let handle = client
     ///     .start("example", ("Temporal",), StartOptions::new("greeting-1", "hello-world"))
     ///     .await?;
-    /// println!("started run {:?}", handle.run_id());
+    /// println!("started run {:?}", handle.first_execution_run_id());
     /// # Ok(())
     /// # }
     /// ```

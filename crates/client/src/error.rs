@@ -511,7 +511,7 @@ impl Error {
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
     /// match client.start("example", ("Temporal",), StartOptions::new("greeting-1", "hello-world")).await {
-    ///     Ok(handle) => println!("started {:?}", handle.run_id()),
+    ///     Ok(handle) => println!("started {:?}", handle.first_execution_run_id()),
     ///     Err(error) if error.is_already_started() => println!("already running"),
     ///     Err(error) => return Err(error),
     /// }

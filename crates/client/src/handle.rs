@@ -264,16 +264,24 @@ impl<W: Contract> WorkflowHandle<W> {
         &self.workflow_id
     }
 
-    /// The run this handle is pinned to, if any.
+    /// The run this handle is pinned to, if any. A handle from [`Client::start`] is not pinned
+    /// to a run: it follows the chain its run started (see
+    /// [`first_execution_run_id`](WorkflowHandle::first_execution_run_id)).
     ///
     /// # Examples
     ///
     /// ```no_run
-    /// use temporal_client::StartOptions;
+    /// use temporal_client::{StartOptions, Untyped};
     ///
     /// # async fn example(client: temporal_client::Client) -> Result<(), temporal_client::Error> {
-    /// let handle = client.start("example", ("Temporal",), StartOptions::new("greeting-1", "hello-world")).await?;
-    /// println!("started run {}", handle.run_id().unwrap_or_default());
+    /// let pinned = client
+    ///     .get_handle::<Untyped>("greeting-1")
+    ///     .with_run_id("0196e7a1-5b2c-7d3e-8f40-123456789abc");
+    /// assert_eq!(pinned.run_id(), Some("0196e7a1-5b2c-7d3e-8f40-123456789abc"));
+    ///
+    /// let started = client.start("example", ("Temporal",), StartOptions::new("greeting-2", "hello-world")).await?;
+    /// assert_eq!(started.run_id(), None);
+    /// assert!(started.first_execution_run_id().is_some());
     /// # Ok(())
     /// # }
     /// ```

@@ -173,7 +173,7 @@ pub enum TimeSkippingServerError {
 /// It is a lightweight in-memory server, written in Java, whose clock jumps ahead whenever
 /// nothing but timers is left to wait for: a workflow that sleeps a day completes in
 /// milliseconds. It implements the workflow service and the `TestService`
-/// ([`temporal_client::TestService`]), without namespace registration, visibility (list and
+/// ([`temporal_client::raw::TestService`]), without namespace registration, visibility (list and
 /// count), task queue descriptions or search attribute registration; only the `default`
 /// namespace exists.
 ///
