@@ -238,8 +238,27 @@ async fn fail_with_deep_chain(client: &Client, task_queue: &str, depth: usize) {
         .expect("the failure is accepted");
 }
 
-#[tokio::test]
-async fn malformed_and_hostile_inputs_get_typed_errors() {
+#[test]
+fn malformed_and_hostile_inputs_get_typed_errors() {
+    // The table is one async fn awaiting dozens of calls: in a debug build its poll frame
+    // alone is about 1.7 MiB, and with the client's `tracing` feature the frames of a call
+    // below it outgrow the test thread's 2 MiB stack. So it runs on a thread of its own.
+    std::thread::Builder::new()
+        .name("bad-input-table".to_owned())
+        .stack_size(16 * 1024 * 1024)
+        .spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime")
+                .block_on(every_row_gets_its_typed_error());
+        })
+        .expect("a thread")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+}
+
+async fn every_row_gets_its_typed_error() {
     let env = &TestEnv::start().await;
     let client = &env.client;
     let address = &env.address().to_string();
