@@ -92,7 +92,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .retry_policy(RpcRetryPolicy::disabled()),
         )
         .await?;
-    println!("status: {}", temporal_examples::display_status(description.info.status));
+    println!(
+        "status: {}",
+        temporal_examples::display_status(description.info.status)
+    );
 
     for line in log.0.lock().expect("not poisoned").iter() {
         println!("call {line}");
