@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         link = failure.cause.as_deref();
     }
     let converter = DataConverter::new();
-    let failure = temporal_client::Failure::from_proto(proto, &converter)
+    let failure = temporal_client::Failure::from_raw_proto(proto, &converter)
         .now_or_never()
         .expect("without a codec, decoding never waits")
         .expect("without a codec, decoding cannot fail");
