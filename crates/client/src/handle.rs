@@ -12,7 +12,8 @@ use temporal_proto::api::history::v1::HistoryEvent;
 use temporal_proto::api::history::v1::history_event::Attributes;
 use temporal_proto::api::query::v1::WorkflowQuery;
 use temporal_proto::api::workflowservice::v1::{
-    DescribeWorkflowExecutionRequest, GetWorkflowExecutionHistoryRequest, QueryWorkflowRequest,
+    DescribeWorkflowExecutionRequest, DescribeWorkflowExecutionResponse,
+    GetWorkflowExecutionHistoryRequest, QueryWorkflowRequest,
     RequestCancelWorkflowExecutionRequest, SignalWorkflowExecutionRequest,
     TerminateWorkflowExecutionRequest,
 };
@@ -675,22 +676,22 @@ impl<W: Contract> WorkflowHandle<W> {
     /// # }
     /// ```
     pub async fn describe(&self) -> Result<WorkflowDescription, Error> {
+        let raw = self.describe_raw().await?;
+        WorkflowDescription::decode(raw, self.client.data_converter()).await
+    }
+
+    /// `DescribeWorkflowExecution` of the handle's execution, undecoded.
+    async fn describe_raw(&self) -> Result<DescribeWorkflowExecutionResponse, Error> {
         let request = DescribeWorkflowExecutionRequest {
             namespace: self.client.namespace().to_owned(),
             execution: Some(self.latest_execution()),
         };
-        let raw =
-            self.client
-                .call(
-                    request,
-                    &self.workflow_id,
-                    |mut service, request| async move {
-                        service.describe_workflow_execution(request).await
-                    },
-                )
-                .await
-                .map_err(|error| error.for_run(self.pinned_run()))?;
-        WorkflowDescription::decode(raw, self.client.data_converter()).await
+        self.client
+            .call(request, &self.workflow_id, |mut service, request| async move {
+                service.describe_workflow_execution(request).await
+            })
+            .await
+            .map_err(|error| error.for_run(self.pinned_run()))
     }
 
     /// Waits for the workflow to close and decodes its result: for a typed handle, as its
@@ -795,22 +796,7 @@ impl<W: Contract> WorkflowHandle<W> {
 
     /// The run id of the workflow's latest run, if it is closed.
     async fn latest_closed_run_id(&self) -> Option<String> {
-        let request = DescribeWorkflowExecutionRequest {
-            namespace: self.client.namespace().to_owned(),
-            execution: Some(self.latest_execution()),
-        };
-        let response =
-            self.client
-                .call(
-                    request,
-                    &self.workflow_id,
-                    |mut service, request| async move {
-                        service.describe_workflow_execution(request).await
-                    },
-                )
-                .await
-                .map_err(|error| error.for_run(self.pinned_run()))
-                .ok()?;
+        let response = self.describe_raw().await.ok()?;
         let info = response.workflow_execution_info?;
         if info.status() == ProtoStatus::Running {
             // A new run took the id since: which run failed is not known.
