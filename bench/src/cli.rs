@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::Error;
-use crate::operation::Operation;
+use crate::operation::{Mode, Operation};
 
 pub(crate) const USAGE: &str = "\
 usage: temporal-bench [options]
@@ -31,6 +31,13 @@ options:
                          under valgrind, tens of times slower; --quick skips them too)
   --skip-official        neither build nor measure the official client (--quick skips
                          it too); its figures are then quoted from the issue
+  --experiment MODE[,MODE...]
+                         also measure these experimental modes, each against its baseline
+                         (transports against bare tonic, client variants against the
+                         client): hyper-direct, h2-direct, tonic-tuned (issue 16's transport
+                         experiment), client-intercepted, client-traced (issue 15's cost of
+                         an interceptor and of recorded spans; client-traced needs the bench
+                         built with --features tracing)
   --output DIR           where BENCHMARKS.md goes (default: the workspace root), the
                          charts in DIR/bench/charts
   -h, --help             this text";
@@ -50,6 +57,7 @@ pub(crate) struct Options {
     pub(crate) syscalls: bool,
     pub(crate) instructions: bool,
     pub(crate) official: bool,
+    pub(crate) experiments: Vec<Mode>,
     pub(crate) output: PathBuf,
 }
 
@@ -76,6 +84,7 @@ impl Options {
             syscalls: true,
             instructions: true,
             official: true,
+            experiments: Vec::new(),
             output: workspace_root(),
         };
         let mut ops = None;
@@ -99,6 +108,20 @@ impl Options {
                         .split(',')
                         .map(str::parse)
                         .collect::<Result<_, _>>()?
+                }
+                "--experiment" => {
+                    for name in value("--experiment")?.split(',') {
+                        let mode: Mode = name.parse()?;
+                        if !Mode::EXPERIMENTS.contains(&mode) {
+                            return Err(format!(
+                                "`{name}` is measured in every run, not an experiment"
+                            )
+                            .into());
+                        }
+                        if !options.experiments.contains(&mode) {
+                            options.experiments.push(mode);
+                        }
+                    }
                 }
                 "--skip-scaling" => options.scaling = false,
                 "--skip-history" => options.history = false,
@@ -179,6 +202,13 @@ mod tests {
             .expect("not help");
         assert!(!skipping.official && !skipping.instructions && skipping.syscalls);
         assert_eq!(options.output, PathBuf::from("/tmp/x"));
+        let experiments = parse(&["--experiment", "hyper-direct,client-traced,hyper-direct"])
+            .expect("valid")
+            .expect("not help");
+        assert_eq!(
+            experiments.experiments,
+            [Mode::HyperDirect, Mode::ClientTraced]
+        );
         assert_eq!(parse(&["--help"]).expect("valid"), None);
     }
 
@@ -189,6 +219,8 @@ mod tests {
             &["--ops", "0"],
             &["--ops", "many"],
             &["--only", "update"],
+            &["--experiment", "tonic"],
+            &["--experiment", "hyper"],
             &["--fast"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");

@@ -14,6 +14,7 @@
 mod build_cost;
 mod chart;
 mod cli;
+mod cost;
 mod drive;
 mod fixture;
 mod machine;
@@ -26,6 +27,7 @@ mod results;
 mod scaling;
 mod spec;
 mod startup;
+mod transport;
 mod workload;
 
 use std::path::{Path, PathBuf};
@@ -95,6 +97,7 @@ fn run(options: &Options) -> Result<(), Error> {
     let executables = Executables {
         bench: executable.clone(),
         official: official.as_ref().ok().cloned(),
+        experiments: options.experiments.clone(),
     };
     let operations = measure_operations(&executables, &fixture, options, &mut failures)?;
     println!("{}", report::operations_table(&operations));
@@ -199,6 +202,8 @@ struct Executables {
     bench: PathBuf,
     /// The official client's driver, if it was built.
     official: Option<PathBuf>,
+    /// The experimental modes this run adds (`--experiment`), all made by this binary.
+    experiments: Vec<Mode>,
 }
 
 impl Executables {
@@ -206,6 +211,7 @@ impl Executables {
         match mode {
             Mode::Client | Mode::Tonic => Some(&self.bench),
             Mode::Official { .. } => self.official.as_deref(),
+            _ => Some(&self.bench),
         }
     }
 
@@ -214,6 +220,7 @@ impl Executables {
         Mode::ALL
             .into_iter()
             .filter(|&mode| self.of(mode).is_some())
+            .chain(self.experiments.iter().copied())
             .collect()
     }
 }
@@ -285,11 +292,11 @@ fn measure_operations(
             });
             match (mode, counted) {
                 (_, Ok(result)) => results.push((mode, result)),
-                (Mode::Official { .. }, Err(err)) => {
+                (Mode::Client | Mode::Tonic, Err(err)) => return Err(err),
+                (_, Err(err)) => {
                     eprintln!("bench: {operation} through {} failed: {err}", mode.label());
                     failures.push(format!("{operation} through {}: {err}", mode.label()));
                 }
-                (_, Err(err)) => return Err(err),
             }
         }
         let mut take = |wanted: Mode| {
@@ -304,6 +311,11 @@ fn measure_operations(
             tonic: take(Mode::Tonic).expect("measured"),
             official: take(Mode::Official { gzip: false }),
             official_gzip: take(Mode::Official { gzip: true }),
+            experiments: options
+                .experiments
+                .iter()
+                .filter_map(|&mode| Some((mode, take(mode)?)))
+                .collect(),
         });
     }
     Ok(rows)

@@ -109,6 +109,18 @@ pub(crate) enum Mode {
     /// The official Rust client, temporalio-client 1.1.1 (its own binary, `bench/official`),
     /// with its gzip compression on (its default) or off.
     Official { gzip: bool },
+    /// Experiments, measured only when asked for (`--experiment`): the generated client over
+    /// hyper's HTTP/2 `SendRequest` directly, no `Buffer` (transport.rs).
+    HyperDirect,
+    /// The generated client over h2's `SendRequest`, driven from the caller's task.
+    H2Direct,
+    /// Bare tonic with tuned HTTP/2 settings.
+    TonicTuned,
+    /// temporal-client with one interceptor that does nothing installed.
+    ClientIntercepted,
+    /// temporal-client with a subscriber recording its `tracing` spans (the bench's `tracing`
+    /// feature).
+    ClientTraced,
 }
 
 impl Mode {
@@ -119,8 +131,22 @@ impl Mode {
         Mode::Official { gzip: true },
     ];
 
+    /// The experiments `--experiment` can add to a run, in table order.
+    pub(crate) const EXPERIMENTS: [Mode; 5] = [
+        Mode::HyperDirect,
+        Mode::H2Direct,
+        Mode::TonicTuned,
+        Mode::ClientIntercepted,
+        Mode::ClientTraced,
+    ];
+
     pub(crate) fn name(self) -> &'static str {
         match self {
+            Mode::HyperDirect => "hyper-direct",
+            Mode::H2Direct => "h2-direct",
+            Mode::TonicTuned => "tonic-tuned",
+            Mode::ClientIntercepted => "client-intercepted",
+            Mode::ClientTraced => "client-traced",
             Mode::Client => "client",
             Mode::Tonic => "tonic",
             Mode::Official { gzip: false } => "official",
@@ -135,6 +161,11 @@ impl Mode {
             Mode::Tonic => "bare tonic",
             Mode::Official { gzip: false } => "the official client, gzip off",
             Mode::Official { gzip: true } => "the official client, gzip on",
+            Mode::HyperDirect => "hyper's SendRequest, no Buffer",
+            Mode::H2Direct => "h2's SendRequest from the caller's task",
+            Mode::TonicTuned => "bare tonic, tuned HTTP/2 settings",
+            Mode::ClientIntercepted => "temporal-client, one no-op interceptor",
+            Mode::ClientTraced => "temporal-client, spans recorded",
         }
     }
 }
@@ -143,16 +174,14 @@ impl FromStr for Mode {
     type Err = String;
 
     fn from_str(name: &str) -> Result<Self, String> {
-        Mode::ALL
-            .into_iter()
-            .find(|mode| mode.name() == name)
-            .ok_or_else(|| {
-                let known: Vec<_> = Mode::ALL.iter().map(|mode| mode.name()).collect();
-                format!(
-                    "unknown mode `{name}`; expected one of {}",
-                    known.join(", ")
-                )
-            })
+        let modes = || Mode::ALL.into_iter().chain(Mode::EXPERIMENTS);
+        modes().find(|mode| mode.name() == name).ok_or_else(|| {
+            let known: Vec<_> = modes().map(|mode| mode.name()).collect();
+            format!(
+                "unknown mode `{name}`; expected one of {}",
+                known.join(", ")
+            )
+        })
     }
 }
 
@@ -165,7 +194,7 @@ mod tests {
         for op in Operation::ALL {
             assert_eq!(op.name().parse::<Operation>(), Ok(op));
         }
-        for mode in Mode::ALL {
+        for mode in Mode::ALL.into_iter().chain(Mode::EXPERIMENTS) {
             assert_eq!(mode.name().parse::<Mode>(), Ok(mode));
         }
         let err = "update".parse::<Operation>().expect_err("unknown");

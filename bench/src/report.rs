@@ -67,20 +67,33 @@ pub(crate) fn operations_table(operations: &[OperationResult]) -> String {
     );
     for row in operations {
         let modes = [
-            ("(a) client", Some(&row.client)),
-            ("(b) tonic", Some(&row.tonic)),
-            ("(c) official, gzip off", row.official.as_ref()),
-            ("(d) official, gzip on", row.official_gzip.as_ref()),
+            ("(a) client".to_owned(), Some(&row.client)),
+            ("(b) tonic".to_owned(), Some(&row.tonic)),
+            ("(c) official, gzip off".to_owned(), row.official.as_ref()),
+            (
+                "(d) official, gzip on".to_owned(),
+                row.official_gzip.as_ref(),
+            ),
         ];
-        for (mode, result) in modes {
+        let experiments = row
+            .experiments
+            .iter()
+            .map(|(mode, result)| (format!("(x) {}", mode.name()), Some(result)));
+        for (mode, result) in modes.into_iter().chain(experiments) {
             let Some(result) = result else { continue };
             let sample = &result.median;
-            // (a) against (b), and (a) against each official mode, on the other row.
+            // (a) against (b), and (a) against each official mode, on the other row; an
+            // experiment against its baseline: a client variant against (a), a transport
+            // against (b).
             let ratio = match mode.split_once(' ').map(|(tag, _)| tag) {
                 Some("(a)") => ratio_cell("(a)/(b)", &row.client, &row.tonic),
                 Some(tag @ ("(c)" | "(d)")) => {
                     ratio_cell(&format!("(a)/{tag}"), &row.client, result)
                 }
+                Some("(x)") if mode.starts_with("(x) client") => {
+                    ratio_cell("(x)/(a)", result, &row.client)
+                }
+                Some("(x)") => ratio_cell("(x)/(b)", result, &row.tonic),
                 _ => String::new(),
             };
             let (cpu_min, cpu_max) = result.cpu_range;
@@ -637,6 +650,10 @@ mod tests {
                 tonic: runs(2000, &[99, 100, 101], 6000),
                 official: Some(runs(2000, &[200, 210, 220], 12000)),
                 official_gzip: Some(runs(2000, &[300, 300, 310], 12500)),
+                experiments: vec![(
+                    crate::operation::Mode::HyperDirect,
+                    runs(2000, &[80, 85, 90], 6000),
+                )],
             },
             OperationResult {
                 operation: Operation::Describe,
@@ -644,6 +661,7 @@ mod tests {
                 tonic: runs(2000, &[100], 6000),
                 official: None,
                 official_gzip: None,
+                experiments: Vec::new(),
             },
         ];
         let results = results(operations, None);
@@ -672,6 +690,13 @@ mod tests {
         );
         assert!(
             report.contains("| start | (d) official, gzip on | "),
+            "{report}"
+        );
+        // An experimental transport, against bare tonic (99-101 µs, median 100).
+        assert!(
+            report.contains(
+                "| start | (x) hyper-direct | 2000 | 1.00 ms | 3.00 ms | 42.5 | 40.0-45.0 | "
+            ) && report.contains("(x)/(b) **0.85x** (0.79-0.91x) | 0 |"),
             "{report}"
         );
         assert!(
@@ -739,6 +764,7 @@ mod tests {
             tonic: runs(2000, &[99, 100, 101], 6000),
             official: None,
             official_gzip: None,
+            experiments: Vec::new(),
         }];
         let report = markdown(
             &results(operations, Some("skipped by --skip-official".to_owned())),

@@ -37,6 +37,8 @@ pub(crate) struct OperationResult {
     pub(crate) tonic: ModeResult,
     pub(crate) official: Option<ModeResult>,
     pub(crate) official_gzip: Option<ModeResult>,
+    /// The experimental modes of the run (`--experiment`), in the order asked for.
+    pub(crate) experiments: Vec<(crate::operation::Mode, ModeResult)>,
 }
 
 /// Every run of one (operation, mode).

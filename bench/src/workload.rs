@@ -31,6 +31,7 @@ use crate::drive::{
 use crate::measure::{Sample, process_usage};
 use crate::operation::{Mode, Operation};
 use crate::spec::{Job, Targets};
+use crate::transport::{H2Direct, HyperDirect, Transport};
 
 /// The largest message a bare client accepts, as the high-level client does.
 const MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
@@ -109,8 +110,15 @@ async fn run(job: Job) -> Result<Sample, Error> {
 }
 
 async fn connect_client(address: &str, payload_bytes: usize) -> Result<Client, Error> {
+    connect_client_with(address, payload_bytes, ClientOptions::default()).await
+}
+
+async fn connect_client_with(
+    address: &str,
+    payload_bytes: usize,
+    mut options: ClientOptions,
+) -> Result<Client, Error> {
     let connection = Connection::connect(ConnectionOptions::new(address)).await?;
-    let mut options = ClientOptions::default();
     if payload_bytes > 0 {
         options = options.max_payload_bytes(payload_bytes.max(4 * 1024 * 1024));
     }
@@ -144,6 +152,8 @@ async fn measure_stream<T>(
 enum Target {
     Client(Client),
     Tonic(WorkflowServiceClient<Channel>),
+    HyperDirect(WorkflowServiceClient<HyperDirect>),
+    H2Direct(WorkflowServiceClient<H2Direct>),
 }
 
 impl Target {
@@ -159,14 +169,40 @@ impl Target {
                 let channel = Endpoint::from_shared(format!("http://{address}"))?
                     .connect()
                     .await?;
-                Target::Tonic(
-                    WorkflowServiceClient::new(channel)
-                        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-                        .max_encoding_message_size(MAX_MESSAGE_BYTES),
+                Target::Tonic(bare(WorkflowServiceClient::new(channel)))
+            }
+            Mode::TonicTuned => Target::Tonic(bare(WorkflowServiceClient::new(
+                crate::transport::tuned_channel(address).await?,
+            ))),
+            Mode::HyperDirect => Target::HyperDirect(bare(WorkflowServiceClient::with_origin(
+                HyperDirect::connect(address).await?,
+                crate::transport::origin(address)?,
+            ))),
+            Mode::H2Direct => Target::H2Direct(bare(WorkflowServiceClient::with_origin(
+                H2Direct::connect(address).await?,
+                crate::transport::origin(address)?,
+            ))),
+            Mode::ClientIntercepted => Target::Client(
+                connect_client_with(
+                    address,
+                    payload_bytes,
+                    ClientOptions::default().interceptor(crate::cost::NoopInterceptor),
                 )
+                .await?,
+            ),
+            Mode::ClientTraced => {
+                crate::cost::record_spans()?;
+                Target::Client(connect_client(address, payload_bytes).await?)
             }
         })
     }
+}
+
+/// A generated client that takes messages as large as the high-level client does.
+fn bare<T: Transport>(service: WorkflowServiceClient<T>) -> WorkflowServiceClient<T> {
+    service
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_MESSAGE_BYTES)
 }
 
 /// Makes operation `i` of a workload.
@@ -253,9 +289,9 @@ impl Runner {
 
     /// The same RPCs with the same messages, built by hand and sent through the generated
     /// client: what a caller who writes every request themselves pays.
-    async fn with_tonic(
+    async fn with_tonic<T: Transport>(
         &self,
-        mut service: WorkflowServiceClient<Channel>,
+        mut service: WorkflowServiceClient<T>,
         i: usize,
     ) -> Result<(), Error> {
         let targets = &self.targets;
@@ -398,13 +434,15 @@ impl Operate for Runner {
         match &self.target {
             Target::Client(client) => self.with_client(client, i).await,
             Target::Tonic(service) => self.with_tonic(service.clone(), i).await,
+            Target::HyperDirect(service) => self.with_tonic(service.clone(), i).await,
+            Target::H2Direct(service) => self.with_tonic(service.clone(), i).await,
         }
     }
 }
 
 /// Long-polls the history for the close event, as `WorkflowHandle::result` does.
-async fn wait_for_result(
-    service: &mut WorkflowServiceClient<Channel>,
+async fn wait_for_result<T: Transport>(
+    service: &mut WorkflowServiceClient<T>,
     workflow_id: String,
     run_id: String,
 ) -> Result<Payload, Error> {
