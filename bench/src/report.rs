@@ -58,12 +58,12 @@ pub(crate) fn operations_table(operations: &[OperationResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| operation | mode | ops/s | p50 | p99 | CPU µs/op | CPU range | of which user | \
+        "| operation | mode | ops/s | p50 | p99 | p99 range | CPU µs/op | CPU range | of which user | \
          allocs/op | KiB alloc/op | syscalls/op | instr/op | peak RSS | CPU ratio | errors |"
     );
     let _ = writeln!(
         out,
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     );
     for row in operations {
         let modes = [
@@ -97,17 +97,21 @@ pub(crate) fn operations_table(operations: &[OperationResult]) -> String {
                 _ => String::new(),
             };
             let (cpu_min, cpu_max) = result.cpu_range;
+            let (p99_min, p99_max) = result.p99_range;
             let count = |count: Option<f64>, digits: usize| {
                 count.map_or_else(|| "n/a".to_owned(), |n| format!("{n:.digits$}"))
             };
             let _ = writeln!(
                 out,
-                "| {} | {mode} | {:.0} | {:.2} ms | {:.2} ms | {:.1} | {cpu_min:.1}-{cpu_max:.1} | \
+                "| {} | {mode} | {:.0} | {:.2} ms | {:.2} ms | {:.0}-{:.0} ms | {:.1} | \
+                 {cpu_min:.1}-{cpu_max:.1} | \
                  {:.1} | {:.1} | {:.2} | {} | {} | {:.1} MiB | {ratio} | {} |",
                 row.operation,
                 sample.ops_per_sec(),
                 sample.p50.as_secs_f64() * 1e3,
                 sample.p99.as_secs_f64() * 1e3,
+                p99_min.as_secs_f64() * 1e3,
+                p99_max.as_secs_f64() * 1e3,
                 sample.cpu_us_per_op(),
                 sample.user_cpu_us_per_op(),
                 sample.allocations_per_op(),
@@ -680,12 +684,12 @@ mod tests {
             "{report}"
         );
         assert!(
-            report.contains("| start | (a) client | 2000 | 1.00 ms | 3.00 ms | 55.0 | 54.0-56.0 | 5.5 | 40.0 | 4.00 | 42.0 | 108000 | 6.8 MiB | (a)/(b) **1.10x** (1.07-1.13x) | 0 |"),
+            report.contains("| start | (a) client | 2000 | 1.00 ms | 3.00 ms | 3-3 ms | 55.0 | 54.0-56.0 | 5.5 | 40.0 | 4.00 | 42.0 | 108000 | 6.8 MiB | (a)/(b) **1.10x** (1.07-1.13x) | 0 |"),
             "{report}"
         );
         // The official client, gzip off: 100-110 µs, median 105; gzip on: 150-155, median 150.
         assert!(
-            report.contains("| start | (c) official, gzip off | 2000 | 1.00 ms | 3.00 ms | 105.0 | 100.0-110.0 | 10.5 | 40.0 | 4.00 | 42.0 | 200000 | 11.7 MiB | (a)/(c) **0.52x** (0.49-0.56x) | 0 |"),
+            report.contains("| start | (c) official, gzip off | 2000 | 1.00 ms | 3.00 ms | 3-3 ms | 105.0 | 100.0-110.0 | 10.5 | 40.0 | 4.00 | 42.0 | 200000 | 11.7 MiB | (a)/(c) **0.52x** (0.49-0.56x) | 0 |"),
             "{report}"
         );
         assert!(
@@ -695,7 +699,7 @@ mod tests {
         // An experimental transport, against bare tonic (99-101 µs, median 100).
         assert!(
             report.contains(
-                "| start | (x) hyper-direct | 2000 | 1.00 ms | 3.00 ms | 42.5 | 40.0-45.0 | "
+                "| start | (x) hyper-direct | 2000 | 1.00 ms | 3.00 ms | 3-3 ms | 42.5 | 40.0-45.0 | "
             ) && report.contains("(x)/(b) **0.85x** (0.79-0.91x) | 0 |"),
             "{report}"
         );

@@ -48,6 +48,9 @@ pub(crate) struct ModeResult {
     pub(crate) median: Sample,
     /// The lowest and highest CPU per operation (µs) over all runs.
     pub(crate) cpu_range: (f64, f64),
+    /// The lowest and highest p99 latency over all runs: whether a tail is the mode's or
+    /// one run's.
+    pub(crate) p99_range: (Duration, Duration),
     /// System calls per operation, from `strace -c` runs (`None`: not counted).
     pub(crate) syscalls_per_op: Option<f64>,
     /// Instructions per operation, from valgrind runs (`None`: not counted).
@@ -62,9 +65,14 @@ impl ModeResult {
             cpu.iter().copied().fold(f64::INFINITY, f64::min),
             cpu.iter().copied().fold(0.0, f64::max),
         );
+        let p99_range = (
+            runs.iter().map(|run| run.p99).min().unwrap_or_default(),
+            runs.iter().map(|run| run.p99).max().unwrap_or_default(),
+        );
         Self {
             median: crate::measure::median_by_cpu(runs),
             cpu_range,
+            p99_range,
             syscalls_per_op: counts.syscalls,
             instructions_per_op: counts.instructions,
         }
