@@ -193,8 +193,9 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
         out,
         "## Operations: {} operations at concurrency {}\n\nEach (operation, mode) ran {} \
          time(s), the modes alternating which goes first; the table shows the median run by \
-         CPU per operation, and the lowest and highest CPU per operation over all runs. The \
-         ratio's range pairs the client's best run with tonic's worst and the other way \
+         CPU per operation, and the lowest and highest CPU per operation and p99 latency over \
+         all runs. Rows (x) are experiments asked for with `--experiment` (see \
+         bench/notes/transport-experiment.md), each against its baseline. The ratio's range pairs the client's best run with tonic's worst and the other way \
          round, and a CPU target counts as met only when the whole range meets it. Heap \
          allocations (count and bytes, from a counting global allocator) and system calls \
          (`strace -f -c` of a run, less a run of no operations) do not depend on the \
