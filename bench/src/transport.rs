@@ -4,7 +4,8 @@
 //!
 //! - [`HyperDirect`]: hyper's HTTP/2 `SendRequest`, cloned per call, driven directly: no
 //!   `Buffer`, no reconnect. hyper still hands each request to its connection task through a
-//!   channel, and spawns a task per request body that pipes it into h2.
+//!   channel, and spawns a task per request for its response (and one that pipes the body
+//!   into h2 when it is not sent at once).
 //! - [`H2Direct`]: h2's `SendRequest` driven from the caller's task: the request's headers
 //!   and its one body frame are queued on the stream by the caller, and the answer is read
 //!   from the stream, so the only other task is h2's connection task, which does the socket
