@@ -129,7 +129,11 @@ async fn a_proxy_that_refuses_hangs_up_stays_silent_or_is_gone_is_a_proxy_error_
         err
     };
 
-    let refusing = ConnectProxy::builder().refuse(403).start().await.expect("a proxy");
+    let refusing = ConnectProxy::builder()
+        .refuse(403)
+        .start()
+        .await
+        .expect("a proxy");
     let err = connect_through(refusing.address().to_string()).await;
     assert!(
         matches!(&err, ConnectError::Proxy { status: Some(403), proxy, .. } if *proxy == refusing.address().to_string()),
@@ -137,7 +141,11 @@ async fn a_proxy_that_refuses_hangs_up_stays_silent_or_is_gone_is_a_proxy_error_
     );
     assert!(err.to_string().contains("403"), "{err}");
 
-    let hanging_up = ConnectProxy::builder().hang_up().start().await.expect("a proxy");
+    let hanging_up = ConnectProxy::builder()
+        .hang_up()
+        .start()
+        .await
+        .expect("a proxy");
     let err = connect_through(hanging_up.address().to_string()).await;
     assert!(
         matches!(&err, ConnectError::Proxy { status: None, reason, .. } if reason.contains("closed")),
@@ -337,12 +345,13 @@ async fn gzip_is_opt_in_and_a_1_mib_payload_round_trips_in_fewer_bytes() {
     // One frontend per connection, so each counts only its own bytes.
     let mut crossed = Vec::new();
     for gzip in [false, true] {
-        let frontend = FaultProxy::start(server.address()).await.expect("a frontend");
-        let connection = Connection::connect(
-            ConnectionOptions::new(frontend.address().to_string()).gzip(gzip),
-        )
-        .await
-        .expect("connects");
+        let frontend = FaultProxy::start(server.address())
+            .await
+            .expect("a frontend");
+        let connection =
+            Connection::connect(ConnectionOptions::new(frontend.address().to_string()).gzip(gzip))
+                .await
+                .expect("connects");
         let client = Client::new(connection);
         let handle = client
             .start(
@@ -359,12 +368,18 @@ async fn gzip_is_opt_in_and_a_1_mib_payload_round_trips_in_fewer_bytes() {
             .get("document")
             .expect("decodes")
             .expect("present");
-        assert!(read_back == text, "the memo round trips unchanged (gzip {gzip})");
+        assert!(
+            read_back == text,
+            "the memo round trips unchanged (gzip {gzip})"
+        );
         crossed.push(frontend.stats());
     }
     let (plain, gzipped) = (crossed[0], crossed[1]);
     let mib = 1024 * 1024;
-    assert!(plain.bytes_to_upstream > mib && plain.bytes_to_client > mib, "{plain:?}");
+    assert!(
+        plain.bytes_to_upstream > mib && plain.bytes_to_client > mib,
+        "{plain:?}"
+    );
     assert!(
         gzipped.bytes_to_upstream * 4 < plain.bytes_to_upstream,
         "requests: {gzipped:?} vs {plain:?}"
