@@ -34,8 +34,10 @@ async fn start_and_describe(client: &Client, input: &str) {
 #[tokio::test]
 async fn calls_go_through_an_http_connect_proxy_in_plaintext_and_with_tls_inside_the_tunnel() {
     let server = DevServer::start().await.expect("a dev server");
+    // Between the proxy and the server, a relay that can cut the tunnels.
+    let relay = FaultProxy::start(server.address()).await.expect("a relay");
     let proxy = ConnectProxy::builder()
-        .host(FRONTEND, server.address())
+        .host(FRONTEND, relay.address())
         .basic_auth("svc", "proxy-password")
         .start()
         .await
@@ -48,7 +50,11 @@ async fn calls_go_through_an_http_connect_proxy_in_plaintext_and_with_tls_inside
     ))
     .await
     .expect("connects through the proxy");
-    start_and_describe(&Client::new(connection), "through a proxy").await;
+    let client = Client::new(connection);
+    start_and_describe(&client, "through a proxy").await;
+    // The tunnel is cut: the connection reconnects through the proxy, and calls go on.
+    assert_eq!(relay.reset_connections(), 1);
+    start_and_describe(&client, "through a new tunnel").await;
     // A lazy connection dials through the proxy on its first call.
     let lazy = Connection::connect_lazy(ConnectionOptions::new(&target).http_connect_proxy(
         HttpConnectProxy::new(format!("svc:proxy-password@{}", proxy.address())),
@@ -60,7 +66,7 @@ async fn calls_go_through_an_http_connect_proxy_in_plaintext_and_with_tls_inside
         .iter()
         .filter(|r| r.target == target && r.authorized && r.tunnelled)
         .count();
-    assert!(tunnels >= 2, "{requests:?}");
+    assert!(tunnels >= 3, "two tunnels, then a lazy one: {requests:?}");
 
     // TLS to the server inside the tunnel: a FaultProxy terminates TLS for `localhost` in
     // front of the dev server, and the explicit proxy is used even for a loopback name.
@@ -395,4 +401,44 @@ async fn gzip_is_opt_in_and_a_1_mib_payload_round_trips_in_fewer_bytes() {
         plain.bytes_to_client,
         gzipped.bytes_to_client
     );
+}
+
+#[tokio::test]
+async fn a_lazy_balanced_connection_checks_each_frontend_s_certificate_against_the_name() {
+    let server = DevServer::start().await.expect("a dev server");
+    let certificates = TestCertificates::generate().expect("certificates");
+    let mut frontends = Vec::new();
+    for ip in ["127.0.0.1", "127.0.0.2"] {
+        frontends.push(
+            FaultProxy::builder(server.address())
+                .tls(&certificates)
+                .listen_on(ip.parse().expect("an IP"))
+                .start()
+                .await
+                .expect("a TLS frontend"),
+        );
+    }
+    // The certificate names `localhost` only: each frontend, dialled by its IP address, must
+    // still be checked against the name.
+    let addresses: Vec<_> = frontends.iter().map(FaultProxy::address).collect();
+    let connection = Connection::connect_lazy(
+        ConnectionOptions::new("localhost:7233")
+            .tls(TlsOptions::new().ca_certificate(certificates.ca_pem.clone()))
+            .resolve_to_addrs("localhost", &addresses)
+            .dns_load_balancing(Duration::from_secs(60)),
+    )
+    .expect("valid options");
+    let client = Client::new(connection);
+    let input = sizeable_input();
+    for _ in 0..20 {
+        start_and_describe(&client, &input).await;
+    }
+    for frontend in &frontends {
+        let stats = frontend.stats();
+        assert_eq!(stats.handshakes_failed, 0, "{stats:?}");
+        assert!(
+            stats.bytes_to_upstream >= 2 * input.len() as u64,
+            "{stats:?}"
+        );
+    }
 }
