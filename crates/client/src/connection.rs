@@ -874,9 +874,10 @@ impl Connection {
     /// # Errors
     ///
     /// [`ConnectError::InvalidOption`] before dialling, [`ConnectError::Transport`] when the
-    /// server cannot be reached, [`ConnectError::Handshake`] when it does not answer as a
-    /// Temporal frontend, [`ConnectError::TimedOut`] when TCP, TLS and the first answer take
-    /// longer than [`ConnectionOptions::connect_timeout`].
+    /// server cannot be reached (or its name resolved), [`ConnectError::Proxy`] when the HTTP
+    /// CONNECT proxy does not open a tunnel, [`ConnectError::Handshake`] when the server does
+    /// not answer as a Temporal frontend, [`ConnectError::TimedOut`] when TCP, TLS and the
+    /// first answer take longer than [`ConnectionOptions::connect_timeout`].
     ///
     /// # Examples
     ///
@@ -1188,7 +1189,9 @@ impl Connection {
     /// # }
     /// ```
     pub fn raw_health_service(&self) -> HealthService {
-        HealthClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+        let service =
+            HealthClient::with_interceptor(self.inner.channel.clone(), self.headers(None));
+        compressed!(self, service)
     }
 
     /// A `WorkflowService` client that also names `namespace` in the `temporal-namespace`

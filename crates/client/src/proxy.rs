@@ -513,6 +513,40 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
     }
 
+    /// A one-connection "proxy" that reads the request head and answers `answer`.
+    async fn answering(answer: Vec<u8>) -> ProxyTarget {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let address = listener.local_addr().expect("an address");
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("a client");
+            let mut head = [0; 1024];
+            let _ = stream.read(&mut head).await;
+            let _ = stream.write_all(&answer).await;
+        });
+        HttpConnectProxy::new(address.to_string())
+            .resolve_settings()
+            .expect("valid")
+    }
+
+    #[tokio::test]
+    async fn answers_that_are_not_http_or_never_end_are_malformed_not_hangs() {
+        let ok = answering(b"HTTP/1.0 200 Connection established\r\nVia: x\r\n\r\n".to_vec()).await;
+        ok.open_tunnel("h:1").await.expect("a tunnel");
+        let garbage = answering(b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec()).await;
+        let err = garbage.open_tunnel("h:1").await.expect_err("not HTTP");
+        assert!(matches!(err.error, TunnelError::Malformed(_)), "{err}");
+        assert!(err.to_string().contains("SSH-2.0"), "{err}");
+        let endless = answering(vec![b'a'; MAX_ANSWER_HEAD + 10]).await;
+        let err = endless.open_tunnel("h:1").await.expect_err("no end");
+        assert!(matches!(err.error, TunnelError::Malformed(_)), "{err}");
+        let auth = answering(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n".to_vec()).await;
+        let err = auth.open_tunnel("h:1").await.expect_err("refused");
+        assert_eq!(err.error.status(), Some(407));
+        assert!(err.to_string().contains("credentials"), "{err}");
+    }
+
     #[test]
     fn debug_never_shows_the_proxy_password() {
         let proxy =
