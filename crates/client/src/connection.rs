@@ -864,7 +864,9 @@ struct ConnectionInner {
     /// Whether [`Connection::set_api_key`] may set a key: the options' rule, kept.
     may_send_api_key: bool,
     system_info: Option<temporal_proto::api::workflowservice::v1::GetSystemInfoResponse>,
-    /// Whether calls are gzip-compressed ([`ConnectionOptions::gzip`]).
+    /// Whether calls are gzip-compressed ([`ConnectionOptions::gzip`]). Without the `gzip`
+    /// feature, asking for it is refused at connect, so this is never read.
+    #[cfg_attr(not(feature = "gzip"), allow(dead_code))]
     gzip: bool,
 }
 

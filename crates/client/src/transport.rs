@@ -181,10 +181,12 @@ impl BalancePlan {
         mut current: HashSet<SocketAddr>,
     ) {
         loop {
-            tokio::select! {
-                // Every clone of the channel is gone.
-                () = changes.closed() => return,
-                () = tokio::time::sleep(self.interval) => {}
+            // Closed: every clone of the channel is gone.
+            if tokio::time::timeout(self.interval, changes.closed())
+                .await
+                .is_ok()
+            {
+                return;
             }
             // A failed resolution keeps the addresses known: a DNS hiccup must not empty the
             // channel.
