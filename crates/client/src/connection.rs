@@ -17,8 +17,11 @@ use tonic::transport::{Channel, Endpoint};
 
 use crate::envconfig::{ClientConfigProfile, LoadOptions};
 use crate::error::{ConnectError, RpcError};
+use crate::proxy::{self, HttpConnectProxy};
+use crate::resolve::{Resolve, Resolver};
 use crate::retry::RpcRetryPolicy;
 use crate::tls::TlsOptions;
+use crate::transport::{BalancePlan, Connector, Transport, proxy_failure};
 
 /// The address a connection dials when none is given.
 ///
@@ -42,6 +45,22 @@ pub(crate) const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// 4 MiB default, and the official SDKs accept 128 MiB.
 const MAX_DECODING_MESSAGE_SIZE: usize = 128 * 1024 * 1024;
 
+/// `$service` sending gzip and accepting it when the connection asks for gzip. A macro: the
+/// generated clients share no trait for their compression setters.
+macro_rules! compressed {
+    ($connection:expr, $service:expr) => {{
+        let service = $service;
+        #[cfg(feature = "gzip")]
+        let service = if $connection.inner.gzip {
+            service
+                .send_compressed(tonic::codec::CompressionEncoding::Gzip)
+                .accept_compressed(tonic::codec::CompressionEncoding::Gzip)
+        } else {
+            service
+        };
+        service
+    }};
+}
 /// The raw `WorkflowService` client of a connection, with the connection's headers.
 ///
 /// # Examples
@@ -137,6 +156,19 @@ pub struct ConnectionOptions {
     connect_timeout: Duration,
     keepalive: Option<(Duration, Duration)>,
     retry_policy: RpcRetryPolicy,
+    proxy: ProxyChoice,
+    resolver: Resolver,
+    dns_load_balancing: Option<Duration>,
+    gzip: bool,
+}
+
+/// Where the proxy comes from.
+#[derive(Debug, Clone)]
+enum ProxyChoice {
+    /// `grpc_proxy`, `https_proxy`, `http_proxy` and `no_proxy`, as gRPC reads them.
+    FromEnvironment,
+    Explicit(HttpConnectProxy),
+    Disabled,
 }
 
 #[derive(Debug, Clone)]
@@ -169,6 +201,10 @@ impl fmt::Debug for ConnectionOptions {
             .field("connect_timeout", &self.connect_timeout)
             .field("keepalive", &self.keepalive)
             .field("retry_policy", &self.retry_policy)
+            .field("proxy", &self.proxy)
+            .field("resolver", &self.resolver)
+            .field("dns_load_balancing", &self.dns_load_balancing)
+            .field("gzip", &self.gzip)
             .finish()
     }
 }
@@ -228,6 +264,10 @@ impl ConnectionOptions {
             connect_timeout: Duration::from_secs(10),
             keepalive: Some((Duration::from_secs(30), Duration::from_secs(15))),
             retry_policy: RpcRetryPolicy::default(),
+            proxy: ProxyChoice::FromEnvironment,
+            resolver: Resolver::default(),
+            dns_load_balancing: None,
+            gzip: false,
         }
     }
 
@@ -387,6 +427,141 @@ impl ConnectionOptions {
         self
     }
 
+    /// Tunnels every connection to the server through this HTTP CONNECT proxy, whatever the
+    /// proxy environment variables say.
+    ///
+    /// Without this, the proxy comes from the environment as gRPC reads it: the first set of
+    /// `grpc_proxy`, `https_proxy`, `http_proxy` (each lowercase, then uppercase), unless the
+    /// first set of `no_grpc_proxy`, `no_proxy` names the server (a host, a domain, `*`, an
+    /// IP or CIDR block, optionally `:port`) or the server is loopback (`localhost`,
+    /// 127.0.0.0/8, `::1`), as Go does. See [`no_proxy`](ConnectionOptions::no_proxy).
+    ///
+    /// TLS to the server runs inside the tunnel. A proxy that refuses (non-2xx), hangs up or
+    /// does not answer within the [connect timeout](ConnectionOptions::connect_timeout) is a
+    /// [`ConnectError::Proxy`] naming it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ConnectionOptions, HttpConnectProxy};
+    ///
+    /// let options = ConnectionOptions::new("temporal.internal:7233")
+    ///     .http_connect_proxy(HttpConnectProxy::new("proxy.corp.example:3128"));
+    /// # let _ = options;
+    /// ```
+    pub fn http_connect_proxy(mut self, proxy: HttpConnectProxy) -> Self {
+        self.proxy = ProxyChoice::Explicit(proxy);
+        self
+    }
+
+    /// Connects directly, ignoring the proxy environment variables (and any proxy set
+    /// before).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::new("temporal.internal:7233").no_proxy();
+    /// # let _ = options;
+    /// ```
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::Disabled;
+        self
+    }
+
+    /// Resolves the server's name with `resolver` instead of the system's resolver, on every
+    /// (re)connection and every re-resolution of
+    /// [`dns_load_balancing`](ConnectionOptions::dns_load_balancing). Not used through a
+    /// proxy: the proxy resolves the name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::SocketAddr;
+    /// use temporal_client::{ConnectionOptions, Resolve, Resolving};
+    ///
+    /// struct Fixed(Vec<SocketAddr>);
+    ///
+    /// impl Resolve for Fixed {
+    ///     fn resolve(&self, _host: &str, _port: u16) -> Resolving {
+    ///         let addresses = self.0.clone();
+    ///         Box::pin(async move { Ok(addresses) })
+    ///     }
+    /// }
+    ///
+    /// let options = ConnectionOptions::new("temporal.internal:7233")
+    ///     .dns_resolver(Fixed(vec!["10.0.0.7:7233".parse().unwrap()]));
+    /// # let _ = options;
+    /// ```
+    pub fn dns_resolver(mut self, resolver: impl Resolve) -> Self {
+        self.resolver.set_base(std::sync::Arc::new(resolver));
+        self
+    }
+
+    /// Resolves `name` to these addresses, bypassing any resolver, as reqwest's
+    /// `resolve_to_addrs` does: an address with port 0 takes the server address's port.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::new("temporal.internal:7233").resolve_to_addrs(
+    ///     "temporal.internal",
+    ///     &["10.0.0.7:0".parse().unwrap(), "10.0.0.8:0".parse().unwrap()],
+    /// );
+    /// # let _ = options;
+    /// ```
+    pub fn resolve_to_addrs(mut self, name: &str, addresses: &[std::net::SocketAddr]) -> Self {
+        self.resolver.set_override(name, addresses);
+        self
+    }
+
+    /// Spreads calls over every address the server's name resolves to: one HTTP/2
+    /// connection per address, each call sent on the least busy (tonic's balanced channel,
+    /// power of two choices), and the name resolved again every `re_resolve_every` so that
+    /// frontends added or removed from DNS are picked up. A frontend that goes down fails
+    /// the calls sent to it with `UNAVAILABLE`, which the [retry
+    /// policy](ConnectionOptions::retry_policy) retries, landing on the others, until the
+    /// next resolution drops it.
+    ///
+    /// Off by default: one connection, to the first address that accepts. Cannot be combined
+    /// with an HTTP CONNECT proxy (the proxy resolves the name), so refused with one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::new("temporal-frontend.internal:7233")
+    ///     .dns_load_balancing(Duration::from_secs(30));
+    /// # let _ = options;
+    /// ```
+    pub fn dns_load_balancing(mut self, re_resolve_every: Duration) -> Self {
+        self.dns_load_balancing = Some(re_resolve_every);
+        self
+    }
+
+    /// Compresses requests with gzip and accepts gzip-compressed responses (gRPC message
+    /// compression; the server answers compressed when the request was). Worth it for large
+    /// payloads on slow links; it costs CPU on both sides, so it is off by default. Needs
+    /// the `gzip` feature (on by default).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::new("temporal.internal:7233").gzip(true);
+    /// # let _ = options;
+    /// ```
+    pub fn gzip(mut self, enabled: bool) -> Self {
+        self.gzip = enabled;
+        self
+    }
+
     /// Options from the environment variables the `temporal` CLI reads: `TEMPORAL_ADDRESS`
     /// (default `localhost:7233`), `TEMPORAL_API_KEY`, `TEMPORAL_TLS` (`true` or `false`;
     /// TLS is on when an API key or any TLS setting is given), the server CA as
@@ -497,10 +672,18 @@ impl ConnectionOptions {
             return Err(credential_header_over_plaintext(name));
         }
         let uri = self.uri()?;
-        let mut endpoint = Endpoint::from_shared(uri.clone())
+        let endpoint = self.endpoint_at(&uri, None)?;
+        let headers = HeaderSet::new(&self.headers, self.api_key.as_deref())?;
+        Ok((endpoint, Arc::new(headers)))
+    }
+
+    /// The endpoint that dials `uri` with these options; `tls_name` is the server name TLS
+    /// expects when `uri` holds an address rather than the name.
+    fn endpoint_at(&self, uri: &str, tls_name: Option<&str>) -> Result<Endpoint, ConnectError> {
+        let mut endpoint = Endpoint::from_shared(uri.to_owned())
             .map_err(|_| ConnectError::InvalidOption {
                 option: "address",
-                reason: format!("`{}` is not a valid URI", redact_userinfo(&uri)),
+                reason: format!("`{}` is not a valid URI", redact_userinfo(uri)),
             })?
             .connect_timeout(self.connect_timeout)
             .tcp_nodelay(true);
@@ -511,18 +694,109 @@ impl ConnectionOptions {
                 .keep_alive_while_idle(true);
         }
         if self.uses_tls() {
-            endpoint = self.with_tls(endpoint)?;
+            endpoint = self.with_tls(endpoint, tls_name)?;
         }
-        let headers = HeaderSet::new(&self.headers, self.api_key.as_deref())?;
-        Ok((endpoint, Arc::new(headers)))
+        Ok(endpoint)
+    }
+
+    /// How to dial, from the proxy, resolver and load-balancing options, and the headers of
+    /// every call.
+    fn transport(&self) -> Result<(Transport, Arc<HeaderSet>), ConnectError> {
+        if self.gzip && !cfg!(feature = "gzip") {
+            return Err(ConnectError::InvalidOption {
+                option: "gzip",
+                reason: "gzip is asked for but temporal-client was built without its `gzip` \
+                         feature"
+                    .to_owned(),
+            });
+        }
+        let (endpoint, headers) = self.endpoint()?;
+        let host = endpoint.uri().host().unwrap_or_default().to_owned();
+        let port = endpoint.uri().port_u16().unwrap_or(DEFAULT_PORT);
+        let proxy = match &self.proxy {
+            ProxyChoice::Explicit(proxy) => Some((proxy.clone(), None)),
+            ProxyChoice::FromEnvironment => {
+                proxy::from_environment(|name| std::env::var(name).ok(), &host, port)
+                    .map(|(proxy, variable)| (proxy, Some(variable)))
+            }
+            ProxyChoice::Disabled => None,
+        };
+        let from = |variable: Option<&str>| {
+            variable.map_or_else(String::new, |variable| format!(" (from ${variable})"))
+        };
+        if let Some((proxy, variable)) = proxy {
+            let target =
+                proxy
+                    .resolve_settings()
+                    .map_err(|reason| ConnectError::InvalidOption {
+                        option: "http_connect_proxy",
+                        reason: format!("{reason}{}", from(variable)),
+                    })?;
+            if self.dns_load_balancing.is_some() {
+                return Err(ConnectError::InvalidOption {
+                    option: "dns_load_balancing",
+                    reason: format!(
+                        "cannot be combined with the HTTP CONNECT proxy {}{}: the proxy resolves \
+                         the server's name; connect without the proxy (no_proxy) or without \
+                         load balancing",
+                        target.name(),
+                        from(variable)
+                    ),
+                });
+            }
+            let transport = Transport::Custom(endpoint, Connector::through_proxy(target));
+            return Ok((transport, headers));
+        }
+        let Some(interval) = self.dns_load_balancing else {
+            let transport = if self.resolver.is_customized() {
+                Transport::Custom(endpoint, Connector::resolving(self.resolver.clone()))
+            } else {
+                Transport::Tonic(endpoint)
+            };
+            return Ok((transport, headers));
+        };
+        if interval.is_zero() {
+            return Err(ConnectError::InvalidOption {
+                option: "dns_load_balancing",
+                reason: "the re-resolution interval must be more than zero".to_owned(),
+            });
+        }
+        let options = self.clone();
+        let origin = endpoint.uri().clone();
+        let scheme = origin.scheme_str().unwrap_or("http").to_owned();
+        let tls_name = host.clone();
+        let endpoint_for = move |address: std::net::SocketAddr| {
+            options
+                .endpoint_at(&format!("{scheme}://{address}"), Some(&tls_name))
+                .map(|endpoint| endpoint.origin(origin.clone()))
+        };
+        // Settings are checked now, not when an address first appears.
+        endpoint_for(std::net::SocketAddr::from(([127, 0, 0, 1], port)))?;
+        let plan = BalancePlan {
+            host,
+            port,
+            resolver: self.resolver.clone(),
+            interval,
+            endpoint_for: Box::new(endpoint_for),
+        };
+        Ok((Transport::Balanced(plan), headers))
     }
 
     #[cfg(feature = "tls")]
-    fn with_tls(&self, endpoint: Endpoint) -> Result<Endpoint, ConnectError> {
-        let options = match &self.tls {
+    fn with_tls(
+        &self,
+        endpoint: Endpoint,
+        tls_name: Option<&str>,
+    ) -> Result<Endpoint, ConnectError> {
+        let mut options = match &self.tls {
             TlsMode::Enabled(options) => options.clone(),
             TlsMode::Auto | TlsMode::Disabled => TlsOptions::new(),
         };
+        if options.server_name.is_none()
+            && let Some(name) = tls_name
+        {
+            options = options.server_name(name.trim_start_matches('[').trim_end_matches(']'));
+        }
         options
             .check_pem()
             .map_err(|reason| ConnectError::InvalidOption {
@@ -538,7 +812,11 @@ impl ConnectionOptions {
     }
 
     #[cfg(not(feature = "tls"))]
-    fn with_tls(&self, _endpoint: Endpoint) -> Result<Endpoint, ConnectError> {
+    fn with_tls(
+        &self,
+        _endpoint: Endpoint,
+        _tls_name: Option<&str>,
+    ) -> Result<Endpoint, ConnectError> {
         Err(ConnectError::InvalidOption {
             option: "tls",
             reason: "TLS is needed but temporal-client was built without its `tls` feature"
@@ -586,6 +864,10 @@ struct ConnectionInner {
     /// Whether [`Connection::set_api_key`] may set a key: the options' rule, kept.
     may_send_api_key: bool,
     system_info: Option<temporal_proto::api::workflowservice::v1::GetSystemInfoResponse>,
+    /// Whether calls are gzip-compressed ([`ConnectionOptions::gzip`]). Without the `gzip`
+    /// feature, asking for it is refused at connect, so this is never read.
+    #[cfg_attr(not(feature = "gzip"), allow(dead_code))]
+    gzip: bool,
 }
 
 impl Connection {
@@ -594,9 +876,10 @@ impl Connection {
     /// # Errors
     ///
     /// [`ConnectError::InvalidOption`] before dialling, [`ConnectError::Transport`] when the
-    /// server cannot be reached, [`ConnectError::Handshake`] when it does not answer as a
-    /// Temporal frontend, [`ConnectError::TimedOut`] when TCP, TLS and the first answer take
-    /// longer than [`ConnectionOptions::connect_timeout`].
+    /// server cannot be reached (or its name resolved), [`ConnectError::Proxy`] when the HTTP
+    /// CONNECT proxy does not open a tunnel, [`ConnectError::Handshake`] when the server does
+    /// not answer as a Temporal frontend, [`ConnectError::TimedOut`] when TCP, TLS and the
+    /// first answer take longer than [`ConnectionOptions::connect_timeout`].
     ///
     /// # Examples
     ///
@@ -610,17 +893,43 @@ impl Connection {
     /// # }
     /// ```
     pub async fn connect(options: ConnectionOptions) -> Result<Self, ConnectError> {
-        let (endpoint, headers) = options.endpoint()?;
+        let (transport, headers) = options.transport()?;
         let address = redact_userinfo(&options.address).into_owned();
         let timeout = options.connect_timeout;
-        let connecting = async {
-            let channel = endpoint
-                .connect()
-                .await
-                .map_err(|source| ConnectError::Transport {
+        let proxy = match &transport {
+            Transport::Custom(_, connector) => {
+                connector.proxy_name().map(|name| (name, connector.clone()))
+            }
+            _ => None,
+        };
+        let transport_error =
+            |source: Box<dyn std::error::Error + Send + Sync>| match proxy_failure(&*source) {
+                Some(failure) => ConnectError::Proxy {
+                    proxy: failure.proxy.clone(),
                     address: address.clone(),
-                    source: Box::new(source),
-                })?;
+                    status: failure.error.status(),
+                    reason: failure.error.to_string(),
+                },
+                None => ConnectError::Transport {
+                    address: address.clone(),
+                    source,
+                },
+            };
+        let connecting = async {
+            let channel = match transport {
+                Transport::Tonic(endpoint) => endpoint
+                    .connect()
+                    .await
+                    .map_err(|source| transport_error(Box::new(source)))?,
+                Transport::Custom(endpoint, connector) => endpoint
+                    .connect_with_connector(connector)
+                    .await
+                    .map_err(|source| transport_error(Box::new(source)))?,
+                Transport::Balanced(plan) => plan
+                    .connect()
+                    .await
+                    .map_err(|source| transport_error(Box::new(source)))?,
+            };
             let interceptor = Headers {
                 set: Arc::clone(&headers),
                 namespace: None,
@@ -640,9 +949,20 @@ impl Connection {
         // One deadline for TCP, TLS and the first answer: a server that accepts and then says
         // nothing must not hold the caller until keepalive gives up.
         let started = tokio::time::Instant::now();
-        let timed_out = || ConnectError::TimedOut {
-            address: address.clone(),
-            timeout,
+        let timed_out = || match &proxy {
+            // The proxy never opened a tunnel: it is the one that did not answer in time.
+            Some((name, connector)) if !connector.tunnel_opened() => ConnectError::Proxy {
+                proxy: name.clone(),
+                address: address.clone(),
+                status: None,
+                reason: format!(
+                    "the proxy did not open a tunnel within the connect timeout of {timeout:?}"
+                ),
+            },
+            _ => ConnectError::TimedOut {
+                address: address.clone(),
+                timeout,
+            },
         };
         let (channel, system_info) = match tokio::time::timeout(timeout, connecting).await {
             Ok(Ok(connected)) => connected,
@@ -682,8 +1002,14 @@ impl Connection {
     /// # }
     /// ```
     pub fn connect_lazy(options: ConnectionOptions) -> Result<Self, ConnectError> {
-        let (endpoint, headers) = options.endpoint()?;
-        let channel = endpoint.connect_lazy();
+        let (transport, headers) = options.transport()?;
+        let channel = match transport {
+            Transport::Tonic(endpoint) => endpoint.connect_lazy(),
+            Transport::Custom(endpoint, connector) => {
+                endpoint.connect_with_connector_lazy(connector)
+            }
+            Transport::Balanced(plan) => plan.connect_lazy(),
+        };
         Ok(Self::from_parts(channel, headers, options, None))
     }
 
@@ -701,6 +1027,7 @@ impl Connection {
                 address: options.address,
                 retry_policy: options.retry_policy,
                 system_info,
+                gzip: options.gzip,
             }),
         }
     }
@@ -804,8 +1131,10 @@ impl Connection {
     /// # }
     /// ```
     pub fn raw_workflow_service(&self) -> WorkflowService {
-        WorkflowServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
-            .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+        let service =
+            WorkflowServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+                .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE);
+        compressed!(self, service)
     }
 
     /// The raw `OperatorService` client (search attributes, namespaces, clusters).
@@ -825,8 +1154,10 @@ impl Connection {
     /// # }
     /// ```
     pub fn raw_operator_service(&self) -> OperatorService {
-        OperatorServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
-            .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+        let service =
+            OperatorServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+                .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE);
+        compressed!(self, service)
     }
 
     /// The raw `TestService` client of the time-skipping test server.
@@ -841,7 +1172,9 @@ impl Connection {
     /// # }
     /// ```
     pub fn raw_test_service(&self) -> TestService {
-        TestServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+        let service =
+            TestServiceClient::with_interceptor(self.inner.channel.clone(), self.headers(None));
+        compressed!(self, service)
     }
 
     /// The raw gRPC health client.
@@ -858,7 +1191,9 @@ impl Connection {
     /// # }
     /// ```
     pub fn raw_health_service(&self) -> HealthService {
-        HealthClient::with_interceptor(self.inner.channel.clone(), self.headers(None))
+        let service =
+            HealthClient::with_interceptor(self.inner.channel.clone(), self.headers(None));
+        compressed!(self, service)
     }
 
     /// A `WorkflowService` client that also names `namespace` in the `temporal-namespace`
@@ -867,11 +1202,12 @@ impl Connection {
         &self,
         namespace: AsciiMetadataValue,
     ) -> WorkflowService {
-        WorkflowServiceClient::with_interceptor(
+        let service = WorkflowServiceClient::with_interceptor(
             self.inner.channel.clone(),
             self.headers(Some(namespace)),
         )
-        .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+        .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE);
+        compressed!(self, service)
     }
 
     fn headers(&self, namespace: Option<AsciiMetadataValue>) -> Headers {

@@ -855,6 +855,20 @@ pub enum ConnectError {
     /// the variable, or the file, profile and key.
     #[error(transparent)]
     Config(Box<crate::envconfig::ConfigError>),
+    /// The HTTP CONNECT proxy did not open a tunnel to the server: it could not be reached,
+    /// refused the CONNECT (`status` keeps its HTTP status: 407 asks for credentials), hung
+    /// up, or did not answer within the connect timeout.
+    #[error("the HTTP CONNECT proxy {proxy} did not open a tunnel to {address}: {reason}")]
+    Proxy {
+        /// The proxy, `host:port`, without its credentials.
+        proxy: String,
+        /// The server address that was asked for, without any `user:password@` part.
+        address: String,
+        /// The proxy's HTTP status, when it answered with one.
+        status: Option<u16>,
+        /// What happened.
+        reason: String,
+    },
     /// The server answered, but not as a Temporal frontend.
     #[error("the server at {address} did not answer GetSystemInfo")]
     Handshake {

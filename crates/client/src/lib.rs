@@ -164,12 +164,15 @@ mod metadata;
 mod observe;
 mod options;
 mod paging;
+mod proxy;
 #[cfg(feature = "metrics")]
 mod request_metrics;
+mod resolve;
 mod retry;
 mod schedule;
 mod search_attributes;
 mod tls;
+mod transport;
 mod update;
 mod wait;
 mod with_start;
@@ -215,6 +218,8 @@ pub use options::{
     WorkflowIdConflictPolicy, WorkflowIdReusePolicy,
 };
 pub use paging::{ListOptions, PagedStream};
+pub use proxy::HttpConnectProxy;
+pub use resolve::{Resolve, Resolving};
 pub use retry::RpcRetryPolicy;
 pub use schedule::{
     CalendarSpec, CreateScheduleOptions, IntervalSpec, Schedule, ScheduleAction,

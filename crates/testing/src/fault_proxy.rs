@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -88,6 +88,7 @@ pub struct FaultProxy {
 #[must_use]
 pub struct FaultProxyBuilder {
     upstream: SocketAddr,
+    listen_ip: IpAddr,
     certificates: Option<TestCertificates>,
     require_client_certificate: bool,
 }
@@ -121,6 +122,10 @@ pub struct FaultProxyStats {
     pub handshakes_failed: u64,
     /// Connections being forwarded now.
     pub live_connections: usize,
+    /// Bytes forwarded from clients to the upstream (after TLS, when the proxy terminates it).
+    pub bytes_to_upstream: u64,
+    /// Bytes forwarded from the upstream to clients (before TLS, when the proxy terminates it).
+    pub bytes_to_client: u64,
 }
 
 /// The direction of the traffic that [`FaultProxy::delay_toward`] delays.
@@ -169,8 +174,8 @@ pub enum TrafficDirection {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FaultProxyError {
-    /// No loopback port could be bound.
-    #[error("the fault proxy could not listen on a loopback port")]
+    /// No port could be bound on the listening address.
+    #[error("the fault proxy could not listen on its address")]
     Bind(#[source] io::Error),
     /// The certificates given to [`FaultProxyBuilder::tls`] do not make a TLS server.
     #[error("the fault proxy's TLS certificates do not load: {reason}")]
@@ -225,6 +230,8 @@ struct Shared {
     dropped: AtomicU64,
     reset: AtomicU64,
     handshakes_failed: AtomicU64,
+    bytes_to_upstream: AtomicU64,
+    bytes_to_client: AtomicU64,
 }
 
 impl FaultProxy {
@@ -272,12 +279,14 @@ impl FaultProxy {
     pub fn builder(upstream: SocketAddr) -> FaultProxyBuilder {
         FaultProxyBuilder {
             upstream,
+            listen_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             certificates: None,
             require_client_certificate: false,
         }
     }
 
-    /// Where the proxy listens, on 127.0.0.1. Over TLS, dial `localhost` on its port: the
+    /// Where the proxy listens: on 127.0.0.1 unless [`listen_on`](FaultProxyBuilder::listen_on)
+    /// said otherwise. Over TLS, dial `localhost` on its port: the
     /// server certificate of [`TestCertificates`] names `localhost` only.
     ///
     /// # Examples
@@ -459,6 +468,8 @@ impl FaultProxy {
             connections_dropped: shared.dropped.load(Ordering::Relaxed),
             connections_reset: shared.reset.load(Ordering::Relaxed),
             handshakes_failed: shared.handshakes_failed.load(Ordering::Relaxed),
+            bytes_to_upstream: shared.bytes_to_upstream.load(Ordering::Relaxed),
+            bytes_to_client: shared.bytes_to_client.load(Ordering::Relaxed),
             live_connections: shared
                 .live
                 .lock()
@@ -523,7 +534,31 @@ impl FaultProxyBuilder {
         self
     }
 
-    /// Binds a free loopback port and starts forwarding. The upstream is dialled once per
+    /// Listens on `ip` (a free port of it) instead of 127.0.0.1: another loopback address such
+    /// as 127.0.0.2 lets two proxies stand for two frontends of one name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_testing::FaultProxy;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let second = FaultProxy::builder("127.0.0.1:7233".parse()?)
+    ///     .listen_on("127.0.0.2".parse()?)
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(second.address().ip().to_string(), "127.0.0.2");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn listen_on(mut self, ip: IpAddr) -> Self {
+        self.listen_ip = ip;
+        self
+    }
+
+    /// Binds a free port (of 127.0.0.1 unless [`listen_on`](FaultProxyBuilder::listen_on)
+    /// said otherwise) and starts forwarding. The upstream is dialled once per
     /// client connection, when it arrives.
     ///
     /// # Errors
@@ -555,7 +590,7 @@ impl FaultProxyBuilder {
             }
             None => None,
         };
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        let listener = TcpListener::bind((self.listen_ip, 0))
             .await
             .map_err(FaultProxyError::Bind)?;
         let address = listener.local_addr().map_err(FaultProxyError::Bind)?;
@@ -567,6 +602,8 @@ impl FaultProxyBuilder {
             dropped: AtomicU64::new(0),
             reset: AtomicU64::new(0),
             handshakes_failed: AtomicU64::new(0),
+            bytes_to_upstream: AtomicU64::new(0),
+            bytes_to_client: AtomicU64::new(0),
         });
         let accept_task = tokio::spawn(accept_loop(
             listener,
@@ -682,12 +719,14 @@ async fn relay(mut client: impl ClientStream, mut upstream: TcpStream, shared: &
                     &mut upstream_write,
                     shared.faults.subscribe(),
                     TrafficDirection::ToUpstream,
+                    &shared.bytes_to_upstream,
                 ),
                 pump(
                     &mut upstream_read,
                     &mut client_write,
                     shared.faults.subscribe(),
                     TrafficDirection::ToClient,
+                    &shared.bytes_to_client,
                 ),
             )
         };
@@ -723,6 +762,7 @@ async fn pump(
     to: &mut (impl AsyncWrite + Unpin),
     mut faults: watch::Receiver<Faults>,
     direction: TrafficDirection,
+    forwarded: &AtomicU64,
 ) -> io::Result<()> {
     let mut buffer = vec![0; CHUNK];
     loop {
@@ -744,6 +784,7 @@ async fn pump(
             tokio::time::sleep(latency).await;
         }
         to.write_all(&buffer[..read]).await?;
+        forwarded.fetch_add(read as u64, Ordering::Relaxed);
     }
 }
 

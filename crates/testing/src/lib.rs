@@ -49,6 +49,7 @@
 
 mod binary;
 mod certificates;
+mod connect_proxy;
 mod dev_server;
 mod fault_proxy;
 mod process;
@@ -59,6 +60,7 @@ mod worker_process;
 
 pub use binary::{BinaryNotFound, python, temporal_cli, temporal_test_server};
 pub use certificates::TestCertificates;
+pub use connect_proxy::{ConnectProxy, ConnectProxyBuilder, ConnectRequest};
 pub use dev_server::{DevServer, DevServerError, DevServerOptions};
 pub use fault_proxy::{
     FaultProxy, FaultProxyBuilder, FaultProxyError, FaultProxyStats, TrafficDirection,

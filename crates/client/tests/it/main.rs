@@ -14,6 +14,7 @@ mod exactly_once;
 mod handle_options;
 mod history;
 mod interceptors;
+mod network;
 mod payloads;
 #[cfg(feature = "metrics")]
 mod request_metrics;

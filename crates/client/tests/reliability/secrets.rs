@@ -2,7 +2,8 @@
 //! one redact it, and a credential header follows the API key's rule on plaintext.
 
 use temporal_client::{
-    CallOptions, Client, ConnectError, Connection, ConnectionOptions, Error, TlsOptions,
+    CallOptions, Client, ConnectError, Connection, ConnectionOptions, Error, HttpConnectProxy,
+    TlsOptions,
 };
 use temporal_testing::TestCertificates;
 
@@ -48,6 +49,10 @@ fn options_with_every_secret() -> ConnectionOptions {
             certificates.client_cert_pem.clone(),
             certificates.client_key_pem.clone(),
         ))
+        .http_connect_proxy(
+            HttpConnectProxy::new(format!("http://proxy-user:{PASSWORD}@proxy.invalid:3128"))
+                .basic_auth("svc", PASSWORD),
+        )
 }
 
 #[test]
@@ -75,6 +80,33 @@ async fn connections_and_clients_redact_their_headers_and_password() {
     );
     let call_options = CallOptions::default().header("authorization", BEARER);
     assert_no_secret("CallOptions", &format!("{call_options:?}"));
+}
+
+#[test]
+fn a_proxy_password_stays_out_of_debug_and_of_errors_about_the_proxy_address() {
+    let proxy = HttpConnectProxy::new(format!("http://proxy-user:{PASSWORD}@p:3128"))
+        .basic_auth("svc", PASSWORD);
+    assert_no_secret("HttpConnectProxy", &format!("{proxy:?}"));
+    for malformed in [
+        format!("https://proxy-user:{PASSWORD}@p:3128"),
+        format!("proxy-user:{PASSWORD}@p:port"),
+    ] {
+        let err = Connection::connect_lazy(
+            ConnectionOptions::new("h:1").http_connect_proxy(HttpConnectProxy::new(malformed)),
+        )
+        .expect_err("not a proxy address");
+        assert!(
+            matches!(
+                err,
+                ConnectError::InvalidOption {
+                    option: "http_connect_proxy",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_no_secret("ConnectError (proxy)", &format!("{err} {err:?}"));
+    }
 }
 
 #[tokio::test]
