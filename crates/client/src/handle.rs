@@ -740,7 +740,13 @@ impl<W: Contract> WorkflowHandle<W> {
                 .as_deref()
                 .or(self.first_execution_run_id.as_deref()),
         };
-        around_result_wait(interceptors, &wait, self.wait_for_result()).await
+        // Boxed, so that the plain wait's future does not grow by this one's state.
+        Box::pin(around_result_wait(
+            interceptors,
+            &wait,
+            self.wait_for_result(),
+        ))
+        .await
     }
 
     async fn wait_for_result<R: FromPayload>(&self) -> Result<R, Error> {

@@ -2,7 +2,9 @@
 //! sent (to add headers, a workflow header, a deadline) and after it ends (to record it).
 //!
 //! An interceptor runs once per operation, not once per attempt: what it adds is sent with
-//! every retry of the call. With none installed, the call path does not touch this module.
+//! every retry of the call. It can also run asynchronous code around each workflow-result
+//! wait ([`Interceptor::result_wait`], [`WaitScope`]). With none installed, the call path
+//! does not touch this module.
 
 use std::any::Any;
 use std::fmt;
@@ -578,7 +580,9 @@ impl OutboundCall<'_> {
 
     /// Whether the request carries a workflow header: a start, signal-with-start,
     /// update-with-start, signal, query or update, or a schedule's create or update (the
-    /// header of the workflows its action starts).
+    /// header of the workflows its action starts). The protocol has no workflow header on
+    /// the other calls, async activity completion and heartbeats included: use a gRPC header
+    /// there.
     ///
     /// # Examples
     ///
@@ -1203,7 +1207,13 @@ mod tests {
         assert_eq!(waited.expect("waited"), 7);
         assert_eq!(
             *log.lock().expect("not poisoned"),
-            ["outer enter", "inner enter", "wait", "inner exit", "outer exit"]
+            [
+                "outer enter",
+                "inner enter",
+                "wait",
+                "inner exit",
+                "outer exit"
+            ]
         );
     }
 
@@ -1233,8 +1243,7 @@ mod tests {
             &wait,
             std::future::pending::<Result<(), Error>>(),
         );
-        let timed_out =
-            tokio::time::timeout(std::time::Duration::from_millis(10), waiting).await;
+        let timed_out = tokio::time::timeout(std::time::Duration::from_millis(10), waiting).await;
         assert!(timed_out.is_err());
         for _ in 0..100 {
             if log.lock().expect("not poisoned").len() == 4 {
@@ -1244,7 +1253,12 @@ mod tests {
         }
         assert_eq!(
             *log.lock().expect("not poisoned"),
-            ["outer enter", "inner enter", "inner abandoned", "outer abandoned"]
+            [
+                "outer enter",
+                "inner enter",
+                "inner abandoned",
+                "outer abandoned"
+            ]
         );
     }
 
@@ -1267,15 +1281,20 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(Rpc::workflow_type(&with_start), Some("order"));
-        assert_eq!(Rpc::workflow_type(&ws::SignalWorkflowExecutionRequest::default()), None);
+        assert_eq!(
+            Rpc::workflow_type(&ws::SignalWorkflowExecutionRequest::default()),
+            None
+        );
 
         let mut create = ws::CreateScheduleRequest {
             schedule: Some(Schedule {
                 action: Some(ScheduleAction {
-                    action: Some(ScheduleActionKind::StartWorkflow(NewWorkflowExecutionInfo {
-                        workflow_type: start.workflow_type.clone(),
-                        ..Default::default()
-                    })),
+                    action: Some(ScheduleActionKind::StartWorkflow(
+                        NewWorkflowExecutionInfo {
+                            workflow_type: start.workflow_type.clone(),
+                            ..Default::default()
+                        },
+                    )),
                 }),
                 ..Default::default()
             }),
@@ -1287,9 +1306,11 @@ mod tests {
             .expect("a header")
             .fields
             .insert("tenant".to_owned(), Payload::default());
-        assert!(start_action(create.schedule.as_ref())
-            .and_then(|action| action.header.as_ref())
-            .is_some_and(|header| header.fields.contains_key("tenant")));
+        assert!(
+            start_action(create.schedule.as_ref())
+                .and_then(|action| action.header.as_ref())
+                .is_some_and(|header| header.fields.contains_key("tenant"))
+        );
         assert!(!Rpc::carries_header(&ws::CreateScheduleRequest::default()));
     }
 

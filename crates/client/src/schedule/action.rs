@@ -206,7 +206,10 @@ impl ScheduleAction {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn workflow_header<T: FromPayload>(&self, name: &str) -> Result<Option<T>, ConversionError> {
+    pub fn workflow_header<T: FromPayload>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ConversionError> {
         let Some(described) = &self.header else {
             return Ok(None);
         };

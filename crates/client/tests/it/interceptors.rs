@@ -407,7 +407,10 @@ async fn a_result_wait_runs_inside_the_interceptors_scope_and_a_dropped_one_is_a
     }
     assert_eq!(
         *around.0.lock().expect("lock"),
-        [format!("enter {}", forever.workflow_id()), "abandoned".to_owned()]
+        [
+            format!("enter {}", forever.workflow_id()),
+            "abandoned".to_owned()
+        ]
     );
     forever.terminate("done").await.expect("terminated");
 }

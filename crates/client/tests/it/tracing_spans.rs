@@ -138,7 +138,10 @@ async fn each_operation_and_attempt_has_a_span_with_its_outcome() {
     assert_eq!(start.fields["workflow_type"], "waitForever");
     let signal_with_start = find("SignalWithStartWorkflowExecution");
     assert_eq!(signal_with_start.fields["workflow_type"], "waitForever");
-    assert_eq!(signal_with_start.fields["workflow_id"], signaled.workflow_id());
+    assert_eq!(
+        signal_with_start.fields["workflow_id"],
+        signaled.workflow_id()
+    );
     let create_schedule = find("CreateSchedule");
     assert_eq!(create_schedule.fields["workflow_id"], schedule_id);
     assert_eq!(create_schedule.fields["workflow_type"], "example");
@@ -147,7 +150,10 @@ async fn each_operation_and_attempt_has_a_span_with_its_outcome() {
     let describe = find("DescribeWorkflowExecution");
     assert_eq!(describe.fields["workflow_id"], missing.workflow_id());
     assert_eq!(describe.fields["code"], "NotFound");
-    assert!(!describe.fields.contains_key("workflow_type"), "{describe:?}");
+    assert!(
+        !describe.fields.contains_key("workflow_type"),
+        "{describe:?}"
+    );
     assert_eq!(find("TerminateWorkflowExecution").fields["code"], "Ok");
 
     // Each attempt is a child span of its operation's, numbered, with its own code.

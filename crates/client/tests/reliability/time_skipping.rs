@@ -5,10 +5,10 @@
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-use temporal_client::{Client, ClientOptions};
 use temporal_client::proto::api::testservice::v1::{
     LockTimeSkippingRequest, UnlockTimeSkippingRequest,
 };
+use temporal_client::{Client, ClientOptions};
 use temporal_testing::{AutoTimeSkipping, TestEnv, WorkerProcess};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
