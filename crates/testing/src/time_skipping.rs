@@ -541,7 +541,7 @@ impl WaitScope for ClockUnlock {
 }
 
 #[cfg(test)]
-mod tests {
+mod auto_time_skipping_tests {
     use super::*;
     use temporal_client::ConnectionOptions;
 
