@@ -6,7 +6,6 @@ use crate::paging::{ListOptions, PagedStream};
 use temporal_proto::api::common::v1::{Memo, Payload, Payloads, WorkflowType};
 use temporal_proto::api::sdk::v1::UserMetadata;
 use temporal_proto::api::taskqueue::v1::TaskQueue;
-use temporal_proto::api::testservice::v1::{LockTimeSkippingRequest, UnlockTimeSkippingRequest};
 use temporal_proto::api::workflowservice::v1::{
     CountWorkflowExecutionsRequest, ListWorkflowExecutionsRequest,
     SignalWithStartWorkflowExecutionRequest, StartWorkflowExecutionRequest,
@@ -16,11 +15,11 @@ use tonic::metadata::AsciiMetadataValue;
 use crate::call::{
     CallContext, CallOptions, DEFAULT_MAX_CONCURRENT_LONG_POLLS, LongPollSlots, ResolvedCallOptions,
 };
-use crate::connection::{Connection, TestService, WorkflowService};
+use crate::connection::{Connection, WorkflowService};
 use crate::contract::{CallFuture, Contract, SignalCall, StartWorkflow, WorkflowResult};
 use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
-use crate::error::{Error, RpcError};
+use crate::error::Error;
 use crate::handle::WorkflowHandle;
 use crate::interceptor::{Interceptor, Interceptors};
 use crate::options::{RetryPolicy, StartOptions, to_proto_duration};
@@ -47,7 +46,6 @@ pub struct ClientOptions {
     identity: Option<String>,
     data_converter: DataConverter,
     max_payload_bytes: usize,
-    auto_time_skipping: bool,
     max_concurrent_long_polls: usize,
     interceptors: Interceptors,
 }
@@ -59,7 +57,6 @@ impl Default for ClientOptions {
             identity: None,
             data_converter: DataConverter::default(),
             max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
-            auto_time_skipping: false,
             max_concurrent_long_polls: DEFAULT_MAX_CONCURRENT_LONG_POLLS,
             interceptors: Interceptors::default(),
         }
@@ -183,33 +180,6 @@ impl ClientOptions {
         self
     }
 
-    /// Lets the clock of the time-skipping test server skip while a result is awaited: every
-    /// [`WorkflowHandle::result`] (and so [`Client::execute`]) calls the server's
-    /// `UnlockTimeSkipping` before it waits and `LockTimeSkipping` after, as the TypeScript
-    /// and Python test environments do. A workflow that sleeps a day then completes in
-    /// milliseconds.
-    ///
-    /// Only for the time-skipping test server (`temporal-test-server`, which
-    /// `temporal_testing::TimeSkippingServer` runs): other servers answer `UNIMPLEMENTED`,
-    /// which `result` returns as [`Error::Rpc`]. The server counts unlocks, so concurrent
-    /// result waits are fine; a result wait that is dropped before it finishes relocks in the
-    /// background.
-    ///
-    /// Defaults to `false`, and then costs nothing.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use temporal_client::ClientOptions;
-    ///
-    /// let options = ClientOptions::default().auto_time_skipping(true);
-    /// # let _ = options;
-    /// ```
-    pub fn auto_time_skipping(mut self, enabled: bool) -> Self {
-        self.auto_time_skipping = enabled;
-        self
-    }
-
     /// The most long polls (the waits of [`WorkflowHandle::result`], of updates, and of
     /// history) this client holds open at once; more waits queue, in order, for a free slot.
     ///
@@ -266,7 +236,6 @@ struct ClientInner {
     identity: String,
     converter: DataConverter,
     max_payload_bytes: usize,
-    auto_time_skipping: bool,
     call: ResolvedCallOptions,
     interceptors: Interceptors,
     /// Shared by every client derived with [`Client::with_call_options`].
@@ -333,7 +302,6 @@ impl Client {
                 namespace: options.namespace,
                 converter: options.data_converter,
                 max_payload_bytes: options.max_payload_bytes,
-                auto_time_skipping: options.auto_time_skipping,
                 call: ResolvedCallOptions::default(),
                 interceptors: options.interceptors,
                 long_polls: Arc::new(LongPollSlots::new(options.max_concurrent_long_polls)),
@@ -380,7 +348,6 @@ impl Client {
                 identity: inner.identity.clone(),
                 converter: inner.converter.clone(),
                 max_payload_bytes: inner.max_payload_bytes,
-                auto_time_skipping: inner.auto_time_skipping,
                 call,
                 interceptors: inner.interceptors.clone(),
                 long_polls: Arc::clone(&inner.long_polls),
@@ -902,94 +869,6 @@ impl Client {
     }
 }
 
-impl Client {
-    /// With [`ClientOptions::auto_time_skipping`], unlocks the test server's clock until the
-    /// returned guard is relocked (or dropped); otherwise does nothing.
-    pub(crate) async fn unlock_time_skipping(&self) -> Result<Option<TimeSkippingUnlock>, Error> {
-        if !self.inner.auto_time_skipping {
-            return Ok(None);
-        }
-        let service = self.inner.connection.raw_test_service();
-        // Not retried: unlocks are counted, and a retried one might count twice. Sent from a
-        // task of its own, so that a caller dropped mid-call still learns whether it counted.
-        let mut unlock_service = service.clone();
-        let unlocking = tokio::spawn(async move {
-            unlock_service
-                .unlock_time_skipping(UnlockTimeSkippingRequest {})
-                .await
-                .map(drop)
-        });
-        let mut guard = TimeSkippingUnlock {
-            service: Some(service),
-            unlocking: Some(unlocking),
-        };
-        guard.unlocked().await?;
-        Ok(Some(guard))
-    }
-}
-
-/// An unlock of the time-skipping test server's clock, to be matched by one lock.
-#[derive(Debug)]
-pub(crate) struct TimeSkippingUnlock {
-    /// `None` once relocked, or when the unlock failed.
-    service: Option<TestService>,
-    /// The unlock call, while it is in flight.
-    unlocking: Option<tokio::task::JoinHandle<Result<(), tonic::Status>>>,
-}
-
-impl TimeSkippingUnlock {
-    /// Waits for the unlock call to finish.
-    async fn unlocked(&mut self) -> Result<(), Error> {
-        let Some(unlocking) = &mut self.unlocking else {
-            return Ok(());
-        };
-        let outcome = unlocking.await;
-        self.unlocking = None;
-        let status = match outcome {
-            Ok(Ok(())) => return Ok(()),
-            Ok(Err(status)) => status,
-            Err(join) => tonic::Status::internal(format!("the unlock call did not finish: {join}")),
-        };
-        // Nothing to relock.
-        self.service = None;
-        Err(Error::Rpc(RpcError::new(status)))
-    }
-
-    /// Locks the clock again.
-    pub(crate) async fn relock(mut self) -> Result<(), Error> {
-        let Some(mut service) = self.service.take() else {
-            return Ok(());
-        };
-        service
-            .lock_time_skipping(LockTimeSkippingRequest {})
-            .await
-            .map(drop)
-            .map_err(|status| Error::Rpc(RpcError::new(status)))
-    }
-}
-
-impl Drop for TimeSkippingUnlock {
-    fn drop(&mut self) {
-        // A result wait was dropped mid-way: relock in the background, once the unlock is
-        // known to have counted, or the clock would keep skipping for everyone else. Without
-        // a runtime there is nothing to do it with.
-        let (Some(mut service), Ok(runtime)) =
-            (self.service.take(), tokio::runtime::Handle::try_current())
-        else {
-            return;
-        };
-        let unlocking = self.unlocking.take();
-        runtime.spawn(async move {
-            if let Some(unlocking) = unlocking
-                && !matches!(unlocking.await, Ok(Ok(())))
-            {
-                return;
-            }
-            let _ = service.lock_time_skipping(LockTimeSkippingRequest {}).await;
-        });
-    }
-}
-
 /// The signal-with-start request that starts as `start` would, and sends `signal_name`.
 ///
 /// Both requests are destructured field by field, with no `..`: a field that a new version of
@@ -1103,7 +982,6 @@ fn default_identity() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ConnectionOptions;
 
     #[test]
     fn ids_are_validated_before_sending() {
@@ -1124,33 +1002,6 @@ mod tests {
         let (pid, host) = identity.split_once('@').expect("pid@host");
         assert_eq!(pid, std::process::id().to_string());
         assert!(!host.is_empty());
-    }
-
-    fn unreachable_client(options: ClientOptions) -> Client {
-        // Port 1 on loopback refuses connections at once.
-        let connection =
-            Connection::connect_lazy(ConnectionOptions::new("127.0.0.1:1")).expect("valid options");
-        Client::with_options(connection, options).expect("valid options")
-    }
-
-    #[tokio::test]
-    async fn without_auto_time_skipping_a_result_wait_makes_no_test_service_call() {
-        let client = unreachable_client(ClientOptions::default());
-        let unlock = client
-            .unlock_time_skipping()
-            .await
-            .expect("no call, no error");
-        assert!(unlock.is_none());
-    }
-
-    #[tokio::test]
-    async fn with_auto_time_skipping_a_failed_unlock_is_an_rpc_error() {
-        let client = unreachable_client(ClientOptions::default().auto_time_skipping(true));
-        let error = client.unlock_time_skipping().await.unwrap_err();
-        assert!(
-            matches!(&error, Error::Rpc(rpc) if rpc.code() == crate::Code::Unavailable),
-            "{error:?}"
-        );
     }
 
     #[test]

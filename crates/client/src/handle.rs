@@ -30,6 +30,7 @@ use crate::description::WorkflowExecutionStatus;
 use crate::error::{Error, FailureUndecodable, WorkflowFailed};
 use crate::failure::Failure;
 use crate::failure::RetryState;
+use crate::interceptor::{ResultWait, around_result_wait};
 use crate::options::{HistoryOptions, QueryRejectCondition};
 use crate::wait::{CloseStep, LongPoll, RunChain};
 
@@ -701,8 +702,11 @@ impl<W: Contract> WorkflowHandle<W> {
     /// followed by the next, the wait goes on with the new run, unless
     /// [`without_following_runs`](WorkflowHandle::without_following_runs) was called. The wait
     /// long-polls the server; it uses no retry budget while nothing happens, however long.
-    /// With [`ClientOptions::auto_time_skipping`](crate::ClientOptions::auto_time_skipping),
-    /// the time-skipping test server's clock skips while it waits.
+    /// Interceptors can run code around the wait ([`Interceptor::result_wait`]): the
+    /// time-skipping test environment of `temporal-testing` lets the server's clock skip
+    /// while it waits.
+    ///
+    /// [`Interceptor::result_wait`]: crate::Interceptor::result_wait
     ///
     /// # Errors
     ///
@@ -724,16 +728,25 @@ impl<W: Contract> WorkflowHandle<W> {
     where
         W: WorkflowResult<R>,
     {
-        let Some(unlock) = self.client.unlock_time_skipping().await? else {
+        let interceptors = self.client.call_context().interceptors;
+        if interceptors.0.is_empty() {
             return self.wait_for_result().await;
+        }
+        let wait = ResultWait {
+            namespace: self.client.namespace(),
+            workflow_id: &self.workflow_id,
+            run_id: self
+                .run_id
+                .as_deref()
+                .or(self.first_execution_run_id.as_deref()),
         };
-        let result = self.wait_for_result().await;
-        let relocked = unlock.relock().await;
-        // The workflow's own error comes first; a result is returned only with the clock
-        // locked again, as it was.
-        let value = result?;
-        relocked?;
-        Ok(value)
+        // Boxed, so that the plain wait's future does not grow by this one's state.
+        Box::pin(around_result_wait(
+            interceptors,
+            &wait,
+            self.wait_for_result(),
+        ))
+        .await
     }
 
     async fn wait_for_result<R: FromPayload>(&self) -> Result<R, Error> {

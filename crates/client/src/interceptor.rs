@@ -2,18 +2,25 @@
 //! sent (to add headers, a workflow header, a deadline) and after it ends (to record it).
 //!
 //! An interceptor runs once per operation, not once per attempt: what it adds is sent with
-//! every retry of the call. With none installed, the call path does not touch this module.
+//! every retry of the call. It can also run asynchronous code around each workflow-result
+//! wait ([`Interceptor::result_wait`], [`WaitScope`]). With none installed, the call path
+//! does not touch this module.
 
 use std::any::Any;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use temporal_proto::api::common::v1::{Header, Payload};
+use temporal_proto::api::schedule::v1::Schedule;
+use temporal_proto::api::schedule::v1::schedule_action::Action as ScheduleActionKind;
+use temporal_proto::api::workflow::v1::NewWorkflowExecutionInfo;
 use temporal_proto::api::workflowservice::v1 as ws;
 use tonic::metadata::MetadataMap;
 
 use crate::connection::parse_header;
+use crate::contract::CallFuture;
 use crate::converter::{DataConverter, FromPayload, ToPayload};
 use crate::error::Error;
 use crate::retry::RpcRetryPolicy;
@@ -96,6 +103,294 @@ pub trait Interceptor: Send + Sync + 'static {
     /// ```
     fn completed(&self, call: &CompletedCall<'_>) {
         let _ = call;
+    }
+
+    /// Runs when a workflow-result wait begins ([`WorkflowHandle::result`], and so
+    /// [`Client::execute`]): returns the [`WaitScope`] to run around it, or `None` (the
+    /// default) for nothing. Unlike [`intercept`](Interceptor::intercept), which runs once per
+    /// gRPC call, a scope spans the whole wait: every long poll of it, and the runs it follows.
+    ///
+    /// With no interceptor installed, a result wait does not look here.
+    ///
+    /// [`WorkflowHandle::result`]: crate::WorkflowHandle::result
+    /// [`Client::execute`]: crate::Client::execute
+    ///
+    /// # Examples
+    ///
+    /// An interceptor that counts the result waits in progress:
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use temporal_client::{CallFuture, Interceptor, ResultWait, WaitScope};
+    ///
+    /// #[derive(Debug, Default)]
+    /// struct Waiting(Arc<AtomicUsize>);
+    ///
+    /// struct Counted(Arc<AtomicUsize>);
+    ///
+    /// impl WaitScope for Counted {
+    ///     fn enter(&mut self) -> CallFuture<'_, ()> {
+    ///         self.0.fetch_add(1, Ordering::Relaxed);
+    ///         Box::pin(async { Ok(()) })
+    ///     }
+    ///     fn exit(self: Box<Self>) -> CallFuture<'static, ()> {
+    ///         self.0.fetch_sub(1, Ordering::Relaxed);
+    ///         Box::pin(async { Ok(()) })
+    ///     }
+    /// }
+    ///
+    /// impl Interceptor for Waiting {
+    ///     fn result_wait(&self, _wait: &ResultWait<'_>) -> Option<Box<dyn WaitScope>> {
+    ///         Some(Box::new(Counted(Arc::clone(&self.0))))
+    ///     }
+    /// }
+    /// ```
+    fn result_wait(&self, wait: &ResultWait<'_>) -> Option<Box<dyn WaitScope>> {
+        let _ = wait;
+        None
+    }
+}
+
+/// A workflow-result wait about to begin, as [`Interceptor::result_wait`] sees it.
+///
+/// # Examples
+///
+/// ```
+/// # fn example(wait: &temporal_client::ResultWait<'_>) {
+/// println!("awaiting {} in {}", wait.workflow_id(), wait.namespace());
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct ResultWait<'a> {
+    pub(crate) namespace: &'a str,
+    pub(crate) workflow_id: &'a str,
+    pub(crate) run_id: Option<&'a str>,
+}
+
+impl<'a> ResultWait<'a> {
+    /// A wait for `workflow_id` (and `run_id`, when known) in `namespace`: what a client
+    /// passes to [`Interceptor::result_wait`], made by hand to test an interceptor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{Interceptor, ResultWait};
+    ///
+    /// #[derive(Debug)]
+    /// struct Nothing;
+    /// impl Interceptor for Nothing {}
+    ///
+    /// let wait = ResultWait::new("default", "order-1234", None);
+    /// assert!(Nothing.result_wait(&wait).is_none());
+    /// ```
+    pub fn new(namespace: &'a str, workflow_id: &'a str, run_id: Option<&'a str>) -> Self {
+        Self {
+            namespace,
+            workflow_id,
+            run_id,
+        }
+    }
+
+    /// The namespace of the workflow.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(wait: &temporal_client::ResultWait<'_>) {
+    /// println!("{}", wait.namespace());
+    /// # }
+    /// ```
+    pub fn namespace(&self) -> &str {
+        self.namespace
+    }
+
+    /// The workflow awaited.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(wait: &temporal_client::ResultWait<'_>) {
+    /// println!("{}", wait.workflow_id());
+    /// # }
+    /// ```
+    pub fn workflow_id(&self) -> &str {
+        self.workflow_id
+    }
+
+    /// The run the wait begins with, when the handle knows it (else the latest run).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn example(wait: &temporal_client::ResultWait<'_>) {
+    /// println!("{:?}", wait.run_id());
+    /// # }
+    /// ```
+    pub fn run_id(&self) -> Option<&str> {
+        self.run_id
+    }
+}
+
+/// Code that runs around one workflow-result wait, made for it by
+/// [`Interceptor::result_wait`]: [`enter`](WaitScope::enter) before the wait's first poll,
+/// [`exit`](WaitScope::exit) after its last, and [`abandoned`](WaitScope::abandoned) instead
+/// when the wait is dropped before it ends (a timeout, a `select!` that took another branch).
+///
+/// The scopes of several interceptors nest: they enter in the order the interceptors were
+/// installed and exit in the reverse order. Each scope whose `enter` was called ends with
+/// exactly one `exit` or `abandoned`, whether its `enter` succeeded, failed, or was itself
+/// dropped half-way: a scope keeps what it needs to know which. A scope whose `enter` failed
+/// ends the wait with that error (after the scopes entered before it exit).
+///
+/// # Examples
+///
+/// A scope that takes a lease before the wait and gives it back after (or, when the wait is
+/// dropped, in the background):
+///
+/// ```
+/// use temporal_client::{CallFuture, WaitScope};
+///
+/// struct Lease {
+///     taken: bool,
+/// }
+///
+/// impl WaitScope for Lease {
+///     fn enter(&mut self) -> CallFuture<'_, ()> {
+///         Box::pin(async move {
+///             // ... take the lease, then:
+///             self.taken = true;
+///             Ok(())
+///         })
+///     }
+///
+///     fn exit(self: Box<Self>) -> CallFuture<'static, ()> {
+///         Box::pin(async move {
+///             if self.taken {
+///                 // ... give the lease back.
+///             }
+///             Ok(())
+///         })
+///     }
+/// }
+/// ```
+pub trait WaitScope: Send + 'static {
+    /// Runs before the wait polls the server.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the scope returns: the wait ends with it, without polling.
+    ///
+    /// # Examples
+    ///
+    /// See [`WaitScope`].
+    fn enter(&mut self) -> CallFuture<'_, ()>;
+
+    /// Runs after the wait ended, whatever its outcome.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the scope returns: the wait's caller gets it when the wait itself succeeded
+    /// (the wait's own error comes first).
+    ///
+    /// # Examples
+    ///
+    /// See [`WaitScope`].
+    fn exit(self: Box<Self>) -> CallFuture<'static, ()>;
+
+    /// Runs when the wait is dropped before it ended, `enter` included: spawned on the Tokio
+    /// runtime the wait was dropped in (a `Drop` cannot await), its outcome ignored; dropped
+    /// unrun outside a runtime. Defaults to [`exit`](WaitScope::exit).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{CallFuture, WaitScope};
+    ///
+    /// struct Quiet;
+    ///
+    /// impl WaitScope for Quiet {
+    ///     fn enter(&mut self) -> CallFuture<'_, ()> {
+    ///         Box::pin(async { Ok(()) })
+    ///     }
+    ///     fn exit(self: Box<Self>) -> CallFuture<'static, ()> {
+    ///         Box::pin(async { Ok(()) })
+    ///     }
+    ///     fn abandoned(self: Box<Self>) -> CallFuture<'static, ()> {
+    ///         eprintln!("a result wait was dropped");
+    ///         self.exit()
+    ///     }
+    /// }
+    /// ```
+    fn abandoned(self: Box<Self>) -> CallFuture<'static, ()> {
+        self.exit()
+    }
+}
+
+/// Runs `waiting` inside the [`WaitScope`]s the interceptors make for it.
+pub(crate) async fn around_result_wait<T>(
+    interceptors: &Interceptors,
+    wait: &ResultWait<'_>,
+    waiting: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let mut scopes = EnteredScopes(Vec::new());
+    for interceptor in &interceptors.0 {
+        let Some(scope) = interceptor.result_wait(wait) else {
+            continue;
+        };
+        // Kept before entering: a scope entered (even half-way, or in vain) is ended.
+        scopes.0.push(scope);
+        if let Some(scope) = scopes.0.last_mut()
+            && let Err(error) = scope.enter().await
+        {
+            // The wait's error is the enter's; the exits' would only hide it.
+            let _ = scopes.exit().await;
+            return Err(error);
+        }
+    }
+    if scopes.0.is_empty() {
+        return waiting.await;
+    }
+    let outcome = waiting.await;
+    let exited = scopes.exit().await;
+    // The wait's own error comes first; a value is returned only once every scope exited.
+    let value = outcome?;
+    exited?;
+    Ok(value)
+}
+
+/// The scopes a result wait entered, innermost last; those still here when it is dropped
+/// are abandoned.
+struct EnteredScopes(Vec<Box<dyn WaitScope>>);
+
+impl EnteredScopes {
+    /// Exits every scope, innermost first; the first error is returned.
+    async fn exit(&mut self) -> Result<(), Error> {
+        let mut first_error = None;
+        while let Some(scope) = self.0.pop() {
+            if let Err(error) = scope.exit().await {
+                first_error.get_or_insert(error);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+impl Drop for EnteredScopes {
+    fn drop(&mut self) {
+        if self.0.is_empty() {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let scopes = std::mem::take(&mut self.0);
+        // One task, so that the scopes still end innermost first.
+        runtime.spawn(async move {
+            for scope in scopes.into_iter().rev() {
+                let _ = scope.abandoned().await;
+            }
+        });
     }
 }
 
@@ -284,7 +579,10 @@ impl OutboundCall<'_> {
     }
 
     /// Whether the request carries a workflow header: a start, signal-with-start,
-    /// update-with-start, signal, query or update.
+    /// update-with-start, signal, query or update, or a schedule's create or update (the
+    /// header of the workflows its action starts). The protocol has no workflow header on
+    /// the other calls, async activity completion and heartbeats included: use a gRPC header
+    /// there.
     ///
     /// # Examples
     ///
@@ -565,7 +863,9 @@ impl CompletedCall<'_> {
 }
 
 /// A request of the workflow service the client sends: its method name and workflow header.
-pub(crate) trait Rpc: Send + 'static {
+///
+/// A protobuf message: a retry sends a copy decoded from the first attempt's encoding.
+pub(crate) trait Rpc: prost::Message + Default + Send + 'static {
     /// The gRPC method.
     const METHOD: &'static str;
 
@@ -586,6 +886,12 @@ pub(crate) trait Rpc: Send + 'static {
 
     /// Copies the header wherever else the request needs it (update-with-start's update).
     fn sync_header(&mut self) {}
+
+    /// The type of the workflow the request starts, when it starts one (for spans).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    fn workflow_type(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// [`Rpc`] as an interceptor reaches it.
@@ -640,10 +946,73 @@ macro_rules! rpc_with_header {
     };
 }
 
-rpc_with_header! {
+macro_rules! rpc_starting_workflow {
+    ($($request:ident => $method:literal),* $(,)?) => {
+        $(impl Rpc for ws::$request {
+            const METHOD: &'static str = $method;
+            fn header(&self) -> Option<&Header> {
+                self.header.as_ref()
+            }
+            fn header_mut(&mut self) -> Option<&mut Header> {
+                Some(self.header.get_or_insert_with(Header::default))
+            }
+            fn carries_header(&self) -> bool {
+                true
+            }
+            fn workflow_type(&self) -> Option<&str> {
+                self.workflow_type.as_ref().map(|kind| kind.name.as_str())
+            }
+        })*
+    };
+}
+
+rpc_starting_workflow! {
     StartWorkflowExecutionRequest => "StartWorkflowExecution",
     SignalWithStartWorkflowExecutionRequest => "SignalWithStartWorkflowExecution",
+}
+
+rpc_with_header! {
     SignalWorkflowExecutionRequest => "SignalWorkflowExecution",
+}
+
+/// A schedule's start-workflow action, whose header is that of every workflow it starts.
+macro_rules! rpc_with_schedule {
+    ($($request:ident => $method:literal),* $(,)?) => {
+        $(impl Rpc for ws::$request {
+            const METHOD: &'static str = $method;
+            fn header(&self) -> Option<&Header> {
+                start_action(self.schedule.as_ref())?.header.as_ref()
+            }
+            fn header_mut(&mut self) -> Option<&mut Header> {
+                let start = start_action_mut(self.schedule.as_mut())?;
+                Some(start.header.get_or_insert_with(Header::default))
+            }
+            fn carries_header(&self) -> bool {
+                start_action(self.schedule.as_ref()).is_some()
+            }
+            fn workflow_type(&self) -> Option<&str> {
+                let start = start_action(self.schedule.as_ref())?;
+                start.workflow_type.as_ref().map(|kind| kind.name.as_str())
+            }
+        })*
+    };
+}
+
+rpc_with_schedule! {
+    CreateScheduleRequest => "CreateSchedule",
+    UpdateScheduleRequest => "UpdateSchedule",
+}
+
+fn start_action(schedule: Option<&Schedule>) -> Option<&NewWorkflowExecutionInfo> {
+    match schedule?.action.as_ref()?.action.as_ref()? {
+        ScheduleActionKind::StartWorkflow(start) => Some(start),
+    }
+}
+
+fn start_action_mut(schedule: Option<&mut Schedule>) -> Option<&mut NewWorkflowExecutionInfo> {
+    match schedule?.action.as_mut()?.action.as_mut()? {
+        ScheduleActionKind::StartWorkflow(start) => Some(start),
+    }
 }
 
 rpc! {
@@ -654,9 +1023,7 @@ rpc! {
     ListWorkflowExecutionsRequest => "ListWorkflowExecutions",
     CountWorkflowExecutionsRequest => "CountWorkflowExecutions",
     PollWorkflowExecutionUpdateRequest => "PollWorkflowExecutionUpdate",
-    CreateScheduleRequest => "CreateSchedule",
     DescribeScheduleRequest => "DescribeSchedule",
-    UpdateScheduleRequest => "UpdateSchedule",
     PatchScheduleRequest => "PatchSchedule",
     DeleteScheduleRequest => "DeleteSchedule",
     ListSchedulesRequest => "ListSchedules",
@@ -720,6 +1087,14 @@ impl Rpc for ws::ExecuteMultiOperationRequest {
     fn carries_header(&self) -> bool {
         true
     }
+    fn workflow_type(&self) -> Option<&str> {
+        self.operations
+            .iter()
+            .find_map(|operation| match operation.operation.as_ref()? {
+                multi::Operation::StartWorkflow(start) => Rpc::workflow_type(start),
+                multi::Operation::UpdateWorkflow(_) => None,
+            })
+    }
     fn sync_header(&mut self) {
         let Some(header) = Rpc::header(self).cloned() else {
             return;
@@ -744,3 +1119,208 @@ use ws::execute_multi_operation_request::operation as multi;
 /// Workflow header fields set by [`CallOptions::workflow_header`](crate::CallOptions::workflow_header),
 /// encoded when the call is made (by the client's converter).
 pub(crate) type HeaderValues = Vec<(String, Arc<dyn ToPayload + Send + Sync>)>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Records what its scopes do, as `<name> enter|exit|abandoned`.
+    #[derive(Clone)]
+    struct Recording {
+        name: &'static str,
+        log: Arc<Mutex<Vec<String>>>,
+        fail_enter: bool,
+    }
+
+    impl Recording {
+        fn log(&self, event: &str) {
+            self.log
+                .lock()
+                .expect("not poisoned")
+                .push(format!("{} {event}", self.name));
+        }
+    }
+
+    impl Interceptor for Recording {
+        fn result_wait(&self, _wait: &ResultWait<'_>) -> Option<Box<dyn WaitScope>> {
+            Some(Box::new(self.clone()))
+        }
+    }
+
+    impl WaitScope for Recording {
+        fn enter(&mut self) -> CallFuture<'_, ()> {
+            Box::pin(async move {
+                self.log("enter");
+                if self.fail_enter {
+                    return Err(Error::invalid("scope", "refused"));
+                }
+                Ok(())
+            })
+        }
+        fn exit(self: Box<Self>) -> CallFuture<'static, ()> {
+            Box::pin(async move {
+                self.log("exit");
+                Ok(())
+            })
+        }
+        fn abandoned(self: Box<Self>) -> CallFuture<'static, ()> {
+            Box::pin(async move {
+                self.log("abandoned");
+                Ok(())
+            })
+        }
+    }
+
+    fn interceptors(log: &Arc<Mutex<Vec<String>>>, fail: &[bool]) -> Interceptors {
+        let names = ["outer", "inner"];
+        Interceptors(
+            fail.iter()
+                .zip(names)
+                .map(|(&fail_enter, name)| {
+                    Arc::new(Recording {
+                        name,
+                        log: Arc::clone(log),
+                        fail_enter,
+                    }) as Arc<dyn Interceptor>
+                })
+                .collect(),
+        )
+    }
+
+    fn wait() -> ResultWait<'static> {
+        ResultWait::new("default", "wf", None)
+    }
+
+    #[tokio::test]
+    async fn scopes_nest_around_the_wait_in_install_order() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let interceptors = interceptors(&log, &[false, false]);
+        let waited = around_result_wait(&interceptors, &wait(), {
+            let log = Arc::clone(&log);
+            async move {
+                log.lock().expect("not poisoned").push("wait".to_owned());
+                Ok(7)
+            }
+        })
+        .await;
+        assert_eq!(waited.expect("waited"), 7);
+        assert_eq!(
+            *log.lock().expect("not poisoned"),
+            [
+                "outer enter",
+                "inner enter",
+                "wait",
+                "inner exit",
+                "outer exit"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_enter_ends_the_wait_unpolled_and_exits_what_entered() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let interceptors = interceptors(&log, &[false, true]);
+        let waited: Result<(), Error> =
+            around_result_wait(&interceptors, &wait(), async { panic!("never polled") }).await;
+        assert!(
+            matches!(waited, Err(Error::InvalidArgument { field: "scope", .. })),
+            "{waited:?}"
+        );
+        assert_eq!(
+            *log.lock().expect("not poisoned"),
+            ["outer enter", "inner enter", "inner exit", "outer exit"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_dropped_wait_abandons_its_scopes_in_the_background() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let interceptors = interceptors(&log, &[false, false]);
+        let wait = wait();
+        let waiting = around_result_wait(
+            &interceptors,
+            &wait,
+            std::future::pending::<Result<(), Error>>(),
+        );
+        let timed_out = tokio::time::timeout(std::time::Duration::from_millis(10), waiting).await;
+        assert!(timed_out.is_err());
+        for _ in 0..100 {
+            if log.lock().expect("not poisoned").len() == 4 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            *log.lock().expect("not poisoned"),
+            [
+                "outer enter",
+                "inner enter",
+                "inner abandoned",
+                "outer abandoned"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_requests_that_start_a_workflow_name_its_type_and_a_schedule_carries_its_header() {
+        use temporal_proto::api::common::v1::WorkflowType;
+        use temporal_proto::api::schedule::v1::ScheduleAction;
+
+        let start = ws::StartWorkflowExecutionRequest {
+            workflow_type: Some(WorkflowType {
+                name: "order".to_owned(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(Rpc::workflow_type(&start), Some("order"));
+        let with_start = ws::ExecuteMultiOperationRequest {
+            operations: vec![ws::execute_multi_operation_request::Operation {
+                operation: Some(multi::Operation::StartWorkflow(start.clone())),
+            }],
+            ..Default::default()
+        };
+        assert_eq!(Rpc::workflow_type(&with_start), Some("order"));
+        assert_eq!(
+            Rpc::workflow_type(&ws::SignalWorkflowExecutionRequest::default()),
+            None
+        );
+
+        let mut create = ws::CreateScheduleRequest {
+            schedule: Some(Schedule {
+                action: Some(ScheduleAction {
+                    action: Some(ScheduleActionKind::StartWorkflow(
+                        NewWorkflowExecutionInfo {
+                            workflow_type: start.workflow_type.clone(),
+                            ..Default::default()
+                        },
+                    )),
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(Rpc::workflow_type(&create), Some("order"));
+        assert!(Rpc::carries_header(&create));
+        Rpc::header_mut(&mut create)
+            .expect("a header")
+            .fields
+            .insert("tenant".to_owned(), Payload::default());
+        assert!(
+            start_action(create.schedule.as_ref())
+                .and_then(|action| action.header.as_ref())
+                .is_some_and(|header| header.fields.contains_key("tenant"))
+        );
+        assert!(!Rpc::carries_header(&ws::CreateScheduleRequest::default()));
+    }
+
+    #[tokio::test]
+    async fn without_scopes_the_wait_runs_alone() {
+        #[derive(Debug)]
+        struct Plain;
+        impl Interceptor for Plain {}
+        let interceptors = Interceptors(vec![Arc::new(Plain)]);
+        let waited = around_result_wait(&interceptors, &wait(), async { Ok("done") }).await;
+        assert_eq!(waited.expect("waited"), "done");
+    }
+}

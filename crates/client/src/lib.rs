@@ -134,8 +134,8 @@
 //! The `temporal-testing` crate starts real, ephemeral servers and workers for integration
 //! tests: `TestEnv` (a server, a connected client and a fresh task queue in one value),
 //! `DevServer` (`temporal server start-dev` on a free port, restartable, killed on drop),
-//! `TimeSkippingServer` (the test server whose clock skips while a result is awaited, with
-//! [`ClientOptions::auto_time_skipping`]), `WorkerProcess` (a worker in any language, ready
+//! `TimeSkippingServer` (the test server whose clock skips while a result is awaited, through
+//! its `AutoTimeSkipping` interceptor: see [`Interceptor::result_wait`]), `WorkerProcess` (a worker in any language, ready
 //! once it polls), and `FaultProxy` (network faults on command, and TLS or mTLS with
 //! generated certificates):
 //!
@@ -211,7 +211,7 @@ pub use error::{
 };
 pub use failure::{ApplicationFailure, Failure, FailureKind, RetryState, TimeoutType};
 pub use handle::WorkflowHandle;
-pub use interceptor::{CompletedCall, Interceptor, OutboundCall};
+pub use interceptor::{CompletedCall, Interceptor, OutboundCall, ResultWait, WaitScope};
 pub use metadata::{ContractCheck, HandlerDefinition, METADATA_QUERY, WorkflowMetadata};
 pub use options::{
     HistoryOptions, Priority, QueryRejectCondition, RetryPolicy, StartOptions, VersioningOverride,

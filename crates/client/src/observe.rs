@@ -8,14 +8,22 @@ use std::future::Future;
 use tracing::{Instrument, Span, field};
 
 /// The span of one operation: `temporal.call`, with its operation (gRPC method),
-/// namespace and workflow id; its outcome's gRPC code is recorded when it ends.
-pub(crate) fn operation_span(operation: &'static str, namespace: &str, workflow_id: &str) -> Span {
+/// namespace, workflow id, and the workflow type when the operation starts a workflow (a
+/// start, signal-with-start, update-with-start, or a schedule's create or update); its
+/// outcome's gRPC code is recorded when it ends.
+pub(crate) fn operation_span(
+    operation: &'static str,
+    namespace: &str,
+    workflow_id: &str,
+    workflow_type: Option<&str>,
+) -> Span {
     tracing::debug_span!(
         target: "temporal_client",
         "temporal.call",
         operation,
         namespace,
         workflow_id,
+        workflow_type,
         code = field::Empty,
     )
 }

@@ -68,7 +68,9 @@ pub use fault_proxy::{
 #[doc(no_inline)]
 pub use temporal_proto::api::enums::v1::IndexedValueType;
 pub use test_env::{TestEnv, TestEnvError};
-pub use time_skipping::{TimeSkippingServer, TimeSkippingServerError, TimeSkippingServerOptions};
+pub use time_skipping::{
+    AutoTimeSkipping, TimeSkippingServer, TimeSkippingServerError, TimeSkippingServerOptions,
+};
 pub use worker_process::{WorkerProcess, WorkerProcessError, WorkerReadiness};
 
 /// The workspace README's Rust code, compiled as doctests so that it stays true.

@@ -13,7 +13,7 @@ use temporal_proto::google::protobuf::Empty;
 
 use crate::dev_server::{DevServer, DevServerError, DevServerOptions};
 use crate::time_skipping::{
-    TimeSkippingServer, TimeSkippingServerError, TimeSkippingServerOptions,
+    AutoTimeSkipping, TimeSkippingServer, TimeSkippingServerError, TimeSkippingServerOptions,
 };
 use crate::worker_process::{WorkerProcess, WorkerProcessError, WorkerReadiness};
 
@@ -57,8 +57,8 @@ enum Server {
 ///
 /// - [`TestEnv::start_local`] runs a [`DevServer`]: the full server, in real time.
 /// - [`TestEnv::start_time_skipping`] runs a [`TimeSkippingServer`], whose clock jumps over
-///   timers while the client awaits a result (its client has
-///   [`ClientOptions::auto_time_skipping`]), so a workflow that sleeps a day completes in
+///   timers while the client awaits a result (its client has the [`AutoTimeSkipping`]
+///   interceptor), so a workflow that sleeps a day completes in
 ///   milliseconds. [`TestEnv::sleep`] and [`TestEnv::current_time`] move and read that clock.
 ///
 /// Workers are started with [`TestEnv::start_worker`], polling [`TestEnv::task_queue`]. Each
@@ -137,11 +137,11 @@ impl TestEnv {
         let server = DevServer::start_with(options)
             .await
             .map_err(TestEnvError::DevServer)?;
-        Self::connect(Server::Dev(server), ClientOptions::default()).await
+        Self::connect(Server::Dev(server)).await
     }
 
     /// Starts a [`TimeSkippingServer`] and connects a client of the `default` namespace to it,
-    /// with [`ClientOptions::auto_time_skipping`]: its result waits skip time.
+    /// with the [`AutoTimeSkipping`] interceptor: its result waits skip time.
     ///
     /// # Errors
     ///
@@ -186,11 +186,10 @@ impl TestEnv {
         let server = TimeSkippingServer::start_with(options)
             .await
             .map_err(TestEnvError::TimeSkippingServer)?;
-        let options = ClientOptions::default().auto_time_skipping(true);
-        Self::connect(Server::TimeSkipping(server), options).await
+        Self::connect(Server::TimeSkipping(server)).await
     }
 
-    async fn connect(server: Server, options: ClientOptions) -> Result<Self, TestEnvError> {
+    async fn connect(server: Server) -> Result<Self, TestEnvError> {
         let address = match &server {
             Server::Dev(server) => server.address(),
             Server::TimeSkipping(server) => server.address(),
@@ -198,6 +197,12 @@ impl TestEnv {
         let connection = Connection::connect(ConnectionOptions::new(address.to_string()))
             .await
             .map_err(TestEnvError::Connect)?;
+        let options = match &server {
+            Server::Dev(_) => ClientOptions::default(),
+            Server::TimeSkipping(_) => {
+                ClientOptions::default().interceptor(AutoTimeSkipping::new(&connection))
+            }
+        };
         let client = Client::with_options(connection, options)
             .expect("the default namespace is a valid namespace");
         Ok(Self {

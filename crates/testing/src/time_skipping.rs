@@ -6,8 +6,13 @@ use std::path::PathBuf;
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
-use temporal_proto::api::testservice::v1::LockTimeSkippingRequest;
+use temporal_client::raw::TestService;
+use temporal_client::{
+    CallFuture, Connection, Error, Interceptor, ResultWait, RpcError, WaitScope,
+};
 use temporal_proto::api::testservice::v1::test_service_client::TestServiceClient;
+use temporal_proto::api::testservice::v1::{LockTimeSkippingRequest, UnlockTimeSkippingRequest};
+use tokio::task::JoinHandle;
 
 use crate::binary::{self, BinaryNotFound};
 use crate::dev_server::reserve_port;
@@ -180,8 +185,7 @@ pub enum TimeSkippingServerError {
 /// Its clock skips only while time skipping is *unlocked*. The server itself starts unlocked;
 /// [`TimeSkippingServer::start`] locks it before it returns, so that time moves at wall-clock
 /// pace until a test asks otherwise. The server counts unlocks: each `UnlockTimeSkipping` must
-/// be matched by one `LockTimeSkipping`. A client made with
-/// [`ClientOptions::auto_time_skipping`](temporal_client::ClientOptions::auto_time_skipping)
+/// be matched by one `LockTimeSkipping`. A client with the [`AutoTimeSkipping`] interceptor
 /// (as [`TestEnv::start_time_skipping`](crate::TestEnv::start_time_skipping) makes it) unlocks
 /// it while it awaits a workflow result, as the TypeScript and Python SDKs do, and
 /// [`TestEnv::sleep`](crate::TestEnv::sleep) skips a duration.
@@ -402,5 +406,164 @@ mod tests {
         let command = options.command(&PathBuf::from("temporal-test-server"), 7233);
         let args: Vec<_> = command.get_args().collect();
         assert_eq!(args, ["7233", "--enable-time-skipping", "--extra"]);
+    }
+}
+
+/// An [`Interceptor`] that lets the time-skipping test server's clock skip while a workflow
+/// result is awaited: each [`WorkflowHandle::result`] (and so [`Client::execute`]) calls the
+/// server's `UnlockTimeSkipping` before it waits and `LockTimeSkipping` after, as the TypeScript
+/// and Python test environments do. A workflow that sleeps a day then completes in
+/// milliseconds. [`TestEnv::start_time_skipping`](crate::TestEnv::start_time_skipping)
+/// installs it on its client; install it on a client of your own with
+/// [`ClientOptions::interceptor`].
+///
+/// Only for the time-skipping test server: other servers answer `UNIMPLEMENTED`, which
+/// `result` returns as [`Error::Rpc`]. The server counts unlocks, so concurrent result waits
+/// are fine; a result wait that is dropped before it finishes relocks in the background (once
+/// its unlock is known to have counted). It is built on the client's general hook around
+/// result waits, [`Interceptor::result_wait`].
+///
+/// [`WorkflowHandle::result`]: temporal_client::WorkflowHandle::result
+/// [`Client::execute`]: temporal_client::Client::execute
+/// [`ClientOptions::interceptor`]: temporal_client::ClientOptions::interceptor
+///
+/// # Examples
+///
+/// ```no_run
+/// use temporal_client::{Client, ClientOptions, Connection, ConnectionOptions};
+/// use temporal_testing::{AutoTimeSkipping, TimeSkippingServer};
+///
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = TimeSkippingServer::start().await?;
+/// let connection = Connection::connect(ConnectionOptions::new(server.target())).await?;
+/// let options = ClientOptions::default().interceptor(AutoTimeSkipping::new(&connection));
+/// let client = Client::with_options(connection, options)?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct AutoTimeSkipping {
+    service: TestService,
+}
+
+impl AutoTimeSkipping {
+    /// Unlocks the clock of the server `connection` reaches, while result waits run.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn example(connection: &temporal_client::Connection) {
+    /// let skipping = temporal_testing::AutoTimeSkipping::new(connection);
+    /// # let _ = skipping;
+    /// # }
+    /// ```
+    pub fn new(connection: &Connection) -> Self {
+        Self {
+            service: connection.raw_test_service(),
+        }
+    }
+}
+
+impl Interceptor for AutoTimeSkipping {
+    fn result_wait(&self, _wait: &ResultWait<'_>) -> Option<Box<dyn WaitScope>> {
+        Some(Box::new(ClockUnlock {
+            service: Some(self.service.clone()),
+            unlocking: None,
+        }))
+    }
+}
+
+/// One unlock of the clock, matched by one lock when the wait ends.
+struct ClockUnlock {
+    /// `None` once relocked, or when the unlock failed: nothing to relock.
+    service: Option<TestService>,
+    /// The unlock call, while it is in flight.
+    unlocking: Option<JoinHandle<Result<(), tonic::Status>>>,
+}
+
+impl ClockUnlock {
+    /// Whether the unlock counted, once it has finished: the error when it did not.
+    async fn unlocked(&mut self) -> Result<(), Error> {
+        let Some(unlocking) = &mut self.unlocking else {
+            return Ok(());
+        };
+        let outcome = unlocking.await;
+        self.unlocking = None;
+        let status = match outcome {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(status)) => status,
+            Err(join) => tonic::Status::internal(format!("the unlock call did not finish: {join}")),
+        };
+        self.service = None;
+        Err(RpcError::from_raw_status(status).into())
+    }
+}
+
+impl WaitScope for ClockUnlock {
+    fn enter(&mut self) -> CallFuture<'_, ()> {
+        Box::pin(async move {
+            let Some(service) = &self.service else {
+                return Ok(());
+            };
+            // Not retried: unlocks are counted, and a retried one might count twice. Sent
+            // from a task of its own, so that a wait dropped mid-call still learns whether it
+            // counted (and relocks only then).
+            let mut service = service.clone();
+            self.unlocking = Some(tokio::spawn(async move {
+                service
+                    .unlock_time_skipping(UnlockTimeSkippingRequest {})
+                    .await
+                    .map(drop)
+            }));
+            self.unlocked().await
+        })
+    }
+
+    fn exit(mut self: Box<Self>) -> CallFuture<'static, ()> {
+        // Also what a dropped wait runs (in the background): waits for an unlock still in
+        // flight, and relocks only when it counted, or the clock would keep skipping for
+        // everyone else.
+        Box::pin(async move {
+            if self.unlocked().await.is_err() {
+                return Ok(());
+            }
+            let Some(mut service) = self.service.take() else {
+                return Ok(());
+            };
+            service
+                .lock_time_skipping(LockTimeSkippingRequest {})
+                .await
+                .map(drop)
+                .map_err(|status| RpcError::from_raw_status(status).into())
+        })
+    }
+}
+
+#[cfg(test)]
+mod auto_time_skipping_tests {
+    use super::*;
+    use temporal_client::ConnectionOptions;
+
+    fn unreachable_scope() -> Box<dyn WaitScope> {
+        // Port 1 on loopback refuses connections at once.
+        let connection =
+            Connection::connect_lazy(ConnectionOptions::new("127.0.0.1:1")).expect("valid options");
+        let wait = ResultWait::new("default", "any", None);
+        AutoTimeSkipping::new(&connection)
+            .result_wait(&wait)
+            .expect("every result wait gets a scope")
+    }
+
+    #[tokio::test]
+    async fn a_failed_unlock_is_an_rpc_error_and_leaves_nothing_to_relock() {
+        let mut scope = unreachable_scope();
+        let error = scope.enter().await.unwrap_err();
+        assert!(
+            matches!(&error, Error::Rpc(rpc) if rpc.code() == temporal_client::Code::Unavailable),
+            "{error:?}"
+        );
+        // The unlock did not count: exiting sends no lock (which would fail here too).
+        scope.exit().await.expect("nothing to relock");
     }
 }

@@ -3,14 +3,14 @@
 use std::fmt;
 use std::sync::Arc;
 
-use temporal_proto::api::common::v1::{Payload, WorkflowType};
+use temporal_proto::api::common::v1::{Header, Payload, WorkflowType};
 use temporal_proto::api::schedule::v1::ScheduleAction as ProtoScheduleAction;
 use temporal_proto::api::schedule::v1::schedule_action::Action;
 use temporal_proto::api::workflow::v1::NewWorkflowExecutionInfo;
 
 use crate::client::Client;
 use crate::contract::StartWorkflow;
-use crate::converter::{ConversionError, DataConverter, ToPayloads};
+use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
 use crate::encoded::EncodedValues;
 use crate::error::Error;
 use crate::options::{Priority, RetryPolicy, StartOptions, VersioningOverride};
@@ -44,6 +44,15 @@ pub struct ScheduleAction {
     workflow_type: String,
     args: ActionArgs,
     options: StartOptions,
+    /// The workflow header of a described schedule, sent again when the action is.
+    header: Option<DescribedHeader>,
+}
+
+/// A described action's workflow header, with the converter to read its fields.
+#[derive(Clone)]
+struct DescribedHeader {
+    header: Header,
+    converter: DataConverter,
 }
 
 /// The arguments: still values, to convert with the client's converter when sent; or
@@ -85,6 +94,7 @@ impl ScheduleAction {
             workflow_type,
             args: ActionArgs::Values(Arc::new(encode)),
             options,
+            header: None,
         }
     }
 
@@ -119,6 +129,7 @@ impl ScheduleAction {
             workflow_type: name.into(),
             args: ActionArgs::Values(Arc::new(encode)),
             options,
+            header: None,
         }
     }
 
@@ -174,6 +185,40 @@ impl ScheduleAction {
         &self.options
     }
 
+    /// The workflow header field `name` of each workflow the schedule starts, decoded by the
+    /// client's data converter: for a described schedule, whose header was written by the
+    /// interceptors and [`CallOptions::workflow_header`](crate::CallOptions::workflow_header)
+    /// of the call that created or last updated it. `None` for an action made here (its
+    /// header is written when it is sent), or without that field. An update sends the
+    /// described header again, under what the update's own call adds.
+    ///
+    /// # Errors
+    ///
+    /// [`ConversionError`] when the field is not a `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(handle: temporal_client::ScheduleHandle) -> Result<(), temporal_client::Error> {
+    /// let description = handle.describe().await?;
+    /// let tenant: Option<String> = description.schedule.action.workflow_header("tenant")?;
+    /// # let _ = tenant;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn workflow_header<T: FromPayload>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ConversionError> {
+        let Some(described) = &self.header else {
+            return Ok(None);
+        };
+        match described.header.fields.get(name) {
+            Some(payload) => Ok(Some(described.converter.from_payload(payload)?)),
+            None => Ok(None),
+        }
+    }
+
     /// This action with other options: to change them in an
     /// [`update`](crate::ScheduleHandle::update).
     ///
@@ -221,7 +266,10 @@ impl ScheduleAction {
                 cron_schedule: String::new(),
                 memo: start.memo,
                 search_attributes: start.search_attributes,
-                header: start.header,
+                header: self
+                    .header
+                    .as_ref()
+                    .map(|described| described.header.clone()),
                 user_metadata: start.user_metadata,
                 versioning_override: start.versioning_override,
                 priority: start.priority,
@@ -316,6 +364,10 @@ impl ScheduleAction {
                 .unwrap_or_default(),
             args: ActionArgs::Payloads(args),
             options,
+            header: info.header.map(|header| DescribedHeader {
+                header,
+                converter: converter.clone(),
+            }),
         })
     }
 }
@@ -328,6 +380,11 @@ impl fmt::Debug for ScheduleAction {
             ActionArgs::Values(_) => debug.field("args", &"<not yet converted>"),
             ActionArgs::Payloads(values) => debug.field("args", values),
         };
-        debug.field("options", &self.options).finish()
+        debug.field("options", &self.options);
+        let header_names: Option<Vec<&String>> = self
+            .header
+            .as_ref()
+            .map(|described| described.header.fields.keys().collect());
+        debug.field("workflow_header", &header_names).finish()
     }
 }

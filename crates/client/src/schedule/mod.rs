@@ -648,7 +648,7 @@ impl Client {
         send: F,
     ) -> Result<Resp, Error>
     where
-        Req: crate::interceptor::Rpc + Clone,
+        Req: crate::interceptor::Rpc,
         F: Fn(crate::connection::WorkflowService, tonic::Request<Req>) -> Fut,
         Fut: std::future::Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {

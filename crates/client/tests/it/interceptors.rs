@@ -321,3 +321,96 @@ async fn the_python_tracing_interceptor_continues_the_clients_trace() {
         "a worker span is a child of the client's span: {spans:?}"
     );
 }
+
+/// Logs the result waits it wraps: `enter <workflow id>`, `exit`, `abandoned`.
+#[derive(Debug, Default, Clone)]
+struct AroundWaits(Arc<Mutex<Vec<String>>>);
+
+struct LoggedWait {
+    log: Arc<Mutex<Vec<String>>>,
+    workflow_id: String,
+}
+
+impl temporal_client::WaitScope for LoggedWait {
+    fn enter(&mut self) -> temporal_client::CallFuture<'_, ()> {
+        Box::pin(async move {
+            // Asynchronous work before the wait polls.
+            tokio::task::yield_now().await;
+            let entry = format!("enter {}", self.workflow_id);
+            self.log.lock().expect("lock").push(entry);
+            Ok(())
+        })
+    }
+
+    fn exit(self: Box<Self>) -> temporal_client::CallFuture<'static, ()> {
+        Box::pin(async move {
+            self.log.lock().expect("lock").push("exit".to_owned());
+            Ok(())
+        })
+    }
+
+    fn abandoned(self: Box<Self>) -> temporal_client::CallFuture<'static, ()> {
+        Box::pin(async move {
+            self.log.lock().expect("lock").push("abandoned".to_owned());
+            Ok(())
+        })
+    }
+}
+
+impl Interceptor for AroundWaits {
+    fn result_wait(
+        &self,
+        wait: &temporal_client::ResultWait<'_>,
+    ) -> Option<Box<dyn temporal_client::WaitScope>> {
+        Some(Box::new(LoggedWait {
+            log: Arc::clone(&self.0),
+            workflow_id: wait.workflow_id().to_owned(),
+        }))
+    }
+}
+
+#[tokio::test]
+async fn a_result_wait_runs_inside_the_interceptors_scope_and_a_dropped_one_is_abandoned() {
+    let env = crate::support::TestEnv::start().await;
+    let around = AroundWaits::default();
+    let client = Client::with_options(
+        env.client.connection().clone(),
+        ClientOptions::default().interceptor(around.clone()),
+    )
+    .expect("a client");
+
+    let workflow_id = unique("around");
+    let options = StartOptions::new(workflow_id.clone(), env.task_queue.clone());
+    let greeting: String = client
+        .execute("example", ("scoped",), options)
+        .await
+        .expect("executed");
+    assert!(greeting.contains("scoped"), "{greeting}");
+    assert_eq!(
+        *around.0.lock().expect("lock"),
+        [format!("enter {workflow_id}"), "exit".to_owned()]
+    );
+
+    // Other calls do not open a scope; a dropped wait ends its scope in the background.
+    around.0.lock().expect("lock").clear();
+    let forever = client
+        .start("waitForever", (), env.options("around-forever"))
+        .await
+        .expect("started");
+    let waited = tokio::time::timeout(Duration::from_millis(300), forever.result::<()>()).await;
+    assert!(waited.is_err(), "waitForever returned: {waited:?}");
+    for _ in 0..50 {
+        if around.0.lock().expect("lock").len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        *around.0.lock().expect("lock"),
+        [
+            format!("enter {}", forever.workflow_id()),
+            "abandoned".to_owned()
+        ]
+    );
+    forever.terminate("done").await.expect("terminated");
+}

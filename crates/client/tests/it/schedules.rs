@@ -513,3 +513,56 @@ async fn an_update_from_a_stale_read_does_not_overwrite_a_concurrent_change() {
     assert_eq!(note, "concurrent change");
     handle.delete().await.expect("deleted");
 }
+
+/// Writes the workflow header `origin` on every call that carries one.
+#[derive(Debug)]
+struct Origin;
+
+impl temporal_client::Interceptor for Origin {
+    fn intercept(&self, call: &mut temporal_client::OutboundCall<'_>) -> Result<(), Error> {
+        call.set_workflow_header("origin", "schedules-test")
+    }
+}
+
+#[tokio::test]
+async fn the_start_action_carries_the_callers_and_the_interceptors_workflow_headers() {
+    use temporal_client::{CallOptions, Client, ClientOptions, WithCallOptions};
+
+    let env = TestEnv::start().await;
+    let client = Client::with_options(
+        env.client.connection().clone(),
+        ClientOptions::default().interceptor(Origin),
+    )
+    .expect("a client");
+    let id = unique("schedule");
+    let handle = client
+        .create_schedule(
+            &id,
+            daily_greeting(&env, "headers"),
+            CreateScheduleOptions::default(),
+        )
+        .with_call_options(CallOptions::default().workflow_header("tenant", "acme"))
+        .await
+        .expect("created");
+
+    let action = describe(&handle).await.schedule.action;
+    let tenant: Option<String> = action.workflow_header("tenant").expect("a string");
+    assert_eq!(tenant.as_deref(), Some("acme"), "{action:?}");
+    let origin: Option<String> = action.workflow_header("origin").expect("a string");
+    assert_eq!(origin.as_deref(), Some("schedules-test"), "{action:?}");
+
+    // An update from a client without either keeps the described header.
+    env.client
+        .get_schedule_handle(&id)
+        .update(|mut description| {
+            description.schedule.state.note = "updated".to_owned();
+            Some(description.schedule.into())
+        })
+        .await
+        .expect("updated");
+    let updated = describe(&handle).await.schedule;
+    assert_eq!(updated.state.note, "updated");
+    let tenant: Option<String> = updated.action.workflow_header("tenant").expect("a string");
+    assert_eq!(tenant.as_deref(), Some("acme"));
+    handle.delete().await.expect("deleted");
+}

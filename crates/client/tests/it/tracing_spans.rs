@@ -1,11 +1,15 @@
 //! The `tracing` feature: a span for each operation and each attempt, with the operation,
-//! namespace, workflow id, attempt number and gRPC code, seen by a capturing subscriber.
+//! namespace, workflow id, workflow type (where the operation starts a workflow), attempt
+//! number and gRPC code, seen by a capturing subscriber.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
-use temporal_client::Untyped;
+use temporal_client::{
+    CalendarSpec, CreateScheduleOptions, Schedule, ScheduleAction, ScheduleRange, ScheduleSpec,
+    StartOptions, Untyped, by_name,
+};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -87,6 +91,37 @@ async fn each_operation_and_attempt_has_a_span_with_its_outcome() {
     let missing = env.client.get_handle::<Untyped>(unique("missing"));
     missing.describe().await.expect_err("no such workflow");
     handle.terminate("traced").await.expect("terminated");
+    let signaled = env
+        .client
+        .signal_with_start(
+            "waitForever",
+            (),
+            env.options("traced-sws"),
+            by_name("anySignal"),
+        )
+        .await
+        .expect("signal with start");
+    signaled.terminate("traced").await.expect("terminated");
+    let schedule_id = unique("traced-schedule");
+    let schedule = env
+        .client
+        .create_schedule(
+            &schedule_id,
+            Schedule::new(
+                ScheduleAction::start_workflow_by_name(
+                    "example",
+                    ("traced",),
+                    StartOptions::new("traced-scheduled", env.task_queue.clone()),
+                ),
+                ScheduleSpec::default()
+                    .calendar(CalendarSpec::default().hour([ScheduleRange::new(3)])),
+            )
+            .paused("traced"),
+            CreateScheduleOptions::default(),
+        )
+        .await
+        .expect("created");
+    schedule.delete().await.expect("deleted");
 
     let spans = capture.spans.lock().expect("lock").clone();
     let calls: Vec<&Captured> = spans.iter().filter(|s| s.name == "temporal.call").collect();
@@ -100,9 +135,25 @@ async fn each_operation_and_attempt_has_a_span_with_its_outcome() {
     assert_eq!(start.fields["namespace"], "default");
     assert_eq!(start.fields["workflow_id"], handle.workflow_id());
     assert_eq!(start.fields["code"], "Ok");
+    assert_eq!(start.fields["workflow_type"], "waitForever");
+    let signal_with_start = find("SignalWithStartWorkflowExecution");
+    assert_eq!(signal_with_start.fields["workflow_type"], "waitForever");
+    assert_eq!(
+        signal_with_start.fields["workflow_id"],
+        signaled.workflow_id()
+    );
+    let create_schedule = find("CreateSchedule");
+    assert_eq!(create_schedule.fields["workflow_id"], schedule_id);
+    assert_eq!(create_schedule.fields["workflow_type"], "example");
+    // Where the operation knows no type, the span has none.
+    assert!(!find("DeleteSchedule").fields.contains_key("workflow_type"));
     let describe = find("DescribeWorkflowExecution");
     assert_eq!(describe.fields["workflow_id"], missing.workflow_id());
     assert_eq!(describe.fields["code"], "NotFound");
+    assert!(
+        !describe.fields.contains_key("workflow_type"),
+        "{describe:?}"
+    );
     assert_eq!(find("TerminateWorkflowExecution").fields["code"], "Ok");
 
     // Each attempt is a child span of its operation's, numbered, with its own code.

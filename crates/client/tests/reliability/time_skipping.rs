@@ -1,15 +1,15 @@
 //! The time-skipping test server: timers fire at once while a result is awaited, and
-//! `TestEnv::sleep` moves the server's clock; a client without auto time skipping waits in
-//! real time.
+//! `TestEnv::sleep` moves the server's clock; a client without the `AutoTimeSkipping`
+//! interceptor waits in real time.
 
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-use temporal_client::Client;
 use temporal_client::proto::api::testservice::v1::{
     LockTimeSkippingRequest, UnlockTimeSkippingRequest,
 };
-use temporal_testing::{TestEnv, WorkerProcess};
+use temporal_client::{Client, ClientOptions};
+use temporal_testing::{AutoTimeSkipping, TestEnv, WorkerProcess};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
@@ -86,9 +86,9 @@ async fn sleep_advances_current_time_by_the_duration() {
 }
 
 #[tokio::test]
-async fn without_auto_time_skipping_a_result_wait_does_not_skip_time() {
+async fn without_the_interceptor_a_result_wait_does_not_skip_time() {
     let (env, _worker) = start().await;
-    // The same server and connection, without `auto_time_skipping`.
+    // The same server and connection, without `AutoTimeSkipping`.
     let plain = Client::new(env.client().connection().clone());
     let before = env.current_time().await.expect("current time");
 
@@ -101,9 +101,12 @@ async fn without_auto_time_skipping_a_result_wait_does_not_skip_time() {
     let moved = elapsed(before, env.current_time().await.expect("current time"));
     assert!(moved < Duration::from_secs(60), "the clock moved {moved:?}");
 
-    // The same workflow, awaited through the environment's client, completes at once.
-    let skipping = env
-        .client()
+    // The same workflow, awaited through a client with the interceptor installed by hand,
+    // completes at once.
+    let connection = env.client().connection().clone();
+    let options = ClientOptions::default().interceptor(AutoTimeSkipping::new(&connection));
+    let skipping = Client::with_options(connection, options)
+        .expect("valid options")
         .get_handle::<temporal_client::Untyped>(handle.workflow_id());
     let () = tokio::time::timeout(Duration::from_secs(20), skipping.result())
         .await
