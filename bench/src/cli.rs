@@ -31,6 +31,9 @@ options:
                          under valgrind, tens of times slower; --quick skips them too)
   --skip-official        neither build nor measure the official client (--quick skips
                          it too); its figures are then quoted from the issue
+  --waits                only the cost of idle result waits: 1,000, 10,000 and 100,000
+                         `result()` waits on never-completing workflows from one client
+                         (--quick: 1,000 and 10,000), printed as a table
   --output DIR           where BENCHMARKS.md goes (default: the workspace root), the
                          charts in DIR/bench/charts
   -h, --help             this text";
@@ -50,6 +53,7 @@ pub(crate) struct Options {
     pub(crate) syscalls: bool,
     pub(crate) instructions: bool,
     pub(crate) official: bool,
+    pub(crate) waits: bool,
     pub(crate) output: PathBuf,
 }
 
@@ -76,6 +80,7 @@ impl Options {
             syscalls: true,
             instructions: true,
             official: true,
+            waits: false,
             output: workspace_root(),
         };
         let mut ops = None;
@@ -107,6 +112,7 @@ impl Options {
                 "--skip-syscalls" => options.syscalls = false,
                 "--skip-instructions" => options.instructions = false,
                 "--skip-official" => options.official = false,
+                "--waits" => options.waits = true,
                 "--output" => options.output = PathBuf::from(value("--output")?),
                 "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unknown option `{other}`\n{USAGE}").into()),
@@ -179,6 +185,8 @@ mod tests {
             .expect("not help");
         assert!(!skipping.official && !skipping.instructions && skipping.syscalls);
         assert_eq!(options.output, PathBuf::from("/tmp/x"));
+        assert!(!options.waits);
+        assert!(parse(&["--waits"]).expect("valid").expect("not help").waits);
         assert_eq!(parse(&["--help"]).expect("valid"), None);
     }
 
