@@ -293,7 +293,10 @@ mod tests {
         assert!((cost.idle_cpu_percent() - 1.0).abs() < 1e-9);
         assert!((cost.idle_cpu_us_per_wait_second() - 1.0).abs() < 1e-9);
         let table = table(&[cost]);
-        assert!(table.contains("| 10000 | 1234 B | 2.00 KiB | 1500 B | 8.0 |"), "{table}");
+        assert!(
+            table.contains("| 10000 | 1234 B | 2.00 KiB | 1500 B | 8.0 |"),
+            "{table}"
+        );
         assert_eq!(counts(true), [1_000, 10_000]);
         assert_eq!(counts(false), [1_000, 10_000, 100_000]);
     }

@@ -836,7 +836,9 @@ impl<W: Contract> WorkflowHandle<W> {
                     // Boxed: the gRPC call's state (kilobytes) is allocated while the poll is
                     // sent, not held by every wait queued for a long-poll slot.
                     |mut service, request| {
-                        Box::pin(async move { service.get_workflow_execution_history(request).await })
+                        Box::pin(
+                            async move { service.get_workflow_execution_history(request).await },
+                        )
                     },
                 )
                 .await
