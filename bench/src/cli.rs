@@ -38,6 +38,9 @@ options:
                          experiment), client-intercepted, client-traced (issue 15's cost of
                          an interceptor and of recorded spans; client-traced needs the bench
                          built with --features tracing)
+  --waits                only the cost of idle result waits: 1,000, 10,000 and 100,000
+                         `result()` waits on never-completing workflows from one client
+                         (--quick: 1,000 and 10,000), printed as a table
   --output DIR           where BENCHMARKS.md goes (default: the workspace root), the
                          charts in DIR/bench/charts
   -h, --help             this text";
@@ -58,6 +61,7 @@ pub(crate) struct Options {
     pub(crate) instructions: bool,
     pub(crate) official: bool,
     pub(crate) experiments: Vec<Mode>,
+    pub(crate) waits: bool,
     pub(crate) output: PathBuf,
 }
 
@@ -85,6 +89,7 @@ impl Options {
             instructions: true,
             official: true,
             experiments: Vec::new(),
+            waits: false,
             output: workspace_root(),
         };
         let mut ops = None;
@@ -130,6 +135,7 @@ impl Options {
                 "--skip-syscalls" => options.syscalls = false,
                 "--skip-instructions" => options.instructions = false,
                 "--skip-official" => options.official = false,
+                "--waits" => options.waits = true,
                 "--output" => options.output = PathBuf::from(value("--output")?),
                 "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unknown option `{other}`\n{USAGE}").into()),
@@ -209,6 +215,8 @@ mod tests {
             experiments.experiments,
             [Mode::HyperDirect, Mode::ClientTraced]
         );
+        assert!(!options.waits);
+        assert!(parse(&["--waits"]).expect("valid").expect("not help").waits);
         assert_eq!(parse(&["--help"]).expect("valid"), None);
     }
 

@@ -28,6 +28,7 @@ mod scaling;
 mod spec;
 mod startup;
 mod transport;
+mod waits;
 mod workload;
 
 use std::path::{Path, PathBuf};
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some(spec::WORKLOAD) => workload::child_main(&args[1..]),
         Some(spec::LAUNCH) => workload::launch_main(&args[1..]),
+        Some(waits::SUBCOMMAND) => waits::child_main(&args[1..]),
         _ => match Options::parse(&args) {
             Ok(Some(options)) => run(&options),
             Ok(None) => {
@@ -92,6 +94,11 @@ fn run(options: &Options) -> Result<(), Error> {
     let machine = Machine::detect();
     eprintln!("bench: starting a dev server and the Python worker");
     let fixture = runtime.block_on(Fixture::start())?;
+    if options.waits {
+        let costs = waits::measure(&fixture, options.quick)?;
+        println!("{}", waits::table(&costs));
+        return Ok(());
+    }
     let mut failures = Vec::new();
     let official = official_executable(options);
     let executables = Executables {

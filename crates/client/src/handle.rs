@@ -764,7 +764,11 @@ impl<W: Contract> WorkflowHandle<W> {
                 CloseStep::Fail {
                     failure,
                     retry_state,
-                } => return Err(self.failed(closed_run_id, *failure, retry_state).await),
+                } => {
+                    // Boxed: its calls' state is allocated when a run fails, not held by
+                    // every pending wait.
+                    return Err(Box::pin(self.failed(closed_run_id, *failure, retry_state)).await);
+                }
                 CloseStep::ContinuedAsNew { new_run_id } => {
                     return Err(Error::ContinuedAsNew { new_run_id });
                 }
@@ -842,8 +846,12 @@ impl<W: Contract> WorkflowHandle<W> {
                     request,
                     &self.workflow_id,
                     Some(LONG_POLL_TIMEOUT),
-                    |mut service, request| async move {
-                        service.get_workflow_execution_history(request).await
+                    // Boxed: the gRPC call's state (kilobytes) is allocated while the poll is
+                    // sent, not held by every wait queued for a long-poll slot.
+                    |mut service, request| {
+                        Box::pin(
+                            async move { service.get_workflow_execution_history(request).await },
+                        )
                     },
                 )
                 .await

@@ -251,16 +251,60 @@ impl<T: DeserializeOwned> FromPayload for T {
 pub(crate) fn to_json_payload<T: Serialize + ?Sized>(
     value: &T,
 ) -> Result<Payload, ConversionError> {
-    let data = serde_json::to_vec(value).map_err(|source| ConversionError::Serialize {
+    let mut json = JsonBuffer(Vec::with_capacity(JsonBuffer::INITIAL_CAPACITY));
+    serde_json::to_writer(&mut json, value).map_err(|source| ConversionError::Serialize {
         type_name: type_name::<T>(),
         encoding: Encoding::JsonPlain.as_str(),
         source: Box::new(source),
     })?;
+    let JsonBuffer(data) = json;
     Ok(if data == b"null" {
         new_payload(Encoding::BinaryNull, Bytes::new())
     } else {
+        // Taken as it is, spare capacity and all: no copy.
         new_payload(Encoding::JsonPlain, Bytes::from(data))
     })
+}
+
+/// The buffer a value's JSON is written into, grown so that a large value is copied once.
+///
+/// `serde_json` writes a string as three writes: the opening quote, the text, the closing
+/// quote. Into a plain `Vec`, the text makes the buffer exactly as large as it needs, and the
+/// closing quote then doubles it: a 1 MiB string cost a 2 MiB buffer and a 1 MiB copy. A
+/// write that does not fit here grows the buffer by a margin of an eighth of it, so what
+/// follows a large string or byte run (quotes, brackets, a few small fields) fits without
+/// moving it again.
+struct JsonBuffer(Vec<u8>);
+
+impl JsonBuffer {
+    /// As `serde_json::to_vec` starts.
+    const INITIAL_CAPACITY: usize = 128;
+}
+
+impl std::io::Write for JsonBuffer {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let spare = self.0.capacity() - self.0.len();
+        if bytes.len() > spare {
+            let needed = self.0.len() + bytes.len();
+            // At least double, as `Vec` grows, so small writes stay amortized.
+            let target = (needed + needed / 8).max(2 * self.0.capacity());
+            self.0.reserve_exact(target - self.0.len());
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    #[inline]
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The default reading of a serde value: see [`FromPayload`].
@@ -297,6 +341,40 @@ mod tests {
             data: Bytes::copy_from_slice(data),
             external_payloads: Vec::new(),
         }
+    }
+
+    /// A large value's JSON is written with one growth of the buffer, not a doubling after
+    /// its last byte, and reads the same as `serde_json::to_vec`'s.
+    #[test]
+    fn a_large_value_is_written_into_a_buffer_of_its_size() {
+        let text = "x".repeat(1024 * 1024);
+        let order = Order {
+            id: 7,
+            item: Some(text.clone()),
+        };
+        for json in [
+            serde_json::to_vec(&text).unwrap(),
+            serde_json::to_vec(&order).unwrap(),
+        ] {
+            let value: Value = serde_json::from_slice(&json).unwrap();
+            let mut buffer = JsonBuffer(Vec::with_capacity(JsonBuffer::INITIAL_CAPACITY));
+            serde_json::to_writer(&mut buffer, &value).unwrap();
+            assert_eq!(buffer.0, json);
+            assert!(
+                buffer.0.capacity() <= json.len() + json.len() / 8 + 64,
+                "{} bytes of capacity for {} bytes of JSON",
+                buffer.0.capacity(),
+                json.len()
+            );
+        }
+        let payload = crate::DataConverter::default().to_payload(&order).unwrap();
+        assert_eq!(payload.data, serde_json::to_vec(&order).unwrap());
+        // Small writes still grow the buffer by doubling.
+        let many: Vec<u32> = (0..100_000).collect();
+        let mut buffer = JsonBuffer(Vec::with_capacity(JsonBuffer::INITIAL_CAPACITY));
+        serde_json::to_writer(&mut buffer, &many).unwrap();
+        assert_eq!(buffer.0, serde_json::to_vec(&many).unwrap());
+        assert!(buffer.0.capacity() < 2 * buffer.0.len());
     }
 
     /// Found by the `payload_decode` fuzz target: serde_json's default float parser may be one
