@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use libfuzzer_sys::fuzz_target;
 use prost::Message as _;
 use temporal_client::proto::api::common::v1::{Payload, WorkflowExecution};
-use temporal_client::{DataConverter, FromPayload, ProtoBinary, ProtoJson, RawBytes};
+use temporal_client::raw::{ProtoBinary, ProtoJson};
+use temporal_client::{DataConverter, FromPayload, RawBytes};
 
 /// The message the protobuf payloads claim to hold.
 const MESSAGE_TYPE: &str = "temporal.api.common.v1.WorkflowExecution";
@@ -49,7 +50,7 @@ fn decode_every_way(converter: &DataConverter, payload: &Payload) {
         assert_eq!(back, value, "a JSON value survives a round trip");
     }
     if let Some(bytes) = decoded::<RawBytes>(converter, payload) {
-        assert_eq!(&bytes[..], &payload.data[..], "binary/plain is the bytes");
+        assert_eq!(&bytes[..], payload.data(), "binary/plain is the bytes");
     }
     if let Some(ProtoBinary(message)) =
         decoded::<ProtoBinary<WorkflowExecution>>(converter, payload)

@@ -9,12 +9,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use temporal_proto::api::common::v1::{Header, Payload};
+use temporal_proto::api::common::v1::Header;
 use temporal_proto::api::workflowservice::v1 as ws;
 use tonic::metadata::MetadataMap;
 
 use crate::connection::parse_header;
-use crate::converter::{DataConverter, FromPayload, ToPayload};
+use crate::converter::{DataConverter, FromPayload, Payload, ToPayload};
 use crate::error::Error;
 use crate::retry::RpcRetryPolicy;
 
@@ -297,7 +297,8 @@ impl OutboundCall<'_> {
         self.request.carries_header()
     }
 
-    /// The workflow header field `name`, as its payload.
+    /// The workflow header field `name`, as its payload: a copy whose data is shared with the
+    /// request's, not copied.
     ///
     /// # Examples
     ///
@@ -307,8 +308,9 @@ impl OutboundCall<'_> {
     /// # let _ = tracing;
     /// # }
     /// ```
-    pub fn workflow_header_payload(&self, name: &str) -> Option<&Payload> {
-        self.request.header()?.fields.get(name)
+    pub fn workflow_header_payload(&self, name: &str) -> Option<Payload> {
+        let payload = self.request.header()?.fields.get(name)?;
+        Some(Payload::from_raw_proto(payload.clone()))
     }
 
     /// The workflow header field `name`, decoded by the client's data converter.
@@ -328,7 +330,7 @@ impl OutboundCall<'_> {
     /// ```
     pub fn workflow_header<T: FromPayload>(&self, name: &str) -> Result<Option<T>, Error> {
         match self.workflow_header_payload(name) {
-            Some(payload) => Ok(Some(self.converter.from_payload(payload)?)),
+            Some(payload) => Ok(Some(self.converter.from_payload(&payload)?)),
             None => Ok(None),
         }
     }
@@ -379,7 +381,9 @@ impl OutboundCall<'_> {
     /// ```
     pub fn set_workflow_header_payload(&mut self, name: &str, payload: Payload) {
         if let Some(header) = self.request.header_mut() {
-            header.fields.insert(name.to_owned(), payload);
+            header
+                .fields
+                .insert(name.to_owned(), payload.into_raw_proto());
         }
     }
 

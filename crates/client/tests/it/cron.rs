@@ -14,6 +14,7 @@ async fn events(handle: &WorkflowHandle) -> Vec<Attributes> {
         .map(|event| {
             event
                 .expect("a history page")
+                .into_raw_proto()
                 .attributes
                 .expect("attributes")
         })
