@@ -80,7 +80,10 @@ fn payloads(c: &mut Criterion) {
 }
 
 fn json_payload(converter: &DataConverter, value: &str) -> Payload {
-    converter.to_payload(value).expect("encodes")
+    converter
+        .to_payload(value)
+        .expect("encodes")
+        .into_raw_proto()
 }
 
 /// An activity failure caused by an application failure with two details, as a Python worker

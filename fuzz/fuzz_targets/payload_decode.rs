@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
 use prost::Message as _;
-use temporal_client::proto::api::common::v1::{Payload, WorkflowExecution};
+use temporal_client::proto::api::common::v1::{Payload as ProtoPayload, WorkflowExecution};
 use temporal_client::raw::{ProtoBinary, ProtoJson};
-use temporal_client::{DataConverter, FromPayload, RawBytes};
+use temporal_client::{DataConverter, FromPayload, Payload, RawBytes};
 
 /// The message the protobuf payloads claim to hold.
 const MESSAGE_TYPE: &str = "temporal.api.common.v1.WorkflowExecution";
@@ -28,15 +28,9 @@ fuzz_target!(|data: &[u8]| {
     let converter = DataConverter::new();
     // The bytes as a whole payload, as a history holds one (metadata and all), and as the
     // data of a payload of each encoding.
-    let whole = Payload::decode(data).ok();
-    let per_encoding = ENCODINGS.iter().map(|encoding| Payload {
-        metadata: [
-            ("encoding".to_owned(), encoding.as_bytes().to_vec()),
-            ("messageType".to_owned(), MESSAGE_TYPE.as_bytes().to_vec()),
-        ]
-        .into(),
-        data: data.to_vec().into(),
-        ..Default::default()
+    let whole = ProtoPayload::decode(data).ok().map(Payload::from_raw_proto);
+    let per_encoding = ENCODINGS.iter().map(|encoding| {
+        Payload::new(encoding, data.to_vec()).with_metadata("messageType", MESSAGE_TYPE)
     });
     for payload in whole.into_iter().chain(per_encoding) {
         decode_every_way(&converter, &payload);

@@ -25,6 +25,7 @@ type CodecFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<Payload>, CodecErr
 
 /// A codec that reverses the data and keeps the original encoding in the metadata: it reads
 /// and writes every part of a payload through the crate's own type.
+#[derive(Debug)]
 pub struct Reverse;
 
 impl PayloadCodec for Reverse {
@@ -66,6 +67,7 @@ impl PayloadCodec for Reverse {
 
 /// A payload converter that refuses serde values (so only raw bytes may be sent): its
 /// signatures name the crate's own `Payload`.
+#[derive(Debug)]
 pub struct NoSerde;
 
 impl PayloadConverter for NoSerde {

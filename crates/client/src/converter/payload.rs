@@ -117,7 +117,7 @@ pub(crate) fn new_payload(encoding: Encoding, data: Bytes) -> Payload {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot become a Temporal payload",
-    note = "implement `serde::Serialize`, or wrap bytes in `RawBytes` and protobuf messages in `ProtoJson` or `ProtoBinary`"
+    note = "implement `serde::Serialize`, or wrap bytes in `RawBytes` and protobuf messages in `raw::ProtoJson` or `raw::ProtoBinary`"
 )]
 pub trait ToPayload {
     /// Converts `self` with `converter`'s payload converter.
@@ -175,7 +175,7 @@ pub trait ToPayload {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a Temporal payload",
-    note = "implement `serde::Deserialize`, or use `RawBytes`, `ProtoJson<M>` or `ProtoBinary<M>`"
+    note = "implement `serde::Deserialize`, or use `RawBytes`, `raw::ProtoJson<M>` or `raw::ProtoBinary<M>`"
 )]
 pub trait FromPayload: Sized {
     /// Reads a `Self` from `payload` with `converter`'s payload converter.
