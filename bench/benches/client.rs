@@ -80,7 +80,10 @@ fn payloads(c: &mut Criterion) {
 }
 
 fn json_payload(converter: &DataConverter, value: &str) -> Payload {
-    converter.to_payload(value).expect("encodes")
+    converter
+        .to_payload(value)
+        .expect("encodes")
+        .into_raw_proto()
 }
 
 /// An activity failure caused by an application failure with two details, as a Python worker
@@ -151,7 +154,12 @@ fn requests(c: &mut Criterion) {
                     name: "orders".to_owned(),
                     ..Default::default()
                 }),
-                input: Some(Payloads { payloads: input }),
+                input: Some(Payloads {
+                    payloads: input
+                        .into_iter()
+                        .map(temporal_client::Payload::into_raw_proto)
+                        .collect(),
+                }),
                 identity: "1234@bench".to_owned(),
                 request_id: "5f0c6f0e-7d6a-4a54-9b7e-2f4b4f7d3e21".to_owned(),
                 ..Default::default()

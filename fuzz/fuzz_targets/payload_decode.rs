@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
 use prost::Message as _;
-use temporal_client::proto::api::common::v1::{Payload, WorkflowExecution};
-use temporal_client::{DataConverter, FromPayload, ProtoBinary, ProtoJson, RawBytes};
+use temporal_client::proto::api::common::v1::{Payload as ProtoPayload, WorkflowExecution};
+use temporal_client::raw::{ProtoBinary, ProtoJson};
+use temporal_client::{DataConverter, FromPayload, Payload, RawBytes};
 
 /// The message the protobuf payloads claim to hold.
 const MESSAGE_TYPE: &str = "temporal.api.common.v1.WorkflowExecution";
@@ -27,15 +28,9 @@ fuzz_target!(|data: &[u8]| {
     let converter = DataConverter::new();
     // The bytes as a whole payload, as a history holds one (metadata and all), and as the
     // data of a payload of each encoding.
-    let whole = Payload::decode(data).ok();
-    let per_encoding = ENCODINGS.iter().map(|encoding| Payload {
-        metadata: [
-            ("encoding".to_owned(), encoding.as_bytes().to_vec()),
-            ("messageType".to_owned(), MESSAGE_TYPE.as_bytes().to_vec()),
-        ]
-        .into(),
-        data: data.to_vec().into(),
-        ..Default::default()
+    let whole = ProtoPayload::decode(data).ok().map(Payload::from_raw_proto);
+    let per_encoding = ENCODINGS.iter().map(|encoding| {
+        Payload::new(encoding, data.to_vec()).with_metadata("messageType", MESSAGE_TYPE)
     });
     for payload in whole.into_iter().chain(per_encoding) {
         decode_every_way(&converter, &payload);
@@ -49,7 +44,7 @@ fn decode_every_way(converter: &DataConverter, payload: &Payload) {
         assert_eq!(back, value, "a JSON value survives a round trip");
     }
     if let Some(bytes) = decoded::<RawBytes>(converter, payload) {
-        assert_eq!(&bytes[..], &payload.data[..], "binary/plain is the bytes");
+        assert_eq!(&bytes[..], payload.data(), "binary/plain is the bytes");
     }
     if let Some(ProtoBinary(message)) =
         decoded::<ProtoBinary<WorkflowExecution>>(converter, payload)

@@ -514,7 +514,7 @@ fn prepare<Req: Rpc>(
     {
         for (name, value) in &options.workflow_headers {
             let payload = value.to_payload(context.converter)?;
-            header.fields.insert(name.clone(), payload);
+            header.fields.insert(name.clone(), payload.into_raw_proto());
         }
     }
     let ResolvedCallOptions {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::paging::{ListOptions, PagedStream};
-use temporal_proto::api::common::v1::{Memo, Payload, Payloads, WorkflowType};
+use temporal_proto::api::common::v1::{Memo, Payloads, WorkflowType};
 use temporal_proto::api::sdk::v1::UserMetadata;
 use temporal_proto::api::taskqueue::v1::TaskQueue;
 use temporal_proto::api::workflowservice::v1::{
@@ -17,7 +17,10 @@ use crate::call::{
 };
 use crate::connection::{Connection, WorkflowService};
 use crate::contract::{CallFuture, Contract, SignalCall, StartWorkflow, WorkflowResult};
-use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
+use crate::converter::{
+    ConversionError, DataConverter, FromPayload, Payload, ToPayloads, from_raw_payloads,
+    into_raw_payloads,
+};
 use crate::description::{WorkflowCount, WorkflowExecutionInfo};
 use crate::error::Error;
 use crate::handle::WorkflowHandle;
@@ -740,7 +743,10 @@ impl Client {
             }
             let payloads = converter.encode(payloads).await?;
             Some(Memo {
-                fields: keys.into_iter().zip(payloads).collect(),
+                fields: keys
+                    .into_iter()
+                    .zip(payloads.into_iter().map(Payload::into_raw_proto))
+                    .collect(),
             })
         };
         let user_metadata = if options.static_summary.is_some() || options.static_details.is_some()
@@ -808,6 +814,7 @@ impl Client {
         let mut encoded = self.inner.converter.encode(vec![payload]).await?;
         encoded
             .pop()
+            .map(Payload::into_raw_proto)
             .ok_or_else(|| Error::invalid("static_summary", "the codec returned no payload"))
     }
 
@@ -821,7 +828,7 @@ impl Client {
             return Ok(None);
         }
         let payloads = self.inner.converter.encode(payloads).await?;
-        let bytes: usize = payloads.iter().map(|p| p.data.len()).sum();
+        let bytes: usize = payloads.iter().map(|p| p.data().len()).sum();
         if bytes > self.inner.max_payload_bytes {
             return Err(Error::invalid(
                 "args",
@@ -832,7 +839,9 @@ impl Client {
                 ),
             ));
         }
-        Ok(Some(Payloads { payloads }))
+        Ok(Some(Payloads {
+            payloads: into_raw_payloads(payloads),
+        }))
     }
 
     /// Converts arguments to payloads, then as [`encode_payloads`](Client::encode_payloads).
@@ -863,7 +872,7 @@ impl Client {
         &self,
         payloads: Option<Payloads>,
     ) -> Result<R, Error> {
-        let payloads = payloads.map(|p| p.payloads).unwrap_or_default();
+        let payloads = from_raw_payloads(payloads.map(|p| p.payloads).unwrap_or_default());
         let payloads = self.inner.converter.decode(payloads).await?;
         Ok(self.inner.converter.from_payloads(&payloads)?)
     }

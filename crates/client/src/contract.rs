@@ -12,7 +12,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use temporal_proto::api::common::v1::Payload;
+use crate::converter::Payload;
 
 use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
 use crate::error::Error;

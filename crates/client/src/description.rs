@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
-use temporal_proto::api::common::v1::Payload;
+use temporal_proto::api::common::v1::Payload as ProtoPayload;
 use temporal_proto::api::enums::v1::WorkflowExecutionStatus as ProtoStatus;
 use temporal_proto::api::workflow::v1::WorkflowExecutionInfo as ProtoInfo;
 use temporal_proto::api::workflowservice::v1::{
@@ -11,7 +11,7 @@ use temporal_proto::api::workflowservice::v1::{
 };
 use temporal_proto::google::protobuf::Timestamp;
 
-use crate::converter::{ConversionError, DataConverter, FromPayload};
+use crate::converter::{ConversionError, DataConverter, FromPayload, Payload, from_raw_payloads};
 use crate::error::Error;
 use crate::search_attributes::SearchAttributes;
 
@@ -253,13 +253,15 @@ impl WorkflowDescription {
 
 /// A text payload (a summary, details), through the codec; `None` when absent.
 async fn decode_text(
-    payload: Option<Payload>,
+    payload: Option<ProtoPayload>,
     converter: &DataConverter,
 ) -> Result<Option<String>, Error> {
     let Some(payload) = payload else {
         return Ok(None);
     };
-    let decoded = converter.decode(vec![payload]).await?;
+    let decoded = converter
+        .decode(vec![Payload::from_raw_proto(payload)])
+        .await?;
     match decoded.first() {
         Some(payload) => Ok(Some(converter.from_payload(payload)?)),
         None => Ok(None),
@@ -334,11 +336,11 @@ pub struct Memo {
 
 impl Memo {
     pub(crate) async fn decode(
-        fields: HashMap<String, Payload>,
+        fields: HashMap<String, ProtoPayload>,
         converter: &DataConverter,
     ) -> Result<Self, Error> {
-        let (keys, payloads): (Vec<String>, Vec<Payload>) = fields.into_iter().unzip();
-        let payloads = converter.decode(payloads).await?;
+        let (keys, payloads): (Vec<String>, Vec<ProtoPayload>) = fields.into_iter().unzip();
+        let payloads = converter.decode(from_raw_payloads(payloads)).await?;
         Ok(Self {
             fields: keys.into_iter().zip(payloads).collect(),
             converter: converter.clone(),

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use temporal_proto::api::common::v1::Payload;
+use crate::converter::Payload;
 
 use crate::converter::{ConversionError, DataConverter, FromPayload};
 
@@ -130,8 +130,7 @@ impl fmt::Debug for EncodedValues {
             .payloads
             .iter()
             .map(|p| {
-                p.metadata
-                    .get("encoding")
+                p.metadata("encoding")
                     .map(|e| String::from_utf8_lossy(e).into_owned())
                     .unwrap_or_default()
             })

@@ -4,14 +4,14 @@
 use std::fmt;
 use std::time::Duration;
 
-use temporal_proto::api::common::v1::{Payload, Payloads};
+use temporal_proto::api::common::v1::{Payload as ProtoPayload, Payloads};
 use temporal_proto::api::enums::v1::{
     RetryState as ProtoRetryState, TimeoutType as ProtoTimeoutType,
 };
 use temporal_proto::api::failure::v1::Failure as ProtoFailure;
 use temporal_proto::api::failure::v1::failure::FailureInfo;
 
-use crate::converter::{CodecError, DataConverter};
+use crate::converter::{CodecError, DataConverter, Payload, from_raw_payloads, into_raw_payloads};
 use crate::encoded::EncodedValues;
 
 /// A failure with its cause chain: `Display` gives this link,
@@ -401,7 +401,7 @@ impl Failure {
                     return Ok::<_, CodecError>(None);
                 }
                 Ok(Some(Payloads {
-                    payloads: converter.encode(values).await?,
+                    payloads: into_raw_payloads(converter.encode(values).await?),
                 }))
             }
         };
@@ -584,7 +584,7 @@ impl Failure {
                 .await?;
         }
         let values = |payloads: Option<Payloads>| async move {
-            let payloads = payloads.map(|p| p.payloads).unwrap_or_default();
+            let payloads = from_raw_payloads(payloads.map(|p| p.payloads).unwrap_or_default());
             Ok::<_, CodecError>(EncodedValues::new(
                 converter.decode(payloads).await?,
                 converter.clone(),
@@ -656,7 +656,7 @@ impl Failure {
     /// placeholder message in the failure.
     async fn restore_encoded_attributes(
         &mut self,
-        attributes: Payload,
+        attributes: ProtoPayload,
         converter: &DataConverter,
     ) -> Result<(), CodecError> {
         #[derive(serde::Deserialize)]
@@ -664,7 +664,9 @@ impl Failure {
             message: Option<String>,
             stack_trace: Option<String>,
         }
-        let decoded = converter.decode(vec![attributes]).await?;
+        let decoded = converter
+            .decode(vec![Payload::from_raw_proto(attributes)])
+            .await?;
         // Attributes that do not decode leave the placeholder: a failure is still a failure.
         if let Some(attributes) = decoded
             .first()
@@ -891,12 +893,8 @@ mod tests {
 
     use super::*;
 
-    fn json(value: &str) -> Payload {
-        Payload {
-            metadata: [("encoding".to_owned(), b"json/plain".to_vec())].into(),
-            data: value.as_bytes().to_vec().into(),
-            ..Default::default()
-        }
+    fn json(value: &str) -> ProtoPayload {
+        Payload::new("json/plain", value.as_bytes().to_vec()).into_raw_proto()
     }
 
     fn activity_failure_chain() -> ProtoFailure {
@@ -1046,9 +1044,7 @@ mod tests {
                 Ok(payloads
                     .into_iter()
                     .map(|mut payload| {
-                        payload
-                            .metadata
-                            .insert("marked".to_owned(), b"yes".to_vec());
+                        payload.insert_metadata("marked", "yes");
                         payload
                     })
                     .collect())
@@ -1064,7 +1060,7 @@ mod tests {
             Box::pin(async move {
                 payloads
                     .into_iter()
-                    .map(|mut payload| match payload.metadata.remove("marked") {
+                    .map(|mut payload| match payload.remove_metadata("marked") {
                         Some(_) => Ok(payload),
                         None => Err(CodecError::new(std::io::Error::other("not marked"))),
                     })

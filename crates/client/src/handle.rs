@@ -3,12 +3,12 @@
 use std::time::Instant;
 
 use crate::paging::PagedStream;
-use temporal_proto::api::common::v1::{Payload, WorkflowExecution};
+use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::{
     HistoryEventFilterType, RetryState as ProtoRetryState, WorkflowExecutionStatus as ProtoStatus,
 };
 use temporal_proto::api::failure::v1::Failure as ProtoFailure;
-use temporal_proto::api::history::v1::HistoryEvent;
+use temporal_proto::api::history::v1::HistoryEvent as ProtoHistoryEvent;
 use temporal_proto::api::history::v1::history_event::Attributes;
 use temporal_proto::api::query::v1::WorkflowQuery;
 use temporal_proto::api::workflowservice::v1::{
@@ -24,12 +24,13 @@ use std::marker::PhantomData;
 use crate::call::LONG_POLL_TIMEOUT;
 use crate::client::{Client, new_request_id};
 use crate::contract::{CallFuture, Contract, QueryCall, SignalCall, Untyped, WorkflowResult};
-use crate::converter::{ConversionError, FromPayload, ToPayloads};
+use crate::converter::{ConversionError, FromPayload, Payload, ToPayloads};
 use crate::description::WorkflowDescription;
 use crate::description::WorkflowExecutionStatus;
 use crate::error::{Error, FailureUndecodable, WorkflowFailed};
 use crate::failure::Failure;
 use crate::failure::RetryState;
+use crate::history::{HistoryEvent, from_raw_events};
 use crate::interceptor::{ResultWait, around_result_wait};
 use crate::options::{HistoryOptions, QueryRejectCondition};
 use crate::wait::{CloseStep, LongPoll, RunChain};
@@ -867,7 +868,7 @@ impl<W: Contract> WorkflowHandle<W> {
                 response
                     .history
                     .and_then(|history| history.events.into_iter().last())
-                    .and_then(|event: HistoryEvent| event.attributes)
+                    .and_then(|event: ProtoHistoryEvent| event.attributes)
             });
             if let Some(attributes) = close_event {
                 return Ok(attributes);
@@ -888,7 +889,7 @@ impl<W: Contract> WorkflowHandle<W> {
     /// let mut events = handle.fetch_history();
     /// while let Some(event) = events.next().await {
     ///     let event = event?;
-    ///     println!("{} {:?}", event.event_id, event.event_type());
+    ///     println!("{} {:?}", event.event_id(), event.event_type());
     /// }
     /// # Ok(())
     /// # }
@@ -959,7 +960,7 @@ impl<W: Contract> WorkflowHandle<W> {
                         other => other?,
                     };
                     let events = response.history.map(|h| h.events).unwrap_or_default();
-                    return Ok((events, response.next_page_token));
+                    return Ok((from_raw_events(events), response.next_page_token));
                 }
             }
         })
@@ -1002,9 +1003,11 @@ impl<W: Contract> WorkflowHandle<W> {
             if count > 0 {
                 writer.write_all(b",").map_err(write_failed)?;
             }
-            serde_json::to_writer(&mut writer, &event?).map_err(|e| match e.io_error_kind() {
-                Some(_) => write_failed(e.into()),
-                None => Error::Conversion(crate::converter::ConversionError::custom(e)),
+            serde_json::to_writer(&mut writer, event?.raw_proto()).map_err(|e| {
+                match e.io_error_kind() {
+                    Some(_) => write_failed(e.into()),
+                    None => Error::Conversion(crate::converter::ConversionError::custom(e)),
+                }
             })?;
             count += 1;
         }
@@ -1019,7 +1022,7 @@ mod tests {
     use std::future::Future;
     use std::pin::Pin;
 
-    use temporal_proto::api::common::v1::{Payload, Payloads};
+    use temporal_proto::api::common::v1::Payloads;
     use temporal_proto::api::failure::v1::{ApplicationFailureInfo, failure::FailureInfo};
 
     use super::*;
@@ -1059,7 +1062,7 @@ mod tests {
                 ApplicationFailureInfo {
                     r#type: "CardDeclined".to_owned(),
                     details: Some(Payloads {
-                        payloads: vec![Payload::default()],
+                        payloads: vec![Default::default()],
                     }),
                     ..Default::default()
                 },

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use temporal_proto::api::common::v1::{Header, Payload};
+use temporal_proto::api::common::v1::Header;
 use temporal_proto::api::schedule::v1::Schedule;
 use temporal_proto::api::schedule::v1::schedule_action::Action as ScheduleActionKind;
 use temporal_proto::api::workflow::v1::NewWorkflowExecutionInfo;
@@ -21,7 +21,7 @@ use tonic::metadata::MetadataMap;
 
 use crate::connection::parse_header;
 use crate::contract::CallFuture;
-use crate::converter::{DataConverter, FromPayload, ToPayload};
+use crate::converter::{DataConverter, FromPayload, Payload, ToPayload};
 use crate::error::Error;
 use crate::retry::RpcRetryPolicy;
 
@@ -595,7 +595,8 @@ impl OutboundCall<'_> {
         self.request.carries_header()
     }
 
-    /// The workflow header field `name`, as its payload.
+    /// The workflow header field `name`, as its payload: a copy whose data is shared with the
+    /// request's, not copied.
     ///
     /// # Examples
     ///
@@ -605,8 +606,9 @@ impl OutboundCall<'_> {
     /// # let _ = tracing;
     /// # }
     /// ```
-    pub fn workflow_header_payload(&self, name: &str) -> Option<&Payload> {
-        self.request.header()?.fields.get(name)
+    pub fn workflow_header_payload(&self, name: &str) -> Option<Payload> {
+        let payload = self.request.header()?.fields.get(name)?;
+        Some(Payload::from_raw_proto(payload.clone()))
     }
 
     /// The workflow header field `name`, decoded by the client's data converter.
@@ -626,7 +628,7 @@ impl OutboundCall<'_> {
     /// ```
     pub fn workflow_header<T: FromPayload>(&self, name: &str) -> Result<Option<T>, Error> {
         match self.workflow_header_payload(name) {
-            Some(payload) => Ok(Some(self.converter.from_payload(payload)?)),
+            Some(payload) => Ok(Some(self.converter.from_payload(&payload)?)),
             None => Ok(None),
         }
     }
@@ -677,7 +679,9 @@ impl OutboundCall<'_> {
     /// ```
     pub fn set_workflow_header_payload(&mut self, name: &str, payload: Payload) {
         if let Some(header) = self.request.header_mut() {
-            header.fields.insert(name.to_owned(), payload);
+            header
+                .fields
+                .insert(name.to_owned(), payload.into_raw_proto());
         }
     }
 
@@ -1305,7 +1309,7 @@ mod tests {
         Rpc::header_mut(&mut create)
             .expect("a header")
             .fields
-            .insert("tenant".to_owned(), Payload::default());
+            .insert("tenant".to_owned(), Payload::default().into_raw_proto());
         assert!(
             start_action(create.schedule.as_ref())
                 .and_then(|action| action.header.as_ref())

@@ -111,8 +111,8 @@
 //! Arguments and results pass through a [`DataConverter`]: JSON by default (`json/plain`,
 //! readable and written by every SDK; see [`DataConverter`] for where SDKs differ in bytes),
 //! with `()`/`None` as `binary/null`, [`RawBytes`] as `binary/plain` and protobuf messages
-//! through [`ProtoJson`] and [`ProtoBinary`]. A [`PayloadCodec`] can encrypt or compress every
-//! payload.
+//! through [`raw::ProtoJson`] and [`raw::ProtoBinary`]. A [`PayloadCodec`] can encrypt or
+//! compress every [`Payload`].
 //!
 //! # Errors
 //!
@@ -126,8 +126,10 @@
 //! # Raw access
 //!
 //! The typed API names no `tonic` or `prost` type; the escape hatches do, and follow those
-//! crates' versions: the [`raw`] module (the generated service clients), [`proto`] (the
-//! generated messages) and the accessors named `raw_*` (such as [`RpcError::raw_status`]).
+//! crates' versions: the [`raw`] module (the generated service clients, and the payload
+//! wrappers of `prost` messages), [`proto`] (the generated messages) and the methods named
+//! `raw_*`, `from_raw_*` and `into_raw_*` (such as [`RpcError::raw_status`] and
+//! [`Payload::into_raw_proto`]). `tools/check_typed_api.py` checks this on the rendered docs.
 //!
 //! # Testing
 //!
@@ -158,6 +160,7 @@ mod envconfig;
 mod error;
 mod failure;
 mod handle;
+mod history;
 mod interceptor;
 mod metadata;
 #[cfg(feature = "tracing")]
@@ -194,8 +197,7 @@ pub use contract::{
 };
 pub use converter::{
     CodecError, ConversionError, DataConverter, DeserializeInto, FromPayload, FromPayloads,
-    PayloadCodec, PayloadConverter, ProtoBinary, ProtoJson, RawBytes, SerializeValue, ToPayload,
-    ToPayloads,
+    Payload, PayloadCodec, PayloadConverter, RawBytes, SerializeValue, ToPayload, ToPayloads,
 };
 pub use description::{
     CountGroup, Memo, ParentExecution, WorkflowCount, WorkflowDescription, WorkflowExecutionInfo,
@@ -211,6 +213,7 @@ pub use error::{
 };
 pub use failure::{ApplicationFailure, Failure, FailureKind, RetryState, TimeoutType};
 pub use handle::WorkflowHandle;
+pub use history::{HistoryEvent, HistoryEventType};
 pub use interceptor::{CompletedCall, Interceptor, OutboundCall, ResultWait, WaitScope};
 pub use metadata::{ContractCheck, HandlerDefinition, METADATA_QUERY, WorkflowMetadata};
 pub use options::{
@@ -228,7 +231,8 @@ pub use schedule::{
     ScheduleSpec, ScheduleState, ScheduleUpdate, ScheduledWorkflow,
 };
 pub use search_attributes::{
-    SearchAttributeKey, SearchAttributeTypeError, SearchAttributeValue, SearchAttributes,
+    SearchAttributeKey, SearchAttributeKind, SearchAttributeTypeError, SearchAttributeValue,
+    SearchAttributes,
 };
 pub use temporal_macros::{query, run, signal, update, validator, workflow_for_client as workflow};
 pub use tls::TlsOptions;
@@ -237,11 +241,14 @@ pub use wait::ProtocolViolation;
 pub use with_start::{OnConflict, WithStartWorkflow};
 
 /// The escape hatches to the gRPC layer: the generated service clients of a connection
-/// ([`Connection::raw_workflow_service`] and its siblings) and the interceptor that adds the
-/// connection's headers. With [`proto`] (the generated messages) and the `raw_*` accessors
-/// (such as [`RpcError::raw_status`]), these are the only places where `tonic` and `prost`
-/// types appear: they follow the versions of `tonic` and of the Temporal protos this crate
-/// depends on, and may change with them, while the rest of the API does not.
+/// ([`Connection::raw_workflow_service`] and its siblings), the interceptor that adds the
+/// connection's headers, and [`ProtoJson`](raw::ProtoJson) and
+/// [`ProtoBinary`](raw::ProtoBinary), which carry your `prost` messages as payloads. With
+/// [`proto`] (the generated messages) and the `raw_*` accessors (such as
+/// [`RpcError::raw_status`] and [`Payload::raw_proto`]), these are the only places where
+/// `tonic` and `prost` types appear: they follow the versions of `tonic`, `prost` and the
+/// Temporal protos this crate depends on, and may change with them, while the rest of the
+/// API does not.
 ///
 /// # Examples
 ///
@@ -260,6 +267,7 @@ pub mod raw {
     pub use crate::connection::{
         Headers, HealthService, OperatorService, TestService, WorkflowService,
     };
+    pub use crate::converter::{ProtoBinary, ProtoJson};
 }
 
 /// What `#[workflow]`'s expansion names, and nothing else: not part of the public API.

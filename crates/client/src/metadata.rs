@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use temporal_proto::api::common::v1::Payload;
+use crate::converter::Payload;
 
 use crate::contract::{Contract, HandlerKind, Workflow};
 use crate::converter::{ConversionError, DataConverter, FromPayload};
@@ -289,20 +289,17 @@ impl FromPayload for MetadataAnswer {
         _converter: &DataConverter,
     ) -> Result<Self, ConversionError> {
         let encoding = payload
-            .metadata
-            .get("encoding")
+            .metadata("encoding")
             .map(|encoding| String::from_utf8_lossy(encoding).into_owned())
             .unwrap_or_default();
         let raw = match encoding.as_str() {
-            "binary/protobuf" => <wire::WorkflowMetadata as prost::Message>::decode(
-                &payload.data[..],
-            )
-            .map_err(|_| {
-                ConversionError::custom(
-                    "the workflow metadata is not a valid WorkflowMetadata message",
-                )
-            })?,
-            _ => serde_json::from_slice::<wire::WorkflowMetadata>(&payload.data)
+            "binary/protobuf" => <wire::WorkflowMetadata as prost::Message>::decode(payload.data())
+                .map_err(|_| {
+                    ConversionError::custom(
+                        "the workflow metadata is not a valid WorkflowMetadata message",
+                    )
+                })?,
+            _ => serde_json::from_slice::<wire::WorkflowMetadata>(payload.data())
                 .map_err(ConversionError::custom)?,
         };
         Ok(Self(raw.into()))
@@ -373,11 +370,7 @@ mod tests {
     use super::*;
 
     fn payload(encoding: &str, data: Vec<u8>) -> Payload {
-        Payload {
-            metadata: [("encoding".to_owned(), encoding.as_bytes().to_vec())].into(),
-            data: data.into(),
-            ..Default::default()
-        }
+        Payload::new(encoding, data)
     }
 
     #[test]

@@ -484,13 +484,16 @@ impl StartOptions {
     /// Links the start to another event, such as the workflow event or batch job that caused
     /// it; the server records the links in the started event, and shows them in the UI.
     ///
+    /// Raw: the link is the protos' message, so this option follows the version of the
+    /// Temporal protos this crate depends on.
+    ///
     /// # Examples
     ///
     /// ```
     /// use temporal_client::StartOptions;
     /// use temporal_client::proto::api::common::v1::{Link, link};
     ///
-    /// let options = StartOptions::new("refund-1234", "refunds").link(Link {
+    /// let options = StartOptions::new("refund-1234", "refunds").raw_link(Link {
     ///     variant: Some(link::Variant::WorkflowEvent(link::WorkflowEvent {
     ///         namespace: "default".to_owned(),
     ///         workflow_id: "order-1234".to_owned(),
@@ -500,7 +503,7 @@ impl StartOptions {
     /// });
     /// # let _ = options;
     /// ```
-    pub fn link(mut self, link: Link) -> Self {
+    pub fn raw_link(mut self, link: Link) -> Self {
         self.links.push(link);
         self
     }

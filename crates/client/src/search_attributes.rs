@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 use std::time::SystemTime;
 
 use temporal_proto::api::common::v1::{Payload, SearchAttributes as ProtoSearchAttributes};
-use temporal_proto::api::enums::v1::IndexedValueType;
 use temporal_proto::google::protobuf::Timestamp;
 
 /// The name and type of a search attribute, such as `SearchAttributeKey::keyword("CustomerId")`.
@@ -27,12 +26,12 @@ use temporal_proto::google::protobuf::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchAttributeKey<T> {
     name: String,
-    kind: IndexedValueType,
+    kind: SearchAttributeKind,
     value_type: PhantomData<fn() -> T>,
 }
 
 impl<T> SearchAttributeKey<T> {
-    fn new(name: impl Into<String>, kind: IndexedValueType) -> Self {
+    fn new(name: impl Into<String>, kind: SearchAttributeKind) -> Self {
         Self {
             name: name.into(),
             kind,
@@ -58,12 +57,11 @@ impl<T> SearchAttributeKey<T> {
     /// # Examples
     ///
     /// ```
-    /// use temporal_client::SearchAttributeKey;
-    /// use temporal_client::proto::api::enums::v1::IndexedValueType;
+    /// use temporal_client::{SearchAttributeKey, SearchAttributeKind};
     ///
-    /// assert_eq!(SearchAttributeKey::int("ItemCount").kind(), IndexedValueType::Int);
+    /// assert_eq!(SearchAttributeKey::int("ItemCount").kind(), SearchAttributeKind::Int);
     /// ```
-    pub fn kind(&self) -> IndexedValueType {
+    pub fn kind(&self) -> SearchAttributeKind {
         self.kind
     }
 }
@@ -81,7 +79,7 @@ impl SearchAttributeKey<String> {
     /// # let _ = attributes;
     /// ```
     pub fn text(name: impl Into<String>) -> Self {
-        Self::new(name, IndexedValueType::Text)
+        Self::new(name, SearchAttributeKind::Text)
     }
 
     /// An exact-match attribute.
@@ -96,7 +94,7 @@ impl SearchAttributeKey<String> {
     /// # let _ = attributes;
     /// ```
     pub fn keyword(name: impl Into<String>) -> Self {
-        Self::new(name, IndexedValueType::Keyword)
+        Self::new(name, SearchAttributeKind::Keyword)
     }
 }
 
@@ -113,7 +111,7 @@ impl SearchAttributeKey<i64> {
     /// assert_eq!(attributes.get(&items), Some(3));
     /// ```
     pub fn int(name: impl Into<String>) -> Self {
-        Self::new(name, IndexedValueType::Int)
+        Self::new(name, SearchAttributeKind::Int)
     }
 }
 
@@ -130,7 +128,7 @@ impl SearchAttributeKey<f64> {
     /// assert_eq!(attributes.get(&total), Some(99.5));
     /// ```
     pub fn double(name: impl Into<String>) -> Self {
-        Self::new(name, IndexedValueType::Double)
+        Self::new(name, SearchAttributeKind::Double)
     }
 }
 
@@ -147,7 +145,7 @@ impl SearchAttributeKey<bool> {
     /// assert_eq!(attributes.get(&express), Some(true));
     /// ```
     pub fn bool(name: impl Into<String>) -> Self {
-        Self::new(name, IndexedValueType::Bool)
+        Self::new(name, SearchAttributeKind::Bool)
     }
 }
 
@@ -165,7 +163,7 @@ impl SearchAttributeKey<SystemTime> {
     /// # let _ = attributes;
     /// ```
     pub fn datetime(name: impl Into<String>) -> Self {
-        Self::new(name, IndexedValueType::Datetime)
+        Self::new(name, SearchAttributeKind::Datetime)
     }
 }
 
@@ -182,7 +180,7 @@ impl SearchAttributeKey<Vec<String>> {
     /// assert_eq!(attributes.get(&tags).map(|tags| tags.len()), Some(2));
     /// ```
     pub fn keyword_list(name: impl Into<String>) -> Self {
-        Self::new(name, IndexedValueType::KeywordList)
+        Self::new(name, SearchAttributeKind::KeywordList)
     }
 }
 
@@ -257,22 +255,21 @@ impl SearchAttributeValue for SystemTime {
 /// # Examples
 ///
 /// ```
-/// use temporal_client::{SearchAttributeKey, SearchAttributes};
-/// use temporal_client::proto::api::enums::v1::IndexedValueType;
+/// use temporal_client::{SearchAttributeKey, SearchAttributeKind, SearchAttributes};
 ///
 /// let attributes = SearchAttributes::new().with(&SearchAttributeKey::bool("Express"), true);
 /// let error = attributes.try_get(&SearchAttributeKey::double("Express")).unwrap_err();
-/// assert_eq!(error.expected, IndexedValueType::Double);
+/// assert_eq!(error.expected, SearchAttributeKind::Double);
 /// assert_eq!(error.to_string(), "search attribute `Express` holds true, not a Double");
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("search attribute `{name}` holds {value}, not a {}", type_name(*expected))]
+#[error("search attribute `{name}` holds {value}, not a {expected}")]
 #[non_exhaustive]
 pub struct SearchAttributeTypeError {
     /// The attribute's name.
     pub name: String,
     /// The type the key asked for.
-    pub expected: IndexedValueType,
+    pub expected: SearchAttributeKind,
     /// The value it holds, as JSON.
     pub value: serde_json::Value,
 }
@@ -295,7 +292,8 @@ pub struct SearchAttributeTypeError {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchAttributes {
-    values: HashMap<String, (IndexedValueType, serde_json::Value)>,
+    /// The kind is `None` when the server names one this version does not know.
+    values: HashMap<String, (Option<SearchAttributeKind>, serde_json::Value)>,
 }
 
 impl SearchAttributes {
@@ -351,7 +349,7 @@ impl SearchAttributes {
         value: impl Into<T>,
     ) {
         self.values
-            .insert(key.name.clone(), (key.kind, value.into().to_json()));
+            .insert(key.name.clone(), (Some(key.kind), value.into().to_json()));
     }
 
     /// The value of `key`, if set and of its type; `None` when it is not set or holds a value
@@ -404,10 +402,10 @@ impl SearchAttributes {
             return Ok(None);
         };
         let json = match (key.kind, json) {
-            (IndexedValueType::KeywordList, serde_json::Value::String(_)) => {
+            (SearchAttributeKind::KeywordList, serde_json::Value::String(_)) => {
                 serde_json::Value::Array(vec![json.clone()])
             }
-            (IndexedValueType::KeywordList, _) => json.clone(),
+            (SearchAttributeKind::KeywordList, _) => json.clone(),
             (_, serde_json::Value::Array(items)) if items.len() == 1 => items[0].clone(),
             _ => json.clone(),
         };
@@ -468,12 +466,12 @@ impl SearchAttributes {
             .values
             .iter()
             .map(|(name, (kind, json))| {
+                let mut metadata = HashMap::from([("encoding".to_owned(), b"json/plain".to_vec())]);
+                if let Some(kind) = kind {
+                    metadata.insert("type".to_owned(), kind.as_str().as_bytes().to_vec());
+                }
                 let payload = Payload {
-                    metadata: [
-                        ("encoding".to_owned(), b"json/plain".to_vec()),
-                        ("type".to_owned(), type_name(*kind).as_bytes().to_vec()),
-                    ]
-                    .into(),
+                    metadata,
                     data: json.to_string().into_bytes().into(),
                     ..Default::default()
                 };
@@ -494,8 +492,7 @@ impl SearchAttributes {
                     .metadata
                     .get("type")
                     .and_then(|t| std::str::from_utf8(t).ok())
-                    .map(kind_from_name)
-                    .unwrap_or(IndexedValueType::Unspecified);
+                    .and_then(SearchAttributeKind::from_name);
                 Some((name.clone(), (kind, json)))
             })
             .collect();
@@ -503,32 +500,81 @@ impl SearchAttributes {
     }
 }
 
-fn type_name(kind: IndexedValueType) -> &'static str {
-    match kind {
-        IndexedValueType::Text => "Text",
-        IndexedValueType::Keyword => "Keyword",
-        IndexedValueType::Int => "Int",
-        IndexedValueType::Double => "Double",
-        IndexedValueType::Bool => "Bool",
-        IndexedValueType::Datetime => "Datetime",
-        IndexedValueType::KeywordList => "KeywordList",
-        IndexedValueType::Unspecified => "Unspecified",
+/// The type of a search attribute's values, as the server indexes them: what a
+/// [`SearchAttributeKey`] declares.
+///
+/// # Examples
+///
+/// ```
+/// use temporal_client::{SearchAttributeKey, SearchAttributeKind};
+///
+/// let kind = SearchAttributeKey::keyword_list("Tags").kind();
+/// assert_eq!(kind, SearchAttributeKind::KeywordList);
+/// assert_eq!(kind.to_string(), "KeywordList");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SearchAttributeKind {
+    /// Full-text searchable text (`SearchAttributeKey::text`).
+    Text,
+    /// A string matched exactly (`SearchAttributeKey::keyword`).
+    Keyword,
+    /// A 64-bit integer (`SearchAttributeKey::int`).
+    Int,
+    /// A 64-bit float (`SearchAttributeKey::double`).
+    Double,
+    /// A boolean (`SearchAttributeKey::bool`).
+    Bool,
+    /// A point in time (`SearchAttributeKey::datetime`).
+    Datetime,
+    /// A list of keywords (`SearchAttributeKey::keyword_list`).
+    KeywordList,
+}
+
+impl SearchAttributeKind {
+    const ALL: [Self; 7] = [
+        Self::Text,
+        Self::Keyword,
+        Self::Int,
+        Self::Double,
+        Self::Bool,
+        Self::Datetime,
+        Self::KeywordList,
+    ];
+
+    /// The name the server and every SDK use, such as `Keyword`, as in the `type` metadata of
+    /// a search attribute's payload and in `temporal operator search-attribute create`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::SearchAttributeKind;
+    ///
+    /// assert_eq!(SearchAttributeKind::Datetime.as_str(), "Datetime");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "Text",
+            Self::Keyword => "Keyword",
+            Self::Int => "Int",
+            Self::Double => "Double",
+            Self::Bool => "Bool",
+            Self::Datetime => "Datetime",
+            Self::KeywordList => "KeywordList",
+        }
+    }
+
+    /// The kind named `name` ([`as_str`](Self::as_str)); `None` for a name this version does
+    /// not know.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 }
 
-fn kind_from_name(name: &str) -> IndexedValueType {
-    [
-        IndexedValueType::Text,
-        IndexedValueType::Keyword,
-        IndexedValueType::Int,
-        IndexedValueType::Double,
-        IndexedValueType::Bool,
-        IndexedValueType::Datetime,
-        IndexedValueType::KeywordList,
-    ]
-    .into_iter()
-    .find(|kind| type_name(*kind) == name)
-    .unwrap_or(IndexedValueType::Unspecified)
+impl std::fmt::Display for SearchAttributeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[cfg(test)]
@@ -661,7 +707,7 @@ mod tests {
             attributes.try_get(&SearchAttributeKey::int("K")),
             Err(SearchAttributeTypeError {
                 name: "K".to_owned(),
-                expected: IndexedValueType::Int,
+                expected: SearchAttributeKind::Int,
                 value: serde_json::json!(["kw"]),
             })
         );

@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Instant;
 
-use temporal_proto::api::common::v1::{Payload, WorkflowExecution};
+use temporal_proto::api::common::v1::WorkflowExecution;
 use temporal_proto::api::enums::v1::UpdateWorkflowExecutionLifecycleStage;
 use temporal_proto::api::update::v1::outcome::Value as OutcomeValue;
 use temporal_proto::api::update::v1::{Input, Meta, Request, UpdateRef, WaitPolicy};
@@ -17,7 +17,7 @@ use temporal_proto::api::workflowservice::v1::{
 use crate::call::LONG_POLL_TIMEOUT;
 use crate::client::{Client, new_request_id};
 use crate::contract::{CallFuture, Contract, UpdateCall};
-use crate::converter::{ConversionError, FromPayload};
+use crate::converter::{ConversionError, FromPayload, Payload};
 use crate::error::Error;
 use crate::failure::Failure;
 use crate::handle::WorkflowHandle;

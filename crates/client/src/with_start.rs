@@ -1,8 +1,8 @@
 //! Update-with-start: start a workflow (or use the running one) and send it an update, in one
 //! atomic call.
 
+use crate::converter::Payload;
 use prost::Message as _;
-use temporal_proto::api::common::v1::Payload;
 use temporal_proto::api::errordetails::v1::MultiOperationExecutionFailure;
 use temporal_proto::api::workflowservice::v1::execute_multi_operation_request::Operation;
 use temporal_proto::api::workflowservice::v1::execute_multi_operation_request::operation::Operation as OperationKind;

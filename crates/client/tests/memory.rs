@@ -8,12 +8,14 @@ use prost::Message as _;
 use std::future::Future;
 use std::pin::Pin;
 
-use temporal_client::proto::api::common::v1::{Memo, Payload, WorkflowExecution};
+use temporal_client::proto::api::common::v1::{Memo, Payload as ProtoPayload, WorkflowExecution};
 use temporal_client::proto::api::workflow::v1::WorkflowExecutionInfo;
 use temporal_client::proto::api::workflowservice::v1::{
     DescribeWorkflowExecutionResponse, ListWorkflowExecutionsResponse,
 };
-use temporal_client::{Client, ClientOptions, CodecError, DataConverter, PayloadCodec, Untyped};
+use temporal_client::{
+    Client, ClientOptions, CodecError, DataConverter, Payload, PayloadCodec, Untyped,
+};
 
 #[path = "reliability/fake_server.rs"]
 #[allow(dead_code)]
@@ -39,7 +41,7 @@ fn execution_with_large_memo(run_id: &str) -> WorkflowExecutionInfo {
         memo: Some(Memo {
             fields: [(
                 "blob".to_owned(),
-                Payload {
+                ProtoPayload {
                     metadata: [("encoding".to_owned(), b"json/plain".to_vec())].into(),
                     data: data.into(),
                     ..Default::default()
@@ -89,9 +91,10 @@ impl PayloadCodec for CopyingCodec {
         Box::pin(async move {
             Ok(payloads
                 .into_iter()
-                .map(|payload| Payload {
-                    data: payload.data.to_vec().into(),
-                    ..payload
+                .map(|mut payload| {
+                    let copy = payload.data().to_vec();
+                    payload.set_data(copy);
+                    payload
                 })
                 .collect())
         })

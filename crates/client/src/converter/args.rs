@@ -1,8 +1,8 @@
 //! [`ToPayloads`] and [`FromPayloads`]: argument lists as one payload per argument.
 
+use super::Payload;
 use super::payload::{Encoding, new_payload};
 use super::{ConversionError, DataConverter, FromPayload, ToPayload};
-use crate::proto::api::common::v1::Payload;
 
 /// The arguments of a workflow, signal, query, update or activity: one payload per argument.
 ///
@@ -20,7 +20,7 @@ use crate::proto::api::common::v1::Payload;
 ///
 /// let payloads = converter.to_payloads(&("Temporal", 42, RawBytes::from(vec![1])))?;
 /// assert_eq!(payloads.len(), 3);
-/// assert_eq!(&payloads[1].data[..], b"42");
+/// assert_eq!(payloads[1].data(), b"42");
 ///
 /// // Already-encoded payloads pass through.
 /// assert_eq!(converter.to_payloads(&payloads)?, payloads);
@@ -229,12 +229,9 @@ mod tests {
             .unwrap();
         let encodings: Vec<_> = payloads
             .iter()
-            .map(|p| p.metadata["encoding"].as_slice())
+            .map(|p| p.encoding().expect("an encoding"))
             .collect();
-        assert_eq!(
-            encodings,
-            [&b"binary/plain"[..], b"binary/null", b"json/plain"]
-        );
+        assert_eq!(encodings, ["binary/plain", "binary/null", "json/plain"]);
         let (bytes, (), x): (RawBytes, (), String) =
             FromPayloads::from_payloads(&payloads, &converter).unwrap();
         assert_eq!((&bytes[..], x.as_str()), (&[9][..], "x"));

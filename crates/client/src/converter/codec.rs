@@ -4,7 +4,7 @@ use std::error::Error as StdError;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::proto::api::common::v1::Payload;
+use super::Payload;
 
 /// Transforms encoded payloads on their way to and from the Temporal server: encryption,
 /// compression, offloading large payloads.
@@ -23,20 +23,24 @@ use crate::proto::api::common::v1::Payload;
 ///
 /// # Examples
 ///
-/// A toy codec that XORs the whole encoded payload with a key. It shows the shape of a real
-/// one (an encryption codec encrypts the same bytes):
+/// A toy codec that XORs the data with a key and keeps the original encoding in the metadata.
+/// It shows the shape of a real one (an encryption codec encrypts the same bytes):
 ///
 /// ```
 /// use std::future::Future;
 /// use std::pin::Pin;
 ///
-/// use prost::Message;
-/// use temporal_client::proto::api::common::v1::Payload;
-/// use temporal_client::{CodecError, DataConverter, PayloadCodec};
+/// use temporal_client::{CodecError, DataConverter, Payload, PayloadCodec};
 ///
 /// struct Xor(u8);
 ///
 /// type CodecFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<Payload>, CodecError>> + Send + 'a>>;
+///
+/// impl Xor {
+///     fn apply(&self, data: &[u8]) -> Vec<u8> {
+///         data.iter().map(|b| b ^ self.0).collect()
+///     }
+/// }
 ///
 /// impl PayloadCodec for Xor {
 ///     fn encode(&self, payloads: Vec<Payload>) -> CodecFuture<'_> {
@@ -44,12 +48,9 @@ use crate::proto::api::common::v1::Payload;
 ///             Ok(payloads
 ///                 .into_iter()
 ///                 .map(|p| {
-///                     let data: Vec<u8> = p.encode_to_vec().iter().map(|b| b ^ self.0).collect();
-///                     Payload {
-///                         metadata: [("encoding".to_owned(), b"binary/xor".to_vec())].into(),
-///                         data: data.into(),
-///                         ..Default::default()
-///                     }
+///                     let original = p.metadata("encoding").unwrap_or_default().to_vec();
+///                     Payload::new("binary/xor", self.apply(p.data()))
+///                         .with_metadata("original-encoding", original)
 ///                 })
 ///                 .collect())
 ///         })
@@ -59,12 +60,16 @@ use crate::proto::api::common::v1::Payload;
 ///         Box::pin(async move {
 ///             payloads
 ///                 .into_iter()
-///                 .map(|p| {
-///                     if p.metadata.get("encoding").map(Vec::as_slice) != Some(b"binary/xor") {
+///                 .map(|mut p| {
+///                     if p.encoding() != Some("binary/xor") {
 ///                         return Ok(p); // not ours
 ///                     }
-///                     let data: Vec<u8> = p.data.iter().map(|b| b ^ self.0).collect();
-///                     Payload::decode(data.as_slice()).map_err(CodecError::new)
+///                     let original = p
+///                         .remove_metadata("original-encoding")
+///                         .ok_or_else(|| CodecError::new("no original-encoding"))?;
+///                     p.insert_metadata("encoding", original);
+///                     p.set_data(self.apply(p.data()));
+///                     Ok(p)
 ///                 })
 ///                 .collect()
 ///         })
@@ -75,7 +80,7 @@ use crate::proto::api::common::v1::Payload;
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let converter = DataConverter::new().with_codec(Xor(0x5a));
 /// let sent = converter.encode(converter.to_payloads(&("Temporal", 42))?).await?;
-/// assert_eq!(sent[0].metadata["encoding"], b"binary/xor");
+/// assert_eq!(sent[0].encoding(), Some("binary/xor"));
 ///
 /// let received = converter.decode(sent).await?;
 /// let (name, n): (String, u32) = temporal_client::FromPayloads::from_payloads(&received, &converter)?;

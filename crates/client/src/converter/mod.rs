@@ -18,9 +18,9 @@
 //!
 //! let converter = DataConverter::new();
 //! let payloads = converter.to_payloads(&("Temporal", RawBytes::from(vec![0xff])))?;
-//! assert_eq!(payloads[0].metadata["encoding"], b"json/plain");
-//! assert_eq!(&payloads[0].data[..], b"\"Temporal\"");
-//! assert_eq!(payloads[1].metadata["encoding"], b"binary/plain");
+//! assert_eq!(payloads[0].encoding(), Some("json/plain"));
+//! assert_eq!(payloads[0].data(), b"\"Temporal\"");
+//! assert_eq!(payloads[1].encoding(), Some("binary/plain"));
 //!
 //! let greeting: String = converter.from_payloads(&payloads)?;
 //! assert_eq!(greeting, "Temporal");
@@ -34,6 +34,7 @@ mod payload;
 mod payload_converter;
 mod proto;
 mod raw;
+mod wire;
 
 use std::fmt;
 use std::sync::Arc;
@@ -45,8 +46,8 @@ pub use payload::{FromPayload, ToPayload};
 pub use payload_converter::{DeserializeInto, PayloadConverter, SerializeValue};
 pub use proto::{ProtoBinary, ProtoJson};
 pub use raw::RawBytes;
-
-use crate::proto::api::common::v1::Payload;
+pub use wire::Payload;
+pub(crate) use wire::{from_raw_payloads, into_raw_payloads};
 
 /// Converts values to and from payloads, then runs the optional codec stage.
 ///
@@ -153,7 +154,7 @@ impl DataConverter {
     /// See [`PayloadConverter`] for a complete converter.
     ///
     /// ```
-    /// use temporal_client::proto::api::common::v1::Payload;
+    /// use temporal_client::Payload;
     /// use temporal_client::{ConversionError, DataConverter, DeserializeInto, PayloadConverter, SerializeValue};
     ///
     /// /// Refuses every serde value: only RawBytes and protobuf messages may be sent.
@@ -190,7 +191,7 @@ impl DataConverter {
     /// use std::future::Future;
     /// use std::pin::Pin;
     ///
-    /// use temporal_client::proto::api::common::v1::Payload;
+    /// use temporal_client::Payload;
     /// use temporal_client::{CodecError, DataConverter, PayloadCodec};
     ///
     /// /// Leaves payloads alone.
@@ -243,8 +244,8 @@ impl DataConverter {
     /// use temporal_client::DataConverter;
     ///
     /// let payload = DataConverter::new().to_payload(&[1, 2, 3])?;
-    /// assert_eq!(payload.metadata["encoding"], b"json/plain");
-    /// assert_eq!(&payload.data[..], b"[1,2,3]");
+    /// assert_eq!(payload.encoding(), Some("json/plain"));
+    /// assert_eq!(payload.data(), b"[1,2,3]");
     /// # Ok::<(), temporal_client::ConversionError>(())
     /// ```
     pub fn to_payload<T: ToPayload + ?Sized>(&self, value: &T) -> Result<Payload, ConversionError> {
@@ -428,11 +429,10 @@ mod tests {
                 Ok(payloads
                     .into_iter()
                     .map(|mut p| {
-                        let original = p.metadata.remove("encoding").unwrap_or_default();
-                        p.metadata.insert("original-encoding".into(), original);
-                        p.metadata
-                            .insert("encoding".into(), b"binary/encrypted".to_vec());
-                        p.data = self.apply(&p.data);
+                        let original = p.remove_metadata("encoding").unwrap_or_default();
+                        p.insert_metadata("original-encoding", original);
+                        p.set_encoding("binary/encrypted");
+                        p.set_data(self.apply(p.data()));
                         p
                     })
                     .collect())
@@ -444,17 +444,14 @@ mod tests {
                 payloads
                     .into_iter()
                     .map(|mut p| {
-                        if p.metadata.get("encoding").map(Vec::as_slice)
-                            != Some(b"binary/encrypted")
-                        {
+                        if p.encoding() != Some("binary/encrypted") {
                             return Ok(p);
                         }
                         let original = p
-                            .metadata
-                            .remove("original-encoding")
+                            .remove_metadata("original-encoding")
                             .ok_or_else(|| CodecError::new("missing original-encoding"))?;
-                        p.metadata.insert("encoding".into(), original);
-                        p.data = self.apply(&p.data);
+                        p.insert_metadata("encoding", original);
+                        p.set_data(self.apply(p.data()));
                         Ok(p)
                     })
                     .collect()
@@ -471,9 +468,9 @@ mod tests {
         let sent = converter.encode(payloads.clone()).await.unwrap();
         assert!(
             sent.iter()
-                .all(|p| p.metadata["encoding"] == b"binary/encrypted")
+                .all(|p| p.encoding() == Some("binary/encrypted"))
         );
-        assert_ne!(sent[0].data, payloads[0].data);
+        assert_ne!(sent[0].data(), payloads[0].data());
 
         // Without the codec, the receiver cannot read it, and says why.
         let err = DataConverter::new()
@@ -498,9 +495,7 @@ mod tests {
     async fn codec_errors_surface() {
         let converter = DataConverter::new().with_codec(Xor(1));
         let mut payload = converter.to_payload("x").unwrap();
-        payload
-            .metadata
-            .insert("encoding".into(), b"binary/encrypted".to_vec());
+        payload.set_encoding("binary/encrypted");
         let err = converter.decode(vec![payload]).await.unwrap_err();
         assert_eq!(err.to_string(), "payload codec failed");
         assert_eq!(

@@ -1,14 +1,13 @@
 //! [`ToPayload`] and [`FromPayload`], and the default conversion of serde values.
 
 use std::any::type_name;
-use std::collections::HashMap;
 
 use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::Payload;
 use super::{ConversionError, DataConverter, DeserializeInto, SerializeValue};
-use crate::proto::api::common::v1::Payload;
 
 /// The metadata key holding a payload's encoding.
 pub(crate) const ENCODING_KEY: &str = "encoding";
@@ -44,12 +43,12 @@ impl Encoding {
 
     /// Reads `payload`'s encoding for decoding it as `T`.
     pub(crate) fn of<T: ?Sized>(payload: &Payload) -> Result<Self, ConversionError> {
-        let Some(encoding) = payload.metadata.get(ENCODING_KEY) else {
+        let Some(encoding) = payload.metadata(ENCODING_KEY) else {
             return Err(ConversionError::MissingEncoding {
                 type_name: type_name::<T>(),
             });
         };
-        Ok(match encoding.as_slice() {
+        Ok(match encoding {
             b"binary/null" => Self::BinaryNull,
             b"binary/plain" => Self::BinaryPlain,
             b"json/plain" => Self::JsonPlain,
@@ -76,14 +75,7 @@ impl Encoding {
 
 /// A payload with only an `encoding` metadata entry.
 pub(crate) fn new_payload(encoding: Encoding, data: Bytes) -> Payload {
-    Payload {
-        metadata: HashMap::from([(
-            ENCODING_KEY.to_owned(),
-            encoding.as_str().as_bytes().to_vec(),
-        )]),
-        data,
-        external_payloads: Vec::new(),
-    }
+    Payload::new(encoding.as_str(), data)
 }
 
 /// A value that becomes one [`Payload`].
@@ -91,13 +83,13 @@ pub(crate) fn new_payload(encoding: Encoding, data: Bytes) -> Payload {
 /// Every [`serde::Serialize`] type is one, through the data converter's payload converter
 /// (by default: `binary/null` for a value whose JSON is `null`, such as `()` and `None`, and
 /// `json/plain` otherwise). So are [`RawBytes`](crate::RawBytes) (`binary/plain`),
-/// [`ProtoJson`](crate::ProtoJson) (`json/protobuf`) and [`ProtoBinary`](crate::ProtoBinary)
+/// [`ProtoJson`](crate::raw::ProtoJson) (`json/protobuf`) and [`ProtoBinary`](crate::raw::ProtoBinary)
 /// (`binary/protobuf`), which keep their encoding whatever the payload converter.
 ///
 /// Note that `Vec<u8>` and `&[u8]` are serde sequences, so they become JSON arrays of numbers;
 /// wrap bytes in `RawBytes` to send what Python's `bytes` and TypeScript's `Uint8Array`
-/// become. A [`Payload`] is a serde type too (proto3 JSON): pass already-encoded payloads to
-/// [`DataConverter::to_payloads`] as a `Vec<Payload>` instead.
+/// become. Pass already-encoded payloads to [`DataConverter::to_payloads`] as a
+/// `Vec<Payload>`.
 ///
 /// Call it through [`DataConverter::to_payload`].
 ///
@@ -115,17 +107,17 @@ pub(crate) fn new_payload(encoding: Encoding, data: Bytes) -> Payload {
 ///
 /// let converter = DataConverter::new();
 /// let payload = converter.to_payload(&Order { id: 7, item: "tea".into() })?;
-/// assert_eq!(payload.metadata["encoding"], b"json/plain");
-/// assert_eq!(&payload.data[..], br#"{"id":7,"item":"tea"}"#);
+/// assert_eq!(payload.encoding(), Some("json/plain"));
+/// assert_eq!(payload.data(), br#"{"id":7,"item":"tea"}"#);
 ///
 /// let payload = converter.to_payload(&None::<Order>)?;
-/// assert_eq!(payload.metadata["encoding"], b"binary/null");
-/// assert!(payload.data.is_empty());
+/// assert_eq!(payload.encoding(), Some("binary/null"));
+/// assert!(payload.data().is_empty());
 /// # Ok::<(), temporal_client::ConversionError>(())
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot become a Temporal payload",
-    note = "implement `serde::Serialize`, or wrap bytes in `RawBytes` and protobuf messages in `ProtoJson` or `ProtoBinary`"
+    note = "implement `serde::Serialize`, or wrap bytes in `RawBytes` and protobuf messages in `raw::ProtoJson` or `raw::ProtoBinary`"
 )]
 pub trait ToPayload {
     /// Converts `self` with `converter`'s payload converter.
@@ -142,7 +134,7 @@ pub trait ToPayload {
     /// use temporal_client::{DataConverter, ToPayload};
     ///
     /// let payload = "Temporal".to_payload(&DataConverter::new())?;
-    /// assert_eq!(&payload.data[..], b"\"Temporal\"");
+    /// assert_eq!(payload.data(), b"\"Temporal\"");
     /// # Ok::<(), temporal_client::ConversionError>(())
     /// ```
     fn to_payload(&self, converter: &DataConverter) -> Result<Payload, ConversionError>;
@@ -157,10 +149,10 @@ pub trait ToPayload {
 /// - `binary/null` as JSON `null`, so `()`, `Option<T>` and `serde_json::Value` accept it;
 /// - `json/protobuf` as plain JSON too, since its data is proto3 JSON: a generated message
 ///   with a serde implementation (such as those of [`crate::proto`]) or a `serde_json::Value`
-///   reads it without checking `messageType` (use [`ProtoJson`](crate::ProtoJson) to check it).
+///   reads it without checking `messageType` (use [`ProtoJson`](crate::raw::ProtoJson) to check it).
 ///
 /// It refuses `binary/plain` and `binary/protobuf` with [`ConversionError::WrongEncoding`]:
-/// decode those as [`RawBytes`](crate::RawBytes) and [`ProtoBinary`](crate::ProtoBinary).
+/// decode those as [`RawBytes`](crate::RawBytes) and [`ProtoBinary`](crate::raw::ProtoBinary).
 ///
 /// Call it through [`DataConverter::from_payload`].
 ///
@@ -169,25 +161,21 @@ pub trait ToPayload {
 /// ```
 /// use serde::Deserialize;
 /// use temporal_client::DataConverter;
-/// use temporal_client::proto::api::common::v1::Payload;
+/// use temporal_client::Payload;
 ///
 /// #[derive(Deserialize, Debug, PartialEq)]
 /// struct Order {
 ///     id: u64,
 /// }
 ///
-/// let payload = Payload {
-///     metadata: [("encoding".to_owned(), b"json/plain".to_vec())].into(),
-///     data: br#"{"id":7}"#.to_vec().into(),
-///     ..Default::default()
-/// };
+/// let payload = Payload::new("json/plain", br#"{"id":7}"#.to_vec());
 /// let converter = DataConverter::new();
 /// assert_eq!(converter.from_payload::<Order>(&payload)?, Order { id: 7 });
 /// # Ok::<(), temporal_client::ConversionError>(())
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a Temporal payload",
-    note = "implement `serde::Deserialize`, or use `RawBytes`, `ProtoJson<M>` or `ProtoBinary<M>`"
+    note = "implement `serde::Deserialize`, or use `RawBytes`, `raw::ProtoJson<M>` or `raw::ProtoBinary<M>`"
 )]
 pub trait FromPayload: Sized {
     /// Reads a `Self` from `payload` with `converter`'s payload converter.
@@ -314,7 +302,7 @@ pub(crate) fn from_json_payload<T: DeserializeOwned>(
     let encoding = Encoding::of::<T>(payload)?;
     let data: &[u8] = match encoding {
         Encoding::BinaryNull => b"null",
-        Encoding::JsonPlain | Encoding::JsonProtobuf => &payload.data,
+        Encoding::JsonPlain | Encoding::JsonProtobuf => payload.data(),
         Encoding::BinaryPlain | Encoding::BinaryProtobuf => {
             return Err(encoding.wrong::<T>(Encoding::JsonPlain));
         }
@@ -328,7 +316,7 @@ pub(crate) fn from_json_payload<T: DeserializeOwned>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::BTreeMap;
 
     use serde::Deserialize;
     use serde_json::{Value, json};
@@ -336,11 +324,7 @@ mod tests {
     use super::*;
 
     fn payload(encoding: &str, data: &[u8]) -> Payload {
-        Payload {
-            metadata: HashMap::from([(ENCODING_KEY.to_owned(), encoding.as_bytes().to_vec())]),
-            data: Bytes::copy_from_slice(data),
-            external_payloads: Vec::new(),
-        }
+        Payload::new(encoding, Bytes::copy_from_slice(data))
     }
 
     /// A large value's JSON is written with one growth of the buffer, not a doubling after
@@ -368,7 +352,7 @@ mod tests {
             );
         }
         let payload = crate::DataConverter::default().to_payload(&order).unwrap();
-        assert_eq!(payload.data, serde_json::to_vec(&order).unwrap());
+        assert_eq!(payload.data(), serde_json::to_vec(&order).unwrap());
         // Small writes still grow the buffer by doubling.
         let many: Vec<u32> = (0..100_000).collect();
         let mut buffer = JsonBuffer(Vec::with_capacity(JsonBuffer::INITIAL_CAPACITY));
@@ -447,7 +431,7 @@ mod tests {
             item: Some("tea".into()),
         };
         let p = converter.to_payload(&order).unwrap();
-        assert_eq!(&p.data[..], br#"{"id":7,"item":"tea"}"#);
+        assert_eq!(p.data(), br#"{"id":7,"item":"tea"}"#);
         assert_eq!(converter.from_payload::<Order>(&p).unwrap(), order);
     }
 

@@ -5,14 +5,14 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use super::ConversionError;
-use crate::proto::api::common::v1::Payload;
+use super::Payload;
 
 /// Replaces the default conversion of serde values (compact JSON) with your own format.
 ///
 /// Install one with [`DataConverter::with_payload_converter`](crate::DataConverter::with_payload_converter).
 /// It then converts every [`serde::Serialize`] and [`serde::de::DeserializeOwned`] value,
-/// `()` and `None` included; [`RawBytes`](crate::RawBytes), [`ProtoJson`](crate::ProtoJson)
-/// and [`ProtoBinary`](crate::ProtoBinary) keep their own encodings.
+/// `()` and `None` included; [`RawBytes`](crate::RawBytes), [`ProtoJson`](crate::raw::ProtoJson)
+/// and [`ProtoBinary`](crate::raw::ProtoBinary) keep their own encodings.
 ///
 /// The trait is object safe (the data converter holds it as an `Arc<dyn PayloadConverter>`)
 /// yet reaches any serde type: [`to_payload`](Self::to_payload) receives the value as a
@@ -27,7 +27,7 @@ use crate::proto::api::common::v1::Payload;
 /// ```
 /// use bytes::Bytes;
 /// use serde_json::json;
-/// use temporal_client::proto::api::common::v1::Payload;
+/// use temporal_client::Payload;
 /// use temporal_client::{ConversionError, DataConverter, DeserializeInto, PayloadConverter, SerializeValue};
 ///
 /// struct PrettyJson;
@@ -45,21 +45,17 @@ use crate::proto::api::common::v1::Payload;
 ///         } else {
 ///             ("json/plain", Bytes::from(data))
 ///         };
-///         Ok(Payload {
-///             metadata: [("encoding".to_owned(), encoding.as_bytes().to_vec())].into(),
-///             data,
-///             ..Default::default()
-///         })
+///         Ok(Payload::new(encoding, data))
 ///     }
 ///
 ///     fn from_payload(&self, payload: &Payload, into: DeserializeInto<'_>) -> Result<(), ConversionError> {
-///         match payload.metadata.get("encoding").map(Vec::as_slice) {
-///             Some(b"json/plain") => {
-///                 let mut json = serde_json::Deserializer::from_slice(&payload.data);
+///         match payload.encoding() {
+///             Some("json/plain") => {
+///                 let mut json = serde_json::Deserializer::from_slice(payload.data());
 ///                 into.deserialize("json/plain", &mut json)?;
 ///                 json.end().map_err(ConversionError::custom) // no trailing data
 ///             }
-///             Some(b"binary/null") => into.deserialize("binary/null", serde_json::Value::Null),
+///             Some("binary/null") => into.deserialize("binary/null", serde_json::Value::Null),
 ///             _ => Err(ConversionError::custom("PrettyJson reads only json/plain and binary/null")),
 ///         }
 ///     }
@@ -67,11 +63,11 @@ use crate::proto::api::common::v1::Payload;
 ///
 /// let converter = DataConverter::new().with_payload_converter(PrettyJson);
 /// let payload = converter.to_payload(&json!({"id": 7}))?;
-/// assert_eq!(&payload.data[..], b"{\n  \"id\": 7\n}");
+/// assert_eq!(payload.data(), b"{\n  \"id\": 7\n}");
 /// assert_eq!(converter.from_payload::<serde_json::Value>(&payload)?, json!({"id": 7}));
 ///
 /// let none = converter.to_payload(&None::<u8>)?;
-/// assert_eq!(none.metadata["encoding"], b"binary/null");
+/// assert_eq!(none.encoding(), Some("binary/null"));
 /// assert_eq!(converter.from_payload::<Option<u8>>(&none)?, None);
 /// # Ok::<(), ConversionError>(())
 /// ```
@@ -174,11 +170,11 @@ impl fmt::Debug for SerializeValue<'_> {
 /// See [`PayloadConverter`] for a whole converter; reading a payload as JSON:
 ///
 /// ```
-/// use temporal_client::proto::api::common::v1::Payload;
+/// use temporal_client::Payload;
 /// use temporal_client::{ConversionError, DeserializeInto};
 ///
 /// fn from_json(payload: &Payload, into: DeserializeInto<'_>) -> Result<(), ConversionError> {
-///     let mut json = serde_json::Deserializer::from_slice(&payload.data);
+///     let mut json = serde_json::Deserializer::from_slice(payload.data());
 ///     into.deserialize("json/plain", &mut json)?;
 ///     json.end().map_err(ConversionError::custom)
 /// }
@@ -254,7 +250,6 @@ impl fmt::Debug for DeserializeInto<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
 
     use bytes::Bytes;
     use serde::Deserialize;
@@ -270,11 +265,7 @@ mod tests {
         fn to_payload(&self, value: SerializeValue<'_>) -> Result<Payload, ConversionError> {
             let mut data = format!("{}=", value.type_name()).into_bytes();
             serde_json::to_writer(&mut data, &value).map_err(ConversionError::custom)?;
-            Ok(Payload {
-                metadata: HashMap::from([("encoding".to_owned(), b"application/x-debug".to_vec())]),
-                data: Bytes::from(data),
-                external_payloads: Vec::new(),
-            })
+            Ok(Payload::new("application/x-debug", data))
         }
 
         fn from_payload(
@@ -284,7 +275,7 @@ mod tests {
         ) -> Result<(), ConversionError> {
             let prefix = format!("{}=", into.type_name());
             let json = payload
-                .data
+                .data()
                 .strip_prefix(prefix.as_bytes())
                 .ok_or_else(|| ConversionError::custom("type mismatch"))?;
             into.deserialize(
@@ -317,7 +308,7 @@ mod tests {
         let converter = DataConverter::new().with_payload_converter(Tagged);
         let p = converter.to_payload(&Order { id: 7 }).unwrap();
         let expected = format!("{}={{\"id\":7}}", std::any::type_name::<Order>());
-        assert_eq!(p.data, expected.as_bytes());
+        assert_eq!(p.data(), expected.as_bytes());
         assert_eq!(
             converter.from_payload::<Order>(&p).unwrap(),
             Order { id: 7 }
@@ -325,29 +316,27 @@ mod tests {
 
         // Even `None`: the custom converter decides how null looks.
         let p = converter.to_payload(&None::<u8>).unwrap();
-        assert_eq!(p.data, "core::option::Option<u8>=null".as_bytes());
+        assert_eq!(p.data(), "core::option::Option<u8>=null".as_bytes());
         assert_eq!(converter.from_payload::<Option<u8>>(&p).unwrap(), None);
 
         // Unsized values too.
         let p = converter.to_payload("tea").unwrap();
-        assert_eq!(p.data, "str=\"tea\"".as_bytes());
+        assert_eq!(p.data(), "str=\"tea\"".as_bytes());
     }
 
     #[test]
     fn custom_converter_leaves_raw_bytes_alone() {
         let converter = DataConverter::new().with_payload_converter(Tagged);
         let p = converter.to_payload(&RawBytes::from(vec![1, 2])).unwrap();
-        assert_eq!(p.metadata["encoding"], b"binary/plain");
+        assert_eq!(p.encoding(), Some("binary/plain"));
         assert_eq!(&converter.from_payload::<RawBytes>(&p).unwrap()[..], [1, 2]);
     }
 
     #[test]
     fn custom_deserialize_errors_name_type_and_encoding() {
         let converter = DataConverter::new().with_payload_converter(Tagged);
-        let p = Payload {
-            data: Bytes::from_static(b"u8=\"x\""),
-            ..Default::default()
-        };
+        let mut p = Payload::default();
+        p.set_data(Bytes::from_static(b"u8=\"x\""));
         let err = converter.from_payload::<u8>(&p).unwrap_err();
         assert!(matches!(
             err,

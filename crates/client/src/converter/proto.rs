@@ -6,9 +6,9 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::Payload;
 use super::payload::{Encoding, MESSAGE_TYPE_KEY, new_payload};
 use super::{ConversionError, DataConverter, FromPayload, ToPayload};
-use crate::proto::api::common::v1::Payload;
 
 /// A protobuf message sent as proto3 JSON: encoding `json/protobuf`, with the message's full
 /// name in the `messageType` metadata, as the Python, Go, Java and .NET SDKs send messages by
@@ -20,17 +20,22 @@ use crate::proto::api::common::v1::Payload;
 ///
 /// Decoding reads only `json/protobuf` payloads and checks `messageType` when present.
 ///
+/// Raw, like the rest of [`crate::raw`]: `M` is a `prost` message, so this type's bounds
+/// follow the version of `prost` this crate depends on (a `prost` release that changes
+/// [`prost::Name`] changes them), unlike the typed API.
+///
 /// # Examples
 ///
 /// ```
 /// use temporal_client::proto::api::common::v1::WorkflowType;
-/// use temporal_client::{DataConverter, ProtoJson};
+/// use temporal_client::DataConverter;
+/// use temporal_client::raw::ProtoJson;
 ///
 /// let converter = DataConverter::new();
 /// let payload = converter.to_payload(&ProtoJson(WorkflowType { name: "x".into() }))?;
-/// assert_eq!(payload.metadata["encoding"], b"json/protobuf");
-/// assert_eq!(payload.metadata["messageType"], b"temporal.api.common.v1.WorkflowType");
-/// assert_eq!(&payload.data[..], br#"{"name":"x"}"#);
+/// assert_eq!(payload.encoding(), Some("json/protobuf"));
+/// assert_eq!(payload.metadata("messageType"), Some(&b"temporal.api.common.v1.WorkflowType"[..]));
+/// assert_eq!(payload.data(), br#"{"name":"x"}"#);
 ///
 /// let ProtoJson(workflow_type) = converter.from_payload::<ProtoJson<WorkflowType>>(&payload)?;
 /// assert_eq!(workflow_type.name, "x");
@@ -44,17 +49,20 @@ pub struct ProtoJson<M>(pub M);
 ///
 /// Decoding reads only `binary/protobuf` payloads and checks `messageType` when present.
 ///
+/// Raw, like [`ProtoJson`]: its bounds follow the version of `prost` this crate depends on.
+///
 /// # Examples
 ///
 /// ```
 /// use temporal_client::proto::api::common::v1::WorkflowType;
-/// use temporal_client::{DataConverter, ProtoBinary};
+/// use temporal_client::DataConverter;
+/// use temporal_client::raw::ProtoBinary;
 ///
 /// let converter = DataConverter::new();
 /// let payload = converter.to_payload(&ProtoBinary(WorkflowType { name: "x".into() }))?;
-/// assert_eq!(payload.metadata["encoding"], b"binary/protobuf");
-/// assert_eq!(payload.metadata["messageType"], b"temporal.api.common.v1.WorkflowType");
-/// assert_eq!(&payload.data[..], b"\n\x01x");
+/// assert_eq!(payload.encoding(), Some("binary/protobuf"));
+/// assert_eq!(payload.metadata("messageType"), Some(&b"temporal.api.common.v1.WorkflowType"[..]));
+/// assert_eq!(payload.data(), b"\n\x01x");
 ///
 /// let ProtoBinary(workflow_type) = converter.from_payload::<ProtoBinary<WorkflowType>>(&payload)?;
 /// assert_eq!(workflow_type.name, "x");
@@ -77,11 +85,7 @@ impl<M> From<M> for ProtoBinary<M> {
 
 /// A protobuf payload: `encoding` plus `messageType`.
 fn proto_payload<M: prost::Name>(encoding: Encoding, data: Bytes) -> Payload {
-    let mut payload = new_payload(encoding, data);
-    payload
-        .metadata
-        .insert(MESSAGE_TYPE_KEY.to_owned(), M::full_name().into_bytes());
-    payload
+    new_payload(encoding, data).with_metadata(MESSAGE_TYPE_KEY, M::full_name())
 }
 
 /// Checks that `payload` has encoding `expected` and, if it names one, message type `M`.
@@ -90,9 +94,9 @@ fn check<M: prost::Name, T>(payload: &Payload, expected: Encoding) -> Result<(),
     if found != expected {
         return Err(found.wrong::<T>(expected));
     }
-    if let Some(message_type) = payload.metadata.get(MESSAGE_TYPE_KEY) {
+    if let Some(message_type) = payload.metadata(MESSAGE_TYPE_KEY) {
         let name = M::full_name();
-        if message_type.as_slice() != name.as_bytes() {
+        if message_type != name.as_bytes() {
             return Err(ConversionError::MessageType {
                 expected: name,
                 found: String::from_utf8_lossy(message_type).into_owned(),
@@ -116,7 +120,7 @@ impl<M: prost::Name + Serialize> ToPayload for ProtoJson<M> {
 impl<M: prost::Name + DeserializeOwned> FromPayload for ProtoJson<M> {
     fn from_payload(payload: &Payload, _: &DataConverter) -> Result<Self, ConversionError> {
         check::<M, Self>(payload, Encoding::JsonProtobuf)?;
-        serde_json::from_slice(&payload.data)
+        serde_json::from_slice(payload.data())
             .map(Self)
             .map_err(|source| ConversionError::Deserialize {
                 type_name: type_name::<Self>(),
@@ -138,7 +142,7 @@ impl<M: prost::Name> ToPayload for ProtoBinary<M> {
 impl<M: prost::Name + Default> FromPayload for ProtoBinary<M> {
     fn from_payload(payload: &Payload, _: &DataConverter) -> Result<Self, ConversionError> {
         check::<M, Self>(payload, Encoding::BinaryProtobuf)?;
-        M::decode(payload.data.clone())
+        M::decode(payload.data_bytes().clone())
             .map(Self)
             .map_err(|source| ConversionError::Protobuf {
                 type_name: type_name::<Self>(),
@@ -178,7 +182,7 @@ mod tests {
         let mut payload = converter
             .to_payload(&ProtoJson(WorkflowType { name: "x".into() }))
             .unwrap();
-        payload.metadata.remove(MESSAGE_TYPE_KEY);
+        payload.remove_metadata(MESSAGE_TYPE_KEY);
         let ProtoJson(message) = converter
             .from_payload::<ProtoJson<WorkflowType>>(&payload)
             .unwrap();
@@ -214,7 +218,7 @@ mod tests {
         let mut payload = converter
             .to_payload(&ProtoBinary(WorkflowType { name: "x".into() }))
             .unwrap();
-        payload.data = Bytes::from_static(b"\n\x05x");
+        payload.set_data(Bytes::from_static(b"\n\x05x"));
         let err = converter
             .from_payload::<ProtoBinary<WorkflowType>>(&payload)
             .unwrap_err();

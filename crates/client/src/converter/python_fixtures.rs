@@ -12,19 +12,19 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{DataConverter, ProtoBinary, ProtoJson, RawBytes};
-use crate::proto::api::common::v1::{Payload, RetryPolicy, WorkflowExecution, WorkflowType};
+use super::{DataConverter, Payload, ProtoBinary, ProtoJson, RawBytes};
+use crate::proto::api::common::v1::{RetryPolicy, WorkflowExecution, WorkflowType};
 
 /// A payload as Python printed it.
 fn python(metadata: &[(&str, &[u8])], data: &[u8]) -> Payload {
-    Payload {
+    Payload::from_raw_proto(crate::proto::api::common::v1::Payload {
         metadata: metadata
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.to_vec()))
             .collect::<HashMap<_, _>>(),
         data: Bytes::copy_from_slice(data),
         external_payloads: Vec::new(),
-    }
+    })
 }
 
 fn json_plain(data: &[u8]) -> Payload {
@@ -63,12 +63,16 @@ where
         "decoding Python's bytes"
     );
     let payload = converter.to_payload(&value).unwrap();
-    assert_eq!(payload.metadata, python_payload.metadata);
+    assert_eq!(
+        payload.raw_proto().metadata,
+        python_payload.raw_proto().metadata
+    );
     assert_ne!(
-        payload.data, python_payload.data,
+        payload.data(),
+        python_payload.data(),
         "now identical: update the module docs"
     );
-    assert_eq!(payload.data, ours);
+    assert_eq!(payload.data(), ours);
 }
 
 #[test]
@@ -306,8 +310,8 @@ fn protobuf_json_fields_keep_declaration_order() {
         execution
     );
     let ours = converter.to_payload(&ProtoJson(execution)).unwrap();
-    assert_eq!(ours.metadata, json.metadata);
-    assert_eq!(&ours.data[..], br#"{"workflowId":"wf-1","runId":"run-1"}"#);
+    assert_eq!(ours.raw_proto().metadata, json.raw_proto().metadata);
+    assert_eq!(ours.data(), br#"{"workflowId":"wf-1","runId":"run-1"}"#);
 
     let json = python(
         &[("encoding", b"json/protobuf"), ("messageType", b"temporal.api.common.v1.RetryPolicy")],
@@ -327,7 +331,7 @@ fn protobuf_json_fields_keep_declaration_order() {
     );
     let ours = converter.to_payload(&ProtoJson(policy)).unwrap();
     assert_eq!(
-        &ours.data[..],
+        ours.data(),
         br#"{"initialInterval":"1.500s","backoffCoefficient":2.0,"maximumAttempts":3,"nonRetryableErrorTypes":["A"]}"#
     );
 }

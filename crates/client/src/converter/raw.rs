@@ -4,9 +4,9 @@ use std::ops::Deref;
 
 use bytes::Bytes;
 
+use super::Payload;
 use super::payload::{Encoding, new_payload};
 use super::{ConversionError, DataConverter, FromPayload, ToPayload};
-use crate::proto::api::common::v1::Payload;
 
 /// Bytes sent as they are, with encoding `binary/plain`: what Python's `bytes`, TypeScript's
 /// `Uint8Array` and Go's `[]byte` become.
@@ -22,8 +22,8 @@ use crate::proto::api::common::v1::Payload;
 ///
 /// let converter = DataConverter::new();
 /// let payload = converter.to_payload(&RawBytes::from(vec![0x00, 0xff]))?;
-/// assert_eq!(payload.metadata["encoding"], b"binary/plain");
-/// assert_eq!(&payload.data[..], [0x00, 0xff]);
+/// assert_eq!(payload.encoding(), Some("binary/plain"));
+/// assert_eq!(payload.data(), [0x00, 0xff]);
 ///
 /// let bytes: RawBytes = converter.from_payload(&payload)?;
 /// assert_eq!(&bytes[..], [0x00, 0xff]);
@@ -95,7 +95,7 @@ impl ToPayload for RawBytes {
 impl FromPayload for RawBytes {
     fn from_payload(payload: &Payload, _: &DataConverter) -> Result<Self, ConversionError> {
         match Encoding::of::<Self>(payload)? {
-            Encoding::BinaryPlain => Ok(Self(payload.data.clone())),
+            Encoding::BinaryPlain => Ok(Self(payload.data_bytes().clone())),
             other => Err(other.wrong::<Self>(Encoding::BinaryPlain)),
         }
     }
@@ -112,7 +112,7 @@ mod tests {
             .to_payload(&RawBytes::from(vec![1, 2, 3]))
             .unwrap();
         let bytes: RawBytes = converter.from_payload(&payload).unwrap();
-        assert_eq!(bytes.as_ptr(), payload.data.as_ptr());
+        assert_eq!(bytes.as_ptr(), payload.data().as_ptr());
     }
 
     #[test]
@@ -140,7 +140,7 @@ mod tests {
         let payload = DataConverter::new()
             .to_payload(&RawBytes::default())
             .unwrap();
-        assert_eq!(payload.metadata["encoding"], b"binary/plain");
-        assert!(payload.data.is_empty());
+        assert_eq!(payload.encoding(), Some("binary/plain"));
+        assert!(payload.data().is_empty());
     }
 }

@@ -3,14 +3,16 @@
 use std::fmt;
 use std::sync::Arc;
 
-use temporal_proto::api::common::v1::{Header, Payload, WorkflowType};
+use temporal_proto::api::common::v1::{Header, Payload as ProtoPayload, WorkflowType};
 use temporal_proto::api::schedule::v1::ScheduleAction as ProtoScheduleAction;
 use temporal_proto::api::schedule::v1::schedule_action::Action;
 use temporal_proto::api::workflow::v1::NewWorkflowExecutionInfo;
 
 use crate::client::Client;
 use crate::contract::StartWorkflow;
-use crate::converter::{ConversionError, DataConverter, FromPayload, ToPayloads};
+use crate::converter::{
+    ConversionError, DataConverter, FromPayload, Payload, ToPayloads, from_raw_payloads,
+};
 use crate::encoded::EncodedValues;
 use crate::error::Error;
 use crate::options::{Priority, RetryPolicy, StartOptions, VersioningOverride};
@@ -214,7 +216,11 @@ impl ScheduleAction {
             return Ok(None);
         };
         match described.header.fields.get(name) {
-            Some(payload) => Ok(Some(described.converter.from_payload(payload)?)),
+            Some(payload) => Ok(Some(
+                described
+                    .converter
+                    .from_payload(&Payload::from_raw_proto(payload.clone()))?,
+            )),
             None => Ok(None),
         }
     }
@@ -289,7 +295,7 @@ impl ScheduleAction {
                 "the server described a schedule without a start-workflow action",
             ));
         };
-        let input = info.input.take().map(|p| p.payloads).unwrap_or_default();
+        let input = from_raw_payloads(info.input.take().map(|p| p.payloads).unwrap_or_default());
         let args = EncodedValues::new(converter.decode(input).await?, converter.clone());
         let mut options = StartOptions::new(
             std::mem::take(&mut info.workflow_id),
@@ -300,8 +306,9 @@ impl ScheduleAction {
         );
         options.id_reuse_policy = info.workflow_id_reuse_policy();
         if let Some(memo) = info.memo {
-            let (keys, payloads): (Vec<String>, Vec<Payload>) = memo.fields.into_iter().unzip();
-            let payloads = converter.decode(payloads).await?;
+            let (keys, payloads): (Vec<String>, Vec<ProtoPayload>) =
+                memo.fields.into_iter().unzip();
+            let payloads = converter.decode(from_raw_payloads(payloads)).await?;
             options.memo = keys
                 .into_iter()
                 .zip(payloads)
@@ -342,11 +349,13 @@ impl ScheduleAction {
                 .fairness_weight(priority.fairness_weight)
         });
         if let Some(metadata) = info.user_metadata {
-            let text = |payload: Option<Payload>| async move {
+            let text = |payload: Option<ProtoPayload>| async move {
                 let Some(payload) = payload else {
                     return Ok::<_, Error>(None);
                 };
-                let decoded = converter.decode(vec![payload]).await?;
+                let decoded = converter
+                    .decode(vec![Payload::from_raw_proto(payload)])
+                    .await?;
                 Ok(decoded
                     .first()
                     .and_then(|payload| converter.from_payload::<String>(payload).ok()))

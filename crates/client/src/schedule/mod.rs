@@ -29,7 +29,7 @@ pub use handle::{ScheduleHandle, ScheduleUpdate};
 pub use spec::{CalendarSpec, IntervalSpec, ScheduleRange, ScheduleSpec};
 
 use crate::client::{Client, new_request_id};
-use crate::converter::DataConverter;
+use crate::converter::{DataConverter, Payload};
 use crate::error::Error;
 use crate::options::to_proto_duration;
 use crate::paging::PagedStream;
@@ -676,7 +676,10 @@ impl Client {
         }
         let payloads = converter.encode(payloads).await?;
         Ok(Some(ProtoMemo {
-            fields: keys.into_iter().zip(payloads).collect(),
+            fields: keys
+                .into_iter()
+                .zip(payloads.into_iter().map(Payload::into_raw_proto))
+                .collect(),
         }))
     }
 }

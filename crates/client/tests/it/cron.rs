@@ -14,6 +14,7 @@ async fn events(handle: &WorkflowHandle) -> Vec<Attributes> {
         .map(|event| {
             event
                 .expect("a history page")
+                .into_raw_proto()
                 .attributes
                 .expect("attributes")
         })
@@ -79,7 +80,7 @@ async fn a_cron_workflow_runs_on_schedule_and_stops_when_terminated() {
     let greeting: String = env
         .client
         .data_converter()
-        .from_payload(&result[0])
+        .from_payload(&temporal_client::Payload::from_raw_proto(result[0].clone()))
         .expect("a string");
     assert_eq!(greeting, "Hello, cron!");
     let next_started = started_event(&first.clone().with_run_id(&new_run_id)).await;

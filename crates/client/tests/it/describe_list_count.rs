@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use temporal_client::proto::api::enums::v1::EventType;
+use temporal_client::HistoryEventType as EventType;
 use temporal_client::{SearchAttributeKey, SearchAttributes, WorkflowExecutionStatus};
 
 use crate::support::{TestEnv, unique};
@@ -148,7 +148,7 @@ async fn fetch_history_streams_every_event_in_order() {
         .await
         .expect("started");
     let _: String = handle.result().await.expect("completes");
-    let types: Vec<EventType> = handle
+    let types: Vec<Option<EventType>> = handle
         .fetch_history()
         .map(|event| event.expect("a page").event_type())
         .collect()
@@ -156,11 +156,11 @@ async fn fetch_history_streams_every_event_in_order() {
     assert_eq!(
         types,
         [
-            EventType::WorkflowExecutionStarted,
-            EventType::WorkflowTaskScheduled,
-            EventType::WorkflowTaskStarted,
-            EventType::WorkflowTaskCompleted,
-            EventType::WorkflowExecutionCompleted,
+            Some(EventType::WorkflowExecutionStarted),
+            Some(EventType::WorkflowTaskScheduled),
+            Some(EventType::WorkflowTaskStarted),
+            Some(EventType::WorkflowTaskCompleted),
+            Some(EventType::WorkflowExecutionCompleted),
         ]
     );
 }

@@ -14,10 +14,11 @@ use temporal_client::{
 
 use crate::support::TestEnv;
 
+/// The events' messages: these tests read the attributes, which are the protos'.
 async fn history(handle: &WorkflowHandle<Untyped>, options: HistoryOptions) -> Vec<HistoryEvent> {
     handle
         .fetch_history_with(options)
-        .map(|event| event.expect("a history page"))
+        .map(|event| event.expect("a history page").into_raw_proto())
         .collect()
         .await
 }
@@ -170,7 +171,7 @@ async fn a_start_carries_its_links_and_versioning_override() {
             "example",
             ("linked",),
             env.options("linked")
-                .link(link.clone())
+                .raw_link(link.clone())
                 .versioning_override(VersioningOverride::AutoUpgrade),
         )
         .await

@@ -34,20 +34,24 @@ async fn values_round_trip_through_a_python_workflow_byte_for_byte() {
             .map(|event| event.expect("history page"))
             .collect()
             .await;
-        let input = events.iter().find_map(|event| match &event.attributes {
-            Some(Attributes::WorkflowExecutionStartedEventAttributes(started)) => started
-                .input
-                .as_ref()
-                .and_then(|i| i.payloads.first().cloned()),
-            _ => None,
-        });
-        let result = events.iter().find_map(|event| match &event.attributes {
-            Some(Attributes::WorkflowExecutionCompletedEventAttributes(completed)) => completed
-                .result
-                .as_ref()
-                .and_then(|r| r.payloads.first().cloned()),
-            _ => None,
-        });
+        let input = events
+            .iter()
+            .find_map(|event| match &event.raw_proto().attributes {
+                Some(Attributes::WorkflowExecutionStartedEventAttributes(started)) => started
+                    .input
+                    .as_ref()
+                    .and_then(|i| i.payloads.first().cloned()),
+                _ => None,
+            });
+        let result = events
+            .iter()
+            .find_map(|event| match &event.raw_proto().attributes {
+                Some(Attributes::WorkflowExecutionCompletedEventAttributes(completed)) => completed
+                    .result
+                    .as_ref()
+                    .and_then(|r| r.payloads.first().cloned()),
+                _ => None,
+            });
         let (input, result) = (
             input.expect("an input payload"),
             result.expect("a result payload"),

@@ -26,7 +26,7 @@ async fn recorded(handle: &WorkflowHandle) -> Recorded {
     let mut result = None;
     let mut events = std::pin::pin!(handle.fetch_history());
     while let Some(event) = events.next().await {
-        match event.expect("a history page").attributes {
+        match event.expect("a history page").into_raw_proto().attributes {
             Some(Attributes::WorkflowExecutionStartedEventAttributes(started)) => {
                 input = Some(started.input.unwrap_or_default().payloads);
                 let mut fields: Vec<_> = started

@@ -17,17 +17,18 @@ use prost::Message as _;
 use serde::ser::Error as _;
 use temporal_client::proto::api::command::v1::command::Attributes as CommandAttributes;
 use temporal_client::proto::api::command::v1::{Command, FailWorkflowExecutionCommandAttributes};
-use temporal_client::proto::api::common::v1::{Payload, WorkflowExecution};
-use temporal_client::proto::api::enums::v1::{CommandType, EventType};
+use temporal_client::proto::api::common::v1::WorkflowExecution;
+use temporal_client::proto::api::enums::v1::CommandType;
 use temporal_client::proto::api::failure::v1::Failure as ProtoFailure;
 use temporal_client::proto::api::history::v1::history_event::Attributes as EventAttributes;
 use temporal_client::proto::api::taskqueue::v1::TaskQueue;
 use temporal_client::proto::api::workflowservice::v1::{
     PollWorkflowTaskQueueRequest, RespondWorkflowTaskCompletedRequest,
 };
+use temporal_client::raw::{ProtoBinary, ProtoJson};
 use temporal_client::{
     CallOptions, Client, ClientOptions, Code, ConnectError, Connection, ConnectionOptions,
-    ConversionError, Error, ProtoBinary, ProtoJson, QueryRejectCondition, RawBytes, RetryPolicy,
+    ConversionError, Error, HistoryEventType, Payload, QueryRejectCondition, RawBytes, RetryPolicy,
     SearchAttributeKey, SearchAttributes, StartOptions, TlsOptions, WorkflowExecutionStatus,
 };
 
@@ -845,11 +846,7 @@ async fn every_row_gets_its_typed_error() {
                 let handle = client
                     .start("rawSignalEcho", (), env.options("raw-signal"))
                     .await?;
-                let raw = Payload {
-                    metadata: HashMap::from([("encoding".to_owned(), b"json/plain".to_vec())]),
-                    data: b"[1, 2,".to_vec().into(),
-                    ..Default::default()
-                };
+                let raw = Payload::new("json/plain", b"[1, 2,".to_vec());
                 handle
                     .signal(temporal_client::by_name("raw").with_args(vec![raw]))
                     .await?;
@@ -1011,7 +1008,7 @@ async fn a_history_larger_than_a_grpc_message_streams_in_full(env: &TestEnv) {
         .expect("every page decodes");
     let signals: Vec<usize> = events
         .iter()
-        .filter_map(|event| match &event.attributes {
+        .filter_map(|event| match &event.raw_proto().attributes {
             Some(EventAttributes::WorkflowExecutionSignaledEventAttributes(signaled)) => {
                 let payload = signaled.input.as_ref()?.payloads.first()?;
                 Some(payload.data.len())
@@ -1025,7 +1022,7 @@ async fn a_history_larger_than_a_grpc_message_streams_in_full(env: &TestEnv) {
         "each signal whole"
     );
     assert_eq!(
-        events.last().map(|event| event.event_type()),
-        Some(EventType::WorkflowExecutionTerminated)
+        events.last().and_then(|event| event.event_type()),
+        Some(HistoryEventType::WorkflowExecutionTerminated)
     );
 }
