@@ -159,11 +159,7 @@ impl AsyncActivityHandle {
                     namespace,
                     ..Default::default()
                 };
-                self.client
-                    .call(request, "", |mut service, request| async move {
-                        service.respond_activity_task_completed(request).await
-                    })
-                    .await?;
+                self.client.call(request, "").await?;
             }
             Target::Id(workflow_id, run_id, activity_id) => {
                 let request = RespondActivityTaskCompletedByIdRequest {
@@ -175,11 +171,7 @@ impl AsyncActivityHandle {
                     identity,
                     ..Default::default()
                 };
-                self.client
-                    .call(request, workflow_id, |mut service, request| async move {
-                        service.respond_activity_task_completed_by_id(request).await
-                    })
-                    .await?;
+                self.client.call(request, workflow_id).await?;
             }
         }
         Ok(())
@@ -218,11 +210,7 @@ impl AsyncActivityHandle {
                     namespace,
                     ..Default::default()
                 };
-                self.client
-                    .call(request, "", |mut service, request| async move {
-                        service.respond_activity_task_failed(request).await
-                    })
-                    .await?;
+                self.client.call(request, "").await?;
             }
             Target::Id(workflow_id, run_id, activity_id) => {
                 let request = RespondActivityTaskFailedByIdRequest {
@@ -234,11 +222,7 @@ impl AsyncActivityHandle {
                     identity,
                     ..Default::default()
                 };
-                self.client
-                    .call(request, workflow_id, |mut service, request| async move {
-                        service.respond_activity_task_failed_by_id(request).await
-                    })
-                    .await?;
+                self.client.call(request, workflow_id).await?;
             }
         }
         Ok(())
@@ -295,11 +279,7 @@ impl AsyncActivityHandle {
                     namespace,
                     ..Default::default()
                 };
-                self.client
-                    .call(request, "", |mut service, request| async move {
-                        service.respond_activity_task_canceled(request).await
-                    })
-                    .await?;
+                self.client.call(request, "").await?;
             }
             Target::Id(workflow_id, run_id, activity_id) => {
                 let request = RespondActivityTaskCanceledByIdRequest {
@@ -311,11 +291,7 @@ impl AsyncActivityHandle {
                     identity,
                     ..Default::default()
                 };
-                self.client
-                    .call(request, workflow_id, |mut service, request| async move {
-                        service.respond_activity_task_canceled_by_id(request).await
-                    })
-                    .await?;
+                self.client.call(request, workflow_id).await?;
             }
         }
         Ok(())
@@ -357,11 +333,7 @@ impl AsyncActivityHandle {
                     namespace,
                     ..Default::default()
                 };
-                self.client
-                    .call(request, "", |mut service, request| async move {
-                        service.record_activity_task_heartbeat(request).await
-                    })
-                    .await?
+                self.client.call(request, "").await?
             }
             Target::Id(workflow_id, run_id, activity_id) => {
                 let request = RecordActivityTaskHeartbeatByIdRequest {
@@ -373,12 +345,7 @@ impl AsyncActivityHandle {
                     identity,
                     ..Default::default()
                 };
-                let response = self
-                    .client
-                    .call(request, workflow_id, |mut service, request| async move {
-                        service.record_activity_task_heartbeat_by_id(request).await
-                    })
-                    .await?;
+                let response = self.client.call(request, workflow_id).await?;
                 // The same three answers, in a message of another name.
                 temporal_proto::api::workflowservice::v1::RecordActivityTaskHeartbeatResponse {
                     cancel_requested: response.cancel_requested,

@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 use tonic::metadata::MetadataMap;
 
 use crate::client::Client;
-use crate::connection::{RedactedHeaders, RedactedMetadata, WorkflowService, parse_header};
+use crate::connection::{RedactedHeaders, RedactedMetadata, WorkflowGrpc, parse_header};
 use crate::converter::{DataConverter, ToPayload};
 use crate::error::Error;
 use crate::interceptor::{CompletedCall, HeaderValues, Interceptors, OutboundCall, Rpc};
@@ -272,7 +272,7 @@ impl LongPollSlots {
 /// What a call needs of its [`Client`].
 #[derive(Debug)]
 pub(crate) struct CallContext<'a> {
-    pub(crate) service: &'a WorkflowService,
+    pub(crate) grpc: &'a WorkflowGrpc,
     pub(crate) options: &'a ResolvedCallOptions,
     /// The connection's policy, used unless the call options set one.
     pub(crate) retry_policy: &'a crate::retry::RpcRetryPolicy,
@@ -305,36 +305,29 @@ impl CallFailure {
 impl Client {
     /// Makes a unary call with the client's deadline and retry policy; every attempt sends
     /// the same request (and so the same request id). Errors name `workflow_id`.
-    pub(crate) async fn call<Req, Resp, F, Fut>(
+    pub(crate) async fn call<Req>(
         &self,
         request: Req,
         workflow_id: &str,
-        send: F,
-    ) -> Result<Resp, Error>
+    ) -> Result<Req::Response, Error>
     where
         Req: Rpc,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        self.call_with_timeout(request, workflow_id, None, send)
-            .await
+        self.call_with_timeout(request, workflow_id, None).await
     }
 
     /// As [`call`](Client::call); `long_poll_timeout`, when set, makes the call a long poll
     /// with that deadline (see [`LONG_POLL_TIMEOUT`]).
-    pub(crate) async fn call_with_timeout<Req, Resp, F, Fut>(
+    pub(crate) async fn call_with_timeout<Req>(
         &self,
         request: Req,
         workflow_id: &str,
         long_poll_timeout: Option<Duration>,
-        send: F,
-    ) -> Result<Resp, Error>
+    ) -> Result<Req::Response, Error>
     where
         Req: Rpc,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        self.call_raw_with_timeout(request, workflow_id, long_poll_timeout, send)
+        self.call_raw_with_timeout(request, workflow_id, long_poll_timeout)
             .await
             .map_err(|failure| {
                 failure.into_error(|status| {
@@ -344,32 +337,25 @@ impl Client {
     }
 
     /// As [`call`](Client::call), leaving the failed status to the caller to interpret.
-    pub(crate) async fn call_raw<Req, Resp, F, Fut>(
+    pub(crate) async fn call_raw<Req>(
         &self,
         request: Req,
         workflow_id: &str,
-        send: F,
-    ) -> Result<Resp, CallFailure>
+    ) -> Result<Req::Response, CallFailure>
     where
         Req: Rpc,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        self.call_raw_with_timeout(request, workflow_id, None, send)
-            .await
+        self.call_raw_with_timeout(request, workflow_id, None).await
     }
 
-    async fn call_raw_with_timeout<Req, Resp, F, Fut>(
+    async fn call_raw_with_timeout<Req>(
         &self,
         request: Req,
         workflow_id: &str,
         long_poll_timeout: Option<Duration>,
-        send: F,
-    ) -> Result<Resp, CallFailure>
+    ) -> Result<Req::Response, CallFailure>
     where
         Req: Rpc,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
         let context = self.call_context();
         let scoped = scoped_call_options();
@@ -383,7 +369,6 @@ impl Client {
                 request,
                 workflow_id,
                 long_poll_timeout,
-                send,
                 scoped,
             ))
             .await;
@@ -397,7 +382,7 @@ impl Client {
             workflow_id,
             request.workflow_type(),
         );
-        let outcome = attempts(&context, context.options, request, long_poll_timeout, &send);
+        let outcome = attempts(&context, context.options, request, long_poll_timeout, None);
         #[cfg(feature = "tracing")]
         let outcome = tracing::Instrument::instrument(outcome, span.clone());
         let outcome = outcome.await;
@@ -408,18 +393,15 @@ impl Client {
 
     /// A call with interceptors, per-call options or workflow headers: prepared by them,
     /// and reported to the interceptors when it ends.
-    async fn call_intercepted<Req, Resp, F, Fut>(
+    async fn call_intercepted<Req>(
         &self,
         mut request: Req,
         workflow_id: &str,
         long_poll_timeout: Option<Duration>,
-        send: F,
         scoped: Option<ResolvedCallOptions>,
-    ) -> Result<Resp, CallFailure>
+    ) -> Result<Req::Response, CallFailure>
     where
         Req: Rpc,
-        F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
         let context = self.call_context();
         #[cfg(feature = "tracing")]
@@ -457,11 +439,13 @@ impl Client {
         let outcome = match prepared {
             Err(error) => Err(CallFailure::Refused(error)),
             Ok(()) => {
-                let counted = |service: WorkflowService, request: tonic::Request<Req>| {
-                    attempts_made.fetch_add(1, Ordering::Relaxed);
-                    send(service, request)
-                };
-                let outcome = attempts(&context, &options, request, long_poll_timeout, &counted);
+                let outcome = attempts(
+                    &context,
+                    &options,
+                    request,
+                    long_poll_timeout,
+                    Some(&attempts_made),
+                );
                 #[cfg(feature = "tracing")]
                 let outcome = tracing::Instrument::instrument(outcome, span.clone());
                 outcome.await.map_err(CallFailure::Status)
@@ -543,18 +527,16 @@ fn prepare<Req: Rpc>(
 }
 
 /// Sends `request` with `options`' deadline, headers and retry policy, as many times as the
-/// policy allows.
-async fn attempts<Req, Resp, F, Fut>(
+/// policy allows. `attempts_made`, when given, counts the attempts.
+async fn attempts<Req>(
     context: &CallContext<'_>,
     options: &ResolvedCallOptions,
     request: Req,
     long_poll_timeout: Option<Duration>,
-    send: &F,
-) -> Result<Resp, tonic::Status>
+    attempts_made: Option<&AtomicU32>,
+) -> Result<Req::Response, tonic::Status>
 where
     Req: Rpc,
-    F: Fn(WorkflowService, tonic::Request<Req>) -> Fut,
-    Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
 {
     #[cfg(feature = "metrics")]
     let operation = Req::METHOD;
@@ -567,53 +549,51 @@ where
         Some(_) => CallKind::LongPoll,
         None => CallKind::Unary,
     };
-    let mut retry_copy = RetryCopy::new(request);
+    let request = Arc::new(request);
     #[cfg(feature = "tracing")]
     let mut number = 0u32;
-    with_retries(policy, kind, |last| {
-        let attempt = retry_copy.next(last);
+    with_retries(policy, kind, |_last| {
+        let attempt = SharedRequest(Arc::clone(&request));
+        if let Some(attempts_made) = attempts_made {
+            attempts_made.fetch_add(1, Ordering::Relaxed);
+        }
         #[cfg(feature = "tracing")]
         let span = {
             number += 1;
             crate::observe::attempt_span(number)
         };
-        let attempt =
-            async move {
-                let attempt = attempt?;
-                // Held for the attempt only, never across a backoff: a queued wait costs the
-                // server nothing.
-                let _slot = match kind {
-                    CallKind::LongPoll => Some(
-                        context
-                            .long_polls
-                            .0
-                            .acquire()
-                            .await
-                            .map_err(|_| tonic::Status::cancelled("the client is closing"))?,
-                    ),
-                    CallKind::Unary => None,
-                };
-                let mut attempt = tonic::Request::new(attempt);
-                options.apply(&mut attempt, deadline);
-                #[cfg(feature = "metrics")]
-                let started = std::time::Instant::now();
-                let outcome =
-                    match tokio::time::timeout(deadline, send(context.service.clone(), attempt))
+        let attempt = async move {
+            // Held for the attempt only, never across a backoff: a queued wait costs the
+            // server nothing.
+            let _slot = match kind {
+                CallKind::LongPoll => Some(
+                    context
+                        .long_polls
+                        .0
+                        .acquire()
                         .await
-                    {
-                        Ok(outcome) => outcome.map(tonic::Response::into_inner),
-                        Err(_) => Err(deadline_passed(deadline)),
-                    };
-                #[cfg(feature = "metrics")]
-                crate::request_metrics::record_attempt(
-                    operation,
-                    context.namespace,
-                    matches!(kind, CallKind::LongPoll),
-                    started.elapsed(),
-                    outcome.as_ref().err(),
-                );
-                outcome
+                        .map_err(|_| tonic::Status::cancelled("the client is closing"))?,
+                ),
+                CallKind::Unary => None,
             };
+            let mut attempt = tonic::Request::new(attempt);
+            options.apply(&mut attempt, deadline);
+            #[cfg(feature = "metrics")]
+            let started = std::time::Instant::now();
+            let outcome = match tokio::time::timeout(deadline, send(context.grpc, attempt)).await {
+                Ok(outcome) => outcome.map(tonic::Response::into_inner),
+                Err(_) => Err(deadline_passed(deadline)),
+            };
+            #[cfg(feature = "metrics")]
+            crate::request_metrics::record_attempt(
+                operation,
+                context.namespace,
+                matches!(kind, CallKind::LongPoll),
+                started.elapsed(),
+                outcome.as_ref().err(),
+            );
+            outcome
+        };
         #[cfg(feature = "tracing")]
         let attempt = crate::observe::instrument_attempt(attempt, span);
         // Boxed: an attempt's state (tonic's call, the deadline, the long-poll slot, and the
@@ -625,47 +605,54 @@ where
     .await
 }
 
-/// The request of each attempt of a call. The first attempt sends the request itself, moved;
-/// when a retry may follow, its encoding (one buffer, however many fields and payloads the
-/// request has) is kept first, and each retry sends a request decoded from it, whose payload
-/// bytes point into that buffer. So the common call, answered at the first attempt, never
-/// copies its request field by field, and a retry sends the very request the first attempt
-/// sent (and so the same request id).
-enum RetryCopy<Req> {
-    First(Req),
-    Encoded(bytes::Bytes),
-    Spent,
+/// One attempt of a unary call of the workflow service, as its generated method makes it.
+async fn send<Req: Rpc>(
+    grpc: &WorkflowGrpc,
+    request: tonic::Request<SharedRequest<Req>>,
+) -> Result<tonic::Response<Req::Response>, tonic::Status> {
+    let mut grpc = grpc.clone();
+    grpc.ready()
+        .await
+        .map_err(|error| tonic::Status::unknown(format!("Service was not ready: {error}")))?;
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static(Req::PATH);
+    grpc.unary(request, path, tonic_prost::ProstCodec::default())
+        .await
 }
 
-impl<Req: Rpc> RetryCopy<Req> {
-    fn new(request: Req) -> Self {
-        RetryCopy::First(request)
+/// The request every attempt of a call sends, encoded from the one copy they share: neither
+/// the first attempt nor a retry copies it (a retry sends the very request the first attempt
+/// sent, and so the same request id), and its payloads are held once until the call ends,
+/// as the caller's value would be.
+struct SharedRequest<Req>(Arc<Req>);
+
+impl<Req: fmt::Debug> fmt::Debug for SharedRequest<Req> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<Req: Rpc> prost::Message for SharedRequest<Req> {
+    fn encode_raw(&self, buf: &mut impl bytes::BufMut) {
+        self.0.encode_raw(buf);
     }
 
-    /// The request of the next attempt; `last` when no attempt follows it.
-    fn next(&mut self, last: bool) -> Result<Req, tonic::Status> {
-        match std::mem::replace(self, RetryCopy::Spent) {
-            RetryCopy::First(request) => {
-                if !last {
-                    *self = RetryCopy::Encoded(request.encode_to_vec().into());
-                }
-                Ok(request)
-            }
-            RetryCopy::Encoded(encoded) => {
-                let request = Req::decode(encoded.clone()).map_err(|error| {
-                    tonic::Status::internal(format!(
-                        "the request could not be read back for a retry: {error}"
-                    ))
-                });
-                if !last {
-                    *self = RetryCopy::Encoded(encoded);
-                }
-                request
-            }
-            RetryCopy::Spent => Err(tonic::Status::internal(
-                "a call was attempted after its last attempt",
-            )),
-        }
+    /// Never called: a shared request is only encoded. Skips the field, as for one unknown.
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: prost::encoding::WireType,
+        buf: &mut impl bytes::Buf,
+        ctx: prost::encoding::DecodeContext,
+    ) -> Result<(), prost::DecodeError> {
+        prost::encoding::skip_field(wire_type, tag, buf, ctx)
+    }
+
+    fn encoded_len(&self) -> usize {
+        self.0.encoded_len()
+    }
+
+    fn clear(&mut self) {
+        self.0 = Arc::new(Req::default());
     }
 }
 
@@ -807,7 +794,6 @@ fn deadline_passed(deadline: Duration) -> tonic::Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
     use temporal_proto::api::common::v1::{Payload, Payloads};
     use temporal_proto::api::workflowservice::v1::StartWorkflowExecutionRequest;
 
@@ -826,74 +812,23 @@ mod tests {
         }
     }
 
-    /// Where the first payload's bytes live: the same address means the same request, moved.
-    fn data_address(request: &StartWorkflowExecutionRequest) -> usize {
-        request.input.as_ref().expect("input").payloads[0]
-            .data
-            .as_ptr() as usize
-    }
-
     #[test]
-    fn the_first_attempt_moves_the_request_and_retries_send_an_equal_one() {
+    fn a_shared_request_is_encoded_as_the_request_itself_without_a_copy() {
+        use prost::Message as _;
         let original = start_request();
-        let address = data_address(&original);
-        let mut copy = RetryCopy::new(original.clone());
-        let first = copy.next(false).expect("first");
+        let shared = Arc::new(original.clone());
+        let first = SharedRequest(Arc::clone(&shared));
+        let retry = SharedRequest(Arc::clone(&shared));
+        // Every attempt sends the one request: the payload bytes are those of the original.
+        assert!(Arc::ptr_eq(&first.0, &retry.0));
+        let encoded = first.encode_to_vec();
+        assert_eq!(encoded, original.encode_to_vec());
+        assert_eq!(first.encoded_len(), original.encoded_len());
+        assert_eq!(retry.encode_to_vec(), encoded);
         assert_eq!(
-            data_address(&first),
-            address,
-            "the first attempt was copied"
+            StartWorkflowExecutionRequest::decode(encoded.as_slice()).expect("decodes"),
+            original
         );
-        let second = copy.next(false).expect("second");
-        assert_eq!(second, original);
-        let last = copy.next(true).expect("last");
-        assert_eq!(last, original);
-        // The retries' payload bytes are not copied either: both point into the encoding.
-        assert_eq!(data_address(&second), data_address(&last));
-        assert_eq!(
-            copy.next(true).expect_err("spent").code(),
-            tonic::Code::Internal
-        );
-    }
-
-    #[test]
-    fn a_call_that_cannot_be_retried_keeps_no_copy() {
-        let mut copy = RetryCopy::new(start_request());
-        let only = copy.next(true).expect("only");
-        assert_eq!(only.workflow_id, "wf");
-        assert!(matches!(copy, RetryCopy::Spent));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn through_a_call_the_first_attempt_sends_the_request_itself() {
-        let connection =
-            crate::Connection::connect_lazy(crate::ConnectionOptions::new("127.0.0.1:1"))
-                .expect("valid options");
-        let client = Client::new(connection);
-        let context = client.call_context();
-        let original = start_request();
-        let address = data_address(&original);
-        let sent = Mutex::new(Vec::new());
-        let send = |_service: WorkflowService,
-                    request: tonic::Request<StartWorkflowExecutionRequest>| {
-            let request = request.into_inner();
-            let mut sent = sent.lock().expect("not poisoned");
-            sent.push((data_address(&request), request));
-            let outcome = if sent.len() == 1 {
-                Err(tonic::Status::unavailable("blip"))
-            } else {
-                Ok(tonic::Response::new(()))
-            };
-            async move { outcome }
-        };
-        attempts(&context, context.options, original.clone(), None, &send)
-            .await
-            .expect("the retry succeeds");
-        let sent = sent.into_inner().expect("not poisoned");
-        assert_eq!(sent.len(), 2);
-        assert_eq!(sent[0].0, address, "the first attempt sent a copy");
-        assert_eq!(sent[0].1, original);
-        assert_eq!(sent[1].1, original, "the retry sent another request");
     }
 
     #[test]

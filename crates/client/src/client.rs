@@ -15,7 +15,7 @@ use tonic::metadata::AsciiMetadataValue;
 use crate::call::{
     CallContext, CallOptions, DEFAULT_MAX_CONCURRENT_LONG_POLLS, LongPollSlots, ResolvedCallOptions,
 };
-use crate::connection::{Connection, WorkflowService};
+use crate::connection::{Connection, WorkflowGrpc, WorkflowService};
 use crate::contract::{CallFuture, Contract, SignalCall, StartWorkflow, WorkflowResult};
 use crate::converter::{
     ConversionError, DataConverter, FromPayload, Payload, ToPayloads, from_raw_payloads,
@@ -235,6 +235,8 @@ pub struct Client {
 struct ClientInner {
     connection: Connection,
     service: WorkflowService,
+    /// What the client's own calls go through (`service` is for raw access).
+    grpc: WorkflowGrpc,
     namespace: String,
     identity: String,
     converter: DataConverter,
@@ -296,11 +298,13 @@ impl Client {
     }
 
     fn build(connection: Connection, options: ClientOptions, header: AsciiMetadataValue) -> Self {
-        let service = connection.namespaced_workflow_service(header);
+        let service = connection.namespaced_workflow_service(header.clone());
+        let grpc = connection.namespaced_grpc(header);
         Self {
             inner: Arc::new(ClientInner {
                 connection,
                 service,
+                grpc,
                 identity: options.identity.unwrap_or_else(default_identity),
                 namespace: options.namespace,
                 converter: options.data_converter,
@@ -347,6 +351,7 @@ impl Client {
             inner: Arc::new(ClientInner {
                 connection: inner.connection.clone(),
                 service: inner.service.clone(),
+                grpc: inner.grpc.clone(),
                 namespace: inner.namespace.clone(),
                 identity: inner.identity.clone(),
                 converter: inner.converter.clone(),
@@ -474,11 +479,7 @@ impl Client {
         let request = self
             .start_request(workflow.workflow_type(), input, &options)
             .await?;
-        let response = self
-            .call(request, &options.workflow_id, |mut service, request| async move {
-                service.start_workflow_execution(request).await
-            })
-            .await?;
+        let response = self.call(request, &options.workflow_id).await?;
         Ok(WorkflowHandle::started(
             self.clone(),
             options.workflow_id,
@@ -591,15 +592,7 @@ impl Client {
         let start = self.start_request(&workflow_type, input?, &options).await?;
         let signal_input = self.encode_payloads(signal_input?).await?;
         let request = signal_with_start_request(start, signal_name, signal_input);
-        let response = self
-            .call(
-                request,
-                &options.workflow_id,
-                |mut service, request| async move {
-                    service.signal_with_start_workflow_execution(request).await
-                },
-            )
-            .await?;
+        let response = self.call(request, &options.workflow_id).await?;
         Ok(WorkflowHandle::signaled(
             self.clone(),
             options.workflow_id,
@@ -661,11 +654,7 @@ impl Client {
                 query: query.clone(),
             };
             async move {
-                let response = client
-                    .call(request, "", |mut service, request| async move {
-                        service.list_workflow_executions(request).await
-                    })
-                    .await?;
+                let response = client.call(request, "").await?;
                 let mut items = Vec::with_capacity(response.executions.len());
                 for info in response.executions {
                     items.push(WorkflowExecutionInfo::decode(info, &client.inner.converter).await?);
@@ -696,11 +685,7 @@ impl Client {
             namespace: self.inner.namespace.clone(),
             query: query.into(),
         };
-        let response = self
-            .call(request, "", |mut service, request| async move {
-                service.count_workflow_executions(request).await
-            })
-            .await?;
+        let response = self.call(request, "").await?;
         Ok(WorkflowCount::from_proto(response))
     }
 
@@ -856,7 +841,7 @@ impl Client {
     /// What [`crate::call`] needs to make a call for this client.
     pub(crate) fn call_context(&self) -> CallContext<'_> {
         CallContext {
-            service: &self.inner.service,
+            grpc: &self.inner.grpc,
             options: &self.inner.call,
             retry_policy: self.inner.connection.retry_policy(),
             namespace: &self.inner.namespace,

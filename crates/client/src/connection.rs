@@ -61,6 +61,10 @@ macro_rules! compressed {
         service
     }};
 }
+
+/// The gRPC client of the workflow service that the client's calls go through.
+pub(crate) type WorkflowGrpc = tonic::client::Grpc<InterceptedService<Channel, Headers>>;
+
 /// The raw `WorkflowService` client of a connection, with the connection's headers.
 ///
 /// # Examples
@@ -1208,6 +1212,19 @@ impl Connection {
         )
         .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE);
         compressed!(self, service)
+    }
+
+    /// The gRPC client under [`namespaced_workflow_service`](Self::namespaced_workflow_service),
+    /// configured alike: what the client's own calls go through, so that every attempt of a
+    /// call can send one shared request (see `call::SharedRequest`), which the generated
+    /// methods, taking their request by value, cannot.
+    pub(crate) fn namespaced_grpc(&self, namespace: AsciiMetadataValue) -> WorkflowGrpc {
+        let grpc = tonic::client::Grpc::new(InterceptedService::new(
+            self.inner.channel.clone(),
+            self.headers(Some(namespace)),
+        ))
+        .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE);
+        compressed!(self, grpc)
     }
 
     fn headers(&self, namespace: Option<AsciiMetadataValue>) -> Headers {

@@ -417,9 +417,7 @@ impl<W: Contract> WorkflowHandle<W> {
             ..Default::default()
         };
         self.client
-            .call(request, &self.workflow_id, |mut service, request| async move {
-                service.signal_workflow_execution(request).await
-            })
+            .call(request, &self.workflow_id)
             .await
             .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
@@ -524,11 +522,7 @@ impl<W: Contract> WorkflowHandle<W> {
         };
         let response = self
             .client
-            .call(
-                request,
-                &self.workflow_id,
-                |mut service, request| async move { service.query_workflow(request).await },
-            )
+            .call(request, &self.workflow_id)
             .await
             .map_err(|error| error.for_run(self.pinned_run()))?;
         if let Some(rejected) = response.query_rejected {
@@ -585,13 +579,7 @@ impl<W: Contract> WorkflowHandle<W> {
             ..Default::default()
         };
         self.client
-            .call(
-                request,
-                &self.workflow_id,
-                |mut service, request| async move {
-                    service.request_cancel_workflow_execution(request).await
-                },
-            )
+            .call(request, &self.workflow_id)
             .await
             .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
@@ -649,13 +637,7 @@ impl<W: Contract> WorkflowHandle<W> {
             ..Default::default()
         };
         self.client
-            .call(
-                request,
-                &self.workflow_id,
-                |mut service, request| async move {
-                    service.terminate_workflow_execution(request).await
-                },
-            )
+            .call(request, &self.workflow_id)
             .await
             .map_err(|error| error.for_run(self.pinned_run()))?;
         Ok(())
@@ -689,9 +671,7 @@ impl<W: Contract> WorkflowHandle<W> {
             execution: Some(self.latest_execution()),
         };
         self.client
-            .call(request, &self.workflow_id, |mut service, request| async move {
-                service.describe_workflow_execution(request).await
-            })
+            .call(request, &self.workflow_id)
             .await
             .map_err(|error| error.for_run(self.pinned_run()))
     }
@@ -843,18 +823,7 @@ impl<W: Contract> WorkflowHandle<W> {
             let sent = Instant::now();
             let response = match self
                 .client
-                .call_with_timeout(
-                    request,
-                    &self.workflow_id,
-                    Some(LONG_POLL_TIMEOUT),
-                    // Boxed: the gRPC call's state (kilobytes) is allocated while the poll is
-                    // sent, not held by every wait queued for a long-poll slot.
-                    |mut service, request| {
-                        Box::pin(
-                            async move { service.get_workflow_execution_history(request).await },
-                        )
-                    },
-                )
+                .call_with_timeout(request, &self.workflow_id, Some(LONG_POLL_TIMEOUT))
                 .await
                 .map_err(|error| error.for_run(run_id))
             {
@@ -947,9 +916,6 @@ impl<W: Contract> WorkflowHandle<W> {
                             request.clone(),
                             &workflow_id,
                             wait_new_event.then_some(LONG_POLL_TIMEOUT),
-                            |mut service, request| async move {
-                                service.get_workflow_execution_history(request).await
-                            },
                         )
                         .await
                         .map_err(|error| error.for_run(&run_id));

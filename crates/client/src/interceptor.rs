@@ -868,10 +868,16 @@ impl CompletedCall<'_> {
 
 /// A request of the workflow service the client sends: its method name and workflow header.
 ///
-/// A protobuf message: a retry sends a copy decoded from the first attempt's encoding.
-pub(crate) trait Rpc: prost::Message + Default + Send + 'static {
+/// A protobuf message, shared by every attempt of a call.
+pub(crate) trait Rpc: prost::Message + Default + Send + Sync + 'static {
     /// The gRPC method.
     const METHOD: &'static str;
+
+    /// The gRPC path: the service's name and the method.
+    const PATH: &'static str;
+
+    /// The answer.
+    type Response: prost::Message + Default + Send + 'static;
 
     /// The workflow header, when the request has a place for one.
     fn header(&self) -> Option<&Header> {
@@ -926,17 +932,27 @@ impl<T: Rpc> DynRpc for T {
 }
 
 macro_rules! rpc {
-    ($($request:ident => $method:literal),* $(,)?) => {
+    ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
             const METHOD: &'static str = $method;
+            const PATH: &'static str = concat!(
+                "/temporal.api.workflowservice.v1.WorkflowService/",
+                $method
+            );
+            type Response = ws::$response;
         })*
     };
 }
 
 macro_rules! rpc_with_header {
-    ($($request:ident => $method:literal),* $(,)?) => {
+    ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
             const METHOD: &'static str = $method;
+            const PATH: &'static str = concat!(
+                "/temporal.api.workflowservice.v1.WorkflowService/",
+                $method
+            );
+            type Response = ws::$response;
             fn header(&self) -> Option<&Header> {
                 self.header.as_ref()
             }
@@ -951,9 +967,14 @@ macro_rules! rpc_with_header {
 }
 
 macro_rules! rpc_starting_workflow {
-    ($($request:ident => $method:literal),* $(,)?) => {
+    ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
             const METHOD: &'static str = $method;
+            const PATH: &'static str = concat!(
+                "/temporal.api.workflowservice.v1.WorkflowService/",
+                $method
+            );
+            type Response = ws::$response;
             fn header(&self) -> Option<&Header> {
                 self.header.as_ref()
             }
@@ -971,19 +992,24 @@ macro_rules! rpc_starting_workflow {
 }
 
 rpc_starting_workflow! {
-    StartWorkflowExecutionRequest => "StartWorkflowExecution",
-    SignalWithStartWorkflowExecutionRequest => "SignalWithStartWorkflowExecution",
+    StartWorkflowExecutionRequest => StartWorkflowExecutionResponse, "StartWorkflowExecution",
+    SignalWithStartWorkflowExecutionRequest => SignalWithStartWorkflowExecutionResponse, "SignalWithStartWorkflowExecution",
 }
 
 rpc_with_header! {
-    SignalWorkflowExecutionRequest => "SignalWorkflowExecution",
+    SignalWorkflowExecutionRequest => SignalWorkflowExecutionResponse, "SignalWorkflowExecution",
 }
 
 /// A schedule's start-workflow action, whose header is that of every workflow it starts.
 macro_rules! rpc_with_schedule {
-    ($($request:ident => $method:literal),* $(,)?) => {
+    ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
             const METHOD: &'static str = $method;
+            const PATH: &'static str = concat!(
+                "/temporal.api.workflowservice.v1.WorkflowService/",
+                $method
+            );
+            type Response = ws::$response;
             fn header(&self) -> Option<&Header> {
                 start_action(self.schedule.as_ref())?.header.as_ref()
             }
@@ -1003,8 +1029,8 @@ macro_rules! rpc_with_schedule {
 }
 
 rpc_with_schedule! {
-    CreateScheduleRequest => "CreateSchedule",
-    UpdateScheduleRequest => "UpdateSchedule",
+    CreateScheduleRequest => CreateScheduleResponse, "CreateSchedule",
+    UpdateScheduleRequest => UpdateScheduleResponse, "UpdateSchedule",
 }
 
 fn start_action(schedule: Option<&Schedule>) -> Option<&NewWorkflowExecutionInfo> {
@@ -1020,29 +1046,31 @@ fn start_action_mut(schedule: Option<&mut Schedule>) -> Option<&mut NewWorkflowE
 }
 
 rpc! {
-    RequestCancelWorkflowExecutionRequest => "RequestCancelWorkflowExecution",
-    TerminateWorkflowExecutionRequest => "TerminateWorkflowExecution",
-    DescribeWorkflowExecutionRequest => "DescribeWorkflowExecution",
-    GetWorkflowExecutionHistoryRequest => "GetWorkflowExecutionHistory",
-    ListWorkflowExecutionsRequest => "ListWorkflowExecutions",
-    CountWorkflowExecutionsRequest => "CountWorkflowExecutions",
-    PollWorkflowExecutionUpdateRequest => "PollWorkflowExecutionUpdate",
-    DescribeScheduleRequest => "DescribeSchedule",
-    PatchScheduleRequest => "PatchSchedule",
-    DeleteScheduleRequest => "DeleteSchedule",
-    ListSchedulesRequest => "ListSchedules",
-    RespondActivityTaskCompletedRequest => "RespondActivityTaskCompleted",
-    RespondActivityTaskCompletedByIdRequest => "RespondActivityTaskCompletedById",
-    RespondActivityTaskFailedRequest => "RespondActivityTaskFailed",
-    RespondActivityTaskFailedByIdRequest => "RespondActivityTaskFailedById",
-    RespondActivityTaskCanceledRequest => "RespondActivityTaskCanceled",
-    RespondActivityTaskCanceledByIdRequest => "RespondActivityTaskCanceledById",
-    RecordActivityTaskHeartbeatRequest => "RecordActivityTaskHeartbeat",
-    RecordActivityTaskHeartbeatByIdRequest => "RecordActivityTaskHeartbeatById",
+    RequestCancelWorkflowExecutionRequest => RequestCancelWorkflowExecutionResponse, "RequestCancelWorkflowExecution",
+    TerminateWorkflowExecutionRequest => TerminateWorkflowExecutionResponse, "TerminateWorkflowExecution",
+    DescribeWorkflowExecutionRequest => DescribeWorkflowExecutionResponse, "DescribeWorkflowExecution",
+    GetWorkflowExecutionHistoryRequest => GetWorkflowExecutionHistoryResponse, "GetWorkflowExecutionHistory",
+    ListWorkflowExecutionsRequest => ListWorkflowExecutionsResponse, "ListWorkflowExecutions",
+    CountWorkflowExecutionsRequest => CountWorkflowExecutionsResponse, "CountWorkflowExecutions",
+    PollWorkflowExecutionUpdateRequest => PollWorkflowExecutionUpdateResponse, "PollWorkflowExecutionUpdate",
+    DescribeScheduleRequest => DescribeScheduleResponse, "DescribeSchedule",
+    PatchScheduleRequest => PatchScheduleResponse, "PatchSchedule",
+    DeleteScheduleRequest => DeleteScheduleResponse, "DeleteSchedule",
+    ListSchedulesRequest => ListSchedulesResponse, "ListSchedules",
+    RespondActivityTaskCompletedRequest => RespondActivityTaskCompletedResponse, "RespondActivityTaskCompleted",
+    RespondActivityTaskCompletedByIdRequest => RespondActivityTaskCompletedByIdResponse, "RespondActivityTaskCompletedById",
+    RespondActivityTaskFailedRequest => RespondActivityTaskFailedResponse, "RespondActivityTaskFailed",
+    RespondActivityTaskFailedByIdRequest => RespondActivityTaskFailedByIdResponse, "RespondActivityTaskFailedById",
+    RespondActivityTaskCanceledRequest => RespondActivityTaskCanceledResponse, "RespondActivityTaskCanceled",
+    RespondActivityTaskCanceledByIdRequest => RespondActivityTaskCanceledByIdResponse, "RespondActivityTaskCanceledById",
+    RecordActivityTaskHeartbeatRequest => RecordActivityTaskHeartbeatResponse, "RecordActivityTaskHeartbeat",
+    RecordActivityTaskHeartbeatByIdRequest => RecordActivityTaskHeartbeatByIdResponse, "RecordActivityTaskHeartbeatById",
 }
 
 impl Rpc for ws::QueryWorkflowRequest {
     const METHOD: &'static str = "QueryWorkflow";
+    const PATH: &'static str = "/temporal.api.workflowservice.v1.WorkflowService/QueryWorkflow";
+    type Response = ws::QueryWorkflowResponse;
     fn header(&self) -> Option<&Header> {
         self.query.as_ref()?.header.as_ref()
     }
@@ -1057,6 +1085,9 @@ impl Rpc for ws::QueryWorkflowRequest {
 
 impl Rpc for ws::UpdateWorkflowExecutionRequest {
     const METHOD: &'static str = "UpdateWorkflowExecution";
+    const PATH: &'static str =
+        "/temporal.api.workflowservice.v1.WorkflowService/UpdateWorkflowExecution";
+    type Response = ws::UpdateWorkflowExecutionResponse;
     fn header(&self) -> Option<&Header> {
         self.request.as_ref()?.input.as_ref()?.header.as_ref()
     }
@@ -1072,6 +1103,9 @@ impl Rpc for ws::UpdateWorkflowExecutionRequest {
 /// Update-with-start: the header is the start's, and is copied to the update.
 impl Rpc for ws::ExecuteMultiOperationRequest {
     const METHOD: &'static str = "ExecuteMultiOperation";
+    const PATH: &'static str =
+        "/temporal.api.workflowservice.v1.WorkflowService/ExecuteMultiOperation";
+    type Response = ws::ExecuteMultiOperationResponse;
     fn header(&self) -> Option<&Header> {
         self.operations
             .iter()

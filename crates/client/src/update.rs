@@ -339,14 +339,7 @@ impl<W: Contract> WorkflowHandle<W> {
             let sent = Instant::now();
             let response = match self
                 .client()
-                .call_with_timeout(
-                    request.clone(),
-                    self.workflow_id(),
-                    Some(LONG_POLL_TIMEOUT),
-                    |mut service, request| async move {
-                        service.update_workflow_execution(request).await
-                    },
-                )
+                .call_with_timeout(request.clone(), self.workflow_id(), Some(LONG_POLL_TIMEOUT))
                 .await
                 .map_err(|error| error.for_run(self.run_id().unwrap_or_default()))
             {
@@ -605,14 +598,7 @@ impl<R: FromPayload> UpdateHandle<R> {
             let sent = Instant::now();
             let response = match self
                 .client
-                .call_with_timeout(
-                    request.clone(),
-                    &self.workflow_id,
-                    Some(LONG_POLL_TIMEOUT),
-                    |mut service, request| async move {
-                        service.poll_workflow_execution_update(request).await
-                    },
-                )
+                .call_with_timeout(request.clone(), &self.workflow_id, Some(LONG_POLL_TIMEOUT))
                 .await
                 .map_err(|error| error.for_run(self.run_id.as_deref().unwrap_or_default()))
             {

@@ -306,11 +306,7 @@ impl Client {
         workflow_id: &str,
     ) -> Result<temporal_proto::api::workflowservice::v1::ExecuteMultiOperationResponse, Error>
     {
-        let result = self
-            .call_raw(request, workflow_id, |mut service, request| async move {
-                service.execute_multi_operation(request).await
-            })
-            .await;
+        let result = self.call_raw(request, workflow_id).await;
         result.map_err(|failure| {
             failure.into_error(|status| {
                 Error::from_status(operation_status(status), workflow_id, self.namespace())

@@ -133,12 +133,7 @@ impl ScheduleHandle {
             namespace: self.client.namespace().to_owned(),
             schedule_id: self.id.clone(),
         };
-        let response = self
-            .client
-            .call_schedule(&self.id, request, |mut service, request| async move {
-                service.describe_schedule(request).await
-            })
-            .await?;
+        let response = self.client.call_schedule(&self.id, request).await?;
         ScheduleDescription::decode(self.id.clone(), response, self.client.data_converter()).await
     }
 
@@ -192,13 +187,7 @@ impl ScheduleHandle {
                 search_attributes: update.search_attributes.as_ref().map(|a| a.to_proto()),
                 memo: None,
             };
-            match self
-                .client
-                .call_schedule(&self.id, request, |mut service, request| async move {
-                    service.update_schedule(request).await
-                })
-                .await
-            {
+            match self.client.call_schedule(&self.id, request).await {
                 Err(Error::Rpc(rpc))
                     if rpc.code() == crate::Code::FailedPrecondition
                         && attempt < UPDATE_ATTEMPTS =>
@@ -379,11 +368,7 @@ impl ScheduleHandle {
             schedule_id: self.id.clone(),
             identity: self.client.identity().to_owned(),
         };
-        self.client
-            .call_schedule(&self.id, request, |mut service, request| async move {
-                service.delete_schedule(request).await
-            })
-            .await?;
+        self.client.call_schedule(&self.id, request).await?;
         Ok(())
     }
 
@@ -396,11 +381,7 @@ impl ScheduleHandle {
             identity: self.client.identity().to_owned(),
             request_id: new_request_id(),
         };
-        self.client
-            .call_schedule(&self.id, request, |mut service, request| async move {
-                service.patch_schedule(request).await
-            })
-            .await?;
+        self.client.call_schedule(&self.id, request).await?;
         Ok(())
     }
 

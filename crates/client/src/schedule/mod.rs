@@ -576,10 +576,7 @@ impl Client {
             memo: self.encode_memo(&options.memo).await?,
             search_attributes: options.search_attributes.as_ref().map(|a| a.to_proto()),
         };
-        self.call_schedule(&schedule_id, request, |mut service, request| async move {
-            service.create_schedule(request).await
-        })
-        .await?;
+        self.call_schedule(&schedule_id, request).await?;
         Ok(self.get_schedule_handle(schedule_id))
     }
 
@@ -626,11 +623,7 @@ impl Client {
                 query: query.clone(),
             };
             async move {
-                let response = client
-                    .call(request, "", |mut service, request| async move {
-                        service.list_schedules(request).await
-                    })
-                    .await?;
+                let response = client.call(request, "").await?;
                 let mut entries = Vec::with_capacity(response.schedules.len());
                 for entry in response.schedules {
                     entries.push(ScheduleListEntry::decode(entry, client.data_converter()).await?);
@@ -641,18 +634,12 @@ impl Client {
     }
 
     /// Makes a schedule call: the errors that name a schedule become their variants.
-    async fn call_schedule<Req, Resp, F, Fut>(
+    async fn call_schedule<Req: crate::interceptor::Rpc>(
         &self,
         schedule_id: &str,
         request: Req,
-        send: F,
-    ) -> Result<Resp, Error>
-    where
-        Req: crate::interceptor::Rpc,
-        F: Fn(crate::connection::WorkflowService, tonic::Request<Req>) -> Fut,
-        Fut: std::future::Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
-    {
-        self.call(request, schedule_id, send)
+    ) -> Result<Req::Response, Error> {
+        self.call(request, schedule_id)
             .await
             .map_err(|error| schedule_error(error, schedule_id))
     }
