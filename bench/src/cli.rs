@@ -16,6 +16,9 @@ its charts.
 options:
   --quick                small sizes everywhere: a smoke run of a few seconds
   --ops N                operations per workload (default 2000; --quick: 100)
+  --count-ops N          operations per workload run under strace and valgrind, whose
+                         counts per operation need no more (default: the smaller of
+                         --ops and 300)
   --concurrency C        operations in flight (default 32)
   --repeat R             runs of each operation and mode: the median and the range are
                          kept (default 5; --quick: 1)
@@ -50,6 +53,8 @@ options:
 pub(crate) struct Options {
     pub(crate) quick: bool,
     pub(crate) ops: usize,
+    /// Operations per workload counted under strace and valgrind.
+    pub(crate) count_ops: usize,
     pub(crate) concurrency: usize,
     pub(crate) repeat: usize,
     pub(crate) operations: Vec<Operation>,
@@ -78,6 +83,7 @@ impl Options {
         let mut options = Options {
             quick: false,
             ops: 0,
+            count_ops: 0,
             concurrency: 32,
             repeat: 0,
             operations: Operation::ALL.to_vec(),
@@ -93,6 +99,7 @@ impl Options {
             output: workspace_root(),
         };
         let mut ops = None;
+        let mut count_ops = None;
         let mut repeat = None;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -104,6 +111,7 @@ impl Options {
             match arg.as_str() {
                 "--quick" => options.quick = true,
                 "--ops" => ops = Some(positive(&value("--ops")?, "--ops")?),
+                "--count-ops" => count_ops = Some(positive(&value("--count-ops")?, "--count-ops")?),
                 "--concurrency" => {
                     options.concurrency = positive(&value("--concurrency")?, "--concurrency")?
                 }
@@ -142,6 +150,7 @@ impl Options {
             }
         }
         options.ops = ops.unwrap_or(if options.quick { 100 } else { 2000 });
+        options.count_ops = count_ops.unwrap_or(options.ops.min(300));
         options.repeat = repeat.unwrap_or(if options.quick { 1 } else { 5 });
         options.micro &= !options.quick;
         options.syscalls &= !options.quick;

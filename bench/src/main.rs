@@ -171,6 +171,7 @@ fn run(options: &Options) -> Result<(), Error> {
         machine,
         server_version,
         ops: options.ops,
+        count_ops: options.count_ops,
         concurrency: options.concurrency,
         repeat: options.repeat,
         quick: options.quick,
@@ -329,8 +330,8 @@ fn measure_operations(
 }
 
 /// System calls (strace) and instructions (valgrind) per operation, each a workload of
-/// `options.ops` operations less one of no operations (start-up, connection and warm-up are
-/// in both), unless the run skips them or the tool is missing.
+/// `options.count_ops` operations less one of no operations (start-up, connection and warm-up
+/// are in both), unless the run skips them or the tool is missing.
 fn per_op_counts(
     executable: &Path,
     operation: Operation,
@@ -340,14 +341,14 @@ fn per_op_counts(
 ) -> Result<PerOpCounts, Error> {
     type Counter = fn(&Path, &[String]) -> Result<Option<u64>, Error>;
     let per_op = |counter: Counter| -> Result<Option<f64>, Error> {
-        let Some(with_ops) = counter(executable, &job(mode, options.ops).to_args())? else {
+        let Some(with_ops) = counter(executable, &job(mode, options.count_ops).to_args())? else {
             return Ok(None);
         };
         let Some(without) = counter(executable, &job(mode, 0).to_args())? else {
             return Ok(None);
         };
         Ok(Some(
-            with_ops.saturating_sub(without) as f64 / options.ops as f64,
+            with_ops.saturating_sub(without) as f64 / options.count_ops as f64,
         ))
     };
     let mut counts = PerOpCounts::default();

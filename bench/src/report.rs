@@ -197,10 +197,11 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
          all runs. Rows (x) are experiments asked for with `--experiment` (see \
          bench/notes/transport-experiment.md), each against its baseline. The ratio's range pairs the client's best run with tonic's worst and the other way \
          round, and a CPU target counts as met only when the whole range meets it. Heap \
-         allocations (count and bytes, from a counting global allocator) and system calls \
-         (`strace -f -c` of a run, less a run of no operations) do not depend on the \
-         machine's load, as CPU time does.\n",
-        results.ops, results.concurrency, results.repeat
+         allocations (count and bytes, from a counting global allocator), system calls \
+         (`strace -f -c`) and instructions (valgrind's cachegrind, user space only) do not \
+         depend on the machine's load, as CPU time does; the last two are counted over a run \
+         of {} operations less a run of none.\n",
+        results.ops, results.concurrency, results.repeat, results.count_ops
     );
     for row in &results.operations {
         let _ = writeln!(
@@ -592,6 +593,7 @@ mod tests {
 
     fn results(operations: Vec<OperationResult>, official_unavailable: Option<String>) -> Results {
         Results {
+            count_ops: 300,
             machine: Machine {
                 cpu: "Test CPU".to_owned(),
                 cores: 2,

@@ -11,6 +11,8 @@ pub(crate) struct Results {
     pub(crate) machine: Machine,
     pub(crate) server_version: String,
     pub(crate) ops: usize,
+    /// Operations of the runs counted under strace and valgrind.
+    pub(crate) count_ops: usize,
     pub(crate) concurrency: usize,
     /// Runs of each (operation, mode); the table shows the median by CPU per operation and
     /// the range over all runs.
