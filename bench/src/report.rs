@@ -428,8 +428,8 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
             out,
             "\n## Build cost\n\n- `cargo build --release -p temporal-client` in an empty target \
              directory: {:.0} s, {} crates compiled (the official client: {OFFICIAL_CRATES} \
-             crates, ~{:.1} min)\n- the stripped `hello_world` example: {:.2} MB (the official \
-             client's: 12.7 MB)",
+             crates, ~{:.1} min)\n- the stripped `hello_world` example: {:.2} MiB (the official \
+             client's: 12.7 MB, as an earlier session measured it)",
             build.seconds,
             build.crates,
             OFFICIAL_BUILD_SECONDS / 60.0,
