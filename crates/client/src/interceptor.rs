@@ -931,15 +931,20 @@ impl<T: Rpc> DynRpc for T {
     }
 }
 
+/// The names of a workflow-service method: what every [`Rpc`] implementation starts with.
+macro_rules! rpc_names {
+    ($response:ident, $method:literal) => {
+        const METHOD: &'static str = $method;
+        const PATH: &'static str =
+            concat!("/temporal.api.workflowservice.v1.WorkflowService/", $method);
+        type Response = ws::$response;
+    };
+}
+
 macro_rules! rpc {
     ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
-            const METHOD: &'static str = $method;
-            const PATH: &'static str = concat!(
-                "/temporal.api.workflowservice.v1.WorkflowService/",
-                $method
-            );
-            type Response = ws::$response;
+            rpc_names!($response, $method);
         })*
     };
 }
@@ -947,12 +952,7 @@ macro_rules! rpc {
 macro_rules! rpc_with_header {
     ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
-            const METHOD: &'static str = $method;
-            const PATH: &'static str = concat!(
-                "/temporal.api.workflowservice.v1.WorkflowService/",
-                $method
-            );
-            type Response = ws::$response;
+            rpc_names!($response, $method);
             fn header(&self) -> Option<&Header> {
                 self.header.as_ref()
             }
@@ -969,12 +969,7 @@ macro_rules! rpc_with_header {
 macro_rules! rpc_starting_workflow {
     ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
-            const METHOD: &'static str = $method;
-            const PATH: &'static str = concat!(
-                "/temporal.api.workflowservice.v1.WorkflowService/",
-                $method
-            );
-            type Response = ws::$response;
+            rpc_names!($response, $method);
             fn header(&self) -> Option<&Header> {
                 self.header.as_ref()
             }
@@ -1004,12 +999,7 @@ rpc_with_header! {
 macro_rules! rpc_with_schedule {
     ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
-            const METHOD: &'static str = $method;
-            const PATH: &'static str = concat!(
-                "/temporal.api.workflowservice.v1.WorkflowService/",
-                $method
-            );
-            type Response = ws::$response;
+            rpc_names!($response, $method);
             fn header(&self) -> Option<&Header> {
                 start_action(self.schedule.as_ref())?.header.as_ref()
             }
@@ -1068,9 +1058,7 @@ rpc! {
 }
 
 impl Rpc for ws::QueryWorkflowRequest {
-    const METHOD: &'static str = "QueryWorkflow";
-    const PATH: &'static str = "/temporal.api.workflowservice.v1.WorkflowService/QueryWorkflow";
-    type Response = ws::QueryWorkflowResponse;
+    rpc_names!(QueryWorkflowResponse, "QueryWorkflow");
     fn header(&self) -> Option<&Header> {
         self.query.as_ref()?.header.as_ref()
     }
@@ -1084,10 +1072,7 @@ impl Rpc for ws::QueryWorkflowRequest {
 }
 
 impl Rpc for ws::UpdateWorkflowExecutionRequest {
-    const METHOD: &'static str = "UpdateWorkflowExecution";
-    const PATH: &'static str =
-        "/temporal.api.workflowservice.v1.WorkflowService/UpdateWorkflowExecution";
-    type Response = ws::UpdateWorkflowExecutionResponse;
+    rpc_names!(UpdateWorkflowExecutionResponse, "UpdateWorkflowExecution");
     fn header(&self) -> Option<&Header> {
         self.request.as_ref()?.input.as_ref()?.header.as_ref()
     }
@@ -1102,10 +1087,7 @@ impl Rpc for ws::UpdateWorkflowExecutionRequest {
 
 /// Update-with-start: the header is the start's, and is copied to the update.
 impl Rpc for ws::ExecuteMultiOperationRequest {
-    const METHOD: &'static str = "ExecuteMultiOperation";
-    const PATH: &'static str =
-        "/temporal.api.workflowservice.v1.WorkflowService/ExecuteMultiOperation";
-    type Response = ws::ExecuteMultiOperationResponse;
+    rpc_names!(ExecuteMultiOperationResponse, "ExecuteMultiOperation");
     fn header(&self) -> Option<&Header> {
         self.operations
             .iter()
