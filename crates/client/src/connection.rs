@@ -829,7 +829,8 @@ impl ConnectionOptions {
     }
 }
 
-/// A connection to a Temporal server: one HTTP/2 channel that multiplexes every call.
+/// A connection to a Temporal server: one HTTP/2 channel that multiplexes every call (one
+/// per resolved address with [`ConnectionOptions::dns_load_balancing`]).
 ///
 /// Cheap to clone (an `Arc`): create one per server and share it by every
 /// [`Client`](crate::Client) and task. Calls need no `&mut`.

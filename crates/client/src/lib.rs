@@ -45,9 +45,11 @@
 //!
 //! # Connect
 //!
-//! A [`Connection`] is one HTTP/2 channel, configured by [`ConnectionOptions`]: the address,
-//! TLS and mTLS ([`TlsOptions`]), an API key, headers, timeouts, keepalive and the
-//! [`RpcRetryPolicy`] that every call retries transient failures with. A [`Client`] works in
+//! A [`Connection`] is one HTTP/2 channel (one per address the name resolves to with
+//! [`ConnectionOptions::dns_load_balancing`]), configured by [`ConnectionOptions`]: the
+//! address, TLS and mTLS ([`TlsOptions`]), an API key, headers, timeouts, keepalive, an HTTP
+//! CONNECT proxy, gzip and the [`RpcRetryPolicy`] that every call retries transient failures
+//! with. A [`Client`] works in
 //! one namespace on a connection; both are cheap to clone.
 //!
 //! [`ClientConfigProfile`] reads the `temporal.toml` profiles and `TEMPORAL_*` variables of the
