@@ -949,19 +949,26 @@ macro_rules! rpc {
     };
 }
 
+/// The header of a request that has a `header` field of its own.
+macro_rules! header_field {
+    () => {
+        fn header(&self) -> Option<&Header> {
+            self.header.as_ref()
+        }
+        fn header_mut(&mut self) -> Option<&mut Header> {
+            Some(self.header.get_or_insert_with(Header::default))
+        }
+        fn carries_header(&self) -> bool {
+            true
+        }
+    };
+}
+
 macro_rules! rpc_with_header {
     ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
             rpc_names!($response, $method);
-            fn header(&self) -> Option<&Header> {
-                self.header.as_ref()
-            }
-            fn header_mut(&mut self) -> Option<&mut Header> {
-                Some(self.header.get_or_insert_with(Header::default))
-            }
-            fn carries_header(&self) -> bool {
-                true
-            }
+            header_field!();
         })*
     };
 }
@@ -970,15 +977,7 @@ macro_rules! rpc_starting_workflow {
     ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
             rpc_names!($response, $method);
-            fn header(&self) -> Option<&Header> {
-                self.header.as_ref()
-            }
-            fn header_mut(&mut self) -> Option<&mut Header> {
-                Some(self.header.get_or_insert_with(Header::default))
-            }
-            fn carries_header(&self) -> bool {
-                true
-            }
+            header_field!();
             fn workflow_type(&self) -> Option<&str> {
                 self.workflow_type.as_ref().map(|kind| kind.name.as_str())
             }
