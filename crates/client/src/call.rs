@@ -382,10 +382,16 @@ impl Client {
             workflow_id,
             request.workflow_type(),
         );
-        let outcome = attempts(&context, context.options, request, long_poll_timeout, None);
-        #[cfg(feature = "tracing")]
-        let outcome = tracing::Instrument::instrument(outcome, span.clone());
-        let outcome = outcome.await;
+        let outcome = attempts(
+            &context,
+            context.options,
+            request,
+            long_poll_timeout,
+            None,
+            #[cfg(feature = "tracing")]
+            &span,
+        )
+        .await;
         #[cfg(feature = "tracing")]
         crate::observe::record_outcome(&span, outcome.as_ref().err());
         outcome.map_err(CallFailure::Status)
@@ -438,18 +444,17 @@ impl Client {
         let attempts_made = AtomicU32::new(0);
         let outcome = match prepared {
             Err(error) => Err(CallFailure::Refused(error)),
-            Ok(()) => {
-                let outcome = attempts(
-                    &context,
-                    &options,
-                    request,
-                    long_poll_timeout,
-                    Some(&attempts_made),
-                );
+            Ok(()) => attempts(
+                &context,
+                &options,
+                request,
+                long_poll_timeout,
+                Some(&attempts_made),
                 #[cfg(feature = "tracing")]
-                let outcome = tracing::Instrument::instrument(outcome, span.clone());
-                outcome.await.map_err(CallFailure::Status)
-            }
+                &span,
+            )
+            .await
+            .map_err(CallFailure::Status),
         };
         let sent_status = match &outcome {
             Err(CallFailure::Status(status)) => Some(status),
@@ -527,13 +532,17 @@ fn prepare<Req: Rpc>(
 }
 
 /// Sends `request` with `options`' deadline, headers and retry policy, as many times as the
-/// policy allows. `attempts_made`, when given, counts the attempts.
+/// policy allows. `attempts_made`, when given, counts the attempts. Each attempt's span is a
+/// child of `operation_span`, named as its parent rather than entered around this future:
+/// wrapping a future in a span moves it once more, and those copies were most of what the
+/// `tracing` feature cost (bench/notes/transport-experiment.md, section 3).
 async fn attempts<Req>(
     context: &CallContext<'_>,
     options: &ResolvedCallOptions,
     request: Req,
     long_poll_timeout: Option<Duration>,
     attempts_made: Option<&AtomicU32>,
+    #[cfg(feature = "tracing")] operation_span: &tracing::Span,
 ) -> Result<Req::Response, tonic::Status>
 where
     Req: Rpc,
@@ -560,7 +569,7 @@ where
         #[cfg(feature = "tracing")]
         let span = {
             number += 1;
-            crate::observe::attempt_span(number)
+            crate::observe::attempt_span(operation_span, number)
         };
         let attempt = async move {
             // Held for the attempt only, never across a backoff: a queued wait costs the
@@ -594,13 +603,15 @@ where
             );
             outcome
         };
+        // Boxed: an attempt's state (tonic's call, the deadline, the long-poll slot, and the
+        // metrics around them) is most of a call's, and would otherwise be part of every
+        // future that awaits a call, and of its poll frame in a debug build. One allocation
+        // per attempt, next to the several of the gRPC call itself. The span wraps the box,
+        // so that it moves a pointer, not the attempt.
+        let attempt = Box::pin(attempt);
         #[cfg(feature = "tracing")]
         let attempt = crate::observe::instrument_attempt(attempt, span);
-        // Boxed: an attempt's state (tonic's call, the deadline, the long-poll slot, and the
-        // span and metrics around them) is most of a call's, and would otherwise be part of
-        // every future that awaits a call, and of its poll frame in a debug build. One
-        // allocation per attempt, next to the several of the gRPC call itself.
-        Box::pin(attempt)
+        attempt
     })
     .await
 }

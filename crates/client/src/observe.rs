@@ -39,10 +39,11 @@ pub(crate) fn record_outcome(span: &Span, failure: Option<&tonic::Status>) {
     };
 }
 
-/// The span of one attempt of an operation, numbered from 1.
-pub(crate) fn attempt_span(attempt: u32) -> Span {
+/// The span of one attempt of `operation`, numbered from 1.
+pub(crate) fn attempt_span(operation: &Span, attempt: u32) -> Span {
     tracing::debug_span!(
         target: "temporal_client",
+        parent: operation,
         "temporal.attempt",
         attempt,
         code = field::Empty,

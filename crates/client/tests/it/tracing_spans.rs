@@ -24,8 +24,8 @@ struct Captured {
     fields: BTreeMap<&'static str, String>,
 }
 
-/// Captures every span, with the fields recorded on it later, and which span was current
-/// (on this thread) when each was created.
+/// Captures every span, with the fields recorded on it later, and its parent: the one named
+/// when it was created, or else the one current on this thread.
 #[derive(Default, Clone)]
 struct Capture {
     spans: Arc<Mutex<Vec<Captured>>>,
@@ -50,7 +50,13 @@ impl Subscriber for Capture {
     fn new_span(&self, attributes: &Attributes<'_>) -> Id {
         let mut fields = BTreeMap::new();
         attributes.record(&mut Fields(&mut fields));
-        let parent = self.stack.lock().expect("lock").last().copied();
+        // An explicit parent, as tracing-subscriber's registry takes it, or else the span
+        // current on this thread.
+        let parent = match attributes.parent() {
+            Some(parent) => Some(parent.into_u64()),
+            None if attributes.is_contextual() => self.stack.lock().expect("lock").last().copied(),
+            None => None,
+        };
         let mut spans = self.spans.lock().expect("lock");
         spans.push(Captured {
             name: attributes.metadata().name(),
