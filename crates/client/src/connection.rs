@@ -597,7 +597,10 @@ impl ConnectionOptions {
     /// TLS is on when an API key or any TLS setting is given), the server CA as
     /// `TEMPORAL_TLS_SERVER_CA_CERT_PATH` (a PEM file) or `TEMPORAL_TLS_SERVER_CA_CERT_DATA`
     /// (PEM text), the client certificate and key as `TEMPORAL_TLS_CLIENT_CERT_PATH`/`_DATA`
-    /// and `TEMPORAL_TLS_CLIENT_KEY_PATH`/`_DATA`, `TEMPORAL_TLS_SERVER_NAME`, and headers as
+    /// and `TEMPORAL_TLS_CLIENT_KEY_PATH`/`_DATA`, `TEMPORAL_TLS_SERVER_NAME`,
+    /// `TEMPORAL_TLS_DISABLE_HOST_VERIFICATION`
+    /// ([`TlsOptions::danger_disable_host_verification`]), `TEMPORAL_CLIENT_AUTHORITY`
+    /// ([`authority`](ConnectionOptions::authority)), and headers as
     /// `TEMPORAL_GRPC_META_<NAME>`. The namespace is read by
     /// [`ClientOptions::from_env`](crate::ClientOptions::from_env).
     ///
@@ -1589,7 +1592,19 @@ mod tests {
         };
         assert_eq!(tls.ca_certificate.as_deref(), Some(CA_PEM.as_bytes()));
         assert_eq!(tls.server_name.as_deref(), Some("temporal.internal"));
+        assert!(!tls.danger_disable_host_verification);
         assert!(format!("{private:?}").contains("x-team"), "{private:?}");
+
+        let test_server = env(&[
+            ("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION", "true"),
+            ("TEMPORAL_CLIENT_AUTHORITY", "temporal.internal"),
+        ])
+        .expect("valid");
+        let TlsMode::Enabled(tls) = &test_server.tls else {
+            panic!("TLS is on: {test_server:?}")
+        };
+        assert!(tls.danger_disable_host_verification);
+        assert_eq!(test_server.authority.as_deref(), Some("temporal.internal"));
 
         let off = env(&[
             ("TEMPORAL_TLS", "false"),

@@ -797,7 +797,7 @@ fn host_verification_and_authority_reach_the_connection_options() {
         ],
     );
     // The variable alone turns TLS on, as any TEMPORAL_TLS* does.
-    assert!(from_env.contains(&format!("tls: Enabled(")), "{from_env}");
+    assert!(from_env.contains("tls: Enabled("), "{from_env}");
     assert!(from_env.contains(skip), "{from_env}");
     assert!(
         from_env.contains("authority: Some(\"temporal.internal\")"),
