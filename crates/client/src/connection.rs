@@ -1368,7 +1368,6 @@ pub(crate) fn parse_header(
     Ok((key, value))
 }
 
-/// The refusal to send an API key over a plaintext connection that did not allow it.
 /// `authority` as the scheme and `:authority` of requests over `scheme`, or why it is not
 /// `host` or `host:port`.
 pub(crate) fn authority_origin(scheme: &str, authority: &str) -> Result<Uri, String> {
@@ -1396,6 +1395,7 @@ pub(crate) fn authority_origin(scheme: &str, authority: &str) -> Result<Uri, Str
     Ok(origin)
 }
 
+/// The refusal to send an API key over a plaintext connection that did not allow it.
 fn api_key_over_plaintext() -> ConnectError {
     ConnectError::InvalidOption {
         option: "api_key",

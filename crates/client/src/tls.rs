@@ -103,9 +103,9 @@ impl TlsOptions {
     ///
     /// # Warning
     ///
-    /// Anyone who can intercept the connection can then impersonate the server and read the
-    /// API key, the client certificate's session and every payload. Use it only to reach a
-    /// test server whose certificate cannot be trusted otherwise; prefer
+    /// Anyone who can intercept the connection can then pose as the server and read
+    /// everything the client sends, the API key and every payload included. Use it only to
+    /// reach a test server whose certificate cannot be trusted otherwise; prefer
     /// [`ca_certificate`](TlsOptions::ca_certificate) or
     /// [`server_name`](TlsOptions::server_name).
     ///
