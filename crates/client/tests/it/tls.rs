@@ -256,9 +256,14 @@ async fn with_host_verification_disabled_the_client_certificate_is_still_present
     start_and_describe(connection).await;
 }
 
-/// A TLS server (ALPN `h2`) that shows `certificate_pem` and signs its handshakes with
-/// `key_pem`, then hangs up. With a key that is not the certificate's, it is an impostor.
-async fn tls_server(certificate_pem: &str, key_pem: &str) -> SocketAddr {
+/// A TLS server (ALPN `h2`, only TLS `version`) that shows `certificate_pem` and signs its
+/// handshakes with `key_pem`, then hangs up. With a key that is not the certificate's, it is
+/// an impostor.
+async fn tls_server(
+    version: &'static rustls::SupportedProtocolVersion,
+    certificate_pem: &str,
+    key_pem: &str,
+) -> SocketAddr {
     use rustls::pki_types::pem::PemObject as _;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
@@ -284,7 +289,7 @@ async fn tls_server(certificate_pem: &str, key_pem: &str) -> SocketAddr {
     // needs.
     let shown = rustls::sign::CertifiedKey::new(vec![certificate], signer);
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(&[version])
         .expect("TLS versions")
         .with_no_client_auth()
         .with_cert_resolver(Arc::new(Always(Arc::new(shown))));
@@ -314,21 +319,71 @@ async fn with_host_verification_disabled_the_server_must_still_hold_its_certific
                 .no_proxy(),
         )
     };
-    // The server's certificate, signed with another key (the client's).
-    let impostor = tls_server(&certificates.server_cert_pem, &certificates.client_key_pem).await;
-    let err = refused(connect(impostor).await);
-    assert!(chain(&err).contains("BadSignature"), "{}", chain(&err));
-    // The control: with its own key, the same server gets through the handshake, and fails
-    // only for hanging up.
-    let genuine = tls_server(&certificates.server_cert_pem, &certificates.server_key_pem).await;
-    let err = match connect(genuine).await {
-        Err(err) => err,
-        Ok(_) => panic!("the server hangs up after the handshake"),
-    };
-    let text = chain(&err);
+    for version in [&rustls::version::TLS13, &rustls::version::TLS12] {
+        // The server's certificate, signed with another key (the client's).
+        let impostor = tls_server(
+            version,
+            &certificates.server_cert_pem,
+            &certificates.client_key_pem,
+        )
+        .await;
+        let err = refused(connect(impostor).await);
+        assert!(
+            chain(&err).contains("BadSignature"),
+            "{version:?}: {}",
+            chain(&err)
+        );
+        // The control: with its own key, the same server gets through the handshake, and
+        // fails only for hanging up.
+        let genuine = tls_server(
+            version,
+            &certificates.server_cert_pem,
+            &certificates.server_key_pem,
+        )
+        .await;
+        let err = match connect(genuine).await {
+            Err(err) => err,
+            Ok(_) => panic!("the server hangs up after the handshake"),
+        };
+        let text = chain(&err);
+        assert!(
+            !text.contains("certificate") && !text.contains("Signature"),
+            "{version:?}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_host_verification_disabled_a_silent_server_still_ends_at_the_connect_timeout() {
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("a loopback port");
+    let port = listener.local_addr().expect("an address").port();
+    // Accepts, and never answers the ClientHello.
+    let _silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let timeout = Duration::from_secs(1);
+    let started = std::time::Instant::now();
+    let outcome = Connection::connect(
+        ConnectionOptions::new(format!("localhost:{port}"))
+            .tls(TlsOptions::new().danger_disable_host_verification())
+            .connect_timeout(timeout)
+            .no_proxy(),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    match outcome {
+        Err(ConnectError::TimedOut { .. }) => {}
+        Err(other) => panic!("expected a timeout, got {other:?}"),
+        Ok(_) => panic!("expected a timeout, but it connected"),
+    }
     assert!(
-        !text.contains("certificate") && !text.contains("Signature"),
-        "{text}"
+        elapsed < timeout + Duration::from_millis(1500),
+        "{elapsed:?}"
     );
 }
 
