@@ -13,7 +13,7 @@ use temporal_proto::grpc::health::v1::health_client::HealthClient;
 use tonic::metadata::{AsciiMetadataKey, AsciiMetadataValue, MetadataMap};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::{Channel, Endpoint, Uri};
 
 use crate::envconfig::{ClientConfigProfile, LoadOptions};
 use crate::error::{ConnectError, RpcError};
@@ -157,6 +157,7 @@ pub struct ConnectionOptions {
     api_key: Option<String>,
     allow_api_key_over_plaintext: bool,
     headers: Vec<(String, String)>,
+    authority: Option<String>,
     connect_timeout: Duration,
     keepalive: Option<(Duration, Duration)>,
     retry_policy: RpcRetryPolicy,
@@ -202,6 +203,7 @@ impl fmt::Debug for ConnectionOptions {
                 &self.allow_api_key_over_plaintext,
             )
             .field("headers", &RedactedHeaders(&self.headers))
+            .field("authority", &self.authority)
             .field("connect_timeout", &self.connect_timeout)
             .field("keepalive", &self.keepalive)
             .field("retry_policy", &self.retry_policy)
@@ -265,6 +267,7 @@ impl ConnectionOptions {
             api_key: None,
             allow_api_key_over_plaintext: false,
             headers: Vec::new(),
+            authority: None,
             connect_timeout: Duration::from_secs(10),
             keepalive: Some((Duration::from_secs(30), Duration::from_secs(15))),
             retry_policy: RpcRetryPolicy::default(),
@@ -346,6 +349,29 @@ impl ConnectionOptions {
     /// ```
     pub fn allow_api_key_over_plaintext(mut self) -> Self {
         self.allow_api_key_over_plaintext = true;
+        self
+    }
+
+    /// Sends this `host` or `host:port` as the HTTP/2 `:authority` of every call, instead of
+    /// the address: for a proxy or ingress that routes by virtual host. The address is still
+    /// the one dialled (through the HTTP CONNECT proxy too), and with TLS the server name
+    /// checked and sent (SNI) is still [`TlsOptions::server_name`], else the address's host:
+    /// the authority never changes which certificate is accepted. It is a config profile's
+    /// `authority` (`TEMPORAL_CLIENT_AUTHORITY`) and Go's `ConnectionOptions.Authority`.
+    ///
+    /// A value that is not `host` or `host:port` is refused by [`Connection::connect`] as
+    /// [`ConnectError::InvalidOption`] naming `authority`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::ConnectionOptions;
+    ///
+    /// let options = ConnectionOptions::new("10.0.0.7:7233").authority("temporal.internal");
+    /// # let _ = options;
+    /// ```
+    pub fn authority(mut self, authority: impl Into<String>) -> Self {
+        self.authority = Some(authority.into());
         self
     }
 
@@ -571,7 +597,10 @@ impl ConnectionOptions {
     /// TLS is on when an API key or any TLS setting is given), the server CA as
     /// `TEMPORAL_TLS_SERVER_CA_CERT_PATH` (a PEM file) or `TEMPORAL_TLS_SERVER_CA_CERT_DATA`
     /// (PEM text), the client certificate and key as `TEMPORAL_TLS_CLIENT_CERT_PATH`/`_DATA`
-    /// and `TEMPORAL_TLS_CLIENT_KEY_PATH`/`_DATA`, `TEMPORAL_TLS_SERVER_NAME`, and headers as
+    /// and `TEMPORAL_TLS_CLIENT_KEY_PATH`/`_DATA`, `TEMPORAL_TLS_SERVER_NAME`,
+    /// `TEMPORAL_TLS_DISABLE_HOST_VERIFICATION`
+    /// ([`TlsOptions::danger_disable_host_verification`]), `TEMPORAL_CLIENT_AUTHORITY`
+    /// ([`authority`](ConnectionOptions::authority)), and headers as
     /// `TEMPORAL_GRPC_META_<NAME>`. The namespace is read by
     /// [`ClientOptions::from_env`](crate::ClientOptions::from_env).
     ///
@@ -677,8 +706,30 @@ impl ConnectionOptions {
         }
         let uri = self.uri()?;
         let endpoint = self.endpoint_at(&uri, None)?;
+        let endpoint = match self.origin(endpoint.uri())? {
+            Some(origin) => endpoint.origin(origin),
+            None => endpoint,
+        };
         let headers = HeaderSet::new(&self.headers, self.api_key.as_deref())?;
         Ok((endpoint, Arc::new(headers)))
+    }
+
+    /// The scheme and `:authority` of every request when the [`authority`] option replaces
+    /// those of `uri`, the address dialled.
+    ///
+    /// [`authority`]: ConnectionOptions::authority
+    fn origin(&self, uri: &Uri) -> Result<Option<Uri>, ConnectError> {
+        let Some(authority) = &self.authority else {
+            return Ok(None);
+        };
+        let origin =
+            authority_origin(uri.scheme_str().unwrap_or("http"), authority).map_err(|reason| {
+                ConnectError::InvalidOption {
+                    option: "authority",
+                    reason,
+                }
+            })?;
+        Ok(Some(origin))
     }
 
     /// The endpoint that dials `uri` with these options; `tls_name` is the server name TLS
@@ -766,7 +817,9 @@ impl ConnectionOptions {
             });
         }
         let options = self.clone();
-        let origin = endpoint.uri().clone();
+        let origin = self
+            .origin(endpoint.uri())?
+            .unwrap_or_else(|| endpoint.uri().clone());
         let scheme = origin.scheme_str().unwrap_or("http").to_owned();
         let tls_name = host.clone();
         let endpoint_for = move |address: std::net::SocketAddr| {
@@ -807,8 +860,8 @@ impl ConnectionOptions {
                 option: "tls",
                 reason,
             })?;
-        endpoint
-            .tls_config(options.to_tonic().timeout(self.connect_timeout))
+        options
+            .apply(endpoint, self.connect_timeout)
             .map_err(|e| ConnectError::InvalidOption {
                 option: "tls",
                 reason: e.to_string(),
@@ -1315,6 +1368,33 @@ pub(crate) fn parse_header(
     Ok((key, value))
 }
 
+/// `authority` as the scheme and `:authority` of requests over `scheme`, or why it is not
+/// `host` or `host:port`.
+pub(crate) fn authority_origin(scheme: &str, authority: &str) -> Result<Uri, String> {
+    let invalid = |why: &str| format!("`{authority}` {why}; expected host or host:port");
+    if authority.is_empty() {
+        return Err(invalid("is empty"));
+    }
+    // A `user@` part would put a credential in every request.
+    if authority.contains('@') {
+        return Err(invalid("holds a `user@` part"));
+    }
+    let origin = Uri::builder()
+        .scheme(scheme)
+        .authority(authority)
+        .path_and_query("/")
+        .build()
+        .map_err(|_| invalid("is not a valid authority"))?;
+    // The URI parser accepts any port text, such as `host:http`.
+    if let Some((_, port)) = authority.rsplit_once(':')
+        && !port.ends_with(']')
+        && port.parse::<u16>().is_err()
+    {
+        return Err(invalid("has a port that is not a number from 0 to 65535"));
+    }
+    Ok(origin)
+}
+
 /// The refusal to send an API key over a plaintext connection that did not allow it.
 fn api_key_over_plaintext() -> ConnectError {
     ConnectError::InvalidOption {
@@ -1512,7 +1592,19 @@ mod tests {
         };
         assert_eq!(tls.ca_certificate.as_deref(), Some(CA_PEM.as_bytes()));
         assert_eq!(tls.server_name.as_deref(), Some("temporal.internal"));
+        assert!(!tls.danger_disable_host_verification);
         assert!(format!("{private:?}").contains("x-team"), "{private:?}");
+
+        let test_server = env(&[
+            ("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION", "true"),
+            ("TEMPORAL_CLIENT_AUTHORITY", "temporal.internal"),
+        ])
+        .expect("valid");
+        let TlsMode::Enabled(tls) = &test_server.tls else {
+            panic!("TLS is on: {test_server:?}")
+        };
+        assert!(tls.danger_disable_host_verification);
+        assert_eq!(test_server.authority.as_deref(), Some("temporal.internal"));
 
         let off = env(&[
             ("TEMPORAL_TLS", "false"),
@@ -1559,6 +1651,46 @@ mod tests {
                 ),
                 "{address}: {err:?}"
             );
+        }
+    }
+
+    #[test]
+    fn an_authority_that_is_not_host_or_host_port_is_refused_by_name() {
+        let reason = |authority: &str| match ConnectionOptions::new("h:1")
+            .authority(authority)
+            .transport()
+        {
+            Err(ConnectError::InvalidOption {
+                option: "authority",
+                reason,
+            }) => reason,
+            Err(other) => panic!("{authority}: {other:?}"),
+            Ok(_) => panic!("{authority}: accepted"),
+        };
+        assert_eq!(reason(""), "`` is empty; expected host or host:port");
+        assert_eq!(
+            reason("user:pw@h"),
+            "`user:pw@h` holds a `user@` part; expected host or host:port"
+        );
+        for bad in ["h:99999", "h:http", "[::1]:x"] {
+            assert!(
+                reason(bad).contains("has a port that is not a number"),
+                "{bad}"
+            );
+        }
+        for bad in ["a b", "h/path", "h?q", "::1"] {
+            assert!(reason(bad).contains("is not a valid authority"), "{bad}");
+        }
+        for good in [
+            "temporal.internal",
+            "temporal.internal:443",
+            "[::1]",
+            "[::1]:7233",
+        ] {
+            let options = ConnectionOptions::new("h:1").authority(good);
+            assert!(options.transport().is_ok(), "{good}");
+            let balanced = options.dns_load_balancing(Duration::from_secs(1));
+            assert!(balanced.transport().is_ok(), "{good}");
         }
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 /// TLS settings: which certificate authorities to trust, the server name to expect, and an
 /// optional client certificate for mTLS.
 ///
-/// `Debug` shows only sizes, never key material.
+/// `Debug` shows only sizes, never key material, and whether host verification is disabled.
 ///
 /// # Examples
 ///
@@ -28,6 +28,7 @@ pub struct TlsOptions {
     pub(crate) ca_certificate: Option<Vec<u8>>,
     pub(crate) server_name: Option<String>,
     pub(crate) client_certificate: Option<(Vec<u8>, Vec<u8>)>,
+    pub(crate) danger_disable_host_verification: bool,
 }
 
 impl TlsOptions {
@@ -98,6 +99,37 @@ impl TlsOptions {
         self
     }
 
+    /// Accepts any certificate the server presents: neither its chain nor its name is checked.
+    ///
+    /// # Warning
+    ///
+    /// Anyone who can intercept the connection can then pose as the server and read
+    /// everything the client sends, the API key and every payload included. Use it only to
+    /// reach a test server whose certificate cannot be trusted otherwise; prefer
+    /// [`ca_certificate`](TlsOptions::ca_certificate) or
+    /// [`server_name`](TlsOptions::server_name).
+    ///
+    /// The connection is still TLS: the server still proves that it holds the key of the
+    /// certificate it presents (the handshake's signatures are verified), the client
+    /// certificate is still offered, and the server name is still sent (SNI). It is what
+    /// `tls.disable_host_verification = true` in a config profile means, and Go's
+    /// `InsecureSkipVerify`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ConnectionOptions, TlsOptions};
+    ///
+    /// // A test server with a self-signed certificate.
+    /// let options = ConnectionOptions::new("temporal.test:7233")
+    ///     .tls(TlsOptions::new().danger_disable_host_verification());
+    /// assert!(format!("{options:?}").contains("danger_disable_host_verification: true"));
+    /// ```
+    pub fn danger_disable_host_verification(mut self) -> Self {
+        self.danger_disable_host_verification = true;
+        self
+    }
+
     /// Checks that the certificates and key are PEM that holds what they should: tonic skips
     /// a CA file without certificates (leaving no root to trust) and reports bad client PEM
     /// only as "transport error".
@@ -131,21 +163,33 @@ impl TlsOptions {
         Ok(())
     }
 
+    /// `endpoint` with these settings and a handshake that must finish within `timeout`.
     #[cfg(feature = "tls")]
-    pub(crate) fn to_tonic(&self) -> tonic::transport::ClientTlsConfig {
+    pub(crate) fn apply(
+        &self,
+        endpoint: tonic::transport::Endpoint,
+        timeout: std::time::Duration,
+    ) -> Result<tonic::transport::Endpoint, tonic::transport::Error> {
         use tonic::transport::{Certificate, ClientTlsConfig, Identity};
-        let mut config = ClientTlsConfig::new();
-        config = match &self.ca_certificate {
-            Some(pem) => config.ca_certificate(Certificate::from_pem(pem)),
-            None => config.with_native_roots(),
-        };
+        let mut config = ClientTlsConfig::new().timeout(timeout);
         if let Some(name) = &self.server_name {
             config = config.domain_name(name.clone());
         }
         if let Some((certificate, key)) = &self.client_certificate {
             config = config.identity(Identity::from_pem(certificate, key));
         }
-        config
+        if self.danger_disable_host_verification {
+            // Roots would be unused: tonic refuses them next to a verifier of our own.
+            return endpoint.tls_config_with_verifier(
+                config,
+                std::sync::Arc::new(any_certificate::AnyServerCertificate::new()),
+            );
+        }
+        config = match &self.ca_certificate {
+            Some(pem) => config.ca_certificate(Certificate::from_pem(pem)),
+            None => config.with_native_roots(),
+        };
+        endpoint.tls_config(config)
     }
 }
 
@@ -162,7 +206,84 @@ impl fmt::Debug for TlsOptions {
                 "client_certificate",
                 &self.client_certificate.as_ref().map(|_| "<redacted>"),
             )
+            .field(
+                "danger_disable_host_verification",
+                &self.danger_disable_host_verification,
+            )
             .finish()
+    }
+}
+
+/// The verifier of [`TlsOptions::danger_disable_host_verification`].
+#[cfg(feature = "tls")]
+mod any_certificate {
+    use rustls::DigitallySignedStruct;
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+
+    /// Accepts any certificate, but checks that the server signed the handshake with the
+    /// certificate's key: without that check, the server would not even prove it holds the
+    /// certificate it shows.
+    #[derive(Debug)]
+    pub(super) struct AnyServerCertificate {
+        algorithms: WebPkiSupportedAlgorithms,
+    }
+
+    impl AnyServerCertificate {
+        pub(super) fn new() -> Self {
+            // The provider tonic makes the handshake with: the process default, else ring.
+            let algorithms = CryptoProvider::get_default().map_or_else(
+                || rustls::crypto::ring::default_provider().signature_verification_algorithms,
+                |provider| provider.signature_verification_algorithms,
+            );
+            Self { algorithms }
+        }
+    }
+
+    impl ServerCertVerifier for AnyServerCertificate {
+        fn verify_server_cert(
+            &self,
+            _end_entity: &CertificateDer<'_>,
+            _intermediates: &[CertificateDer<'_>],
+            _server_name: &ServerName<'_>,
+            _ocsp_response: &[u8],
+            _now: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            certificate: &CertificateDer<'_>,
+            signature: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(
+                message,
+                certificate,
+                signature,
+                &self.algorithms,
+            )
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            certificate: &CertificateDer<'_>,
+            signature: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(
+                message,
+                certificate,
+                signature,
+                &self.algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            self.algorithms.supported_schemes()
+        }
     }
 }
 
@@ -179,6 +300,16 @@ mod tests {
         assert!(!debug.contains("SECRET-KEY"), "{debug}");
         assert!(!debug.contains("CERT\""), "{debug}");
         assert!(debug.contains("<redacted>"), "{debug}");
+        assert!(
+            debug.contains("danger_disable_host_verification: false"),
+            "{debug}"
+        );
+        let debug = format!("{:?}", options.danger_disable_host_verification());
+        assert!(
+            debug.contains("danger_disable_host_verification: true"),
+            "{debug}"
+        );
+        assert!(!debug.contains("SECRET-KEY"), "{debug}");
     }
 
     #[cfg(feature = "tls")]

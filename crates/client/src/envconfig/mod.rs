@@ -450,6 +450,7 @@ impl fmt::Debug for LoadOptions {
 /// client_cert_path = "/etc/temporal/client.pem"  # or client_cert_data
 /// client_key_path = "/etc/temporal/client.key"   # or client_key_data
 /// server_name = "temporal.internal"
+/// # disable_host_verification = true # accept any server certificate (test servers only)
 ///
 /// [profile.prod.grpc_meta]            # headers on every call
 /// x-team = "payments"
@@ -489,13 +490,18 @@ impl fmt::Debug for LoadOptions {
 ///   empty means unset); unlike Go it does not by itself turn TLS on. An empty
 ///   `TEMPORAL_GRPC_META_*` removes that header, as in every SDK; an empty `TEMPORAL_TLS` or
 ///   `TEMPORAL_TLS_DISABLE_HOST_VERIFICATION` is ignored.
-/// - `disable_host_verification = true` is read, but [`connection_options`] refuses it: this
-///   client always verifies the server's certificate (Go skips verification; sdk-core and
-///   Python silently ignore the setting). Trust the server's CA with `server_ca_cert_*` or
-///   name the expected host with `server_name` instead.
-/// - `authority` (Go and the CLI only) is read, and refused by [`connection_options`]: this
-///   client cannot set the `:authority` yet. `codec` (a remote codec, which the SDKs use only
-///   when asked) is read and exposed, and not applied.
+/// - `disable_host_verification = true` accepts any server certificate, as Go's
+///   `InsecureSkipVerify` and the CLI do ([`TlsOptions::danger_disable_host_verification`]:
+///   still TLS, the handshake's signatures still checked, the client certificate still
+///   offered); sdk-core and Python silently ignore the setting. `false` changes nothing.
+/// - `authority` (Go and the CLI only) becomes [`ConnectionOptions::authority`], the
+///   `:authority` of every call. The Go SDK applies it only without TLS (with TLS, Go sends
+///   the TLS `server_name`, else the address); here it is sent with TLS too, since the
+///   profile asks for it. In neither does it change the TLS server name (SNI and the name
+///   checked): that stays `server_name`, else the address's host. A value that is not `host`
+///   or `host:port` is refused by [`connection_options`], naming the key.
+/// - `codec` (a remote codec, which the SDKs use only when asked) is read and exposed, and
+///   not applied.
 /// - The default file's location follows the environment given to [`LoadOptions::env_vars`]
 ///   (its `HOME`, `XDG_CONFIG_HOME`, `APPDATA`), so a test never reads the real home.
 ///
@@ -654,8 +660,8 @@ impl ClientConfigProfile {
         self.api_key.as_ref().map(|s| s.value.as_str())
     }
 
-    /// The `:authority` override (`authority`, `TEMPORAL_CLIENT_AUTHORITY`), if set; refused by
-    /// [`connection_options`](ClientConfigProfile::connection_options).
+    /// The `:authority` override (`authority`, `TEMPORAL_CLIENT_AUTHORITY`), if set: what
+    /// [`ConnectionOptions::authority`] sends instead of the address.
     ///
     /// # Examples
     ///
@@ -788,7 +794,9 @@ impl ClientConfigProfile {
     }
 
     /// Connection options for this profile: its address (`localhost:7233` when unset), API
-    /// key, TLS and headers. Certificate and key files are read here.
+    /// key, TLS, headers and [`authority`](ConnectionOptions::authority). Certificate and key
+    /// files are read here. `disable_host_verification = true` becomes
+    /// [`TlsOptions::danger_disable_host_verification`](crate::TlsOptions::danger_disable_host_verification).
     ///
     /// TLS is on when the profile has TLS settings that do not say `disabled`, or an API key
     /// and no TLS settings. An explicit `disabled = true` (or `TEMPORAL_TLS=false`) connects
@@ -799,8 +807,8 @@ impl ClientConfigProfile {
     ///
     /// [`ConfigError::Invalid`] naming the key or variable: a certificate or key file that
     /// cannot be read or is not PEM, a client certificate without a key (or the reverse), a
-    /// header name or value gRPC cannot carry, `disable_host_verification = true` or an
-    /// `authority` (which this client does not do).
+    /// header name or value gRPC cannot carry, an `authority` that is not `host` or
+    /// `host:port`.
     ///
     /// # Examples
     ///
@@ -816,13 +824,12 @@ impl ClientConfigProfile {
     /// # Ok::<(), temporal_client::ConfigError>(())
     /// ```
     pub fn connection_options(&self) -> Result<ConnectionOptions, ConfigError> {
-        if let Some(authority) = &self.authority {
-            return Err(invalid(
-                &authority.origin,
-                "temporal-client cannot set the :authority of its calls; remove this setting",
-            ));
-        }
         let mut options = ConnectionOptions::new(self.address().unwrap_or(DEFAULT_ADDRESS));
+        if let Some(authority) = &self.authority {
+            crate::connection::authority_origin("http", &authority.value)
+                .map_err(|reason| invalid(&authority.origin, reason))?;
+            options = options.authority(&authority.value);
+        }
         if let Some(key) = self.api_key() {
             options = options.api_key(key);
         }
@@ -976,7 +983,8 @@ impl ClientConfigTls {
     }
 
     /// Whether the profile asks to skip verifying the server's certificate; `false` unless
-    /// asked. [`ClientConfigProfile::connection_options`] refuses a profile that asks.
+    /// asked. [`ClientConfigProfile::connection_options`] then sets
+    /// [`TlsOptions::danger_disable_host_verification`].
     ///
     /// # Examples
     ///
@@ -1012,17 +1020,10 @@ impl ClientConfigTls {
 
     /// The [`TlsOptions`] these settings describe, with the files read and the PEM checked.
     fn tls_options(&self) -> Result<TlsOptions, ConfigError> {
-        if let Some(skip) = &self.disable_host_verification
-            && skip.value
-        {
-            return Err(invalid(
-                &skip.origin,
-                "temporal-client always verifies the server's certificate; trust the \
-                 server's CA with server_ca_cert_path or server_ca_cert_data (or name the \
-                 host its certificate has with server_name) instead",
-            ));
-        }
         let mut options = TlsOptions::new();
+        if self.disable_host_verification() {
+            options = options.danger_disable_host_verification();
+        }
         if let Some(ca) = &self.server_ca_cert {
             options = options.ca_certificate(read(ca)?);
             check_pem(&options, &ca.origin)?;

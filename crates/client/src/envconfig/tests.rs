@@ -735,16 +735,16 @@ fn connection_options_name_the_setting_they_cannot_use() {
             "a client private key needs its certificate",
         ),
         (
-            "[profile.default.tls]\ndisable_host_verification = true",
-            &[],
-            file_origin("default", "tls.disable_host_verification", 2),
-            "temporal-client always verifies the server's certificate",
-        ),
-        (
-            "[profile.default]\nauthority = \"a\"",
+            "[profile.default]\nauthority = \"user@temporal.internal\"",
             &[],
             file_origin("default", "authority", 2),
-            "temporal-client cannot set the :authority",
+            "`user@temporal.internal` holds a `user@` part; expected host or host:port",
+        ),
+        (
+            "",
+            &[("TEMPORAL_CLIENT_AUTHORITY", "temporal.internal:http")],
+            env_origin("TEMPORAL_CLIENT_AUTHORITY"),
+            "`temporal.internal:http` has a port that is not a number from 0 to 65535",
         ),
         (
             "",
@@ -762,18 +762,65 @@ fn connection_options_name_the_setting_they_cannot_use() {
             other => panic!("{toml} {env:?}: {other:?}"),
         }
     }
-    // Host verification is refused only when asked to be disabled.
-    let kept = load(inline(
-        "[profile.default.tls]\ndisable_host_verification = false",
-        &[],
-    ));
-    assert!(kept.connection_options().is_ok());
     // TLS off: the TLS settings are not used.
     let off = load(inline(
         "[profile.default.tls]\ndisabled = true\nclient_cert_data = \"PEM\"",
         &[],
     ));
     assert!(off.connection_options().is_ok());
+}
+
+#[test]
+fn host_verification_and_authority_reach_the_connection_options() {
+    let debug = |toml: &str, env: &[(&str, &str)]| {
+        let options = load(inline(toml, env))
+            .connection_options()
+            .expect("valid options");
+        format!("{options:?}")
+    };
+    let skip = "danger_disable_host_verification: true";
+    let from_file = debug(
+        "[profile.default]\nauthority = \"temporal.internal:443\"\n\
+         [profile.default.tls]\ndisable_host_verification = true",
+        &[],
+    );
+    assert!(from_file.contains(skip), "{from_file}");
+    assert!(
+        from_file.contains("authority: Some(\"temporal.internal:443\")"),
+        "{from_file}"
+    );
+    let from_env = debug(
+        "",
+        &[
+            ("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION", "true"),
+            ("TEMPORAL_CLIENT_AUTHORITY", "temporal.internal"),
+        ],
+    );
+    // The variable alone turns TLS on, as any TEMPORAL_TLS* does.
+    assert!(from_env.contains("tls: Enabled("), "{from_env}");
+    assert!(from_env.contains(skip), "{from_env}");
+    assert!(
+        from_env.contains("authority: Some(\"temporal.internal\")"),
+        "{from_env}"
+    );
+    // `false` means nothing, and the variable overrides the file.
+    let kept = debug(
+        "[profile.default.tls]\ndisable_host_verification = false",
+        &[],
+    );
+    assert!(
+        kept.contains("danger_disable_host_verification: false"),
+        "{kept}"
+    );
+    let overridden = debug(
+        "[profile.default.tls]\ndisable_host_verification = true",
+        &[("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION", "false")],
+    );
+    assert!(
+        overridden.contains("danger_disable_host_verification: false"),
+        "{overridden}"
+    );
+    assert!(kept.contains("authority: None"), "{kept}");
 }
 
 #[cfg(feature = "tls")]

@@ -1,8 +1,17 @@
 //! TLS and mTLS against a real handshake: a TLS-terminating `FaultProxy` with a private CA in
-//! front of a dev server.
+//! front of a dev server; and an impostor that shows a certificate whose key it does not hold.
 
-use temporal_client::{ConnectError, Connection, ConnectionOptions, TlsOptions};
+use std::error::Error as StdError;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use temporal_client::{
+    Client, ClientConfigProfile, ConnectError, Connection, ConnectionOptions, LoadOptions,
+    StartOptions, TlsOptions,
+};
 use temporal_testing::{DevServer, FaultProxy, TestCertificates};
+use tokio_rustls::rustls;
 
 struct Setup {
     _server: DevServer,
@@ -137,4 +146,267 @@ async fn an_api_key_travels_over_tls() {
         .await
         .expect_err("no such workflow");
     assert!(err.is_not_found(), "{err:?}");
+}
+
+/// The error and its sources, as one line.
+fn chain(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(error) = source {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        source = error.source();
+    }
+    text
+}
+
+/// Starts a workflow (no worker needed: it stays scheduled) and reads it back.
+async fn start_and_describe(connection: Connection) {
+    let client = Client::new(connection);
+    let options = StartOptions::new(
+        format!("tls-{}", uuid::Uuid::new_v4()),
+        format!("tls-{}", uuid::Uuid::new_v4()),
+    );
+    let handle = client
+        .start("tls-check", ("over TLS",), options)
+        .await
+        .expect("started");
+    handle.describe().await.expect("described");
+}
+
+#[tokio::test]
+async fn disabling_host_verification_accepts_a_certificate_the_client_does_not_trust() {
+    let setup = setup(false).await;
+    // At 127.0.0.1 nothing fits: the private CA is not among the system's roots, and the
+    // certificate names `localhost`.
+    let err = refused(Connection::connect(setup.options("127.0.0.1").tls(TlsOptions::new())).await);
+    assert!(
+        chain(&err).contains("invalid peer certificate"),
+        "{}",
+        chain(&err)
+    );
+
+    let connection = Connection::connect(
+        setup
+            .options("127.0.0.1")
+            .tls(TlsOptions::new().danger_disable_host_verification()),
+    )
+    .await
+    .expect("any certificate is accepted");
+    start_and_describe(connection).await;
+
+    // The same from a profile: the file's key, and the variable.
+    let address = format!("127.0.0.1:{}", setup.proxy.address().port());
+    let from_file = |skip: bool| {
+        let toml = format!(
+            "[profile.default]\naddress = \"{address}\"\n\
+             [profile.default.tls]\ndisable_host_verification = {skip}"
+        );
+        ClientConfigProfile::load(&LoadOptions::new().config_toml(toml).disable_env())
+            .and_then(|profile| profile.connection_options())
+            .expect("valid options")
+    };
+    let err = refused(Connection::connect(from_file(false)).await);
+    assert!(
+        chain(&err).contains("invalid peer certificate"),
+        "{}",
+        chain(&err)
+    );
+    start_and_describe(
+        Connection::connect(from_file(true))
+            .await
+            .expect("the profile disables host verification"),
+    )
+    .await;
+    let from_env = ClientConfigProfile::load(&LoadOptions::new().disable_file().env_vars([
+        ("TEMPORAL_ADDRESS", address.as_str()),
+        ("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION", "true"),
+    ]))
+    .and_then(|profile| profile.connection_options())
+    .expect("valid options");
+    start_and_describe(
+        Connection::connect(from_env)
+            .await
+            .expect("the variable disables host verification"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn with_host_verification_disabled_the_client_certificate_is_still_presented() {
+    let setup = setup(true).await;
+    let skip = || TlsOptions::new().danger_disable_host_verification();
+    refused(Connection::connect(setup.options("127.0.0.1").tls(skip())).await);
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while setup.proxy.stats().handshakes_failed < 1 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        setup.proxy.stats().handshakes_failed,
+        1,
+        "the server refused the handshake without a client certificate"
+    );
+    let connection =
+        Connection::connect(setup.options("127.0.0.1").tls(skip().client_certificate(
+            setup.certificates.client_cert_pem.clone(),
+            setup.certificates.client_key_pem.clone(),
+        )))
+        .await
+        .expect("the client certificate is presented and accepted");
+    start_and_describe(connection).await;
+}
+
+/// A TLS server (ALPN `h2`, only TLS `version`) that shows `certificate_pem` and signs its
+/// handshakes with `key_pem`, then hangs up. With a key that is not the certificate's, it is
+/// an impostor.
+async fn tls_server(
+    version: &'static rustls::SupportedProtocolVersion,
+    certificate_pem: &str,
+    key_pem: &str,
+) -> SocketAddr {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    #[derive(Debug)]
+    struct Always(Arc<rustls::sign::CertifiedKey>);
+    impl rustls::server::ResolvesServerCert for Always {
+        fn resolve(
+            &self,
+            _: rustls::server::ClientHello<'_>,
+        ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+            Some(Arc::clone(&self.0))
+        }
+    }
+
+    let certificate = CertificateDer::from_pem_slice(certificate_pem.as_bytes()).expect("PEM");
+    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("PEM");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let signer = provider
+        .key_provider
+        .load_private_key(key)
+        .expect("a usable key");
+    // `CertifiedKey::new` does not check that the key is the certificate's: what an impostor
+    // needs.
+    let shown = rustls::sign::CertifiedKey::new(vec![certificate], signer);
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[version])
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(Always(Arc::new(shown))));
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            // The handshake's outcome is the client's to report; then the server hangs up.
+            let _ = acceptor.accept(stream).await;
+        }
+    });
+    address
+}
+
+#[tokio::test]
+async fn with_host_verification_disabled_the_server_must_still_hold_its_certificates_key() {
+    let certificates = TestCertificates::generate().expect("certificates");
+    let connect = |address: SocketAddr| {
+        Connection::connect(
+            ConnectionOptions::new(format!("localhost:{}", address.port()))
+                .tls(TlsOptions::new().danger_disable_host_verification())
+                .connect_timeout(Duration::from_secs(5))
+                .no_proxy(),
+        )
+    };
+    for version in [&rustls::version::TLS13, &rustls::version::TLS12] {
+        // The server's certificate, signed with another key (the client's).
+        let impostor = tls_server(
+            version,
+            &certificates.server_cert_pem,
+            &certificates.client_key_pem,
+        )
+        .await;
+        let err = refused(connect(impostor).await);
+        assert!(
+            chain(&err).contains("BadSignature"),
+            "{version:?}: {}",
+            chain(&err)
+        );
+        // The control: with its own key, the same server gets through the handshake, and
+        // fails only for hanging up.
+        let genuine = tls_server(
+            version,
+            &certificates.server_cert_pem,
+            &certificates.server_key_pem,
+        )
+        .await;
+        let err = match connect(genuine).await {
+            Err(err) => err,
+            Ok(_) => panic!("the server hangs up after the handshake"),
+        };
+        let text = chain(&err);
+        assert!(
+            !text.contains("certificate") && !text.contains("Signature"),
+            "{version:?}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_host_verification_disabled_a_silent_server_still_ends_at_the_connect_timeout() {
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("a loopback port");
+    let port = listener.local_addr().expect("an address").port();
+    // Accepts, and never answers the ClientHello.
+    let _silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let timeout = Duration::from_secs(1);
+    let started = std::time::Instant::now();
+    let outcome = Connection::connect(
+        ConnectionOptions::new(format!("localhost:{port}"))
+            .tls(TlsOptions::new().danger_disable_host_verification())
+            .connect_timeout(timeout)
+            .no_proxy(),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    match outcome {
+        Err(ConnectError::TimedOut { .. }) => {}
+        Err(other) => panic!("expected a timeout, got {other:?}"),
+        Ok(_) => panic!("expected a timeout, but it connected"),
+    }
+    assert!(
+        elapsed < timeout + Duration::from_millis(1500),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_authority_never_changes_the_tls_server_name() {
+    let setup = setup(false).await;
+    // The certificate is checked against the address's host, not the authority.
+    let connection = Connection::connect(
+        setup
+            .options("localhost")
+            .tls(setup.trusting())
+            .authority("elsewhere.example"),
+    )
+    .await
+    .expect("the certificate names the address's host");
+    start_and_describe(connection).await;
+    refused(
+        Connection::connect(
+            setup
+                .options("127.0.0.1")
+                .tls(setup.trusting())
+                .authority("localhost"),
+        )
+        .await,
+    );
 }

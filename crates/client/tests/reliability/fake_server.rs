@@ -44,6 +44,8 @@ pub(crate) enum Answer {
 )]
 pub(crate) struct Call {
     pub(crate) at: Instant,
+    /// The HTTP/2 `:authority` the call was sent with.
+    pub(crate) authority: Option<String>,
     pub(crate) metadata: tonic::metadata::MetadataMap,
     pub(crate) body: Bytes,
 }
@@ -241,6 +243,7 @@ impl Service<http::Request<tonic::body::Body>> for FakeService {
         let handler = Handler {
             state: Arc::clone(&self.0),
             method,
+            authority: request.uri().authority().map(ToString::to_string),
         };
         Box::pin(async move { Ok(Grpc::new(RawCodec).unary(handler, request).await) })
     }
@@ -249,6 +252,7 @@ impl Service<http::Request<tonic::body::Body>> for FakeService {
 struct Handler {
     state: Arc<State>,
     method: String,
+    authority: Option<String>,
 }
 
 /// What the fake does with one call, decided while its state is locked.
@@ -264,6 +268,7 @@ impl UnaryService<Bytes> for Handler {
     fn call(&mut self, request: Request<Bytes>) -> Self::Future {
         let call = Call {
             at: Instant::now(),
+            authority: self.authority.clone(),
             metadata: request.metadata().clone(),
             body: request.into_inner(),
         };

@@ -1,6 +1,7 @@
 //! The reliability suite: the client keeps its promises against real servers under faults,
 //! and every malformed or hostile input gets a typed error, never a panic or a hang.
 
+mod authority;
 mod bad_input;
 mod fake_server;
 mod faults;
