@@ -626,8 +626,52 @@ async fn send<Req: Rpc>(
         .await
         .map_err(|error| tonic::Status::unknown(format!("Service was not ready: {error}")))?;
     let path = tonic::codegen::http::uri::PathAndQuery::from_static(Req::PATH);
-    grpc.unary(request, path, tonic_prost::ProstCodec::default())
-        .await
+    grpc.unary(
+        request,
+        path,
+        SharedRequestCodec::<Req>(std::marker::PhantomData),
+    )
+    .await
+}
+
+/// prost's codec, except that the encode buffer is grown to the request's size before the
+/// request is written into it: tonic starts it at 8 KiB and prost would grow it by doubling,
+/// copying a large payload several times and briefly holding one and a half times its size.
+struct SharedRequestCodec<Req>(std::marker::PhantomData<Req>);
+
+impl<Req: Rpc> tonic::codec::Codec for SharedRequestCodec<Req> {
+    type Encode = SharedRequest<Req>;
+    type Decode = Req::Response;
+    type Encoder = SharedRequestCodec<Req>;
+    type Decoder = <tonic_prost::ProstCodec<SharedRequest<Req>, Req::Response> as tonic::codec::Codec>::Decoder;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        SharedRequestCodec(std::marker::PhantomData)
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        tonic_prost::ProstCodec::<SharedRequest<Req>, Req::Response>::raw_decoder(
+            tonic::codec::BufferSettings::default(),
+        )
+    }
+}
+
+impl<Req: Rpc> tonic::codec::Encoder for SharedRequestCodec<Req> {
+    type Item = SharedRequest<Req>;
+    type Error = tonic::Status;
+
+    fn encode(
+        &mut self,
+        request: SharedRequest<Req>,
+        buf: &mut tonic::codec::EncodeBuf<'_>,
+    ) -> Result<(), tonic::Status> {
+        use prost::Message as _;
+        // `Message::encode` would measure the request too, to check the room it has; here the
+        // room is made first, so one measure serves both.
+        buf.reserve(request.encoded_len());
+        request.encode_raw(buf);
+        Ok(())
+    }
 }
 
 /// The request every attempt of a call sends, encoded from the one copy they share: neither
