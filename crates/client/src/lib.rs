@@ -150,6 +150,7 @@
 #![deny(missing_docs)]
 
 mod activity_completion;
+mod balance;
 mod call;
 mod client;
 mod code;
