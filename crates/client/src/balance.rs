@@ -57,6 +57,18 @@ fn probe_backoff(failures: u32) -> Duration {
         .backoff(failures, false, random_unit())
 }
 
+/// The delay before resolving again after `failures` failed resolutions in a row left no
+/// address known (a lazy connection whose name does not resolve yet): 1 s doubling up to
+/// 30 s, ±20 % jitter. The interval's resolution comes anyway, if sooner.
+fn resolution_backoff(failures: u32) -> Duration {
+    RpcRetryPolicy::default()
+        .initial_interval(Duration::from_secs(1))
+        .multiplier(2.0)
+        .max_interval(Duration::from_secs(30))
+        .jitter(0.2)
+        .backoff(failures, false, random_unit())
+}
+
 /// A channel balanced over every address a name resolves to, resolved again every
 /// `interval` and whenever a frontend's connection drops.
 pub(crate) struct BalancePlan {
@@ -149,6 +161,8 @@ struct Keeper {
     /// When the last resolution started.
     last_resolution: Option<Instant>,
     resolving: bool,
+    /// Failed resolutions in a row while no address is known.
+    failed_resolutions: u32,
     next_generation: u64,
 }
 
@@ -174,6 +188,7 @@ impl Keeper {
             early_resolution: None,
             last_resolution: Some(Instant::now()),
             resolving: false,
+            failed_resolutions: 0,
             next_generation: 0,
         }
     }
@@ -203,10 +218,20 @@ impl Keeper {
                 Event::Closed => return,
                 Event::Resolved(outcome) => {
                     self.resolving = false;
-                    // A failed resolution keeps the addresses known: a DNS hiccup must not
-                    // empty the channel.
-                    if let Ok(addresses) = outcome {
-                        self.resolved(addresses).await;
+                    match outcome {
+                        Ok(addresses) => {
+                            self.failed_resolutions = 0;
+                            self.resolved(addresses).await;
+                        }
+                        // With no address known, calls wait for one: try again soon.
+                        Err(_) if self.frontends.is_empty() => {
+                            self.failed_resolutions += 1;
+                            let delay = resolution_backoff(self.failed_resolutions);
+                            self.early_resolution = Some(Instant::now() + delay);
+                        }
+                        // A failed resolution keeps the addresses known: a DNS hiccup must
+                        // not empty the channel.
+                        Err(_) => {}
                     }
                 }
                 Event::Probed {

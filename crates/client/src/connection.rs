@@ -541,8 +541,10 @@ impl ConnectionOptions {
     /// The last frontend of the set stays even when it fails, so that calls fail at once
     /// with `UNAVAILABLE` (and are retried per the [retry
     /// policy](ConnectionOptions::retry_policy)) instead of waiting for their deadline. A
-    /// call already on its way to a frontend that dies fails and is retried. The task that
-    /// does this ends when the connection and its clones are dropped.
+    /// call already on its way to a frontend that dies fails and is retried. While no
+    /// address is known (a lazy connection whose name does not resolve yet), the name is
+    /// tried again after 1 s, doubling up to 30 s. The task that does this ends when the
+    /// connection and its clones are dropped.
     ///
     /// Off by default: one connection, to the first address that accepts. Cannot be combined
     /// with an HTTP CONNECT proxy (the proxy resolves the name), so refused with one.

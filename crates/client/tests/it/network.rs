@@ -725,3 +725,56 @@ async fn dropping_a_balanced_client_ends_its_task_and_closes_its_connections() {
         (first.stats(), second.stats())
     );
 }
+
+/// A resolver that fails its first `failures` answers, as DNS does before a name is
+/// published.
+struct NotYet {
+    address: SocketAddr,
+    failures: AtomicUsize,
+}
+
+impl Resolve for NotYet {
+    fn resolve(&self, host: &str, _port: u16) -> Resolving {
+        let failing = self
+            .failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok();
+        let answer = if failing {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("`{host}` is not published yet"),
+            ))
+        } else {
+            Ok(vec![self.address])
+        };
+        Box::pin(async move { answer })
+    }
+}
+
+#[tokio::test]
+async fn a_lazy_balanced_connection_whose_name_does_not_resolve_yet_tries_again_soon() {
+    let server = DevServer::start().await.expect("a dev server");
+    let connection = Connection::connect_lazy(
+        ConnectionOptions::new(format!("{FRONTEND}:7233"))
+            .dns_resolver(NotYet {
+                address: server.address(),
+                failures: AtomicUsize::new(2),
+            })
+            .dns_load_balancing(Duration::from_secs(3600)),
+    )
+    .expect("valid options");
+    // Two failed resolutions, then one a second or two later: well within the deadline, not
+    // on the 1 h interval.
+    let client = Client::new(connection)
+        .with_call_options(CallOptions::default().timeout(Duration::from_secs(10)))
+        .expect("valid call options");
+    let started = Instant::now();
+    start_and_describe(&client, "resolved at last").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+}
