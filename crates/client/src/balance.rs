@@ -38,7 +38,7 @@ const BALANCE_CHANGES: usize = 64;
 /// The least time between two resolutions that a dropped connection or a failed probe asks
 /// for, so that a flapping frontend cannot make the client hammer DNS: one asked for sooner
 /// is deferred, not dropped.
-pub(crate) const MIN_RESOLUTION_GAP: Duration = Duration::from_secs(1);
+const MIN_RESOLUTION_GAP: Duration = Duration::from_secs(1);
 
 /// How long a probe may take, dial and answer, when the endpoint sets no connect timeout.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -125,7 +125,7 @@ enum Event {
 
 /// Whether a frontend answers, as far as its probes tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Health {
+enum Health {
     /// Not probed yet, or answering: calls go to it.
     Answering,
     /// Its last probe failed: calls go elsewhere until a probe succeeds.
@@ -388,7 +388,7 @@ impl Keeper {
 /// yet). When none does, the ones it holds stay (or, when it holds none, every resolved one
 /// joins): an empty balancer would make calls wait for their deadline, where a failing
 /// frontend fails them at once, and the retry policy tries again.
-pub(crate) fn wanted(
+fn wanted(
     health: &HashMap<SocketAddr, Health>,
     balanced: &HashSet<SocketAddr>,
 ) -> HashSet<SocketAddr> {
@@ -431,14 +431,24 @@ async fn probe(
     let answered = tokio::time::timeout(timeout, health_check(channel.clone()))
         .await
         .is_ok_and(|answered| answered);
-    // Under the lock, so that the report and a drop of the connection are told in order.
-    let mut state = watch.lock().unwrap_or_else(PoisonError::into_inner);
-    let answered = answered && !state.closed;
-    state.armed = answered;
+    {
+        let mut state = watch.lock().unwrap_or_else(PoisonError::into_inner);
+        if answered && !state.closed {
+            // Reported under the lock: the connection's end, reported from now on, cannot
+            // overtake this report.
+            state.armed = true;
+            let _ = notify.send(Event::Probed {
+                address,
+                generation,
+                answered: Some(channel),
+            });
+            return;
+        }
+    }
     let _ = notify.send(Event::Probed {
         address,
         generation,
-        answered: answered.then_some(channel),
+        answered: None,
     });
 }
 

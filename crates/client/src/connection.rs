@@ -534,7 +534,8 @@ impl ConnectionOptions {
     /// open. When that connection ends, the frontend is probed again at once and the name
     /// resolved again (at most once a second, so that a flapping frontend cannot make the
     /// client hammer DNS; a Temporal frontend closes an idle connection after 2 minutes, so
-    /// expect that much). A frontend whose probe fails (refused, closed before answering,
+    /// expect that much). A frontend gone silent is noticed when that connection's
+    /// [keepalive](ConnectionOptions::keepalive) gives up. A frontend whose probe fails (refused, closed before answering,
     /// no answer within the [connect timeout](ConnectionOptions::connect_timeout)) leaves
     /// the set: calls go to the others, and it is probed again after 250 ms, doubling up to
     /// 8 s, until it answers, which brings it back; a resolution that still names it does not.

@@ -778,3 +778,39 @@ async fn a_lazy_balanced_connection_whose_name_does_not_resolve_yet_tries_again_
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_silent_frontend_leaves_the_balancer_once_keepalive_and_its_probe_give_up() {
+    let server = DevServer::start().await.expect("a dev server");
+    let (first, second) = two_frontends(&server).await;
+    let connection = Connection::connect(
+        ConnectionOptions::new(format!("{FRONTEND}:7233"))
+            .resolve_to_addrs(FRONTEND, &[first.address(), second.address()])
+            .keepalive(Duration::from_millis(300), Duration::from_millis(300))
+            .connect_timeout(Duration::from_secs(1))
+            .dns_load_balancing(Duration::from_secs(3600)),
+    )
+    .await
+    .expect("connects");
+    let client = Client::new(connection);
+    let input = sizeable_input();
+    for _ in 0..4 {
+        start_and_describe(&client, &input).await;
+    }
+
+    // The first frontend's host goes silent: no reset, no refusal, nothing answers.
+    first.black_hole();
+    // Its watched connection's keepalive gives up after about 0.6 s, the probe that follows
+    // after its 1 s connect timeout.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let strict = without_retries(&client);
+    let before = second.stats();
+    for _ in 0..10 {
+        start_and_describe(&strict, &input).await;
+    }
+    let after = second.stats();
+    assert!(
+        after.bytes_to_upstream - before.bytes_to_upstream >= 10 * input.len() as u64,
+        "{after:?}"
+    );
+}
