@@ -158,8 +158,8 @@ struct Keeper {
     next_resolution: Instant,
     /// When a resolution asked for by a dropped connection or a failed probe is due.
     early_resolution: Option<Instant>,
-    /// When the last resolution started.
-    last_resolution: Option<Instant>,
+    /// When the last resolution started (or the keeper, when none has yet).
+    last_resolution: Instant,
     resolving: bool,
     /// Failed resolutions in a row while no address is known.
     failed_resolutions: u32,
@@ -186,7 +186,7 @@ impl Keeper {
             frontends: HashMap::new(),
             balanced: HashSet::new(),
             early_resolution: None,
-            last_resolution: Some(Instant::now()),
+            last_resolution: Instant::now(),
             resolving: false,
             failed_resolutions: 0,
             next_generation: 0,
@@ -251,7 +251,7 @@ impl Keeper {
         let now = Instant::now();
         self.resolving = true;
         self.early_resolution = None;
-        self.last_resolution = Some(now);
+        self.last_resolution = now;
         self.next_resolution = now + self.plan.interval;
         let resolver = self.plan.resolver.clone();
         let host = self.plan.host.clone();
@@ -265,9 +265,7 @@ impl Keeper {
 
     /// Asks for a resolution as soon as [`MIN_RESOLUTION_GAP`] allows.
     fn resolve_soon(&mut self) {
-        let allowed = self
-            .last_resolution
-            .map_or_else(Instant::now, |last| last + MIN_RESOLUTION_GAP);
+        let allowed = self.last_resolution + MIN_RESOLUTION_GAP;
         self.early_resolution = Some(match self.early_resolution {
             Some(asked) => asked.min(allowed),
             None => allowed,
