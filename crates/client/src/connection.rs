@@ -847,7 +847,8 @@ impl ConnectionOptions {
 }
 
 /// A connection to a Temporal server: one HTTP/2 channel that multiplexes every call (one
-/// per resolved address with [`ConnectionOptions::dns_load_balancing`]).
+/// per resolved address, and a second per address that watches it, with
+/// [`ConnectionOptions::dns_load_balancing`]).
 ///
 /// Cheap to clone (an `Arc`): create one per server and share it by every
 /// [`Client`](crate::Client) and task. Calls need no `&mut`.
