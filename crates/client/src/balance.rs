@@ -4,10 +4,11 @@
 //! it answers again.
 //!
 //! tonic's balanced channel dials each address with its own connector, which tells nobody
-//! when a connection drops or a dial fails. So the plan watches each frontend through a
-//! connection of its own: a probe dials the address, sends one HTTP/2 request (a gRPC health
-//! check: any answer, even an error status, shows the frontend speaks HTTP/2) and keeps the
-//! connection open; when that connection ends, the frontend is probed again at once.
+//! when a connection drops or a dial fails. So the keeper task watches each frontend through
+//! a connection of its own: a probe dials the address, sends one HTTP/2 request (a gRPC
+//! health check: any answer, even an error status, shows the frontend speaks HTTP/2) and
+//! keeps the connection open; when that connection ends, the frontend is probed again at
+//! once.
 
 use std::collections::{HashMap, HashSet};
 use std::future::{Future, poll_fn};
