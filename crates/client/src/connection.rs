@@ -548,13 +548,30 @@ impl ConnectionOptions {
         self
     }
 
-    /// Spreads calls over every address the server's name resolves to: one HTTP/2
-    /// connection per address, each call sent on the least busy (tonic's balanced channel,
-    /// power of two choices), and the name resolved again every `re_resolve_every` so that
-    /// frontends added or removed from DNS are picked up. A frontend that goes down fails
-    /// the calls sent to it with `UNAVAILABLE`, which the [retry
-    /// policy](ConnectionOptions::retry_policy) retries, landing on the others, until the
-    /// next resolution drops it.
+    /// Spreads calls over every address the server's name resolves to, as gRPC's
+    /// `round_robin` over its DNS resolver does: one HTTP/2 connection per address (tonic's
+    /// balanced channel: each call goes to one of the ready connections at random), and the
+    /// name resolved again every `re_resolve_every`, and also as soon as a frontend's
+    /// connection drops, so that frontends added to or removed from DNS are picked up.
+    ///
+    /// Each frontend is watched through a connection of its own (a second one per address:
+    /// tonic's balanced channel reports no dial or drop): a probe dials it, sends one gRPC
+    /// health check (any answer, even an error status, counts) and keeps the connection
+    /// open. When that connection ends, the frontend is probed again at once and the name
+    /// resolved again (at most once a second, so that a flapping frontend cannot make the
+    /// client hammer DNS; a Temporal frontend closes an idle connection after 2 minutes, so
+    /// expect that much). A frontend gone silent is noticed when that connection's
+    /// [keepalive](ConnectionOptions::keepalive) gives up. A frontend whose probe fails (refused, closed before answering,
+    /// no answer within the [connect timeout](ConnectionOptions::connect_timeout)) leaves
+    /// the set: calls go to the others, and it is probed again after 250 ms, doubling up to
+    /// 8 s, until it answers, which brings it back; a resolution that still names it does not.
+    /// The last frontend of the set stays even when it fails, so that calls fail at once
+    /// with `UNAVAILABLE` (and are retried per the [retry
+    /// policy](ConnectionOptions::retry_policy)) instead of waiting for their deadline. A
+    /// call already on its way to a frontend that dies fails and is retried. While no
+    /// address is known (a lazy connection whose name does not resolve yet), the name is
+    /// tried again after 1 s, doubling up to 30 s. The task that does this ends when the
+    /// connection and its clones are dropped.
     ///
     /// Off by default: one connection, to the first address that accepts. Cannot be combined
     /// with an HTTP CONNECT proxy (the proxy resolves the name), so refused with one.
@@ -883,7 +900,8 @@ impl ConnectionOptions {
 }
 
 /// A connection to a Temporal server: one HTTP/2 channel that multiplexes every call (one
-/// per resolved address with [`ConnectionOptions::dns_load_balancing`]).
+/// per resolved address, and a second per address that watches it, with
+/// [`ConnectionOptions::dns_load_balancing`]).
 ///
 /// Cheap to clone (an `Arc`): create one per server and share it by every
 /// [`Client`](crate::Client) and task. Calls need no `&mut`.

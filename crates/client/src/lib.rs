@@ -45,8 +45,9 @@
 //!
 //! # Connect
 //!
-//! A [`Connection`] is one HTTP/2 channel (one per address the name resolves to with
-//! [`ConnectionOptions::dns_load_balancing`]), configured by [`ConnectionOptions`]: the
+//! A [`Connection`] is one HTTP/2 channel (one per address the name resolves to, each
+//! address watched through a second, with [`ConnectionOptions::dns_load_balancing`]),
+//! configured by [`ConnectionOptions`]: the
 //! address, TLS and mTLS ([`TlsOptions`]), an API key, headers, timeouts, keepalive, an HTTP
 //! CONNECT proxy, gzip and the [`RpcRetryPolicy`] that every call retries transient failures
 //! with. A [`Client`] works in
@@ -150,6 +151,7 @@
 #![deny(missing_docs)]
 
 mod activity_completion;
+mod balance;
 mod call;
 mod client;
 mod code;

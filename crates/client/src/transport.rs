@@ -1,8 +1,8 @@
 //! How a [`Connection`](crate::Connection) reaches its server: tonic's own connector; a
 //! connector that resolves with the connection's [`Resolve`](crate::Resolve)r or tunnels
-//! through an HTTP CONNECT proxy; or a channel balanced over every address of the name.
+//! through an HTTP CONNECT proxy; or a channel balanced over every address of the name
+//! ([`BalancePlan`], in `balance.rs`).
 
-use std::collections::HashSet;
 use std::error::Error as StdError;
 use std::future::Future;
 use std::io;
@@ -11,15 +11,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
-use tokio::sync::mpsc::Sender;
-use tonic::transport::channel::Change;
-use tonic::transport::{Channel, Endpoint, Uri};
+use tonic::transport::{Endpoint, Uri};
 
-use crate::error::ConnectError;
+pub(crate) use crate::balance::BalancePlan;
 use crate::proxy::{ProxyFailure, ProxyTarget};
 use crate::resolve::Resolver;
 
@@ -136,84 +133,3 @@ pub(crate) fn proxy_failure<'a>(error: &'a (dyn StdError + 'static)) -> Option<&
     }
     None
 }
-
-/// A channel balanced over every address a name resolves to, resolved again every
-/// `interval`.
-pub(crate) struct BalancePlan {
-    pub(crate) host: String,
-    pub(crate) port: u16,
-    pub(crate) resolver: Resolver,
-    pub(crate) interval: Duration,
-    /// The endpoint of one address: TLS, keepalive and timeouts as the options say, the
-    /// name kept as the TLS server name and the HTTP/2 authority.
-    pub(crate) endpoint_for:
-        Box<dyn Fn(SocketAddr) -> Result<Endpoint, ConnectError> + Send + Sync>,
-}
-
-impl BalancePlan {
-    /// A channel over the name's current addresses, kept up to date by a task that ends
-    /// when the channel is dropped.
-    pub(crate) async fn connect(self) -> Result<Channel, io::Error> {
-        let addresses = self.resolver.resolve(&self.host, self.port).await?;
-        let (channel, changes) = Channel::balance_channel(BALANCE_CHANGES);
-        let mut current = HashSet::new();
-        self.apply(&changes, &mut current, addresses).await;
-        tokio::spawn(self.keep_resolved(changes, current));
-        Ok(channel)
-    }
-
-    /// A channel whose first resolution happens in the background, like a lazy connection.
-    pub(crate) fn connect_lazy(self) -> Channel {
-        let (channel, changes) = Channel::balance_channel(BALANCE_CHANGES);
-        tokio::spawn(async move {
-            let mut current = HashSet::new();
-            if let Ok(addresses) = self.resolver.resolve(&self.host, self.port).await {
-                self.apply(&changes, &mut current, addresses).await;
-            }
-            self.keep_resolved(changes, current).await;
-        });
-        channel
-    }
-
-    async fn keep_resolved(
-        self,
-        changes: Sender<Change<SocketAddr, Endpoint>>,
-        mut current: HashSet<SocketAddr>,
-    ) {
-        loop {
-            // Closed: every clone of the channel is gone.
-            if tokio::time::timeout(self.interval, changes.closed())
-                .await
-                .is_ok()
-            {
-                return;
-            }
-            // A failed resolution keeps the addresses known: a DNS hiccup must not empty the
-            // channel.
-            if let Ok(addresses) = self.resolver.resolve(&self.host, self.port).await {
-                self.apply(&changes, &mut current, addresses).await;
-            }
-        }
-    }
-
-    async fn apply(
-        &self,
-        changes: &Sender<Change<SocketAddr, Endpoint>>,
-        current: &mut HashSet<SocketAddr>,
-        addresses: Vec<SocketAddr>,
-    ) {
-        let resolved: HashSet<SocketAddr> = addresses.into_iter().collect();
-        for gone in current.difference(&resolved) {
-            let _ = changes.send(Change::Remove(*gone)).await;
-        }
-        for new in resolved.difference(current) {
-            if let Ok(endpoint) = (self.endpoint_for)(*new) {
-                let _ = changes.send(Change::Insert(*new, endpoint)).await;
-            }
-        }
-        *current = resolved;
-    }
-}
-
-/// How many address changes may wait for the balancer.
-const BALANCE_CHANGES: usize = 64;

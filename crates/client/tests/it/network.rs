@@ -3,12 +3,13 @@
 //! the frontends are `FaultProxy`s on 127.0.0.1 and 127.0.0.2 in front of one dev server.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use temporal_client::{
-    Client, ConnectError, Connection, ConnectionOptions, HttpConnectProxy, Resolve, Resolving,
-    StartOptions, TlsOptions,
+    CallOptions, Client, Code, ConnectError, Connection, ConnectionOptions, Error,
+    HttpConnectProxy, Resolve, Resolving, RpcRetryPolicy, StartOptions, TlsOptions,
 };
 use temporal_testing::{ConnectProxy, DevServer, FaultProxy, TestCertificates};
 
@@ -441,4 +442,375 @@ async fn a_lazy_balanced_connection_checks_each_frontend_s_certificate_against_t
             "{stats:?}"
         );
     }
+}
+
+/// A client of `client`'s connection that makes every call once: a call the balancer sends
+/// to a dead frontend fails, instead of being retried on a live one.
+fn without_retries(client: &Client) -> Client {
+    client
+        .with_call_options(CallOptions::default().retry_policy(RpcRetryPolicy::disabled()))
+        .expect("valid call options")
+}
+
+/// Waits, up to `limit`, for `done`; false when it never came.
+async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while !done() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
+/// Two frontends on 127.0.0.1 and 127.0.0.2 in front of one dev server.
+async fn two_frontends(server: &DevServer) -> (FaultProxy, FaultProxy) {
+    let mut frontends = Vec::new();
+    for ip in ["127.0.0.1", "127.0.0.2"] {
+        frontends.push(
+            FaultProxy::builder(server.address())
+                .listen_on(ip.parse().expect("an IP"))
+                .start()
+                .await
+                .expect("a frontend"),
+        );
+    }
+    let second = frontends.pop().expect("two");
+    (frontends.pop().expect("two"), second)
+}
+
+#[tokio::test]
+async fn a_dead_frontend_leaves_the_balancer_and_comes_back_when_it_answers_again() {
+    let server = DevServer::start().await.expect("a dev server");
+    let (first, second) = two_frontends(&server).await;
+    let connection = Connection::connect(
+        ConnectionOptions::new(format!("{FRONTEND}:7233"))
+            .resolve_to_addrs(FRONTEND, &[first.address(), second.address()])
+            // No resolution on the interval during the test: what happens is the probes'.
+            .dns_load_balancing(Duration::from_secs(3600)),
+    )
+    .await
+    .expect("connects");
+    let client = Client::new(connection);
+    let input = sizeable_input();
+    for _ in 0..10 {
+        start_and_describe(&client, &input).await;
+    }
+
+    // The first frontend dies: its connections reset, every new one closed at once.
+    first.drop_new_connections();
+    first.reset_connections();
+    // The retry policy may hide one failed attempt, sent before the probe told.
+    start_and_describe(&client, &input).await;
+    // The client notices when its probe of the frontend (one dial) is closed at once; the
+    // calls below, not this wait, are what the test checks.
+    let _ = eventually(Duration::from_secs(5), || {
+        first.stats().connections_dropped >= 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Now no call goes to it: made once each, any sent there would fail.
+    let strict = without_retries(&client);
+    let before = (first.stats(), second.stats());
+    for _ in 0..20 {
+        start_and_describe(&strict, &input).await;
+    }
+    let after = (first.stats(), second.stats());
+    assert!(
+        after.1.bytes_to_upstream - before.1.bytes_to_upstream >= 20 * input.len() as u64,
+        "{after:?}"
+    );
+    // Its only dials meanwhile are the probes, backing off: far fewer than the 40 calls.
+    let dials = after.0.connections_accepted - before.0.connections_accepted;
+    assert!(dials <= 8, "{dials} dials of the dead frontend: {after:?}");
+
+    // It comes back: a probe finds it within the backoff (8 s at most), and calls reach it.
+    first.pass();
+    let back = Instant::now();
+    let before = first.stats().bytes_to_upstream;
+    while first.stats().bytes_to_upstream - before < input.len() as u64 {
+        assert!(
+            back.elapsed() < Duration::from_secs(15),
+            "no call reached the frontend again: {:?}",
+            first.stats()
+        );
+        start_and_describe(&strict, &input).await;
+    }
+}
+
+/// A resolver that counts how often it is asked.
+#[derive(Clone)]
+struct Counting {
+    addresses: Vec<SocketAddr>,
+    asked: Arc<AtomicUsize>,
+}
+
+impl Resolve for Counting {
+    fn resolve(&self, _host: &str, _port: u16) -> Resolving {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        let addresses = self.addresses.clone();
+        Box::pin(async move { Ok(addresses) })
+    }
+}
+
+#[tokio::test]
+async fn a_cut_connection_makes_the_balancer_resolve_again_at_once_but_not_more_than_once_a_second()
+{
+    let server = DevServer::start().await.expect("a dev server");
+    let (first, second) = two_frontends(&server).await;
+    let resolver = Counting {
+        addresses: vec![first.address(), second.address()],
+        asked: Arc::new(AtomicUsize::new(0)),
+    };
+    let asked = Arc::clone(&resolver.asked);
+    let connection = Connection::connect(
+        ConnectionOptions::new(format!("{FRONTEND}:7233"))
+            .dns_resolver(resolver)
+            .dns_load_balancing(Duration::from_secs(3600)),
+    )
+    .await
+    .expect("connects");
+    let client = Client::new(connection);
+    let input = sizeable_input();
+    start_and_describe(&client, &input).await;
+    assert_eq!(asked.load(Ordering::SeqCst), 1, "resolved once, at connect");
+    // Past the least gap between two resolutions since the first.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(asked.load(Ordering::SeqCst), 1, "not on the 1 h interval");
+
+    // A frontend's connections are cut: DNS is asked again at once.
+    first.reset_connections();
+    assert!(
+        eventually(Duration::from_millis(500), || asked.load(Ordering::SeqCst)
+            == 2)
+        .await,
+        "asked {} times",
+        asked.load(Ordering::SeqCst)
+    );
+    // Cut again at once: the resolution is deferred to a second after the last, not dropped.
+    assert!(
+        eventually(Duration::from_secs(2), || first.stats().live_connections
+            >= 1)
+        .await,
+        "the frontend was probed again: {:?}",
+        first.stats()
+    );
+    first.reset_connections();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(asked.load(Ordering::SeqCst), 2, "not twice within a second");
+    assert!(
+        eventually(Duration::from_secs(2), || asked.load(Ordering::SeqCst) == 3).await,
+        "asked {} times",
+        asked.load(Ordering::SeqCst)
+    );
+    // The cut frontend still answers, so it stays: calls go on, once each.
+    let strict = without_retries(&client);
+    for _ in 0..10 {
+        start_and_describe(&strict, &input).await;
+    }
+}
+
+#[tokio::test]
+async fn the_only_frontend_dead_fails_calls_in_time_with_a_typed_error() {
+    let server = DevServer::start().await.expect("a dev server");
+    let only = FaultProxy::builder(server.address())
+        .listen_on("127.0.0.1".parse().expect("an IP"))
+        .start()
+        .await
+        .expect("a frontend");
+    let connection = Connection::connect(
+        ConnectionOptions::new(format!("{FRONTEND}:7233"))
+            .resolve_to_addrs(FRONTEND, &[only.address()])
+            .dns_load_balancing(Duration::from_secs(3600)),
+    )
+    .await
+    .expect("connects");
+    let client = Client::new(connection);
+    start_and_describe(&client, "before").await;
+    let deadline = Duration::from_secs(1);
+    let client = client
+        .with_call_options(
+            CallOptions::default()
+                .timeout(deadline)
+                .retry_policy(RpcRetryPolicy::default().max_attempts(2)),
+        )
+        .expect("valid call options");
+
+    // Silent: each attempt ends at its deadline.
+    only.black_hole();
+    let started = Instant::now();
+    let err = client
+        .start("network-check", ("silent",), start_options("silent"))
+        .await
+        .expect_err("no answer");
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(&err, Error::Rpc(rpc) if rpc.is_timeout()),
+        "{err:?}"
+    );
+    assert!(
+        elapsed < 2 * deadline + Duration::from_secs(1),
+        "{elapsed:?}"
+    );
+
+    // Gone: the last address stays in the balancer, so calls fail at once rather than wait.
+    drop(only);
+    let started = Instant::now();
+    let err = client
+        .start("network-check", ("gone",), start_options("gone"))
+        .await
+        .expect_err("nobody listens");
+    let elapsed = started.elapsed();
+    assert!(
+        // A start whose attempt was on the connection that closed may have reached the
+        // server: its outcome is unknown. Either way the code says the frontend is gone.
+        matches!(
+            &err,
+            Error::Rpc(rpc) | Error::OutcomeUnknown(rpc) if rpc.code() == Code::Unavailable
+        ),
+        "{err:?}"
+    );
+    assert!(elapsed < deadline, "failed fast: {elapsed:?}");
+}
+
+/// A resolver that holds a token: while the token has other holders, the balancer's task
+/// (which owns the resolver) lives.
+struct Holding {
+    addresses: Vec<SocketAddr>,
+    _token: Arc<()>,
+}
+
+impl Resolve for Holding {
+    fn resolve(&self, _host: &str, _port: u16) -> Resolving {
+        let addresses = self.addresses.clone();
+        Box::pin(async move { Ok(addresses) })
+    }
+}
+
+#[tokio::test]
+async fn dropping_a_balanced_client_ends_its_task_and_closes_its_connections() {
+    let server = DevServer::start().await.expect("a dev server");
+    let (first, second) = two_frontends(&server).await;
+    let token = Arc::new(());
+    let connection = Connection::connect(
+        ConnectionOptions::new(format!("{FRONTEND}:7233"))
+            .dns_resolver(Holding {
+                addresses: vec![first.address(), second.address()],
+                _token: Arc::clone(&token),
+            })
+            .dns_load_balancing(Duration::from_secs(3600)),
+    )
+    .await
+    .expect("connects");
+    let client = Client::new(connection);
+    let input = sizeable_input();
+    for _ in 0..6 {
+        start_and_describe(&client, &input).await;
+    }
+    assert!(Arc::strong_count(&token) > 1);
+    assert!(first.stats().live_connections + second.stats().live_connections >= 2);
+
+    drop(client);
+    assert!(
+        eventually(Duration::from_secs(5), || Arc::strong_count(&token) == 1).await,
+        "the balancer's task still holds the resolver"
+    );
+    assert!(
+        eventually(Duration::from_secs(5), || {
+            first.stats().live_connections + second.stats().live_connections == 0
+        })
+        .await,
+        "connections left open: {:?}",
+        (first.stats(), second.stats())
+    );
+}
+
+/// A resolver that fails its first `failures` answers, as DNS does before a name is
+/// published.
+struct NotYet {
+    address: SocketAddr,
+    failures: AtomicUsize,
+}
+
+impl Resolve for NotYet {
+    fn resolve(&self, host: &str, _port: u16) -> Resolving {
+        let failing = self
+            .failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok();
+        let answer = if failing {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("`{host}` is not published yet"),
+            ))
+        } else {
+            Ok(vec![self.address])
+        };
+        Box::pin(async move { answer })
+    }
+}
+
+#[tokio::test]
+async fn a_lazy_balanced_connection_whose_name_does_not_resolve_yet_tries_again_soon() {
+    let server = DevServer::start().await.expect("a dev server");
+    let connection = Connection::connect_lazy(
+        ConnectionOptions::new(format!("{FRONTEND}:7233"))
+            .dns_resolver(NotYet {
+                address: server.address(),
+                failures: AtomicUsize::new(2),
+            })
+            .dns_load_balancing(Duration::from_secs(3600)),
+    )
+    .expect("valid options");
+    // Two failed resolutions, then one a second or two later: well within the deadline, not
+    // on the 1 h interval.
+    let client = Client::new(connection)
+        .with_call_options(CallOptions::default().timeout(Duration::from_secs(10)))
+        .expect("valid call options");
+    let started = Instant::now();
+    start_and_describe(&client, "resolved at last").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_silent_frontend_leaves_the_balancer_once_keepalive_and_its_probe_give_up() {
+    let server = DevServer::start().await.expect("a dev server");
+    let (first, second) = two_frontends(&server).await;
+    let connection = Connection::connect(
+        ConnectionOptions::new(format!("{FRONTEND}:7233"))
+            .resolve_to_addrs(FRONTEND, &[first.address(), second.address()])
+            .keepalive(Duration::from_millis(300), Duration::from_millis(300))
+            .connect_timeout(Duration::from_secs(1))
+            .dns_load_balancing(Duration::from_secs(3600)),
+    )
+    .await
+    .expect("connects");
+    let client = Client::new(connection);
+    let input = sizeable_input();
+    for _ in 0..4 {
+        start_and_describe(&client, &input).await;
+    }
+
+    // The first frontend's host goes silent: no reset, no refusal, nothing answers.
+    first.black_hole();
+    // Its watched connection's keepalive gives up after about 0.6 s, the probe that follows
+    // after its 1 s connect timeout.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let strict = without_retries(&client);
+    let before = second.stats();
+    for _ in 0..10 {
+        start_and_describe(&strict, &input).await;
+    }
+    let after = second.stats();
+    assert!(
+        after.bytes_to_upstream - before.bytes_to_upstream >= 10 * input.len() as u64,
+        "{after:?}"
+    );
 }
