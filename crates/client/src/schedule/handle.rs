@@ -143,7 +143,9 @@ impl ScheduleHandle {
     /// that refuses such a write (`FAILED_PRECONDITION`) gets the read, `updater` and the
     /// write done again, up to 10 times. The workflow-based scheduler (the dev server's, as of
     /// server 1.32) instead drops the write without an error: the concurrent change stays, and
-    /// this one is lost; describe again to check.
+    /// this one is lost; describe again to check. It checks the token when it processes the
+    /// write, so two writes that reach it together (in one of its workflow tasks) pass the
+    /// same check, and the later one wins.
     ///
     /// # Errors
     ///
