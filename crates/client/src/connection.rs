@@ -15,6 +15,8 @@ use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
+use crate::call_transport::CallTransport;
+use crate::direct::{self, DirectTransport, Http2Transport};
 use crate::envconfig::{ClientConfigProfile, LoadOptions};
 use crate::error::{ConnectError, RpcError};
 use crate::proxy::{self, HttpConnectProxy};
@@ -62,8 +64,9 @@ macro_rules! compressed {
     }};
 }
 
-/// The gRPC client of the workflow service that the client's calls go through.
-pub(crate) type WorkflowGrpc = tonic::client::Grpc<InterceptedService<Channel, Headers>>;
+/// The gRPC client of the workflow service that the client's calls go through, over the
+/// transport [`ConnectionOptions::http2_transport`] chose.
+pub(crate) type WorkflowGrpc = tonic::client::Grpc<InterceptedService<CallTransport, Headers>>;
 
 /// The raw `WorkflowService` client of a connection, with the connection's headers.
 ///
@@ -164,6 +167,7 @@ pub struct ConnectionOptions {
     resolver: Resolver,
     dns_load_balancing: Option<Duration>,
     gzip: bool,
+    http2_transport: Http2Transport,
 }
 
 /// Where the proxy comes from.
@@ -209,6 +213,7 @@ impl fmt::Debug for ConnectionOptions {
             .field("resolver", &self.resolver)
             .field("dns_load_balancing", &self.dns_load_balancing)
             .field("gzip", &self.gzip)
+            .field("http2_transport", &self.http2_transport)
             .finish()
     }
 }
@@ -272,6 +277,7 @@ impl ConnectionOptions {
             resolver: Resolver::default(),
             dns_load_balancing: None,
             gzip: false,
+            http2_transport: Http2Transport::Channel,
         }
     }
 
@@ -566,6 +572,42 @@ impl ConnectionOptions {
         self
     }
 
+    /// Which HTTP/2 client carries the client's calls: tonic's `Channel` (the default), or
+    /// [`Http2Transport::Direct`], h2's client driven from each call's own task, which spares
+    /// every call the hop through tonic's `Buffer` worker task and hyper's dispatch (about a
+    /// quarter of the client-side instructions and allocations of a small call;
+    /// bench/notes/transport-experiment.md).
+    ///
+    /// The direct transport dials as the `Channel` does (the [resolver](Self::dns_resolver)
+    /// or the [HTTP CONNECT proxy](Self::http_connect_proxy), `TCP_NODELAY`, the [connect
+    /// timeout](Self::connect_timeout) on every dial), sends [keepalive](Self::keepalive)
+    /// pings while idle too and drops a connection whose ping goes unanswered, redials once
+    /// for all waiting calls when the connection dies or the server sends GOAWAY (a call that
+    /// had not started moves to the new connection; calls in flight fail as `UNAVAILABLE` and
+    /// the [retry policy](Self::retry_policy) retries them), and sends large messages under
+    /// HTTP/2 flow control.
+    ///
+    /// What it does not do yet: TLS (and so API keys, unless [allowed over
+    /// plaintext](Self::allow_api_key_over_plaintext)) and [DNS load
+    /// balancing](Self::dns_load_balancing); [`Connection::connect`] refuses both with
+    /// [`ConnectError::InvalidOption`] naming `http2_transport`. Only the client's own calls
+    /// use it: the raw service clients ([`Connection::raw_workflow_service`] and the others,
+    /// whose types name tonic's `Channel`) go through a `Channel` of their own, dialled
+    /// lazily on their first call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ConnectionOptions, Http2Transport};
+    ///
+    /// let options = ConnectionOptions::new("localhost:7233").http2_transport(Http2Transport::Direct);
+    /// # let _ = options;
+    /// ```
+    pub fn http2_transport(mut self, transport: Http2Transport) -> Self {
+        self.http2_transport = transport;
+        self
+    }
+
     /// Options from the environment variables the `temporal` CLI reads: `TEMPORAL_ADDRESS`
     /// (default `localhost:7233`), `TEMPORAL_API_KEY`, `TEMPORAL_TLS` (`true` or `false`;
     /// TLS is on when an API key or any TLS setting is given), the server CA as
@@ -714,6 +756,7 @@ impl ConnectionOptions {
                     .to_owned(),
             });
         }
+        self.check_http2_transport()?;
         let (endpoint, headers) = self.endpoint()?;
         let host = endpoint.uri().host().unwrap_or_default().to_owned();
         let port = endpoint.uri().port_u16().unwrap_or(DEFAULT_PORT);
@@ -784,6 +827,50 @@ impl ConnectionOptions {
             endpoint_for: Box::new(endpoint_for),
         };
         Ok((Transport::Balanced(plan), headers))
+    }
+
+    /// Refuses what the [direct transport](Http2Transport::Direct) does not do yet.
+    fn check_http2_transport(&self) -> Result<(), ConnectError> {
+        if self.http2_transport != Http2Transport::Direct {
+            return Ok(());
+        }
+        let unsupported = if self.uses_tls() {
+            "TLS"
+        } else if self.dns_load_balancing.is_some() {
+            "dns_load_balancing"
+        } else {
+            return Ok(());
+        };
+        Err(ConnectError::InvalidOption {
+            option: "http2_transport",
+            reason: format!(
+                "the direct HTTP/2 transport does not support {unsupported} yet; use \
+                 Http2Transport::Channel (the default)"
+            ),
+        })
+    }
+
+    /// The direct transport over `transport`'s connector, when the options ask for it.
+    fn direct_transport(&self, transport: &Transport) -> Option<DirectTransport> {
+        if self.http2_transport != Http2Transport::Direct {
+            return None;
+        }
+        let settings = direct::Settings {
+            connect_timeout: self.connect_timeout,
+            keepalive: self.keepalive,
+        };
+        Some(match transport {
+            Transport::Tonic(endpoint) => DirectTransport::new(
+                endpoint.uri(),
+                Connector::resolving(self.resolver.clone()),
+                settings,
+            ),
+            Transport::Custom(endpoint, connector) => {
+                DirectTransport::new(endpoint.uri(), connector.clone(), settings)
+            }
+            // Refused by `check_http2_transport`.
+            Transport::Balanced(_) => return None,
+        })
     }
 
     #[cfg(feature = "tls")]
@@ -862,7 +949,10 @@ impl fmt::Debug for Connection {
 }
 
 struct ConnectionInner {
+    /// What the raw service clients use.
     channel: Channel,
+    /// What the client's own calls use: `channel`, or the direct transport.
+    calls: CallTransport,
     headers: Arc<HeaderSet>,
     address: String,
     retry_policy: RpcRetryPolicy,
@@ -920,8 +1010,11 @@ impl Connection {
                     source,
                 },
             };
+        let direct = options.direct_transport(&transport);
         let connecting = async {
             let channel = match transport {
+                // The raw clients' own channel: the direct transport is dialled below.
+                transport if direct.is_some() => lazy_channel(transport),
                 Transport::Tonic(endpoint) => endpoint
                     .connect()
                     .await
@@ -935,13 +1028,23 @@ impl Connection {
                     .await
                     .map_err(|source| transport_error(Box::new(source)))?,
             };
+            let calls = match direct {
+                Some(direct) => {
+                    direct
+                        .connect()
+                        .await
+                        .map_err(|source| transport_error(Box::new(source)))?;
+                    CallTransport::Direct(direct)
+                }
+                None => CallTransport::Channel(channel.clone()),
+            };
             let interceptor = Headers {
                 set: Arc::clone(&headers),
                 namespace: None,
             };
             let mut request = tonic::Request::new(GetSystemInfoRequest::default());
             request.set_timeout(timeout);
-            let system_info = WorkflowServiceClient::with_interceptor(channel.clone(), interceptor)
+            let system_info = WorkflowServiceClient::with_interceptor(calls.clone(), interceptor)
                 .get_system_info(request)
                 .await
                 .map_err(|status| ConnectError::Handshake {
@@ -949,7 +1052,7 @@ impl Connection {
                     source: RpcError::new(crate::retry::with_reason(status)),
                 })?
                 .into_inner();
-            Ok((channel, system_info))
+            Ok((channel, calls, system_info))
         };
         // One deadline for TCP, TLS and the first answer: a server that accepts and then says
         // nothing must not hold the caller until keepalive gives up.
@@ -969,7 +1072,7 @@ impl Connection {
                 timeout,
             },
         };
-        let (channel, system_info) = match tokio::time::timeout(timeout, connecting).await {
+        let (channel, calls, system_info) = match tokio::time::timeout(timeout, connecting).await {
             Ok(Ok(connected)) => connected,
             // The TLS handshake's and the first call's own deadlines are the connect timeout
             // too, and may fire first.
@@ -979,6 +1082,7 @@ impl Connection {
         };
         Ok(Self::from_parts(
             channel,
+            calls,
             headers,
             options,
             Some(system_info),
@@ -1008,18 +1112,18 @@ impl Connection {
     /// ```
     pub fn connect_lazy(options: ConnectionOptions) -> Result<Self, ConnectError> {
         let (transport, headers) = options.transport()?;
-        let channel = match transport {
-            Transport::Tonic(endpoint) => endpoint.connect_lazy(),
-            Transport::Custom(endpoint, connector) => {
-                endpoint.connect_with_connector_lazy(connector)
-            }
-            Transport::Balanced(plan) => plan.connect_lazy(),
+        let calls = options.direct_transport(&transport);
+        let channel = lazy_channel(transport);
+        let calls = match calls {
+            Some(direct) => CallTransport::Direct(direct),
+            None => CallTransport::Channel(channel.clone()),
         };
-        Ok(Self::from_parts(channel, headers, options, None))
+        Ok(Self::from_parts(channel, calls, headers, options, None))
     }
 
     fn from_parts(
         channel: Channel,
+        calls: CallTransport,
         headers: Arc<HeaderSet>,
         options: ConnectionOptions,
         system_info: Option<temporal_proto::api::workflowservice::v1::GetSystemInfoResponse>,
@@ -1027,6 +1131,7 @@ impl Connection {
         Self {
             inner: Arc::new(ConnectionInner {
                 channel,
+                calls,
                 headers,
                 may_send_api_key: options.may_send_api_key(),
                 address: options.address,
@@ -1221,7 +1326,7 @@ impl Connection {
     /// methods, taking their request by value, cannot.
     pub(crate) fn namespaced_grpc(&self, namespace: AsciiMetadataValue) -> WorkflowGrpc {
         let grpc = tonic::client::Grpc::new(InterceptedService::new(
-            self.inner.channel.clone(),
+            self.inner.calls.clone(),
             self.headers(Some(namespace)),
         ))
         .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE);
@@ -1233,6 +1338,15 @@ impl Connection {
             set: Arc::clone(&self.inner.headers),
             namespace,
         }
+    }
+}
+
+/// A channel that dials on its first call.
+fn lazy_channel(transport: Transport) -> Channel {
+    match transport {
+        Transport::Tonic(endpoint) => endpoint.connect_lazy(),
+        Transport::Custom(endpoint, connector) => endpoint.connect_with_connector_lazy(connector),
+        Transport::Balanced(plan) => plan.connect_lazy(),
     }
 }
 

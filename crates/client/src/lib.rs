@@ -151,12 +151,14 @@
 
 mod activity_completion;
 mod call;
+mod call_transport;
 mod client;
 mod code;
 mod connection;
 mod contract;
 mod converter;
 mod description;
+mod direct;
 mod encoded;
 mod envconfig;
 mod error;
@@ -205,6 +207,7 @@ pub use description::{
     CountGroup, Memo, ParentExecution, WorkflowCount, WorkflowDescription, WorkflowExecutionInfo,
     WorkflowExecutionStatus,
 };
+pub use direct::Http2Transport;
 pub use encoded::EncodedValues;
 pub use envconfig::{
     ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError,

@@ -2,6 +2,7 @@
 //! and every malformed or hostile input gets a typed error, never a panic or a hang.
 
 mod bad_input;
+mod direct;
 mod fake_server;
 mod faults;
 mod hostile;
