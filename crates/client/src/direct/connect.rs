@@ -185,6 +185,8 @@ where
             .initial_window_size(STREAM_WINDOW)
             .initial_connection_window_size(CONNECTION_WINDOW)
             .max_send_buffer_size(MAX_SEND_BUFFER)
+            // As hyper's client: a gRPC server never pushes.
+            .enable_push(false)
             .handshake::<_, Bytes>(TokioIo::new(io))
             .await?;
         Ok::<_, BoxError>(handshake)

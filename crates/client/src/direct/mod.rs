@@ -167,19 +167,17 @@ impl Shared {
     /// dead here (closed, or a GOAWAY received) has not seen this call, so it is replaced and
     /// the call tries once more on the new one.
     async fn ready_sender(&self) -> Result<h2::client::SendRequest<Bytes>, Status> {
-        let live = self.connections.acquire().await.map_err(unavailable)?;
-        let mut sender = live.sender.clone();
-        if std::future::poll_fn(|cx| sender.poll_ready(cx))
+        let mut live = self.connections.acquire().await.map_err(unavailable)?;
+        if std::future::poll_fn(|cx| live.sender.poll_ready(cx))
             .await
             .is_ok()
         {
-            return Ok(sender);
+            return Ok(live.sender);
         }
         live.close();
-        let live = self.connections.acquire().await.map_err(unavailable)?;
-        let mut sender = live.sender.clone();
-        match std::future::poll_fn(|cx| sender.poll_ready(cx)).await {
-            Ok(()) => Ok(sender),
+        let mut live = self.connections.acquire().await.map_err(unavailable)?;
+        match std::future::poll_fn(|cx| live.sender.poll_ready(cx)).await {
+            Ok(()) => Ok(live.sender),
             Err(error) => {
                 live.close();
                 Err(status_of(error))
@@ -246,6 +244,9 @@ async fn send_data(
             Some(granted) => granted.map_err(status_of)?,
             None => return Err(Status::unavailable("the stream closed while sending")),
         };
+        if granted == 0 {
+            continue;
+        }
         let chunk = data.split_to(granted.min(data.len()));
         stream
             .send_data(chunk, last && data.is_empty())

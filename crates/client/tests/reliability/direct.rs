@@ -51,6 +51,8 @@ async fn signal(client: &Client) -> Result<(), Error> {
 struct H2Server {
     address: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// The most answers pending at once.
+    most_pending: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -80,23 +82,38 @@ type Resets = Arc<Mutex<Vec<h2::Reason>>>;
 
 impl H2Server {
     async fn start(script: Script, resets: Resets) -> Self {
+        Self::start_with(script, resets, None).await
+    }
+
+    /// With `SETTINGS_MAX_CONCURRENT_STREAMS` set to `stream_limit`.
+    async fn start_with(script: Script, resets: Resets, stream_limit: Option<u32>) -> Self {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .await
             .expect("a loopback port");
         let address = listener.local_addr().expect("an address");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let recorded = Arc::clone(&seen);
+        let most_pending = Arc::new(AtomicUsize::new(0));
+        let pending = Pending {
+            now: Arc::new(AtomicUsize::new(0)),
+            most: Arc::clone(&most_pending),
+        };
         let task = tokio::spawn(async move {
             let connections = AtomicUsize::new(0);
             while let Ok((tcp, _)) = listener.accept().await {
                 let number = connections.fetch_add(1, Ordering::SeqCst) + 1;
-                let (script, seen, resets) = (
+                let (script, seen, resets, pending) = (
                     Arc::clone(&script),
                     Arc::clone(&recorded),
                     Arc::clone(&resets),
+                    pending.clone(),
                 );
                 tokio::spawn(async move {
-                    let Ok(mut connection) = h2::server::handshake(tcp).await else {
+                    let mut builder = h2::server::Builder::new();
+                    if let Some(limit) = stream_limit {
+                        builder.max_concurrent_streams(limit);
+                    }
+                    let Ok(mut connection) = builder.handshake(tcp).await else {
                         return;
                     };
                     while let Some(Ok((request, respond))) = connection.accept().await {
@@ -108,7 +125,12 @@ impl H2Server {
                                 connection: number,
                                 head,
                             });
-                        tokio::spawn(answer(respond, reply.delay, Arc::clone(&resets)));
+                        tokio::spawn(answer(
+                            respond,
+                            reply.delay,
+                            Arc::clone(&resets),
+                            pending.clone(),
+                        ));
                         if reply.go_away {
                             connection.graceful_shutdown();
                         }
@@ -119,6 +141,7 @@ impl H2Server {
         Self {
             address,
             seen,
+            most_pending,
             task,
         }
     }
@@ -144,13 +167,38 @@ impl Drop for H2Server {
     }
 }
 
+/// How many answers are pending, and the most ever.
+#[derive(Clone)]
+struct Pending {
+    now: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+}
+
+impl Pending {
+    fn enter(&self) -> PendingGuard {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        PendingGuard(Arc::clone(&self.now))
+    }
+}
+
+struct PendingGuard(Arc<AtomicUsize>);
+
+impl Drop for PendingGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Answers an empty gRPC message with status OK after `delay`; with no delay, never, and
 /// records how the client reset the stream.
 async fn answer(
     mut respond: h2::server::SendResponse<Bytes>,
     delay: Option<Duration>,
     resets: Resets,
+    pending: Pending,
 ) {
+    let _pending = pending.enter();
     let Some(delay) = delay else {
         if let Ok(reason) = std::future::poll_fn(|cx| respond.poll_reset(cx)).await {
             resets
@@ -296,6 +344,37 @@ async fn a_dropped_call_resets_its_stream() {
     assert_eq!(
         *resets.lock().unwrap_or_else(PoisonError::into_inner),
         [h2::Reason::CANCEL]
+    );
+}
+
+#[tokio::test]
+async fn calls_over_the_servers_stream_limit_wait_for_a_free_stream() {
+    let script: Script = Arc::new(|_, _| Reply {
+        delay: Some(Duration::from_millis(20)),
+        go_away: false,
+    });
+    let server = H2Server::start_with(script, no_resets(), Some(10)).await;
+    // No retries: a stream the server refused would fail its call.
+    let client = Client::new(
+        Connection::connect(direct(server.address))
+            .await
+            .expect("connects"),
+    )
+    .with_call_options(CallOptions::default().retry_policy(RpcRetryPolicy::disabled()))
+    .expect("valid options");
+    let mut calls = JoinSet::new();
+    for _ in 0..100 {
+        let client = client.clone();
+        calls.spawn(async move { signal(&client).await });
+    }
+    while let Some(outcome) = calls.join_next().await {
+        outcome.expect("no panic").expect("every call answered");
+    }
+    assert_eq!(server.seen_at(SIGNAL).len(), 100);
+    let most = server.most_pending.load(Ordering::SeqCst);
+    assert!(
+        (2..=10).contains(&most),
+        "calls ran concurrently, never over the limit: {most}"
     );
 }
 
