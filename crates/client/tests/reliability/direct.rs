@@ -16,9 +16,9 @@ use temporal_client::proto::api::workflowservice::v1::{
 };
 use temporal_client::{
     CallOptions, Client, Code, ConnectError, Connection, ConnectionOptions, Error, Http2Transport,
-    RpcRetryPolicy, TlsOptions, Untyped, by_name,
+    HttpConnectProxy, RpcRetryPolicy, TlsOptions, Untyped, by_name,
 };
-use temporal_testing::{DevServer, FaultProxy};
+use temporal_testing::{ConnectProxy, DevServer, FaultProxy};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tonic::codegen::http;
@@ -553,6 +553,62 @@ async fn calls_reconnect_after_a_dev_server_restart() {
         path.push(suffix);
         let _ = std::fs::remove_file(path);
     }
+}
+
+#[tokio::test]
+async fn the_direct_transport_dials_through_the_proxy_and_the_resolver() {
+    let fake = FakeServer::start().await;
+    let proxy = ConnectProxy::builder()
+        .host("frontend.test", fake.address)
+        .start()
+        .await
+        .expect("a proxy");
+    let through_proxy = Client::new(
+        Connection::connect(
+            direct("frontend.test:7233")
+                .http_connect_proxy(HttpConnectProxy::new(proxy.address().to_string())),
+        )
+        .await
+        .expect("connects through the proxy"),
+    );
+    signal(&through_proxy).await.expect("answered");
+    let requests = proxy.requests();
+    assert_eq!(requests.len(), 1, "one tunnel: {requests:?}");
+    assert_eq!(requests[0].target, "frontend.test:7233");
+    assert!(requests[0].tunnelled);
+
+    let refusing = ConnectProxy::builder()
+        .refuse(407)
+        .start()
+        .await
+        .expect("a proxy");
+    let err = Connection::connect(
+        direct("frontend.test:7233")
+            .http_connect_proxy(HttpConnectProxy::new(refusing.address().to_string())),
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            ConnectError::Proxy {
+                status: Some(407),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let resolved = Client::new(
+        Connection::connect(
+            direct(format!("frontend.test:{}", fake.address.port()))
+                .no_proxy()
+                .resolve_to_addrs("frontend.test", &[fake.address]),
+        )
+        .await
+        .expect("connects to the address the override gives"),
+    );
+    signal(&resolved).await.expect("answered");
 }
 
 #[tokio::test]
