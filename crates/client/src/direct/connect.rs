@@ -237,3 +237,67 @@ async fn drive<T>(
     // Dropping the connection fails its remaining streams and closes the socket.
     drop(connection);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+    use std::task::{Context, Poll};
+
+    use super::*;
+
+    /// A connector to a server that refuses every connection after 50 ms, counting the dials.
+    #[derive(Clone)]
+    struct Refusing(Arc<AtomicUsize>);
+
+    impl tower_service::Service<Uri> for Refusing {
+        type Response = TokioIo<tokio::net::TcpStream>;
+        type Error = std::io::Error;
+        type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+        fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _uri: Uri) -> Self::Future {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Err(std::io::ErrorKind::ConnectionRefused.into())
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn calls_waiting_for_a_dead_server_share_one_dial_and_the_next_waits_a_backoff() {
+        let dials = Arc::new(AtomicUsize::new(0));
+        let settings = Settings {
+            connect_timeout: Duration::from_secs(1),
+            keepalive: None,
+        };
+        let connections = Arc::new(Connections::new(
+            Uri::from_static("http://127.0.0.1:1"),
+            Refusing(Arc::clone(&dials)),
+            settings,
+        ));
+        let waiting: Vec<_> = (0..10)
+            .map(|_| {
+                let connections = Arc::clone(&connections);
+                tokio::spawn(async move { connections.acquire().await.map(drop) })
+            })
+            .collect();
+        for call in waiting {
+            let err = call.await.expect("no panic").expect_err("refused");
+            assert!(err.to_string().contains("refused"), "{err}");
+        }
+        assert_eq!(dials.load(Ordering::SeqCst), 1, "one dial for ten calls");
+
+        let started = Instant::now();
+        assert!(connections.acquire().await.is_err());
+        assert_eq!(dials.load(Ordering::SeqCst), 2);
+        assert!(
+            started.elapsed() >= REDIAL_BACKOFF,
+            "the next dial waited a backoff: {:?}",
+            started.elapsed()
+        );
+    }
+}

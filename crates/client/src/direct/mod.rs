@@ -130,7 +130,7 @@ impl tower_service::Service<http::Request<Body>> for DirectTransport {
         let shared = Arc::clone(&self.shared);
         Box::pin(async move {
             let (mut head, body) = request.into_parts();
-            shared.address(&mut head)?;
+            shared.set_origin(&mut head)?;
             let mut sender = shared.ready_sender().await?;
             let end_of_stream = body.is_end_stream();
             let (response, stream) = sender
@@ -148,7 +148,7 @@ impl tower_service::Service<http::Request<Body>> for DirectTransport {
 
 impl Shared {
     /// Gives the request the origin and `user-agent` that tonic's `Channel` would.
-    fn address(&self, head: &mut http::request::Parts) -> Result<(), Status> {
+    fn set_origin(&self, head: &mut http::request::Parts) -> Result<(), Status> {
         let mut parts = std::mem::take(&mut head.uri).into_parts();
         parts.scheme = Some(self.scheme.clone());
         parts.authority = Some(self.authority.clone());
@@ -285,4 +285,26 @@ pub(crate) fn status_of(error: h2::Error) -> Status {
     let mut status = Status::new(code, format!("h2 protocol error: {error}"));
     status.set_source(Arc::new(error));
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_resets_map_to_the_codes_grpc_gives_them_keeping_the_h2_error() {
+        for (reason, code) in [
+            (h2::Reason::REFUSED_STREAM, Code::Unavailable),
+            (h2::Reason::CANCEL, Code::Cancelled),
+            (h2::Reason::ENHANCE_YOUR_CALM, Code::ResourceExhausted),
+            (h2::Reason::INADEQUATE_SECURITY, Code::PermissionDenied),
+            (h2::Reason::INTERNAL_ERROR, Code::Internal),
+            (h2::Reason::NO_ERROR, Code::Internal),
+        ] {
+            let status = status_of(h2::Error::from(reason));
+            assert_eq!(status.code(), code, "{reason:?}");
+            let source = std::error::Error::source(&status).expect("a source");
+            assert!(source.is::<h2::Error>(), "{reason:?}");
+        }
+    }
 }
