@@ -217,6 +217,8 @@ async fn drive<T>(
 ) where
     T: AsyncRead + AsyncWrite + Unpin,
 {
+    // Marks the connection dead however this task ends: also when its runtime shuts down.
+    let _closed = MarkClosed(closed);
     let pings = connection.ping_pong();
     let silent = async move {
         let (Some((interval, timeout)), Some(mut pings)) = (keepalive, pings) else {
@@ -233,9 +235,15 @@ async fn drive<T>(
         }
     };
     futures_util::future::select(&mut connection, std::pin::pin!(silent)).await;
-    closed.store(true, Ordering::Release);
     // Dropping the connection fails its remaining streams and closes the socket.
-    drop(connection);
+}
+
+struct MarkClosed(Arc<AtomicBool>);
+
+impl Drop for MarkClosed {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
 }
 
 #[cfg(test)]
