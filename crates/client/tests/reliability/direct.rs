@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use temporal_client::proto::api::common::v1::Payloads;
 use temporal_client::proto::api::workflowservice::v1::{
-    QueryWorkflowRequest, QueryWorkflowResponse,
+    GetSystemInfoRequest, QueryWorkflowRequest, QueryWorkflowResponse,
 };
 use temporal_client::{
     CallOptions, Client, Code, ConnectError, Connection, ConnectionOptions, Error, Http2Transport,
@@ -605,6 +605,30 @@ async fn the_direct_transport_dials_through_the_proxy_and_the_resolver() {
         .expect("connects to the address the override gives"),
     );
     signal(&resolved).await.expect("answered");
+}
+
+#[tokio::test]
+async fn the_raw_clients_answer_over_a_channel_of_their_own() {
+    let fake = FakeServer::start().await;
+    let proxy = FaultProxy::start(fake.address).await.expect("a proxy");
+    let connection = Connection::connect(direct(proxy.address()))
+        .await
+        .expect("connects");
+    assert_eq!(
+        proxy.stats().connections_accepted,
+        1,
+        "the direct transport's"
+    );
+    connection
+        .raw_workflow_service()
+        .get_system_info(GetSystemInfoRequest::default())
+        .await
+        .expect("the raw client answers");
+    assert_eq!(
+        proxy.stats().connections_accepted,
+        2,
+        "the raw clients' channel dialled on its first call"
+    );
 }
 
 #[tokio::test]
