@@ -574,9 +574,9 @@ impl ConnectionOptions {
 
     /// Which HTTP/2 client carries the client's calls: tonic's `Channel` (the default), or
     /// [`Http2Transport::Direct`], h2's client driven from each call's own task, which spares
-    /// every call the hop through tonic's `Buffer` worker task and hyper's dispatch (about a
-    /// quarter of the client-side instructions and allocations of a small call;
-    /// bench/notes/transport-experiment.md).
+    /// every call the hop through tonic's `Buffer` worker task and hyper's dispatch (in the
+    /// bench's h2-direct experiment, 23-29 % fewer user-space instructions and 13 fewer
+    /// allocations per small call than bare tonic; bench/notes/transport-experiment.md).
     ///
     /// The direct transport dials as the `Channel` does (the [resolver](Self::dns_resolver)
     /// or the [HTTP CONNECT proxy](Self::http_connect_proxy), `TCP_NODELAY`, the [connect
@@ -589,8 +589,9 @@ impl ConnectionOptions {
     ///
     /// What it does not do yet: TLS (and so API keys, unless [allowed over
     /// plaintext](Self::allow_api_key_over_plaintext)) and [DNS load
-    /// balancing](Self::dns_load_balancing); [`Connection::connect`] refuses both with
-    /// [`ConnectError::InvalidOption`] naming `http2_transport`. Only the client's own calls
+    /// balancing](Self::dns_load_balancing); [`Connection::connect`] and
+    /// [`Connection::connect_lazy`] refuse both with [`ConnectError::InvalidOption`] naming
+    /// `http2_transport`. Only the client's own calls
     /// use it: the raw service clients ([`Connection::raw_workflow_service`] and the others,
     /// whose types name tonic's `Channel`) go through a `Channel` of their own, dialled
     /// lazily on their first call.
