@@ -38,7 +38,8 @@ options:
                          also measure these experimental modes, each against its baseline
                          (transports against bare tonic, client variants against the
                          client): hyper-direct, h2-direct, tonic-tuned (issue 16's transport
-                         experiment), client-intercepted, client-traced (issue 15's cost of
+                         experiment), client-direct (the client over its direct HTTP/2
+                         transport, against the client), client-intercepted, client-traced (issue 15's cost of
                          an interceptor and of recorded spans; client-traced needs the bench
                          built with --features tracing)
   --waits                only the cost of idle result waits: 1,000, 10,000 and 100,000

@@ -114,6 +114,9 @@ pub(crate) enum Mode {
     HyperDirect,
     /// The generated client over h2's `SendRequest`, driven from the caller's task.
     H2Direct,
+    /// temporal-client over its direct HTTP/2 transport (`Http2Transport::Direct`): h2-direct
+    /// integrated, with reconnection, keepalive and flow control.
+    ClientDirect,
     /// Bare tonic with tuned HTTP/2 settings.
     TonicTuned,
     /// temporal-client with one interceptor that does nothing installed.
@@ -132,9 +135,10 @@ impl Mode {
     ];
 
     /// The experiments `--experiment` can add to a run, in table order.
-    pub(crate) const EXPERIMENTS: [Mode; 5] = [
+    pub(crate) const EXPERIMENTS: [Mode; 6] = [
         Mode::HyperDirect,
         Mode::H2Direct,
+        Mode::ClientDirect,
         Mode::TonicTuned,
         Mode::ClientIntercepted,
         Mode::ClientTraced,
@@ -144,6 +148,7 @@ impl Mode {
         match self {
             Mode::HyperDirect => "hyper-direct",
             Mode::H2Direct => "h2-direct",
+            Mode::ClientDirect => "client-direct",
             Mode::TonicTuned => "tonic-tuned",
             Mode::ClientIntercepted => "client-intercepted",
             Mode::ClientTraced => "client-traced",
@@ -163,6 +168,7 @@ impl Mode {
             Mode::Official { gzip: true } => "the official client, gzip on",
             Mode::HyperDirect => "hyper's SendRequest, no Buffer",
             Mode::H2Direct => "h2's SendRequest from the caller's task",
+            Mode::ClientDirect => "temporal-client, direct HTTP/2 transport",
             Mode::TonicTuned => "bare tonic, tuned HTTP/2 settings",
             Mode::ClientIntercepted => "temporal-client, one no-op interceptor",
             Mode::ClientTraced => "temporal-client, spans recorded",

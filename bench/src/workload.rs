@@ -19,7 +19,7 @@ use temporal_client::proto::api::workflowservice::v1::{
     SignalWorkflowExecutionRequest, StartWorkflowExecutionRequest,
 };
 use temporal_client::{
-    Client, ClientOptions, Connection, ConnectionOptions, StartOptions, Untyped,
+    Client, ClientOptions, Connection, ConnectionOptions, Http2Transport, StartOptions, Untyped,
 };
 use tonic::transport::{Channel, Endpoint};
 
@@ -110,15 +110,20 @@ async fn run(job: Job) -> Result<Sample, Error> {
 }
 
 async fn connect_client(address: &str, payload_bytes: usize) -> Result<Client, Error> {
-    connect_client_with(address, payload_bytes, ClientOptions::default()).await
+    connect_client_with(
+        ConnectionOptions::new(address),
+        payload_bytes,
+        ClientOptions::default(),
+    )
+    .await
 }
 
 async fn connect_client_with(
-    address: &str,
+    connection: ConnectionOptions,
     payload_bytes: usize,
     mut options: ClientOptions,
 ) -> Result<Client, Error> {
-    let connection = Connection::connect(ConnectionOptions::new(address)).await?;
+    let connection = Connection::connect(connection).await?;
     if payload_bytes > 0 {
         options = options.max_payload_bytes(payload_bytes.max(4 * 1024 * 1024));
     }
@@ -182,9 +187,17 @@ impl Target {
                 H2Direct::connect(address).await?,
                 crate::transport::origin(address)?,
             ))),
+            Mode::ClientDirect => Target::Client(
+                connect_client_with(
+                    ConnectionOptions::new(address).http2_transport(Http2Transport::Direct),
+                    payload_bytes,
+                    ClientOptions::default(),
+                )
+                .await?,
+            ),
             Mode::ClientIntercepted => Target::Client(
                 connect_client_with(
-                    address,
+                    ConnectionOptions::new(address),
                     payload_bytes,
                     ClientOptions::default().interceptor(crate::cost::NoopInterceptor),
                 )

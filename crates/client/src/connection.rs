@@ -15,6 +15,8 @@ use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint, Uri};
 
+use crate::call_transport::CallTransport;
+use crate::direct::{self, DirectTransport, Http2Transport};
 use crate::envconfig::{ClientConfigProfile, LoadOptions};
 use crate::error::{ConnectError, RpcError};
 use crate::proxy::{self, HttpConnectProxy};
@@ -62,8 +64,9 @@ macro_rules! compressed {
     }};
 }
 
-/// The gRPC client of the workflow service that the client's calls go through.
-pub(crate) type WorkflowGrpc = tonic::client::Grpc<InterceptedService<Channel, Headers>>;
+/// The gRPC client of the workflow service that the client's calls go through, over the
+/// transport [`ConnectionOptions::http2_transport`] chose.
+pub(crate) type WorkflowGrpc = tonic::client::Grpc<InterceptedService<CallTransport, Headers>>;
 
 /// The raw `WorkflowService` client of a connection, with the connection's headers.
 ///
@@ -165,6 +168,7 @@ pub struct ConnectionOptions {
     resolver: Resolver,
     dns_load_balancing: Option<Duration>,
     gzip: bool,
+    http2_transport: Http2Transport,
 }
 
 /// Where the proxy comes from.
@@ -211,6 +215,7 @@ impl fmt::Debug for ConnectionOptions {
             .field("resolver", &self.resolver)
             .field("dns_load_balancing", &self.dns_load_balancing)
             .field("gzip", &self.gzip)
+            .field("http2_transport", &self.http2_transport)
             .finish()
     }
 }
@@ -275,6 +280,7 @@ impl ConnectionOptions {
             resolver: Resolver::default(),
             dns_load_balancing: None,
             gzip: false,
+            http2_transport: Http2Transport::Channel,
         }
     }
 
@@ -609,6 +615,43 @@ impl ConnectionOptions {
         self
     }
 
+    /// Which HTTP/2 client carries the client's calls: tonic's `Channel` (the default), or
+    /// [`Http2Transport::Direct`], h2's client driven from each call's own task, which spares
+    /// every call the hop through tonic's `Buffer` worker task and hyper's dispatch (in the
+    /// bench's h2-direct experiment, 23-29 % fewer user-space instructions and 13 fewer
+    /// allocations per small call than bare tonic; bench/notes/transport-experiment.md).
+    ///
+    /// The direct transport dials as the `Channel` does (the [resolver](Self::dns_resolver)
+    /// or the [HTTP CONNECT proxy](Self::http_connect_proxy), `TCP_NODELAY`, the [connect
+    /// timeout](Self::connect_timeout) on every dial), sends [keepalive](Self::keepalive)
+    /// pings while idle too and drops a connection whose ping goes unanswered, redials once
+    /// for all waiting calls when the connection dies or the server sends GOAWAY (a call that
+    /// had not started moves to the new connection; calls in flight fail as `UNAVAILABLE` and
+    /// the [retry policy](Self::retry_policy) retries them), and sends large messages under
+    /// HTTP/2 flow control.
+    ///
+    /// What it does not do yet: TLS (and so API keys, unless [allowed over
+    /// plaintext](Self::allow_api_key_over_plaintext)) and [DNS load
+    /// balancing](Self::dns_load_balancing); [`Connection::connect`] and
+    /// [`Connection::connect_lazy`] refuse both with [`ConnectError::InvalidOption`] naming
+    /// `http2_transport`. Only the client's own calls
+    /// use it: the raw service clients ([`Connection::raw_workflow_service`] and the others,
+    /// whose types name tonic's `Channel`) go through a `Channel` of their own, dialled
+    /// lazily on their first call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use temporal_client::{ConnectionOptions, Http2Transport};
+    ///
+    /// let options = ConnectionOptions::new("localhost:7233").http2_transport(Http2Transport::Direct);
+    /// # let _ = options;
+    /// ```
+    pub fn http2_transport(mut self, transport: Http2Transport) -> Self {
+        self.http2_transport = transport;
+        self
+    }
+
     /// Options from the environment variables the `temporal` CLI reads: `TEMPORAL_ADDRESS`
     /// (default `localhost:7233`), `TEMPORAL_API_KEY`, `TEMPORAL_TLS` (`true` or `false`;
     /// TLS is on when an API key or any TLS setting is given), the server CA as
@@ -782,6 +825,7 @@ impl ConnectionOptions {
                     .to_owned(),
             });
         }
+        self.check_http2_transport()?;
         let (endpoint, headers) = self.endpoint()?;
         let host = endpoint.uri().host().unwrap_or_default().to_owned();
         let port = endpoint.uri().port_u16().unwrap_or(DEFAULT_PORT);
@@ -854,6 +898,56 @@ impl ConnectionOptions {
             endpoint_for: Box::new(endpoint_for),
         };
         Ok((Transport::Balanced(plan), headers))
+    }
+
+    /// Refuses what the [direct transport](Http2Transport::Direct) does not do yet.
+    fn check_http2_transport(&self) -> Result<(), ConnectError> {
+        if self.http2_transport != Http2Transport::Direct {
+            return Ok(());
+        }
+        let unsupported = if self.uses_tls() {
+            "TLS"
+        } else if self.dns_load_balancing.is_some() {
+            "dns_load_balancing"
+        } else {
+            return Ok(());
+        };
+        Err(ConnectError::InvalidOption {
+            option: "http2_transport",
+            reason: format!(
+                "the direct HTTP/2 transport does not support {unsupported} yet; use \
+                 Http2Transport::Channel (the default)"
+            ),
+        })
+    }
+
+    /// The direct transport over `transport`'s connector, when the options ask for it.
+    fn direct_transport(&self, transport: &Transport) -> Option<DirectTransport> {
+        if self.http2_transport != Http2Transport::Direct {
+            return None;
+        }
+        let settings = direct::Settings {
+            connect_timeout: self.connect_timeout,
+            keepalive: self.keepalive,
+        };
+        // Checked when the endpoint was made.
+        let origin = |endpoint: &Endpoint| self.origin(endpoint.uri()).ok().flatten();
+        Some(match transport {
+            Transport::Tonic(endpoint) => DirectTransport::new(
+                endpoint.uri(),
+                origin(endpoint).as_ref(),
+                Connector::resolving(self.resolver.clone()),
+                settings,
+            ),
+            Transport::Custom(endpoint, connector) => DirectTransport::new(
+                endpoint.uri(),
+                origin(endpoint).as_ref(),
+                connector.clone(),
+                settings,
+            ),
+            // Refused by `check_http2_transport`.
+            Transport::Balanced(_) => return None,
+        })
     }
 
     #[cfg(feature = "tls")]
@@ -933,7 +1027,10 @@ impl fmt::Debug for Connection {
 }
 
 struct ConnectionInner {
+    /// What the raw service clients use.
     channel: Channel,
+    /// What the client's own calls use: `channel`, or the direct transport.
+    calls: CallTransport,
     headers: Arc<HeaderSet>,
     address: String,
     retry_policy: RpcRetryPolicy,
@@ -991,8 +1088,11 @@ impl Connection {
                     source,
                 },
             };
+        let direct = options.direct_transport(&transport);
         let connecting = async {
             let channel = match transport {
+                // The raw clients' own channel: the direct transport is dialled below.
+                transport if direct.is_some() => lazy_channel(transport),
                 Transport::Tonic(endpoint) => endpoint
                     .connect()
                     .await
@@ -1006,13 +1106,23 @@ impl Connection {
                     .await
                     .map_err(|source| transport_error(Box::new(source)))?,
             };
+            let calls = match direct {
+                Some(direct) => {
+                    direct
+                        .connect()
+                        .await
+                        .map_err(|source| transport_error(Box::new(source)))?;
+                    CallTransport::Direct(direct)
+                }
+                None => CallTransport::Channel(channel.clone()),
+            };
             let interceptor = Headers {
                 set: Arc::clone(&headers),
                 namespace: None,
             };
             let mut request = tonic::Request::new(GetSystemInfoRequest::default());
             request.set_timeout(timeout);
-            let system_info = WorkflowServiceClient::with_interceptor(channel.clone(), interceptor)
+            let system_info = WorkflowServiceClient::with_interceptor(calls.clone(), interceptor)
                 .get_system_info(request)
                 .await
                 .map_err(|status| ConnectError::Handshake {
@@ -1020,7 +1130,7 @@ impl Connection {
                     source: RpcError::new(crate::retry::with_reason(status)),
                 })?
                 .into_inner();
-            Ok((channel, system_info))
+            Ok((channel, calls, system_info))
         };
         // One deadline for TCP, TLS and the first answer: a server that accepts and then says
         // nothing must not hold the caller until keepalive gives up.
@@ -1040,7 +1150,7 @@ impl Connection {
                 timeout,
             },
         };
-        let (channel, system_info) = match tokio::time::timeout(timeout, connecting).await {
+        let (channel, calls, system_info) = match tokio::time::timeout(timeout, connecting).await {
             Ok(Ok(connected)) => connected,
             // The TLS handshake's and the first call's own deadlines are the connect timeout
             // too, and may fire first.
@@ -1050,6 +1160,7 @@ impl Connection {
         };
         Ok(Self::from_parts(
             channel,
+            calls,
             headers,
             options,
             Some(system_info),
@@ -1079,18 +1190,18 @@ impl Connection {
     /// ```
     pub fn connect_lazy(options: ConnectionOptions) -> Result<Self, ConnectError> {
         let (transport, headers) = options.transport()?;
-        let channel = match transport {
-            Transport::Tonic(endpoint) => endpoint.connect_lazy(),
-            Transport::Custom(endpoint, connector) => {
-                endpoint.connect_with_connector_lazy(connector)
-            }
-            Transport::Balanced(plan) => plan.connect_lazy(),
+        let calls = options.direct_transport(&transport);
+        let channel = lazy_channel(transport);
+        let calls = match calls {
+            Some(direct) => CallTransport::Direct(direct),
+            None => CallTransport::Channel(channel.clone()),
         };
-        Ok(Self::from_parts(channel, headers, options, None))
+        Ok(Self::from_parts(channel, calls, headers, options, None))
     }
 
     fn from_parts(
         channel: Channel,
+        calls: CallTransport,
         headers: Arc<HeaderSet>,
         options: ConnectionOptions,
         system_info: Option<temporal_proto::api::workflowservice::v1::GetSystemInfoResponse>,
@@ -1098,6 +1209,7 @@ impl Connection {
         Self {
             inner: Arc::new(ConnectionInner {
                 channel,
+                calls,
                 headers,
                 may_send_api_key: options.may_send_api_key(),
                 address: options.address,
@@ -1292,7 +1404,7 @@ impl Connection {
     /// methods, taking their request by value, cannot.
     pub(crate) fn namespaced_grpc(&self, namespace: AsciiMetadataValue) -> WorkflowGrpc {
         let grpc = tonic::client::Grpc::new(InterceptedService::new(
-            self.inner.channel.clone(),
+            self.inner.calls.clone(),
             self.headers(Some(namespace)),
         ))
         .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE);
@@ -1304,6 +1416,15 @@ impl Connection {
             set: Arc::clone(&self.inner.headers),
             namespace,
         }
+    }
+}
+
+/// A channel that dials on its first call.
+fn lazy_channel(transport: Transport) -> Channel {
+    match transport {
+        Transport::Tonic(endpoint) => endpoint.connect_lazy(),
+        Transport::Custom(endpoint, connector) => endpoint.connect_with_connector_lazy(connector),
+        Transport::Balanced(plan) => plan.connect_lazy(),
     }
 }
 

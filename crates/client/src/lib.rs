@@ -153,12 +153,14 @@
 mod activity_completion;
 mod balance;
 mod call;
+mod call_transport;
 mod client;
 mod code;
 mod connection;
 mod contract;
 mod converter;
 mod description;
+mod direct;
 mod encoded;
 mod envconfig;
 mod error;
@@ -207,6 +209,7 @@ pub use description::{
     CountGroup, Memo, ParentExecution, WorkflowCount, WorkflowDescription, WorkflowExecutionInfo,
     WorkflowExecutionStatus,
 };
+pub use direct::Http2Transport;
 pub use encoded::EncodedValues;
 pub use envconfig::{
     ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError,

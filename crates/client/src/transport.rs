@@ -100,13 +100,31 @@ impl tower_service::Service<Uri> for Connector {
                     stream
                 }
                 Route::Resolve(resolver) => {
-                    let addresses = resolver.resolve(&host, port).await?;
+                    let addresses = resolver.resolve(&host, port).await.map_err(DnsError)?;
                     dial_first(&addresses).await?
                 }
             };
             let _ = stream.set_nodelay(true);
             Ok(TokioIo::new(stream))
         })
+    }
+}
+
+/// A failed resolution, shaped as hyper-util's connector reports one ("dns error", caused by
+/// the resolver's error), so that the retry policy tells a name that does not exist apart
+/// from a passing fault whichever connector dialled (retry.rs `permanent_failure`).
+#[derive(Debug)]
+struct DnsError(io::Error);
+
+impl std::fmt::Display for DnsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("dns error")
+    }
+}
+
+impl StdError for DnsError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.0)
     }
 }
 

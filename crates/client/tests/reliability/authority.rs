@@ -1,12 +1,12 @@
 //! `ConnectionOptions::authority` (a profile's `authority`): the `:authority` every call
 //! carries, as the fake server receives it, over each transport: tonic's, the custom resolver,
-//! the HTTP CONNECT proxy and the balanced channel.
+//! the HTTP CONNECT proxy, the balanced channel and the direct HTTP/2 transport.
 
 use std::time::Duration;
 
 use temporal_client::{
-    Client, ClientConfigProfile, Connection, ConnectionOptions, HttpConnectProxy, LoadOptions,
-    Untyped,
+    Client, ClientConfigProfile, Connection, ConnectionOptions, Http2Transport, HttpConnectProxy,
+    LoadOptions, Untyped,
 };
 use temporal_testing::ConnectProxy;
 
@@ -52,6 +52,24 @@ async fn calls_carry_the_address_by_default_and_the_configured_authority_when_se
 
     let configured = FakeServer::start().await;
     let options = configured.options().authority("temporal.internal:443");
+    assert_eq!(
+        authorities_of(&configured, options).await,
+        both("temporal.internal:443")
+    );
+}
+
+#[tokio::test]
+async fn the_direct_transport_sends_the_configured_authority_and_dials_the_address() {
+    let default = FakeServer::start().await;
+    let address = default.address.to_string();
+    let options = default.options().http2_transport(Http2Transport::Direct);
+    assert_eq!(authorities_of(&default, options).await, both(&address));
+
+    let configured = FakeServer::start().await;
+    let options = configured
+        .options()
+        .http2_transport(Http2Transport::Direct)
+        .authority("temporal.internal:443");
     assert_eq!(
         authorities_of(&configured, options).await,
         both("temporal.internal:443")

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use bytes::{Buf, BufMut, Bytes};
 use prost::Message;
-use temporal_client::{CallOptions, Client, Code, Connection, ConnectionOptions};
+use temporal_client::{CallOptions, Client, Code, Connection, ConnectionOptions, Http2Transport};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
@@ -20,6 +20,21 @@ use tonic::server::{Grpc, UnaryService};
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic::{Request, Response, Status};
+
+/// `ConnectionOptions::new(address)` over the HTTP/2 transport this run of the suite tests:
+/// tonic's `Channel`, or the direct transport when `TEMPORAL_TEST_HTTP2_TRANSPORT=direct`
+/// (`cargo test -p temporal-client --test reliability` once each way).
+#[allow(
+    dead_code,
+    reason = "tests/memory.rs includes this module and uses only some of it"
+)]
+pub(crate) fn connection_options(address: impl Into<String>) -> ConnectionOptions {
+    let options = ConnectionOptions::new(address);
+    match std::env::var("TEMPORAL_TEST_HTTP2_TRANSPORT").as_deref() {
+        Ok("direct") => options.http2_transport(Http2Transport::Direct),
+        _ => options,
+    }
+}
 
 /// A canned answer to one call.
 #[derive(Debug, Clone, Copy)]
@@ -191,7 +206,7 @@ impl FakeServer {
     }
 
     pub(crate) fn options(&self) -> ConnectionOptions {
-        ConnectionOptions::new(self.address.to_string())
+        connection_options(self.address.to_string())
     }
 
     pub(crate) async fn connection(&self) -> Connection {

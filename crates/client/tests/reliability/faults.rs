@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use temporal_client::{
-    CallOptions, Client, Connection, ConnectionOptions, Error, RpcRetryPolicy, StartOptions,
-    Untyped,
+    CallOptions, Client, Connection, Error, RpcRetryPolicy, StartOptions, Untyped,
 };
 use temporal_testing::{DevServer, FaultProxy, WorkerProcess, WorkerReadiness};
 use tokio::task::JoinSet;
+
+use crate::fake_server::connection_options;
 
 /// Workflows started; each then takes `SIGNALS_PER_WORKFLOW` signals and
 /// `QUERIES_PER_WORKFLOW` queries: 1,000 operations in all.
@@ -124,11 +125,9 @@ async fn every_operation_completes_exactly_once_through_resets_and_latency() {
         .max_attempts(100)
         .max_elapsed(Duration::from_secs(60));
     let client = Client::new(
-        Connection::connect(
-            ConnectionOptions::new(proxy.address().to_string()).retry_policy(patient),
-        )
-        .await
-        .expect("connects through the proxy"),
+        Connection::connect(connection_options(proxy.address().to_string()).retry_policy(patient))
+            .await
+            .expect("connects through the proxy"),
     );
     let setup = started.elapsed();
 
@@ -186,7 +185,7 @@ async fn every_operation_completes_exactly_once_through_resets_and_latency() {
     // Checked around the proxy: exactly one run per start, the one the start returned, and
     // every signal counted once.
     let direct = Client::new(
-        Connection::connect(ConnectionOptions::new(server.address().to_string()))
+        Connection::connect(connection_options(server.address().to_string()))
             .await
             .expect("connects directly"),
     );
@@ -217,7 +216,7 @@ async fn through_proxy(call_options: CallOptions) -> (DevServer, FaultProxy, Cli
         .expect("a dev server starts (run `cargo xtask setup`)");
     let proxy = FaultProxy::start(server.address()).await.expect("a proxy");
     let client = Client::new(
-        Connection::connect(ConnectionOptions::new(proxy.address().to_string()))
+        Connection::connect(connection_options(proxy.address().to_string()))
             .await
             .expect("connects through the proxy"),
     )

@@ -16,7 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use crate::fake_server::{Answer, FakeServer};
+use crate::fake_server::{Answer, FakeServer, connection_options};
 use crate::retries::SIGNAL;
 
 /// The outer bound of every test here: far above any deadline they set, far below the minutes
@@ -57,7 +57,7 @@ impl Hostile {
     }
 
     fn options(&self) -> ConnectionOptions {
-        ConnectionOptions::new(self.address.to_string())
+        connection_options(self.address.to_string())
     }
 }
 
@@ -274,7 +274,7 @@ async fn a_server_that_sends_goaway_at_once_fails_fast_with_its_reason() {
 #[tokio::test]
 async fn a_name_that_does_not_resolve_fails_fast_with_its_reason() {
     // `.invalid` never resolves (RFC 6761).
-    let options = ConnectionOptions::new("no-such-host.invalid:7233");
+    let options = connection_options("no-such-host.invalid:7233");
     fails_fast("name not resolved", options, "failed to lookup address").await;
 }
 
@@ -295,8 +295,8 @@ async fn a_refused_certificate_fails_fast_with_its_reason() {
 
 /// A signal to the fake, with `policy` as its retry policy.
 async fn signal_through(address: SocketAddr, policy: RpcRetryPolicy) -> Result<(), Error> {
-    let connection = Connection::connect_lazy(ConnectionOptions::new(address.to_string()))
-        .expect("valid options");
+    let connection =
+        Connection::connect_lazy(connection_options(address.to_string())).expect("valid options");
     Client::new(connection)
         .with_call_options(CallOptions::default().retry_policy(policy))
         .expect("valid")

@@ -3,6 +3,7 @@
 
 mod authority;
 mod bad_input;
+mod direct;
 mod fake_server;
 mod faults;
 mod hostile;
