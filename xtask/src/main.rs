@@ -156,6 +156,24 @@ fn test(args: &[String]) -> Result<(), String> {
     let mut command = cargo_command(&[&["test", "--workspace"][..], &as_strs(args)].concat());
     with_tools(&mut command, &tools);
     run(&mut command)?;
+    // The reliability tests that dial with `fake_server::connection_options` once more, over
+    // the opt-in direct HTTP/2 transport (the binary is built: this costs their run time).
+    let mut command = cargo_command(&[
+        "test",
+        "--package",
+        "temporal-client",
+        "--test",
+        "reliability",
+        "--",
+        "retries::",
+        "hostile::",
+        "faults::",
+        "waiters::",
+        "secrets::",
+    ]);
+    with_tools(&mut command, &tools);
+    command.env("TEMPORAL_TEST_HTTP2_TRANSPORT", "direct");
+    run(&mut command)?;
     fuzz_smoke(&[])
 }
 
