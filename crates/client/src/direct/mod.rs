@@ -5,11 +5,14 @@
 //! - [`connect`]: the connection manager: dialling through the connection's connector,
 //!   single-flight reconnection, keepalive pings.
 //! - [`body`]: an h2 response stream as an `http_body::Body`.
+//! - `tls` (with the `tls` feature): the TLS handshake over the connector's stream.
 //! - this module: the `tower::Service` that tonic's `Grpc` sends calls through, and the
 //!   option that selects it.
 
 mod body;
 mod connect;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::fmt;
 use std::future::Future;
@@ -26,6 +29,8 @@ use tonic::{Code, Status};
 
 pub(crate) use body::H2Body;
 pub(crate) use connect::Settings;
+#[cfg(feature = "tls")]
+pub(crate) use tls::Tls;
 use connect::{Connections, DialError};
 
 /// Which HTTP/2 client carries a connection's calls
@@ -48,7 +53,8 @@ pub enum Http2Transport {
     Channel,
     /// h2's client driven from each call's own task: no worker task and no hyper dispatch
     /// between a call and its HTTP/2 stream, which costs fewer instructions and allocations
-    /// per call. Plaintext only for now; not with DNS load balancing.
+    /// per call. TLS and mTLS as with `Channel` (the same [`TlsOptions`](crate::TlsOptions),
+    /// handshake with rustls and ring, ALPN `h2` required); not with DNS load balancing.
     Direct,
 }
 
