@@ -110,9 +110,8 @@ impl Connections {
         C::Response: Send + 'static,
         TokioIo<C::Response>: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let dial: Dial = Box::new(move || {
-            Box::pin(dial(connector.clone(), origin.clone(), settings.clone()))
-        });
+        let dial: Dial =
+            Box::new(move || Box::pin(dial(connector.clone(), origin.clone(), settings.clone())));
         Self {
             dial,
             current: Mutex::new(None),

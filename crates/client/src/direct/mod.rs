@@ -29,9 +29,9 @@ use tonic::{Code, Status};
 
 pub(crate) use body::H2Body;
 pub(crate) use connect::Settings;
+use connect::{Connections, DialError};
 #[cfg(feature = "tls")]
 pub(crate) use tls::Tls;
-use connect::{Connections, DialError};
 
 /// Which HTTP/2 client carries a connection's calls
 /// ([`ConnectionOptions::http2_transport`](crate::ConnectionOptions::http2_transport)).

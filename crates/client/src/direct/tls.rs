@@ -55,10 +55,7 @@ impl Tls {
     where
         T: AsyncRead + AsyncWrite + Unpin,
     {
-        let stream = self
-            .connector
-            .connect(self.server_name.clone(), io)
-            .await?;
+        let stream = self.connector.connect(self.server_name.clone(), io).await?;
         let negotiated = stream.get_ref().1.alpn_protocol();
         if negotiated != Some(ALPN_H2) {
             return Err(io::Error::new(
