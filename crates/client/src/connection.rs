@@ -630,11 +630,19 @@ impl ConnectionOptions {
     /// the [retry policy](Self::retry_policy) retries them), and sends large messages under
     /// HTTP/2 flow control.
     ///
-    /// What it does not do yet: TLS (and so API keys, unless [allowed over
-    /// plaintext](Self::allow_api_key_over_plaintext)) and [DNS load
-    /// balancing](Self::dns_load_balancing); [`Connection::connect`] and
-    /// [`Connection::connect_lazy`] refuse both with [`ConnectError::InvalidOption`] naming
-    /// `http2_transport`. Only the client's own calls
+    /// TLS works as with the `Channel`, from the same [`TlsOptions`] (or the defaults an API
+    /// key or an `https://` address turns on): the given CA or the system's roots, the client
+    /// certificate (mTLS), the [server name](TlsOptions::server_name) or the address's host
+    /// (SNI, and the name the certificate must hold), [disabled host
+    /// verification](TlsOptions::danger_disable_host_verification); the handshake (rustls with
+    /// ring) runs inside the connect timeout over the TCP stream or the proxy's tunnel, and a
+    /// server that does not agree to HTTP/2 in ALPN is refused. A refused certificate is a
+    /// [`ConnectError::Transport`] (or an `UNAVAILABLE` call, not retried) whose sources name
+    /// the certificate problem, as with the `Channel`.
+    ///
+    /// What it does not do yet: [DNS load balancing](Self::dns_load_balancing);
+    /// [`Connection::connect`] and [`Connection::connect_lazy`] refuse it with
+    /// [`ConnectError::InvalidOption`] naming `http2_transport`. Only the client's own calls
     /// use it: the raw service clients ([`Connection::raw_workflow_service`] and the others,
     /// whose types name tonic's `Channel`) go through a `Channel` of their own, dialled
     /// lazily on their first call.
