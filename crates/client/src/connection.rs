@@ -1678,6 +1678,47 @@ impl Interceptor for Headers {
 mod tests {
     use super::*;
 
+    /// The direct transport's TLS server name: the option, else the address's host, an IP
+    /// address (IPv6 without its brackets) included, as tonic takes it.
+    #[cfg(feature = "tls")]
+    #[test]
+    fn the_direct_transports_tls_server_name_is_the_option_or_the_host() {
+        let certificates = temporal_testing::TestCertificates::generate().expect("certificates");
+        let trusting = || TlsOptions::new().ca_certificate(certificates.ca_pem.clone());
+        for (options, expected) in [
+            (
+                ConnectionOptions::new("temporal.test:7233").tls(trusting()),
+                "DnsName(\"temporal.test\")",
+            ),
+            (
+                ConnectionOptions::new("127.0.0.1:7233").tls(trusting().server_name("localhost")),
+                "DnsName(\"localhost\")",
+            ),
+            (
+                ConnectionOptions::new("127.0.0.1:7233").tls(trusting()),
+                "IpAddress(V4(Ipv4Addr([127, 0, 0, 1])))",
+            ),
+            (
+                ConnectionOptions::new("[::1]:7233").tls(trusting()),
+                "IpAddress(V6(",
+            ),
+        ] {
+            let uri = Uri::try_from(options.uri().expect("a valid address")).expect("a URI");
+            let tls = options
+                .direct_tls(&uri)
+                .expect("valid TLS options")
+                .expect("TLS is on");
+            let debug = format!("{tls:?}");
+            assert!(debug.contains(expected), "{debug}");
+        }
+        assert!(
+            ConnectionOptions::new("h:1")
+                .direct_tls(&Uri::from_static("http://h:1"))
+                .expect("plaintext")
+                .is_none()
+        );
+    }
+
     #[test]
     fn metadata_values_are_printable_ascii_only() {
         assert!(super::printable_ascii("Bearer abc-123 ~!").is_some());
