@@ -630,11 +630,19 @@ impl ConnectionOptions {
     /// the [retry policy](Self::retry_policy) retries them), and sends large messages under
     /// HTTP/2 flow control.
     ///
-    /// What it does not do yet: TLS (and so API keys, unless [allowed over
-    /// plaintext](Self::allow_api_key_over_plaintext)) and [DNS load
-    /// balancing](Self::dns_load_balancing); [`Connection::connect`] and
-    /// [`Connection::connect_lazy`] refuse both with [`ConnectError::InvalidOption`] naming
-    /// `http2_transport`. Only the client's own calls
+    /// TLS works as with the `Channel`, from the same [`TlsOptions`] (or the defaults an API
+    /// key or an `https://` address turns on): the given CA or the system's roots, the client
+    /// certificate (mTLS), the [server name](TlsOptions::server_name) or the address's host
+    /// (SNI, and the name the certificate must hold), [disabled host
+    /// verification](TlsOptions::danger_disable_host_verification); the handshake (rustls with
+    /// ring) runs inside the connect timeout over the TCP stream or the proxy's tunnel, and a
+    /// server that does not agree to HTTP/2 in ALPN is refused. A refused certificate is a
+    /// [`ConnectError::Transport`] (or an `UNAVAILABLE` call, not retried) whose sources name
+    /// the certificate problem, as with the `Channel`.
+    ///
+    /// What it does not do yet: [DNS load balancing](Self::dns_load_balancing);
+    /// [`Connection::connect`] and [`Connection::connect_lazy`] refuse it with
+    /// [`ConnectError::InvalidOption`] naming `http2_transport`. Only the client's own calls
     /// use it: the raw service clients ([`Connection::raw_workflow_service`] and the others,
     /// whose types name tonic's `Channel`) go through a `Channel` of their own, dialled
     /// lazily on their first call.
@@ -902,60 +910,76 @@ impl ConnectionOptions {
 
     /// Refuses what the [direct transport](Http2Transport::Direct) does not do yet.
     fn check_http2_transport(&self) -> Result<(), ConnectError> {
-        if self.http2_transport != Http2Transport::Direct {
-            return Ok(());
+        if self.http2_transport == Http2Transport::Direct && self.dns_load_balancing.is_some() {
+            return Err(ConnectError::InvalidOption {
+                option: "http2_transport",
+                reason: "the direct HTTP/2 transport does not support dns_load_balancing yet; \
+                         use Http2Transport::Channel (the default)"
+                    .to_owned(),
+            });
         }
-        let unsupported = if self.uses_tls() {
-            "TLS"
-        } else if self.dns_load_balancing.is_some() {
-            "dns_load_balancing"
-        } else {
-            return Ok(());
-        };
-        Err(ConnectError::InvalidOption {
-            option: "http2_transport",
-            reason: format!(
-                "the direct HTTP/2 transport does not support {unsupported} yet; use \
-                 Http2Transport::Channel (the default)"
-            ),
-        })
+        Ok(())
     }
 
     /// The direct transport over `transport`'s connector, when the options ask for it.
-    fn direct_transport(&self, transport: &Transport) -> Option<DirectTransport> {
+    fn direct_transport(
+        &self,
+        transport: &Transport,
+    ) -> Result<Option<DirectTransport>, ConnectError> {
         if self.http2_transport != Http2Transport::Direct {
-            return None;
+            return Ok(None);
         }
+        let endpoint = match transport {
+            Transport::Tonic(endpoint) | Transport::Custom(endpoint, _) => endpoint,
+            // Refused by `check_http2_transport`.
+            Transport::Balanced(_) => return Ok(None),
+        };
         let settings = direct::Settings {
             connect_timeout: self.connect_timeout,
             keepalive: self.keepalive,
+            #[cfg(feature = "tls")]
+            tls: self.direct_tls(endpoint.uri())?,
         };
         // Checked when the endpoint was made.
-        let origin = |endpoint: &Endpoint| self.origin(endpoint.uri()).ok().flatten();
-        Some(match transport {
-            Transport::Tonic(endpoint) => DirectTransport::new(
+        let origin = self.origin(endpoint.uri()).ok().flatten();
+        Ok(Some(match transport {
+            Transport::Custom(_, connector) => {
+                DirectTransport::new(endpoint.uri(), origin.as_ref(), connector.clone(), settings)
+            }
+            _ => DirectTransport::new(
                 endpoint.uri(),
-                origin(endpoint).as_ref(),
+                origin.as_ref(),
                 Connector::resolving(self.resolver.clone()),
                 settings,
             ),
-            Transport::Custom(endpoint, connector) => DirectTransport::new(
-                endpoint.uri(),
-                origin(endpoint).as_ref(),
-                connector.clone(),
-                settings,
-            ),
-            // Refused by `check_http2_transport`.
-            Transport::Balanced(_) => return None,
-        })
+        }))
     }
 
+    /// The direct transport's TLS to `uri`, when the connection uses TLS: the same options
+    /// and server name as [`with_tls`](Self::with_tls) gives tonic.
     #[cfg(feature = "tls")]
-    fn with_tls(
-        &self,
-        endpoint: Endpoint,
-        tls_name: Option<&str>,
-    ) -> Result<Endpoint, ConnectError> {
+    fn direct_tls(&self, uri: &Uri) -> Result<Option<direct::Tls>, ConnectError> {
+        if !self.uses_tls() {
+            return Ok(None);
+        }
+        let invalid = |reason| ConnectError::InvalidOption {
+            option: "tls",
+            reason,
+        };
+        let options = self.tls_options(uri.host())?;
+        let config = options.rustls_config().map_err(invalid)?;
+        // `tls_options` gave it the host when it had none.
+        let server_name = options.server_name.as_deref().unwrap_or_default();
+        direct::Tls::new(config, server_name)
+            .map(Some)
+            .map_err(invalid)
+    }
+
+    /// The TLS options in effect, their PEM checked: those set, or the defaults when an API
+    /// key or an `https://` address turned TLS on; with `tls_name` as the server name when
+    /// none is set.
+    #[cfg(feature = "tls")]
+    fn tls_options(&self, tls_name: Option<&str>) -> Result<TlsOptions, ConnectError> {
         let mut options = match &self.tls {
             TlsMode::Enabled(options) => options.clone(),
             TlsMode::Auto | TlsMode::Disabled => TlsOptions::new(),
@@ -971,7 +995,16 @@ impl ConnectionOptions {
                 option: "tls",
                 reason,
             })?;
-        options
+        Ok(options)
+    }
+
+    #[cfg(feature = "tls")]
+    fn with_tls(
+        &self,
+        endpoint: Endpoint,
+        tls_name: Option<&str>,
+    ) -> Result<Endpoint, ConnectError> {
+        self.tls_options(tls_name)?
             .apply(endpoint, self.connect_timeout)
             .map_err(|e| ConnectError::InvalidOption {
                 option: "tls",
@@ -1088,7 +1121,7 @@ impl Connection {
                     source,
                 },
             };
-        let direct = options.direct_transport(&transport);
+        let direct = options.direct_transport(&transport)?;
         let connecting = async {
             let channel = match transport {
                 // The raw clients' own channel: the direct transport is dialled below.
@@ -1190,7 +1223,7 @@ impl Connection {
     /// ```
     pub fn connect_lazy(options: ConnectionOptions) -> Result<Self, ConnectError> {
         let (transport, headers) = options.transport()?;
-        let calls = options.direct_transport(&transport);
+        let calls = options.direct_transport(&transport)?;
         let channel = lazy_channel(transport);
         let calls = match calls {
             Some(direct) => CallTransport::Direct(direct),
@@ -1644,6 +1677,47 @@ impl Interceptor for Headers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The direct transport's TLS server name: the option, else the address's host, an IP
+    /// address (IPv6 without its brackets) included, as tonic takes it.
+    #[cfg(feature = "tls")]
+    #[test]
+    fn the_direct_transports_tls_server_name_is_the_option_or_the_host() {
+        let certificates = temporal_testing::TestCertificates::generate().expect("certificates");
+        let trusting = || TlsOptions::new().ca_certificate(certificates.ca_pem.clone());
+        for (options, expected) in [
+            (
+                ConnectionOptions::new("temporal.test:7233").tls(trusting()),
+                "DnsName(\"temporal.test\")",
+            ),
+            (
+                ConnectionOptions::new("127.0.0.1:7233").tls(trusting().server_name("localhost")),
+                "DnsName(\"localhost\")",
+            ),
+            (
+                ConnectionOptions::new("127.0.0.1:7233").tls(trusting()),
+                "IpAddress(V4(Ipv4Addr([127, 0, 0, 1])))",
+            ),
+            (
+                ConnectionOptions::new("[::1]:7233").tls(trusting()),
+                "IpAddress(V6(",
+            ),
+        ] {
+            let uri = Uri::try_from(options.uri().expect("a valid address")).expect("a URI");
+            let tls = options
+                .direct_tls(&uri)
+                .expect("valid TLS options")
+                .expect("TLS is on");
+            let debug = format!("{tls:?}");
+            assert!(debug.contains(expected), "{debug}");
+        }
+        assert!(
+            ConnectionOptions::new("h:1")
+                .direct_tls(&Uri::from_static("http://h:1"))
+                .expect("plaintext")
+                .is_none()
+        );
+    }
 
     #[test]
     fn metadata_values_are_printable_ascii_only() {

@@ -135,32 +135,97 @@ impl TlsOptions {
     /// only as "transport error".
     #[cfg(feature = "tls")]
     pub(crate) fn check_pem(&self) -> Result<(), String> {
-        use rustls_pki_types::pem::PemObject as _;
-        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+        self.parse_pem().map(drop)
+    }
 
-        let certificates = |what: &str, pem: &[u8]| {
-            let mut count = 0;
-            for certificate in CertificateDer::pem_slice_iter(pem) {
-                certificate.map_err(|e| format!("the {what} is not valid PEM: {e}"))?;
-                count += 1;
-            }
-            match count {
-                0 => Err(format!(
-                    "the {what} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
-                )),
-                _ => Ok(()),
-            }
+    /// The CA certificates and the client's chain and key, parsed: what both transports
+    /// trust and present.
+    #[cfg(feature = "tls")]
+    fn parse_pem(&self) -> Result<ParsedPem, String> {
+        use rustls_pki_types::PrivateKeyDer;
+        use rustls_pki_types::pem::PemObject as _;
+
+        let ca_certificates = match &self.ca_certificate {
+            Some(pem) => Some(certificates("CA certificate", pem)?),
+            None => None,
         };
-        if let Some(pem) = &self.ca_certificate {
-            certificates("CA certificate", pem)?;
-        }
-        if let Some((certificate, key)) = &self.client_certificate {
-            certificates("client certificate", certificate)?;
-            // The parser's error is left out: it could quote a line of the key.
-            PrivateKeyDer::from_pem_slice(key)
-                .map_err(|_| "the client private key is not a PEM private key".to_owned())?;
-        }
-        Ok(())
+        let client = match &self.client_certificate {
+            Some((certificate, key)) => {
+                let chain = certificates("client certificate", certificate)?;
+                // The parser's error is left out: it could quote a line of the key.
+                let key = PrivateKeyDer::from_pem_slice(key)
+                    .map_err(|_| "the client private key is not a PEM private key".to_owned())?;
+                Some((chain, key))
+            }
+            None => None,
+        };
+        Ok(ParsedPem {
+            ca_certificates,
+            client,
+        })
+    }
+
+    /// The rustls configuration of the [direct transport](crate::Http2Transport::Direct)'s
+    /// handshake, meaning what [`apply`](Self::apply) asks of tonic: the given CA or else the
+    /// system's roots (loaded as tonic's `tls-native-roots` loads them), the client
+    /// certificate, ALPN `h2`, the process's default crypto provider or else ring, and
+    /// [`AnyServerCertificate`](any_certificate::AnyServerCertificate) when host verification
+    /// is disabled.
+    #[cfg(feature = "tls")]
+    pub(crate) fn rustls_config(&self) -> Result<rustls::ClientConfig, String> {
+        use std::sync::Arc;
+
+        use rustls::crypto::CryptoProvider;
+
+        let parsed = self.parse_pem()?;
+        let provider = CryptoProvider::get_default()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+        let builder = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("the crypto provider supports no safe TLS version: {e}"))?;
+        let builder = if self.danger_disable_host_verification {
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(
+                    any_certificate::AnyServerCertificate::new(),
+                ))
+        } else {
+            let mut roots = rustls::RootCertStore::empty();
+            match parsed.ca_certificates {
+                Some(certificates) => {
+                    let (added, _) = roots.add_parsable_certificates(certificates);
+                    if added == 0 {
+                        return Err("the CA certificate holds no certificate rustls can use as \
+                                    a root"
+                            .to_owned());
+                    }
+                }
+                None => {
+                    let native = rustls_native_certs::load_native_certs();
+                    roots.add_parsable_certificates(native.certs);
+                    if roots.is_empty() {
+                        return Err(format!(
+                            "no root certificate found on this system{}; give the server's CA \
+                             with TlsOptions::ca_certificate",
+                            match native.errors.first() {
+                                Some(error) => format!(" ({error})"),
+                                None => String::new(),
+                            }
+                        ));
+                    }
+                }
+            }
+            builder.with_root_certificates(roots)
+        };
+        let mut config = match parsed.client {
+            Some((chain, key)) => builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| format!("the client certificate and key are not usable: {e}"))?,
+            None => builder.with_no_client_auth(),
+        };
+        config.alpn_protocols = vec![ALPN_H2.to_vec()];
+        Ok(config)
     }
 
     /// `endpoint` with these settings and a handshake that must finish within `timeout`.
@@ -191,6 +256,40 @@ impl TlsOptions {
         };
         endpoint.tls_config(config)
     }
+}
+
+/// The ALPN protocol of gRPC: HTTP/2.
+#[cfg(feature = "tls")]
+pub(crate) const ALPN_H2: &[u8] = b"h2";
+
+/// [`TlsOptions`]' PEM, parsed.
+#[cfg(feature = "tls")]
+struct ParsedPem {
+    ca_certificates: Option<Vec<rustls_pki_types::CertificateDer<'static>>>,
+    client: Option<(
+        Vec<rustls_pki_types::CertificateDer<'static>>,
+        rustls_pki_types::PrivateKeyDer<'static>,
+    )>,
+}
+
+/// The certificates of `pem`, the `what` of the options: at least one.
+#[cfg(feature = "tls")]
+fn certificates(
+    what: &str,
+    pem: &[u8],
+) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject as _;
+
+    let certificates = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the {what} is not valid PEM: {e}"))?;
+    if certificates.is_empty() {
+        return Err(format!(
+            "the {what} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        ));
+    }
+    Ok(certificates)
 }
 
 impl fmt::Debug for TlsOptions {

@@ -30,13 +30,17 @@ const REDIAL_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_REDIAL_BACKOFF: Duration = Duration::from_secs(1);
 
 /// How the connection is dialled and kept: from the connection's options.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Settings {
-    /// Bounds each dial: TCP (or the proxy's tunnel) and the HTTP/2 preface.
+    /// Bounds each dial: TCP (or the proxy's tunnel), the TLS handshake and the HTTP/2
+    /// preface.
     pub(crate) connect_timeout: Duration,
     /// A ping every `.0`, while idle too; the connection is closed when one is not answered
     /// within `.1`.
     pub(crate) keepalive: Option<(Duration, Duration)>,
+    /// TLS over the connector's stream, when the connection uses it.
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<super::tls::Tls>,
 }
 
 /// A live HTTP/2 connection: a handle to open streams on it, and whether it has died.
@@ -107,7 +111,7 @@ impl Connections {
         TokioIo<C::Response>: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let dial: Dial =
-            Box::new(move || Box::pin(dial(connector.clone(), origin.clone(), settings)));
+            Box::new(move || Box::pin(dial(connector.clone(), origin.clone(), settings.clone())));
         Self {
             dial,
             current: Mutex::new(None),
@@ -167,7 +171,8 @@ impl Connections {
     }
 }
 
-/// Dials `origin` through `connector`, shakes hands, and runs the connection on a task.
+/// Dials `origin` through `connector`, shakes hands (TLS, when set, then HTTP/2), and runs the
+/// connection on a task.
 async fn dial<C>(mut connector: C, origin: Uri, settings: Settings) -> Result<Live, BoxError>
 where
     C: tower_service::Service<Uri> + Send,
@@ -180,14 +185,19 @@ where
         std::future::poll_fn(|cx| connector.poll_ready(cx))
             .await
             .map_err(Into::into)?;
-        let io = connector.call(origin).await.map_err(Into::into)?;
+        let io = TokioIo::new(connector.call(origin).await.map_err(Into::into)?);
+        #[cfg(feature = "tls")]
+        let io = match &settings.tls {
+            Some(tls) => super::tls::Stream::Tls(Box::new(tls.handshake(io).await?)),
+            None => super::tls::Stream::Plain(io),
+        };
         let handshake = h2::client::Builder::new()
             .initial_window_size(STREAM_WINDOW)
             .initial_connection_window_size(CONNECTION_WINDOW)
             .max_send_buffer_size(MAX_SEND_BUFFER)
             // As hyper's client: a gRPC server never pushes.
             .enable_push(false)
-            .handshake::<_, Bytes>(TokioIo::new(io))
+            .handshake::<_, Bytes>(io)
             .await?;
         Ok::<_, BoxError>(handshake)
     };
@@ -281,6 +291,8 @@ mod tests {
         let settings = Settings {
             connect_timeout: Duration::from_secs(1),
             keepalive: None,
+            #[cfg(feature = "tls")]
+            tls: None,
         };
         let connections = Arc::new(Connections::new(
             Uri::from_static("http://127.0.0.1:1"),

@@ -5,11 +5,14 @@
 //! - [`connect`]: the connection manager: dialling through the connection's connector,
 //!   single-flight reconnection, keepalive pings.
 //! - [`body`]: an h2 response stream as an `http_body::Body`.
+//! - `tls` (with the `tls` feature): the TLS handshake over the connector's stream.
 //! - this module: the `tower::Service` that tonic's `Grpc` sends calls through, and the
 //!   option that selects it.
 
 mod body;
 mod connect;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::fmt;
 use std::future::Future;
@@ -27,6 +30,8 @@ use tonic::{Code, Status};
 pub(crate) use body::H2Body;
 pub(crate) use connect::Settings;
 use connect::{Connections, DialError};
+#[cfg(feature = "tls")]
+pub(crate) use tls::Tls;
 
 /// Which HTTP/2 client carries a connection's calls
 /// ([`ConnectionOptions::http2_transport`](crate::ConnectionOptions::http2_transport)).
@@ -48,7 +53,8 @@ pub enum Http2Transport {
     Channel,
     /// h2's client driven from each call's own task: no worker task and no hyper dispatch
     /// between a call and its HTTP/2 stream, which costs fewer instructions and allocations
-    /// per call. Plaintext only for now; not with DNS load balancing.
+    /// per call. TLS and mTLS as with `Channel` (the same [`TlsOptions`](crate::TlsOptions),
+    /// handshake with rustls and ring, ALPN `h2` required); not with DNS load balancing.
     Direct,
 }
 
@@ -105,7 +111,7 @@ impl DirectTransport {
                 scheme: origin.scheme().cloned().unwrap_or(uri::Scheme::HTTP),
                 authority: origin
                     .authority()
-                    .cloned()
+                    .and_then(without_userinfo)
                     .unwrap_or_else(|| uri::Authority::from_static("localhost")),
                 connections: Connections::new(dial.clone(), connector, settings),
             }),
@@ -115,6 +121,15 @@ impl DirectTransport {
     /// Dials now rather than on the first call, for `Connection::connect`.
     pub(crate) async fn connect(&self) -> Result<(), DialError> {
         self.shared.connections.acquire().await.map(drop)
+    }
+}
+
+/// `authority` without its `user:password@`, which must reach neither the server (as
+/// `:authority`) nor a log.
+fn without_userinfo(authority: &uri::Authority) -> Option<uri::Authority> {
+    match authority.as_str().rsplit_once('@') {
+        Some((_, host)) => host.parse().ok(),
+        None => Some(authority.clone()),
     }
 }
 
@@ -297,6 +312,26 @@ pub(crate) fn status_of(error: h2::Error) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_address_userinfo_is_neither_sent_as_authority_nor_shown() {
+        let dial = uri::Uri::from_static("https://admin:hunter2@localhost:7233");
+        let settings = Settings {
+            connect_timeout: std::time::Duration::from_secs(1),
+            keepalive: None,
+            #[cfg(feature = "tls")]
+            tls: None,
+        };
+        let transport = DirectTransport::new(
+            &dial,
+            None,
+            crate::transport::Connector::resolving(crate::resolve::Resolver::default()),
+            settings,
+        );
+        assert_eq!(transport.shared.authority.as_str(), "localhost:7233");
+        let debug = format!("{transport:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
 
     #[test]
     fn stream_resets_map_to_the_codes_grpc_gives_them_keeping_the_h2_error() {

@@ -632,25 +632,37 @@ async fn the_raw_clients_answer_over_a_channel_of_their_own() {
 }
 
 #[tokio::test]
-async fn unsupported_combinations_are_refused_naming_the_option() {
+async fn dns_load_balancing_is_refused_naming_the_option_and_tls_is_not() {
+    let err = Connection::connect_lazy(
+        direct("localhost:7233").dns_load_balancing(Duration::from_secs(30)),
+    )
+    .expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            ConnectError::InvalidOption {
+                option: "http2_transport",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("Http2Transport::Channel"), "{err}");
+    // TLS, set or turned on by an API key (tests/it/tls.rs connects with both).
     for options in [
         direct("localhost:7233").tls(TlsOptions::new()),
         direct("localhost:7233").api_key("key"),
-        direct("localhost:7233").dns_load_balancing(Duration::from_secs(30)),
     ] {
-        let err = Connection::connect_lazy(options).expect_err("refused");
-        assert!(
-            matches!(
-                err,
-                ConnectError::InvalidOption {
-                    option: "http2_transport",
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        assert!(err.to_string().contains("Http2Transport::Channel"), "{err}");
+        Connection::connect_lazy(options).expect("TLS over the direct transport");
     }
+    let err = Connection::connect_lazy(
+        direct("localhost:7233").tls(TlsOptions::new().server_name("not a host name")),
+    )
+    .expect_err("refused");
+    assert!(
+        matches!(err, ConnectError::InvalidOption { option: "tls", .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

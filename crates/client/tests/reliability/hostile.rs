@@ -147,7 +147,7 @@ async fn connect_to_a_tls_endpoint_that_never_completes_the_handshake_ends_at_th
 {
     let certificates = TestCertificates::generate().expect("certificates");
     let silent = Hostile::start(Behaviour::Silent).await;
-    let options = ConnectionOptions::new(format!("localhost:{}", silent.address.port()))
+    let options = connection_options(format!("localhost:{}", silent.address.port()))
         .tls(trusting(&certificates))
         .connect_timeout(CONNECT_TIMEOUT);
     let (outcome, elapsed) = timed("connect, TLS, silent", Connection::connect(options)).await;
@@ -160,7 +160,7 @@ async fn connect_to_a_tls_endpoint_that_never_completes_the_handshake_ends_at_th
 async fn a_lazy_call_to_a_tls_endpoint_that_never_completes_the_handshake_ends_at_its_deadline() {
     let certificates = TestCertificates::generate().expect("certificates");
     let silent = Hostile::start(Behaviour::Silent).await;
-    let options = ConnectionOptions::new(format!("localhost:{}", silent.address.port()))
+    let options = connection_options(format!("localhost:{}", silent.address.port()))
         .tls(trusting(&certificates));
     let client = lazy_client(options, CallOptions::default().timeout(CALL_TIMEOUT));
     let (outcome, elapsed) = timed("lazy call, TLS, silent", client.count("")).await;
@@ -182,7 +182,7 @@ async fn a_call_whose_tls_reconnection_stalls_ends_at_its_deadline() {
     let fault = FaultProxy::start(tls.address())
         .await
         .expect("the fault proxy starts");
-    let options = ConnectionOptions::new(format!("localhost:{}", fault.address().port()))
+    let options = connection_options(format!("localhost:{}", fault.address().port()))
         .tls(trusting(&certificates));
     let connection = Connection::connect(options).await.expect("connects");
     let client = Client::new(connection)
@@ -288,7 +288,7 @@ async fn a_refused_certificate_fails_fast_with_its_reason() {
         .start()
         .await
         .expect("the TLS proxy starts");
-    let options = ConnectionOptions::new(format!("localhost:{}", proxy.address().port()))
+    let options = connection_options(format!("localhost:{}", proxy.address().port()))
         .tls(trusting(&stranger));
     fails_fast("certificate refused", options, "certificate").await;
 }

@@ -7,6 +7,8 @@ use temporal_client::{
 };
 use temporal_testing::TestCertificates;
 
+use crate::fake_server::connection_options;
+
 const API_KEY: &str = "sk-live-0123456789abcdef";
 const BEARER: &str = "Bearer tok-9f8e7d6c5b4a";
 const PASSWORD: &str = "hunter2-p4ss";
@@ -39,9 +41,11 @@ fn assert_no_secret(what: &str, text: &str) {
     }
 }
 
+/// Over the transport of this run of the suite (`connection_options`): the direct one keeps
+/// TLS settings of its own.
 fn options_with_every_secret() -> ConnectionOptions {
     let certificates = certificates();
-    ConnectionOptions::new(format!("https://admin:{PASSWORD}@localhost:7233"))
+    connection_options(format!("https://admin:{PASSWORD}@localhost:7233"))
         .api_key(API_KEY)
         .header("authorization", BEARER)
         .header("x-tenant-token", "tok-9f8e7d6c5b4a")
