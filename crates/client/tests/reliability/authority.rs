@@ -59,6 +59,21 @@ async fn calls_carry_the_address_by_default_and_the_configured_authority_when_se
 }
 
 #[tokio::test]
+async fn an_address_user_and_password_are_never_sent_as_the_authority() {
+    for transport in [Http2Transport::Channel, Http2Transport::Direct] {
+        let server = FakeServer::start().await;
+        let options = ConnectionOptions::new(format!("http://admin:hunter2@{}", server.address))
+            .no_proxy()
+            .http2_transport(transport);
+        assert_eq!(
+            authorities_of(&server, options).await,
+            both(&server.address.to_string()),
+            "{transport:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_direct_transport_sends_the_configured_authority_and_dials_the_address() {
     let default = FakeServer::start().await;
     let address = default.address.to_string();
