@@ -27,11 +27,12 @@ fn build(workspace: &Path, target: &Path) -> Result<BuildCost, Error> {
     )?;
     let seconds = started.elapsed().as_secs_f64();
     let crates = count_compiled(&stderr);
-    let hello_world_bytes = build_hello_world(workspace, target)?;
+    let (hello_world_bytes, hello_world_small_bytes) = build_hello_world(workspace, target)?;
     Ok(BuildCost {
         seconds,
         crates,
         hello_world_bytes,
+        hello_world_small_bytes,
     })
 }
 
@@ -40,7 +41,7 @@ fn build(workspace: &Path, target: &Path) -> Result<BuildCost, Error> {
 /// a release profile that strips symbols, as this workspace's does. Not the examples package
 /// itself: that one turns on the client's `tracing`, `metrics` and `gzip` features, so that
 /// the workspace's tests build the client with them, and an application has them only if it
-/// asks.
+/// asks. Its `small` profile is what an application that cares for size may pick.
 const HELLO_WORLD_MANIFEST: &str = r#"[package]
 name = "hello-world-app"
 version = "0.0.0"
@@ -56,11 +57,21 @@ uuid = { version = "1", features = ["v4"] }
 
 [profile.release]
 strip = true
+
+[profile.small]
+inherits = "release"
+lto = true
+codegen-units = 1
+panic = "abort"
 "#;
 
+/// The settings of the hello world's `small` profile, as the report names them.
+pub(crate) const SIZE_PROFILE: &str = "`lto = true`, `codegen-units = 1`, `panic = \"abort\"`";
+
 /// Builds the hello world as its own package in `target` (the workspace's lock file copied in,
-/// so that it gets the same versions) and returns the size of its binary.
-fn build_hello_world(workspace: &Path, target: &Path) -> Result<u64, Error> {
+/// so that it gets the same versions), with the release profile and with the `small` one, and
+/// returns the sizes of the two binaries.
+fn build_hello_world(workspace: &Path, target: &Path) -> Result<(u64, u64), Error> {
     let package = target.join("hello-world-app");
     std::fs::create_dir_all(package.join("src"))?;
     let manifest = HELLO_WORLD_MANIFEST.replace("WORKSPACE", &workspace.display().to_string());
@@ -70,11 +81,19 @@ fn build_hello_world(workspace: &Path, target: &Path) -> Result<u64, Error> {
         package.join("src/main.rs"),
     )?;
     std::fs::copy(workspace.join("Cargo.lock"), package.join("Cargo.lock"))?;
-    cargo(&package, Some(target), &["build", "--release", "--offline"])?;
-    let binary = target.join("release/hello-world-app");
-    Ok(std::fs::metadata(&binary)
-        .map_err(|e| format!("cannot read {}: {e}", binary.display()))?
-        .len())
+    let mut sizes = [0; 2];
+    for (size, profile) in sizes.iter_mut().zip(["release", "small"]) {
+        cargo(
+            &package,
+            Some(target),
+            &["build", "--offline", "--profile", profile],
+        )?;
+        let binary = target.join(profile).join("hello-world-app");
+        *size = std::fs::metadata(&binary)
+            .map_err(|e| format!("cannot read {}: {e}", binary.display()))?
+            .len();
+    }
+    Ok((sizes[0], sizes[1]))
 }
 
 /// Runs cargo in `workspace` (building into `target` if given, else where cargo would) and
