@@ -204,3 +204,39 @@ impl Operate for ClientRunner {
         self.operate(i).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Targets;
+
+    #[test]
+    fn a_mode_of_another_binary_is_refused_before_any_dial() {
+        let job = Job::Operations {
+            operation: Operation::Start,
+            mode: Mode::Tonic,
+            ops: 1,
+            concurrency: 1,
+            payload_bytes: 0,
+            run_id: "r".to_owned(),
+            targets: Targets {
+                // Nothing listens there: the refusal comes first.
+                address: "127.0.0.1:1".to_owned(),
+                worker_queue: "w".to_owned(),
+                idle_queue: "i".to_owned(),
+                waiting_prefix: "w".to_owned(),
+                waiting_count: 1,
+                queryable_prefix: "q".to_owned(),
+                queryable_count: 1,
+                list_query: "x".to_owned(),
+            },
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let err = runtime.block_on(run(job)).expect_err("refused");
+        assert!(err.to_string().contains("`tonic`"), "{err}");
+        assert!(err.to_string().contains("another workload binary"), "{err}");
+    }
+}

@@ -441,4 +441,31 @@ mod tests {
         assert!(modes.iter().all(|mode| order.contains(mode)));
         assert!(round_order(&[], 3).is_empty());
     }
+
+    #[test]
+    fn each_mode_runs_in_the_binary_of_its_client() {
+        let executables = Executables {
+            client: PathBuf::from("/b/temporal-bench-client"),
+            tonic: PathBuf::from("/b/temporal-bench-tonic"),
+            official: None,
+            experiments: vec![Mode::HyperDirect],
+        };
+        for mode in [Mode::Client, Mode::ClientIntercepted, Mode::ClientTraced] {
+            assert_eq!(executables.of(mode), Some(executables.client.as_path()));
+        }
+        for mode in [
+            Mode::Tonic,
+            Mode::TonicTuned,
+            Mode::HyperDirect,
+            Mode::H2Direct,
+        ] {
+            assert_eq!(executables.of(mode), Some(executables.tonic.as_path()));
+        }
+        // Without the official driver, its modes are not measured.
+        assert_eq!(executables.of(Mode::Official { gzip: true }), None);
+        assert_eq!(
+            executables.modes(),
+            [Mode::Client, Mode::Tonic, Mode::HyperDirect]
+        );
+    }
 }

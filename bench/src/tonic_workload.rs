@@ -316,3 +316,44 @@ fn first_payload(payloads: Option<Payloads>) -> Result<Payload, Error> {
         .and_then(|p| p.payloads.into_iter().next())
         .ok_or_else(|| "the answer has no payload".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Targets;
+
+    #[test]
+    fn client_modes_and_streamed_jobs_are_refused_before_any_dial() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let job = Job::Operations {
+            operation: Operation::Describe,
+            mode: Mode::Client,
+            ops: 1,
+            concurrency: 1,
+            payload_bytes: 0,
+            run_id: "r".to_owned(),
+            targets: Targets {
+                // Nothing listens there: the refusal comes first.
+                address: "127.0.0.1:1".to_owned(),
+                worker_queue: "w".to_owned(),
+                idle_queue: "i".to_owned(),
+                waiting_prefix: "w".to_owned(),
+                waiting_count: 1,
+                queryable_prefix: "q".to_owned(),
+                queryable_count: 1,
+                list_query: "x".to_owned(),
+            },
+        };
+        let err = runtime.block_on(run(job)).expect_err("refused");
+        assert!(err.to_string().contains("another workload binary"), "{err}");
+        let history = Job::History {
+            address: "127.0.0.1:1".to_owned(),
+            workflow_id: "h".to_owned(),
+        };
+        let err = runtime.block_on(run(history)).expect_err("refused");
+        assert!(err.to_string().contains("temporal-bench-client"), "{err}");
+    }
+}
