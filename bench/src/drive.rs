@@ -54,6 +54,7 @@ pub(crate) async fn run_operations<O: Operate>(
         operator.run_one(usize::MAX - i).await?;
     }
     let next = Arc::new(AtomicUsize::new(0));
+    let track_heap = crate::memory::enabled();
     let usage = process_usage();
     let started = Instant::now();
     let tasks: Vec<_> = (0..concurrency.min(ops.max(1)))
@@ -70,7 +71,11 @@ pub(crate) async fn run_operations<O: Operate>(
                         break;
                     }
                     let op_started = Instant::now();
-                    match operator.run_one(i).await {
+                    let outcome = operator.run_one(i).await;
+                    if track_heap {
+                        crate::memory::note_live_heap();
+                    }
+                    match outcome {
                         Ok(()) => latencies.push(op_started.elapsed()),
                         Err(err) => {
                             errors += 1;
@@ -93,6 +98,7 @@ pub(crate) async fn run_operations<O: Operate>(
     }
     let wall = started.elapsed();
     let usage = process_usage() - usage;
+    crate::memory::report_if_enabled();
     Ok(Sample::from_latencies(
         latencies,
         errors,

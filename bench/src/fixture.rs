@@ -1,5 +1,5 @@
 //! The parent's server: a dev server tuned not to throttle, the Python worker, and the
-//! workflows the operations target.
+//! workflows the operations target; started afresh for each table and curve ([`Servers`]).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -42,6 +42,41 @@ const DYNAMIC_CONFIG: &[&str] = &[
     "limit.historySize.error=1073741824",
     "limit.historySize.warn=1073741824",
 ];
+
+/// Starts a fresh dev server (and worker) for each section of a run: each row of the
+/// operations table (all its modes and runs on the one server, so they stay comparable), the
+/// start-up figures and each curve. The dev server keeps every workflow in memory for as
+/// long as it runs: a full run's 200,000-odd workflows on one server grew it to the
+/// machine's 24 GiB, and it thrashed. A section starts at most a few tens of thousands
+/// (one row: 2,000 operations x 4 modes x 5 runs, and the strace and valgrind runs).
+pub(crate) struct Servers<'a> {
+    runtime: &'a tokio::runtime::Runtime,
+    version: Option<String>,
+}
+
+impl<'a> Servers<'a> {
+    pub(crate) fn new(runtime: &'a tokio::runtime::Runtime) -> Self {
+        Self {
+            runtime,
+            version: None,
+        }
+    }
+
+    /// A fresh server and worker for `section`. The caller drops the previous fixture
+    /// first: that stops its server and worker.
+    pub(crate) fn fresh(&mut self, section: &str) -> Result<Fixture, Error> {
+        eprintln!("bench: a fresh dev server and Python worker for {section}");
+        let fixture = self.runtime.block_on(Fixture::start())?;
+        self.version
+            .get_or_insert_with(|| fixture.server_version.clone());
+        Ok(fixture)
+    }
+
+    /// The server's version, once one has started.
+    pub(crate) fn version(&self) -> Option<String> {
+        self.version.clone()
+    }
+}
 
 /// A running server and worker, and the workflows the operations target.
 #[derive(Debug)]

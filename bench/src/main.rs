@@ -5,37 +5,41 @@
 //! `BENCHMARKS.md` and its SVG charts.
 //!
 //! Run it with `cargo xtask bench` (release build; `--quick` for a smoke run, `--help` for
-//! the options). Each workload runs in a fresh child process (this binary, re-executed with
-//! a hidden subcommand, or for the official client its own driver, `bench/official`, which
-//! this binary builds first), so the CPU time and peak memory it reports belong to that
-//! workload alone. The children run under valgrind too, for instruction counts: see
+//! the options). Each workload runs in a fresh child process of a binary that holds the
+//! driver and the one client it measures (`temporal-bench-client`, `temporal-bench-tonic`,
+//! built beside this one, or the official client's driver, `bench/official`, which this
+//! binary builds first), so the CPU time and peak memory it reports belong to that workload
+//! and that client alone. The children run under valgrind too, for instruction counts: see
 //! `measure::process_cpu_time` for what kept them from it.
 
 mod build_cost;
 mod chart;
 mod cli;
-mod cost;
+// Shared with the workload binaries (src/bin): the parent uses the names and the parent's
+// side of these, and runs their tests.
+#[allow(dead_code)]
 mod drive;
 mod fixture;
 mod machine;
+#[allow(dead_code)]
 mod measure;
+mod memory;
 mod micro;
 mod official;
 mod operation;
 mod report;
 mod results;
 mod scaling;
+#[allow(dead_code)]
 mod spec;
 mod startup;
-mod transport;
 mod waits;
-mod workload;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::Options;
-use crate::fixture::Fixture;
+use crate::fixture::Servers;
 use crate::machine::Machine;
 use crate::measure::{Sample, count_child_instructions, count_child_syscalls, run_child};
 use crate::operation::{Mode, Operation};
@@ -59,8 +63,6 @@ const CONNECT_RUNS: usize = 50;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some(spec::WORKLOAD) => workload::child_main(&args[1..]),
-        Some(spec::LAUNCH) => workload::launch_main(&args[1..]),
         Some(waits::SUBCOMMAND) => waits::child_main(&args[1..]),
         _ => match Options::parse(&args) {
             Ok(Some(options)) => run(&options),
@@ -87,35 +89,35 @@ pub(crate) fn new_run_id(operation: Operation, mode: Mode) -> String {
 }
 
 fn run(options: &Options) -> Result<(), Error> {
-    let executable = std::env::current_exe()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let machine = Machine::detect();
-    eprintln!("bench: starting a dev server and the Python worker");
-    let fixture = runtime.block_on(Fixture::start())?;
+    let mut servers = Servers::new(&runtime);
     if options.waits {
+        let fixture = servers.fresh("the idle waits")?;
         let costs = waits::measure(&fixture, options.quick)?;
         println!("{}", waits::table(&costs));
         return Ok(());
     }
     let mut failures = Vec::new();
     let official = official_executable(options);
-    let executables = Executables {
-        bench: executable.clone(),
-        official: official.as_ref().ok().cloned(),
-        experiments: options.experiments.clone(),
-    };
-    let operations = measure_operations(&executables, &fixture, options, &mut failures)?;
+    let executables =
+        Executables::beside_this_one(official.as_ref().ok().cloned(), options.experiments.clone())?;
+    let operations = measure_operations(&executables, &mut servers, options, &mut failures)?;
     println!("{}", report::operations_table(&operations));
-    eprintln!("bench: launch + connect + start + exit, and connect");
-    let startup = runtime.block_on(startup::measure(
-        &executable,
-        &fixture.targets,
-        if options.quick { 3 } else { LAUNCH_RUNS },
-        if options.quick { 5 } else { CONNECT_RUNS },
-    ))?;
-    // A curve that fails is reported as such; the rest of the run still counts.
+    let startup = {
+        let fixture = servers.fresh("the start-up figures")?;
+        eprintln!("bench: launch + connect + start + exit, and connect");
+        runtime.block_on(startup::measure(
+            &executables.client,
+            &fixture.targets,
+            if options.quick { 3 } else { LAUNCH_RUNS },
+            if options.quick { 5 } else { CONNECT_RUNS },
+        ))?
+    };
+    // A curve that fails is reported as such; the rest of the run still counts. Each curve
+    // has a dev server of its own, started afresh (see `Servers`).
     let mut scaling = Vec::new();
     let mut keep = |name: &str, curve: Result<results::Curve, Error>| match curve {
         Ok(curve) => scaling.push(curve),
@@ -128,22 +130,32 @@ fn run(options: &Options) -> Result<(), Error> {
         let plan = scaling::Plan::new(options.quick, options.ops);
         keep(
             "concurrency",
-            scaling::concurrency(&executable, &fixture, &plan),
+            servers
+                .fresh("the concurrency curve")
+                .and_then(|fixture| scaling::concurrency(&executables, &fixture, &plan)),
         );
-        keep("payload", scaling::payload(&executable, &fixture, &plan));
+        keep(
+            "payload",
+            servers
+                .fresh("the payload curve")
+                .and_then(|fixture| scaling::payload(&executables, &fixture, &plan)),
+        );
         if options.history {
             keep(
                 "history",
-                runtime.block_on(scaling::history(&executable, &fixture, &plan)),
+                servers.fresh("the history curve").and_then(|fixture| {
+                    runtime.block_on(scaling::history(&executables.client, &fixture, &plan))
+                }),
             );
         }
         keep(
             "list",
-            runtime.block_on(scaling::list(&executable, &fixture, &plan)),
+            servers.fresh("the list curve").and_then(|fixture| {
+                runtime.block_on(scaling::list(&executables.client, &fixture, &plan))
+            }),
         );
     }
-    let server_version = fixture.server_version.clone();
-    drop(fixture);
+    let server_version = servers.version().unwrap_or_default();
     let build = if options.build_cost {
         eprintln!("bench: cold release build of temporal-client (a few minutes)");
         match build_cost::measure(&cli::workspace_root()) {
@@ -204,22 +216,54 @@ fn official_executable(options: &Options) -> Result<PathBuf, String> {
     })
 }
 
-/// The executables that run the workloads.
-struct Executables {
-    /// This binary: temporal-client and bare tonic.
-    bench: PathBuf,
+/// The executables that run the workloads: one binary per client, each holding the workload
+/// driver and that client alone (src/workload.rs).
+pub(crate) struct Executables {
+    /// `temporal-bench-client`: temporal-client's modes, the streamed curves and the launch.
+    pub(crate) client: PathBuf,
+    /// `temporal-bench-tonic`: bare tonic and the transport experiments.
+    pub(crate) tonic: PathBuf,
     /// The official client's driver, if it was built.
     official: Option<PathBuf>,
-    /// The experimental modes this run adds (`--experiment`), all made by this binary.
+    /// The experimental modes this run adds (`--experiment`).
     experiments: Vec<Mode>,
 }
 
 impl Executables {
-    fn of(&self, mode: Mode) -> Option<&Path> {
+    /// The workload binaries cargo built beside this one (`cargo build -p temporal-bench
+    /// --bins`, as `cargo xtask bench` does), or an error naming the one missing.
+    fn beside_this_one(official: Option<PathBuf>, experiments: Vec<Mode>) -> Result<Self, Error> {
+        let this = std::env::current_exe()?;
+        let sibling = |name: &str| -> Result<PathBuf, Error> {
+            let path = this.with_file_name(name);
+            if path.is_file() {
+                Ok(path)
+            } else {
+                Err(format!(
+                    "no workload binary {}: build them with `cargo build --release -p \
+                     temporal-bench --bins` (`cargo xtask bench` does)",
+                    path.display()
+                )
+                .into())
+            }
+        };
+        Ok(Self {
+            client: sibling("temporal-bench-client")?,
+            tonic: sibling("temporal-bench-tonic")?,
+            official,
+            experiments,
+        })
+    }
+
+    pub(crate) fn of(&self, mode: Mode) -> Option<&Path> {
         match mode {
-            Mode::Client | Mode::Tonic => Some(&self.bench),
+            Mode::Client | Mode::ClientDirect | Mode::ClientIntercepted | Mode::ClientTraced => {
+                Some(&self.client)
+            }
+            Mode::Tonic | Mode::TonicTuned | Mode::HyperDirect | Mode::H2Direct => {
+                Some(&self.tonic)
+            }
             Mode::Official { .. } => self.official.as_deref(),
-            _ => Some(&self.bench),
         }
     }
 
@@ -251,13 +295,15 @@ fn round_order(modes: &[Mode], round: usize) -> Vec<Mode> {
 /// reported; a failure of temporal-client or tonic fails the run.
 fn measure_operations(
     executables: &Executables,
-    fixture: &Fixture,
+    servers: &mut Servers<'_>,
     options: &Options,
     failures: &mut Vec<String>,
 ) -> Result<Vec<OperationResult>, Error> {
     let modes = executables.modes();
     let mut rows = Vec::new();
     for &operation in &options.operations {
+        // Every mode of a row on the same server, the server afresh for each row.
+        let fixture = servers.fresh(&format!("the {operation} row"))?;
         let job = |mode, ops| Job::Operations {
             operation,
             mode,
@@ -396,5 +442,37 @@ mod tests {
         assert_eq!(order.len(), 4);
         assert!(modes.iter().all(|mode| order.contains(mode)));
         assert!(round_order(&[], 3).is_empty());
+    }
+
+    #[test]
+    fn each_mode_runs_in_the_binary_of_its_client() {
+        let executables = Executables {
+            client: PathBuf::from("/b/temporal-bench-client"),
+            tonic: PathBuf::from("/b/temporal-bench-tonic"),
+            official: None,
+            experiments: vec![Mode::HyperDirect],
+        };
+        for mode in [
+            Mode::Client,
+            Mode::ClientDirect,
+            Mode::ClientIntercepted,
+            Mode::ClientTraced,
+        ] {
+            assert_eq!(executables.of(mode), Some(executables.client.as_path()));
+        }
+        for mode in [
+            Mode::Tonic,
+            Mode::TonicTuned,
+            Mode::HyperDirect,
+            Mode::H2Direct,
+        ] {
+            assert_eq!(executables.of(mode), Some(executables.tonic.as_path()));
+        }
+        // Without the official driver, its modes are not measured.
+        assert_eq!(executables.of(Mode::Official { gzip: true }), None);
+        assert_eq!(
+            executables.modes(),
+            [Mode::Client, Mode::Tonic, Mode::HyperDirect]
+        );
     }
 }

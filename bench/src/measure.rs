@@ -129,7 +129,7 @@ pub(crate) fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn parse_status_kib(status: &str, field: &str) -> Option<u64> {
+pub(crate) fn parse_status_kib(status: &str, field: &str) -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with(field))?;
     line[field.len()..]
         .trim()

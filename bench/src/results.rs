@@ -168,5 +168,8 @@ pub(crate) struct Point {
 pub(crate) struct BuildCost {
     pub(crate) seconds: f64,
     pub(crate) crates: usize,
+    /// The stripped hello world with the default release profile (and `strip = true`).
     pub(crate) hello_world_bytes: u64,
+    /// The same with the size settings an application may pick (`build_cost::SIZE_PROFILE`).
+    pub(crate) hello_world_small_bytes: u64,
 }

@@ -7,13 +7,13 @@ use futures_util::StreamExt;
 use futures_util::stream;
 use temporal_client::{StartOptions, Untyped};
 
-use crate::Error;
 use crate::drive::WAITING_TYPE;
 use crate::fixture::Fixture;
 use crate::measure::{Sample, run_child};
 use crate::operation::{Mode, Operation};
 use crate::results::{Curve, Point};
 use crate::spec::Job;
+use crate::{Error, Executables};
 
 /// Concurrency of the parent's signals and starts that build long histories and lists.
 const SETUP_CONCURRENCY: usize = 64;
@@ -68,7 +68,7 @@ impl Plan {
 
 /// Runs `operation` in both modes.
 fn both_modes(
-    executable: &Path,
+    executables: &Executables,
     fixture: &Fixture,
     operation: Operation,
     ops: usize,
@@ -85,6 +85,9 @@ fn both_modes(
             run_id: crate::new_run_id(operation, mode),
             targets: fixture.targets.clone(),
         };
+        let executable = executables
+            .of(mode)
+            .expect("client and tonic are always there");
         run_child(executable, &job.to_args())
     });
     let client = samples.next().expect("two modes")?;
@@ -93,7 +96,7 @@ fn both_modes(
 }
 
 pub(crate) fn concurrency(
-    executable: &Path,
+    executables: &Executables,
     fixture: &Fixture,
     plan: &Plan,
 ) -> Result<Curve, Error> {
@@ -101,7 +104,7 @@ pub(crate) fn concurrency(
     for &level in &plan.concurrency_levels {
         eprintln!("scaling: start at concurrency {level}");
         let (client, tonic) =
-            both_modes(executable, fixture, Operation::Start, plan.ops, level, 0)?;
+            both_modes(executables, fixture, Operation::Start, plan.ops, level, 0)?;
         points.push(Point {
             x: level,
             client,
@@ -117,12 +120,16 @@ pub(crate) fn concurrency(
     })
 }
 
-pub(crate) fn payload(executable: &Path, fixture: &Fixture, plan: &Plan) -> Result<Curve, Error> {
+pub(crate) fn payload(
+    executables: &Executables,
+    fixture: &Fixture,
+    plan: &Plan,
+) -> Result<Curve, Error> {
     let mut points = Vec::new();
     for &(bytes, ops) in &plan.payloads {
         eprintln!("scaling: start with a {bytes}-byte argument");
         let (client, tonic) = both_modes(
-            executable,
+            executables,
             fixture,
             Operation::Start,
             ops,

@@ -352,8 +352,19 @@ fn demo() -> Result<(), String> {
 }
 
 /// Runs the benchmark in release: numbers of a debug build would measure the wrong thing.
+/// Builds every binary of the bench first: the parent runs each workload in the binary of
+/// its client (`temporal-bench-client`, `temporal-bench-tonic`), which `cargo run` alone
+/// would not build.
 fn bench(args: &[String]) -> Result<(), String> {
     let tools = setup()?;
+    run(&mut cargo_command(&[
+        "build",
+        "--release",
+        "--quiet",
+        "--package",
+        "temporal-bench",
+        "--bins",
+    ]))?;
     let base = [
         "run",
         "--release",

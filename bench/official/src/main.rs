@@ -16,6 +16,9 @@ mod drive;
 #[path = "../../src/measure.rs"]
 mod measure;
 #[allow(dead_code)]
+#[path = "../../src/memory.rs"]
+mod memory;
+#[allow(dead_code)]
 #[path = "../../src/operation.rs"]
 mod operation;
 #[allow(dead_code)]

@@ -602,7 +602,8 @@ impl ConnectionOptions {
     /// Compresses requests with gzip and accepts gzip-compressed responses (gRPC message
     /// compression; the server answers compressed when the request was). Worth it for large
     /// payloads on slow links; it costs CPU on both sides, so it is off by default. Needs
-    /// the `gzip` feature (on by default).
+    /// the `gzip` feature (not a default one: without it, `gzip(true)` is refused with a
+    /// [`ConnectError::InvalidOption`] naming the feature).
     ///
     /// # Examples
     ///

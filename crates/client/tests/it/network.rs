@@ -331,6 +331,7 @@ async fn dns_load_balancing_resolves_again_and_follows_a_changed_address_list() 
 }
 
 /// About 1 MiB of JSON-like text, compressible as real payloads usually are.
+#[cfg(feature = "gzip")]
 fn large_compressible_text() -> String {
     let mut text = String::with_capacity(1024 * 1024 + 64);
     let mut order = 0;
@@ -345,6 +346,8 @@ fn large_compressible_text() -> String {
     text
 }
 
+/// Run by `cargo test --workspace` (the examples package turns the `gzip` feature on).
+#[cfg(feature = "gzip")]
 #[tokio::test]
 async fn gzip_is_opt_in_and_a_1_mib_payload_round_trips_in_fewer_bytes() {
     let server = DevServer::start().await.expect("a dev server");
@@ -812,5 +815,22 @@ async fn a_silent_frontend_leaves_the_balancer_once_keepalive_and_its_probe_give
     assert!(
         after.bytes_to_upstream - before.bytes_to_upstream >= 10 * input.len() as u64,
         "{after:?}"
+    );
+}
+
+/// Without the `gzip` feature (not a default one), asking for gzip is refused before any
+/// dial, by an error that names the feature to turn on. Run by `cargo test -p
+/// temporal-client`, which builds the client with its default features.
+#[cfg(not(feature = "gzip"))]
+#[tokio::test]
+async fn gzip_without_its_feature_is_refused_with_the_feature_to_enable() {
+    // Nothing listens there: the refusal comes before the dial.
+    let err = Connection::connect(ConnectionOptions::new("127.0.0.1:1").gzip(true))
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&err, ConnectError::InvalidOption { option: "gzip", reason }
+            if reason.contains("`gzip` feature")),
+        "{err:?}"
     );
 }
