@@ -664,6 +664,8 @@ impl<Req: Rpc> tonic::codec::Codec for CallCodec<Req> {
 
     fn encoder(&mut self) -> Self::Encoder {
         SharedRequestEncoder {
+            // tonic writes the gRPC header before it asks for the message.
+            message_bytes: self.request_bytes - GRPC_HEADER_BYTES,
             request_bytes: self.request_bytes,
             _request: std::marker::PhantomData,
         }
@@ -680,6 +682,7 @@ impl<Req: Rpc> tonic::codec::Codec for CallCodec<Req> {
 /// prost's encoder, except that it measures the request once: `Message::encode` measures it
 /// again to check the room it has, which [`CallCodec`] made when it measured it.
 struct SharedRequestEncoder<Req> {
+    message_bytes: usize,
     request_bytes: usize,
     _request: std::marker::PhantomData<fn() -> Req>,
 }
@@ -695,7 +698,7 @@ impl<Req: Rpc> tonic::codec::Encoder for SharedRequestEncoder<Req> {
     ) -> Result<(), tonic::Status> {
         // The room is there already (`buffer_settings`); this keeps the write to one growth
         // should tonic ever size its buffer otherwise.
-        buf.reserve(self.request_bytes);
+        buf.reserve(self.message_bytes);
         prost::Message::encode_raw(&request, buf);
         Ok(())
     }
