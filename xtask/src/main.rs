@@ -157,13 +157,14 @@ fn test(args: &[String]) -> Result<(), String> {
     with_tools(&mut command, &tools);
     run(&mut command)?;
     // The reliability tests that dial with `fake_server::connection_options` once more, over
-    // the opt-in direct HTTP/2 transport (the binary is built: this costs their run time).
+    // the opt-in direct HTTP/2 transport. Every test binary of the run above, filtered, rather
+    // than `--package temporal-client --test reliability`: cargo would resolve features for
+    // that one target afresh (without the examples package's `http2-direct`, and without the
+    // other packages' dev-dependencies) and build it, and its dependencies, a second time.
     let mut command = cargo_command(&[
         "test",
-        "--package",
-        "temporal-client",
-        "--test",
-        "reliability",
+        "--workspace",
+        "--tests",
         "--",
         "retries::",
         "hostile::",

@@ -22,6 +22,7 @@ use crate::connection::{RedactedHeaders, RedactedMetadata, WorkflowGrpc, parse_h
 use crate::converter::{DataConverter, ToPayload};
 use crate::error::Error;
 use crate::interceptor::{CompletedCall, HeaderValues, Interceptors, OutboundCall, Rpc};
+use crate::outgoing::{CallCodec, Outgoing, OutgoingRequest};
 use crate::retry::{CallKind, RpcRetryPolicy, with_retries};
 
 /// The deadline of each attempt of a call that is not a long poll, unless
@@ -282,6 +283,8 @@ pub(crate) struct CallContext<'a> {
     pub(crate) converter: &'a DataConverter,
     /// Whether a per-call `authorization` header may be sent.
     pub(crate) may_send_credentials: bool,
+    /// Whether calls are gzip-compressed ([`ConnectionOptions::gzip`](crate::ConnectionOptions::gzip)).
+    pub(crate) compressed: bool,
 }
 
 /// Why a call failed: the server's (or the transport's) status, or a refusal before it was
@@ -558,11 +561,12 @@ where
         Some(_) => CallKind::LongPoll,
         None => CallKind::Unary,
     };
-    let request = Arc::new(request);
+    let request = OutgoingRequest::new(request, context.compressed)?;
     #[cfg(feature = "tracing")]
     let mut number = 0u32;
     with_retries(policy, kind, |_last| {
-        let attempt = SharedRequest(Arc::clone(&request));
+        let mut attempt = request.attempt();
+        let codec = request.codec();
         if let Some(attempts_made) = attempts_made {
             attempts_made.fetch_add(1, Ordering::Relaxed);
         }
@@ -585,14 +589,14 @@ where
                 ),
                 CallKind::Unary => None,
             };
-            let mut attempt = tonic::Request::new(attempt);
             options.apply(&mut attempt, deadline);
             #[cfg(feature = "metrics")]
             let started = std::time::Instant::now();
-            let outcome = match tokio::time::timeout(deadline, send(context.grpc, attempt)).await {
-                Ok(outcome) => outcome.map(tonic::Response::into_inner),
-                Err(_) => Err(deadline_passed(deadline)),
-            };
+            let outcome =
+                match tokio::time::timeout(deadline, send(context.grpc, attempt, codec)).await {
+                    Ok(outcome) => outcome.map(tonic::Response::into_inner),
+                    Err(_) => Err(deadline_passed(deadline)),
+                };
             #[cfg(feature = "metrics")]
             crate::request_metrics::record_attempt(
                 operation,
@@ -619,130 +623,15 @@ where
 /// One attempt of a unary call of the workflow service, as its generated method makes it.
 async fn send<Req: Rpc>(
     grpc: &WorkflowGrpc,
-    request: tonic::Request<SharedRequest<Req>>,
+    request: tonic::Request<Outgoing<Req>>,
+    codec: CallCodec<Req>,
 ) -> Result<tonic::Response<Req::Response>, tonic::Status> {
     let mut grpc = grpc.clone();
     grpc.ready()
         .await
         .map_err(|error| tonic::Status::unknown(format!("Service was not ready: {error}")))?;
     let path = tonic::codegen::http::uri::PathAndQuery::from_static(Req::PATH);
-    let codec = CallCodec::for_request(request.get_ref());
     grpc.unary(request, path, codec).await
-}
-
-/// The bytes an answer's buffer starts with: most answers fit (a start's, a signal's, a
-/// query's); a larger one is reserved at its length once its gRPC header gives it.
-const ANSWER_BUFFER_BYTES: usize = 1024;
-/// The gRPC framing before each message: a compression flag and a 4-byte length.
-const GRPC_HEADER_BYTES: usize = 5;
-/// tonic's default, which only streaming calls reach.
-const YIELD_THRESHOLD_BYTES: usize = 32 * 1024;
-
-/// tonic's prost codec with buffers sized for one unary call, in place of tonic's 8 KiB each
-/// way per call: the request's is allocated at the request's encoded size, the answer's
-/// starts at [`ANSWER_BUFFER_BYTES`]. Both live while the call is in flight, so at 32 calls in
-/// flight this is about 0.4 MiB less peak heap (bench/notes/memory.md).
-struct CallCodec<Req> {
-    request_bytes: usize,
-    _request: std::marker::PhantomData<fn() -> Req>,
-}
-
-impl<Req: Rpc> CallCodec<Req> {
-    fn for_request(request: &SharedRequest<Req>) -> Self {
-        Self {
-            request_bytes: GRPC_HEADER_BYTES + prost::Message::encoded_len(request),
-            _request: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<Req: Rpc> tonic::codec::Codec for CallCodec<Req> {
-    type Encode = SharedRequest<Req>;
-    type Decode = Req::Response;
-    type Encoder = SharedRequestEncoder<Req>;
-    type Decoder = tonic_prost::ProstDecoder<Req::Response>;
-
-    fn encoder(&mut self) -> Self::Encoder {
-        SharedRequestEncoder {
-            // tonic writes the gRPC header before it asks for the message.
-            message_bytes: self.request_bytes - GRPC_HEADER_BYTES,
-            request_bytes: self.request_bytes,
-            _request: std::marker::PhantomData,
-        }
-    }
-
-    fn decoder(&mut self) -> Self::Decoder {
-        tonic_prost::ProstDecoder::new(tonic::codec::BufferSettings::new(
-            ANSWER_BUFFER_BYTES,
-            YIELD_THRESHOLD_BYTES,
-        ))
-    }
-}
-
-/// prost's encoder, except that it measures the request once: `Message::encode` measures it
-/// again to check the room it has, which [`CallCodec`] made when it measured it.
-struct SharedRequestEncoder<Req> {
-    message_bytes: usize,
-    request_bytes: usize,
-    _request: std::marker::PhantomData<fn() -> Req>,
-}
-
-impl<Req: Rpc> tonic::codec::Encoder for SharedRequestEncoder<Req> {
-    type Item = SharedRequest<Req>;
-    type Error = tonic::Status;
-
-    fn encode(
-        &mut self,
-        request: SharedRequest<Req>,
-        buf: &mut tonic::codec::EncodeBuf<'_>,
-    ) -> Result<(), tonic::Status> {
-        // The room is there already (`buffer_settings`); this keeps the write to one growth
-        // should tonic ever size its buffer otherwise.
-        buf.reserve(self.message_bytes);
-        prost::Message::encode_raw(&request, buf);
-        Ok(())
-    }
-
-    fn buffer_settings(&self) -> tonic::codec::BufferSettings {
-        tonic::codec::BufferSettings::new(self.request_bytes, YIELD_THRESHOLD_BYTES)
-    }
-}
-
-/// The request every attempt of a call sends, encoded from the one copy they share: neither
-/// the first attempt nor a retry copies it (a retry sends the very request the first attempt
-/// sent, and so the same request id), and its payloads are held once until the call ends,
-/// as the caller's value would be.
-struct SharedRequest<Req>(Arc<Req>);
-
-impl<Req: fmt::Debug> fmt::Debug for SharedRequest<Req> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl<Req: Rpc> prost::Message for SharedRequest<Req> {
-    fn encode_raw(&self, buf: &mut impl bytes::BufMut) {
-        self.0.encode_raw(buf);
-    }
-
-    /// Never called: a shared request is only encoded. Skips the field, as for one unknown.
-    fn merge_field(
-        &mut self,
-        tag: u32,
-        wire_type: prost::encoding::WireType,
-        buf: &mut impl bytes::Buf,
-        ctx: prost::encoding::DecodeContext,
-    ) -> Result<(), prost::DecodeError> {
-        prost::encoding::skip_field(wire_type, tag, buf, ctx)
-    }
-
-    fn encoded_len(&self) -> usize {
-        self.0.encoded_len()
-    }
-
-    fn clear(&mut self) {
-        self.0 = Arc::new(Req::default());
-    }
 }
 
 tokio::task_local! {
@@ -883,42 +772,6 @@ fn deadline_passed(deadline: Duration) -> tonic::Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use temporal_proto::api::common::v1::{Payload, Payloads};
-    use temporal_proto::api::workflowservice::v1::StartWorkflowExecutionRequest;
-
-    fn start_request() -> StartWorkflowExecutionRequest {
-        StartWorkflowExecutionRequest {
-            workflow_id: "wf".to_owned(),
-            request_id: "request-1".to_owned(),
-            input: Some(Payloads {
-                payloads: vec![Payload {
-                    metadata: [("encoding".to_owned(), b"json/plain".to_vec())].into(),
-                    data: vec![b'7'; 4096].into(),
-                    ..Default::default()
-                }],
-            }),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn a_shared_request_is_encoded_as_the_request_itself_without_a_copy() {
-        use prost::Message as _;
-        let original = start_request();
-        let shared = Arc::new(original.clone());
-        let first = SharedRequest(Arc::clone(&shared));
-        let retry = SharedRequest(Arc::clone(&shared));
-        // Every attempt sends the one request: the payload bytes are those of the original.
-        assert!(Arc::ptr_eq(&first.0, &retry.0));
-        let encoded = first.encode_to_vec();
-        assert_eq!(encoded, original.encode_to_vec());
-        assert_eq!(first.encoded_len(), original.encoded_len());
-        assert_eq!(retry.encode_to_vec(), encoded);
-        assert_eq!(
-            StartWorkflowExecutionRequest::decode(encoded.as_slice()).expect("decodes"),
-            original
-        );
-    }
 
     #[test]
     fn headers_and_deadline_are_applied_and_long_polls_keep_theirs() {

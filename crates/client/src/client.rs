@@ -849,6 +849,7 @@ impl Client {
             interceptors: &self.inner.interceptors,
             converter: &self.inner.converter,
             may_send_credentials: self.inner.connection.may_send_credentials(),
+            compressed: self.inner.connection.compressed(),
         }
     }
 
@@ -956,9 +957,29 @@ pub(crate) fn validate_id(workflow_id: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// A fresh idempotency key: made once per logical call, sent with every attempt of it.
+/// A fresh idempotency key: made once per logical call, sent with every attempt of it. A
+/// version-4 UUID whose 122 random bits are two SipHash outputs keyed by the thread's
+/// `RandomState` (random keys, drawn from the system once per thread) over a process-wide
+/// counter: unique, as an idempotency key must be, without the system call per id that
+/// `Uuid::new_v4` makes (`getrandom`, one of the few system calls of a whole start or signal;
+/// BENCHMARKS.md counts them). The keys are secret from the server, so ids do not reveal
+/// the counter; they are not meant to be unguessable tokens.
 pub(crate) fn new_request_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    use std::hash::{BuildHasher, RandomState};
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    thread_local! {
+        static KEYS: RandomState = RandomState::new();
+    }
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let (high, low) = KEYS.with(|keys| (keys.hash_one((n, 0u8)), keys.hash_one((n, 1u8))));
+    let mut bytes = [0; 16];
+    bytes[..8].copy_from_slice(&high.to_le_bytes());
+    bytes[8..].copy_from_slice(&low.to_le_bytes());
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// `<pid>@<hostname>`, the identity every SDK uses by default.
@@ -999,7 +1020,34 @@ mod tests {
     }
 
     #[test]
-    fn request_ids_are_unique() {
-        assert_ne!(new_request_id(), new_request_id());
+    fn request_ids_are_unique_version_4_uuids_across_threads() {
+        let per_thread = 20_000;
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    (0..per_thread)
+                        .map(|_| new_request_id())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for thread in threads {
+            for id in thread.join().expect("no panic") {
+                let uuid = uuid::Uuid::parse_str(&id).expect("a UUID");
+                assert_eq!(uuid.get_version_num(), 4, "{id}");
+                assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{id}");
+                assert!(seen.insert(id), "a repeated request id");
+            }
+        }
+        assert_eq!(seen.len(), 4 * per_thread);
+        // Not a counter in disguise: consecutive ids differ in about half their bits.
+        let (a, b) = (new_request_id(), new_request_id());
+        let bits = |id: &str| uuid::Uuid::parse_str(id).expect("a UUID").as_u128();
+        let differing = (bits(&a) ^ bits(&b)).count_ones();
+        assert!(
+            (30..=98).contains(&differing),
+            "{a} {b}: {differing} bits differ"
+        );
     }
 }

@@ -16,7 +16,9 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint, Uri};
 
 use crate::call_transport::CallTransport;
-use crate::direct::{self, DirectTransport, Http2Transport};
+use crate::call_transport::Http2Transport;
+#[cfg(feature = "http2-direct")]
+use crate::direct::{self, DirectTransport};
 use crate::envconfig::{ClientConfigProfile, LoadOptions};
 use crate::error::{ConnectError, RpcError};
 use crate::proxy::{self, HttpConnectProxy};
@@ -916,20 +918,39 @@ impl ConnectionOptions {
         Ok((Transport::Balanced(plan), headers))
     }
 
-    /// Refuses what the [direct transport](Http2Transport::Direct) does not do yet.
+    /// Refuses what the [direct transport](Http2Transport::Direct) does not do yet, and the
+    /// direct transport itself in a build without it.
     fn check_http2_transport(&self) -> Result<(), ConnectError> {
-        if self.http2_transport == Http2Transport::Direct && self.dns_load_balancing.is_some() {
-            return Err(ConnectError::InvalidOption {
-                option: "http2_transport",
-                reason: "the direct HTTP/2 transport does not support dns_load_balancing yet; \
-                         use Http2Transport::Channel (the default)"
-                    .to_owned(),
-            });
+        if self.http2_transport != Http2Transport::Direct {
+            return Ok(());
         }
-        Ok(())
+        let reason = if cfg!(not(feature = "http2-direct")) {
+            "the direct HTTP/2 transport needs temporal-client's `http2-direct` feature; \
+             enable it, or use Http2Transport::Channel (the default)"
+        } else if self.dns_load_balancing.is_some() {
+            "the direct HTTP/2 transport does not support dns_load_balancing yet; \
+             use Http2Transport::Channel (the default)"
+        } else {
+            return Ok(());
+        };
+        Err(ConnectError::InvalidOption {
+            option: "http2_transport",
+            reason: reason.to_owned(),
+        })
+    }
+
+    /// Without the `http2-direct` feature there is no direct transport to make:
+    /// [`check_http2_transport`](Self::check_http2_transport) refused asking for one.
+    #[cfg(not(feature = "http2-direct"))]
+    fn direct_transport(
+        &self,
+        _transport: &Transport,
+    ) -> Result<Option<std::convert::Infallible>, ConnectError> {
+        Ok(None)
     }
 
     /// The direct transport over `transport`'s connector, when the options ask for it.
+    #[cfg(feature = "http2-direct")]
     fn direct_transport(
         &self,
         transport: &Transport,
@@ -965,7 +986,7 @@ impl ConnectionOptions {
 
     /// The direct transport's TLS to `uri`, when the connection uses TLS: the same options
     /// and server name as [`with_tls`](Self::with_tls) gives tonic.
-    #[cfg(feature = "tls")]
+    #[cfg(all(feature = "tls", feature = "http2-direct"))]
     fn direct_tls(&self, uri: &Uri) -> Result<Option<direct::Tls>, ConnectError> {
         if !self.uses_tls() {
             return Ok(None);
@@ -1079,8 +1100,7 @@ struct ConnectionInner {
     may_send_api_key: bool,
     system_info: Option<temporal_proto::api::workflowservice::v1::GetSystemInfoResponse>,
     /// Whether calls are gzip-compressed ([`ConnectionOptions::gzip`]). Without the `gzip`
-    /// feature, asking for it is refused at connect, so this is never read.
-    #[cfg_attr(not(feature = "gzip"), allow(dead_code))]
+    /// feature, asking for it is refused at connect.
     gzip: bool,
 }
 
@@ -1148,6 +1168,7 @@ impl Connection {
                     .map_err(|source| transport_error(Box::new(source)))?,
             };
             let calls = match direct {
+                #[cfg(feature = "http2-direct")]
                 Some(direct) => {
                     direct
                         .connect()
@@ -1234,6 +1255,7 @@ impl Connection {
         let calls = options.direct_transport(&transport)?;
         let channel = lazy_channel(transport);
         let calls = match calls {
+            #[cfg(feature = "http2-direct")]
             Some(direct) => CallTransport::Direct(direct),
             None => CallTransport::Channel(channel.clone()),
         };
@@ -1339,6 +1361,11 @@ impl Connection {
         Ok(())
     }
 
+    /// Whether calls are gzip-compressed ([`ConnectionOptions::gzip`]).
+    pub(crate) fn compressed(&self) -> bool {
+        cfg!(feature = "gzip") && self.inner.gzip
+    }
+
     /// Whether credentials (an API key, an `authorization` header) may be sent: over TLS, or
     /// over plaintext when the options allowed it.
     pub(crate) fn may_send_credentials(&self) -> bool {
@@ -1441,7 +1468,7 @@ impl Connection {
 
     /// The gRPC client under [`namespaced_workflow_service`](Self::namespaced_workflow_service),
     /// configured alike: what the client's own calls go through, so that every attempt of a
-    /// call can send one shared request (see `call::SharedRequest`), which the generated
+    /// call can send one shared request (see `outgoing::OutgoingRequest`), which the generated
     /// methods, taking their request by value, cannot.
     pub(crate) fn namespaced_grpc(&self, namespace: AsciiMetadataValue) -> WorkflowGrpc {
         let grpc = tonic::client::Grpc::new(InterceptedService::new(
@@ -1686,9 +1713,38 @@ impl Interceptor for Headers {
 mod tests {
     use super::*;
 
+    /// Asking for the direct transport in a build without it is refused before dialling, with
+    /// the feature to enable named; with it, only its combination with DNS load balancing.
+    #[test]
+    fn the_direct_transport_is_refused_by_name_where_it_is_not_built_or_not_supported() {
+        let direct =
+            ConnectionOptions::new("localhost:7233").http2_transport(Http2Transport::Direct);
+        let balanced = direct.clone().dns_load_balancing(Duration::from_secs(30));
+        let reason = |options: &ConnectionOptions| match options.check_http2_transport() {
+            Ok(()) => None,
+            Err(ConnectError::InvalidOption { option, reason }) => {
+                assert_eq!(option, "http2_transport");
+                Some(reason)
+            }
+            Err(other) => panic!("{other:?}"),
+        };
+        if cfg!(feature = "http2-direct") {
+            assert_eq!(reason(&direct), None);
+            assert!(reason(&balanced).unwrap().contains("dns_load_balancing"));
+        } else {
+            assert!(reason(&direct).unwrap().contains("`http2-direct` feature"));
+            assert!(
+                reason(&balanced)
+                    .unwrap()
+                    .contains("`http2-direct` feature")
+            );
+        }
+        assert_eq!(reason(&ConnectionOptions::new("localhost:7233")), None);
+    }
+
     /// The direct transport's TLS server name: the option, else the address's host, an IP
     /// address (IPv6 without its brackets) included, as tonic takes it.
-    #[cfg(feature = "tls")]
+    #[cfg(all(feature = "tls", feature = "http2-direct"))]
     #[test]
     fn the_direct_transports_tls_server_name_is_the_option_or_the_host() {
         let certificates = temporal_testing::TestCertificates::generate().expect("certificates");

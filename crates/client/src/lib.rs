@@ -160,6 +160,7 @@ mod connection;
 mod contract;
 mod converter;
 mod description;
+#[cfg(feature = "http2-direct")]
 mod direct;
 mod encoded;
 mod envconfig;
@@ -172,6 +173,7 @@ mod metadata;
 #[cfg(feature = "tracing")]
 mod observe;
 mod options;
+mod outgoing;
 mod paging;
 mod proxy;
 #[cfg(feature = "metrics")]
@@ -193,6 +195,7 @@ pub mod guide {
 
 pub use activity_completion::{ActivityHeartbeat, AsyncActivityHandle};
 pub use call::{CallOptions, DEFAULT_CALL_TIMEOUT, WithCallOptions, WithOptions};
+pub use call_transport::Http2Transport;
 pub use client::{Client, ClientOptions};
 pub use code::Code;
 pub use connection::{Connection, ConnectionOptions, DEFAULT_ADDRESS};
@@ -209,7 +212,6 @@ pub use description::{
     CountGroup, Memo, ParentExecution, WorkflowCount, WorkflowDescription, WorkflowExecutionInfo,
     WorkflowExecutionStatus,
 };
-pub use direct::Http2Transport;
 pub use encoded::EncodedValues;
 pub use envconfig::{
     ClientConfig, ClientConfigCodec, ClientConfigProfile, ClientConfigTls, ConfigError,

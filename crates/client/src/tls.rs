@@ -171,7 +171,7 @@ impl TlsOptions {
     /// certificate, ALPN `h2`, the process's default crypto provider or else ring, and
     /// [`AnyServerCertificate`](any_certificate::AnyServerCertificate) when host verification
     /// is disabled.
-    #[cfg(feature = "tls")]
+    #[cfg(all(feature = "tls", feature = "http2-direct"))]
     pub(crate) fn rustls_config(&self) -> Result<rustls::ClientConfig, String> {
         use std::sync::Arc;
 
@@ -259,11 +259,13 @@ impl TlsOptions {
 }
 
 /// The ALPN protocol of gRPC: HTTP/2.
-#[cfg(feature = "tls")]
+#[cfg(all(feature = "tls", feature = "http2-direct"))]
 pub(crate) const ALPN_H2: &[u8] = b"h2";
 
-/// [`TlsOptions`]' PEM, parsed.
+/// [`TlsOptions`]' PEM, parsed: checked for every connection, used by the direct transport's
+/// handshake (tonic's `Channel` parses the PEM again itself).
 #[cfg(feature = "tls")]
+#[cfg_attr(not(feature = "http2-direct"), allow(dead_code))]
 struct ParsedPem {
     ca_certificates: Option<Vec<rustls_pki_types::CertificateDer<'static>>>,
     client: Option<(

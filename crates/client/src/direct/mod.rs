@@ -1,4 +1,5 @@
-//! The direct HTTP/2 transport ([`Http2Transport::Direct`]): the client's calls driven on h2's
+//! The direct HTTP/2 transport ([`Http2Transport::Direct`](crate::Http2Transport::Direct), the
+//! `http2-direct` feature): the client's calls driven on h2's
 //! `SendRequest` from the caller's own task, with no `Buffer` worker and no hyper dispatch task
 //! between the call and the connection. See bench/notes/transport-experiment.md for why.
 //!
@@ -6,8 +7,7 @@
 //!   single-flight reconnection, keepalive pings.
 //! - [`body`]: an h2 response stream as an `http_body::Body`.
 //! - `tls` (with the `tls` feature): the TLS handshake over the connector's stream.
-//! - this module: the `tower::Service` that tonic's `Grpc` sends calls through, and the
-//!   option that selects it.
+//! - this module: the `tower::Service` that tonic's `Grpc` sends calls through.
 
 mod body;
 mod connect;
@@ -32,31 +32,6 @@ pub(crate) use connect::Settings;
 use connect::{Connections, DialError};
 #[cfg(feature = "tls")]
 pub(crate) use tls::Tls;
-
-/// Which HTTP/2 client carries a connection's calls
-/// ([`ConnectionOptions::http2_transport`](crate::ConnectionOptions::http2_transport)).
-///
-/// # Examples
-///
-/// ```
-/// use temporal_client::{ConnectionOptions, Http2Transport};
-///
-/// let options = ConnectionOptions::new("localhost:7233").http2_transport(Http2Transport::Direct);
-/// # let _ = options;
-/// assert_eq!(Http2Transport::default(), Http2Transport::Channel);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Http2Transport {
-    /// tonic's `Channel` (hyper's HTTP/2 client behind a `Buffer` worker task): the default.
-    #[default]
-    Channel,
-    /// h2's client driven from each call's own task: no worker task and no hyper dispatch
-    /// between a call and its HTTP/2 stream, which costs fewer instructions and allocations
-    /// per call. TLS and mTLS as with `Channel` (the same [`TlsOptions`](crate::TlsOptions),
-    /// handshake with rustls and ring, ALPN `h2` required); not with DNS load balancing.
-    Direct,
-}
 
 /// What tonic's `Channel` sends as `user-agent` (tonic's `UserAgent` layer with no prefix),
 /// so that a server sees the same client whichever transport carries the call. The reliability

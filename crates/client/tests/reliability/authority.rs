@@ -12,6 +12,13 @@ use temporal_testing::ConnectProxy;
 
 use crate::fake_server::FakeServer;
 
+/// The HTTP/2 transports a test runs over: the direct one when the build has it.
+const TRANSPORTS: &[Http2Transport] = if cfg!(feature = "http2-direct") {
+    &[Http2Transport::Channel, Http2Transport::Direct]
+} else {
+    &[Http2Transport::Channel]
+};
+
 /// Twice `authority`: the handshake's and the describe's.
 fn both(authority: &str) -> Vec<Option<String>> {
     vec![Some(authority.to_owned()); 2]
@@ -60,7 +67,7 @@ async fn calls_carry_the_address_by_default_and_the_configured_authority_when_se
 
 #[tokio::test]
 async fn an_address_user_and_password_are_never_sent_as_the_authority() {
-    for transport in [Http2Transport::Channel, Http2Transport::Direct] {
+    for &transport in TRANSPORTS {
         let server = FakeServer::start().await;
         let options = ConnectionOptions::new(format!("http://admin:hunter2@{}", server.address))
             .no_proxy()
@@ -73,6 +80,7 @@ async fn an_address_user_and_password_are_never_sent_as_the_authority() {
     }
 }
 
+#[cfg(feature = "http2-direct")]
 #[tokio::test]
 async fn the_direct_transport_sends_the_configured_authority_and_dials_the_address() {
     let default = FakeServer::start().await;

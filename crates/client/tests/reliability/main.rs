@@ -3,6 +3,7 @@
 
 mod authority;
 mod bad_input;
+#[cfg(feature = "http2-direct")]
 mod direct;
 mod fake_server;
 mod faults;

@@ -239,6 +239,48 @@ async fn a_retried_start_keeps_its_request_id() {
     assert_one_request_id(&ids);
 }
 
+/// A large request is encoded once for the call (crates/client/src/outgoing.rs): each attempt
+/// still sends all of it, the same bytes, which the server decodes to the caller's argument.
+#[tokio::test]
+async fn a_retried_start_with_a_large_argument_sends_the_whole_request_each_time() {
+    let fake = FakeServer::start().await;
+    fake.script(
+        START,
+        [
+            Answer::Fail(Code::Unavailable),
+            Answer::Fail(Code::Unavailable),
+            Answer::Ok,
+        ],
+    );
+    let client = fake.client_with(CallOptions::default()).await;
+    let argument = "x".repeat(1024 * 1024);
+    client
+        .start(
+            "example",
+            (argument.clone(),),
+            StartOptions::new("started-large", "queue"),
+        )
+        .await
+        .expect("the third attempt succeeds");
+    let calls = fake.calls(START);
+    assert_eq!(calls.len(), 3);
+    assert!(calls.iter().all(|call| call.body == calls[0].body));
+    let request = StartWorkflowExecutionRequest::decode(calls[0].body.clone()).expect("a start");
+    let payloads = request.input.expect("an argument").payloads;
+    assert_eq!(payloads.len(), 1);
+    assert_eq!(payloads[0].data, format!("\"{argument}\"").as_bytes());
+    assert_one_request_id(
+        &calls
+            .iter()
+            .map(|call| {
+                StartWorkflowExecutionRequest::decode(call.body.clone())
+                    .expect("a start request")
+                    .request_id
+            })
+            .collect::<Vec<_>>(),
+    );
+}
+
 fn authorization(call: &Call) -> Option<String> {
     call.metadata
         .get("authorization")
