@@ -236,10 +236,15 @@ mod tests {
         }
     }
 
-    /// The body an attempt's request carries to the wire, once the transport has replaced it.
-    async fn wire_body(attempt: tonic::Request<Outgoing<StartWorkflowExecutionRequest>>) -> Bytes {
+    /// The first frame of the body an attempt's request carries to the wire, once the
+    /// transport has replaced it, if the attempt asks it to, in `tonic_body`; and whether the
+    /// body ended there.
+    async fn sent_by(
+        attempt: tonic::Request<Outgoing<StartWorkflowExecutionRequest>>,
+        tonic_body: Body,
+    ) -> (Bytes, bool) {
         let (_, extensions, _) = attempt.into_parts();
-        let mut request = http::Request::new(Body::empty());
+        let mut request = http::Request::new(tonic_body);
         *request.extensions_mut() = extensions;
         EncodedMessage::replace_body(&mut request);
         let mut body = request.into_body();
@@ -247,8 +252,14 @@ mod tests {
             .await
             .expect("a frame")
             .expect("not an error");
-        assert!(body.is_end_stream());
-        frame.into_data().expect("data")
+        (frame.into_data().expect("data"), body.is_end_stream())
+    }
+
+    /// What an attempt of a large request sends: all of it, in one frame.
+    async fn wire_body(attempt: tonic::Request<Outgoing<StartWorkflowExecutionRequest>>) -> Bytes {
+        let (sent, ended) = sent_by(attempt, Body::empty()).await;
+        assert!(ended);
+        sent
     }
 
     #[test]
@@ -303,16 +314,8 @@ mod tests {
     #[tokio::test]
     async fn a_request_without_an_encoding_keeps_tonics_body() {
         let outgoing = OutgoingRequest::new(start_request(16), false).expect("encodes");
-        let (_, extensions, _) = outgoing.attempt().into_parts();
-        let mut request =
-            http::Request::new(Body::new(FramedBody(Some(Bytes::from_static(b"tonic's")))));
-        *request.extensions_mut() = extensions;
-        EncodedMessage::replace_body(&mut request);
-        let mut body = request.into_body();
-        let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx))
-            .await
-            .expect("a frame")
-            .expect("not an error");
-        assert_eq!(frame.into_data().expect("data"), "tonic's");
+        let tonics = Body::new(FramedBody(Some(Bytes::from_static(b"tonic's"))));
+        let (sent, _) = sent_by(outgoing.attempt(), tonics).await;
+        assert_eq!(sent, "tonic's");
     }
 }

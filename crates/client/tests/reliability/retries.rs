@@ -38,6 +38,17 @@ fn signal_request_ids(calls: &[Call]) -> Vec<String> {
         .collect()
 }
 
+fn start_request_ids(calls: &[Call]) -> Vec<String> {
+    calls
+        .iter()
+        .map(|call| {
+            StartWorkflowExecutionRequest::decode(call.body.clone())
+                .expect("a start request")
+                .request_id
+        })
+        .collect()
+}
+
 fn assert_one_request_id(ids: &[String]) {
     assert!(!ids[0].is_empty(), "a request id is sent");
     assert!(
@@ -226,15 +237,7 @@ async fn a_retried_start_keeps_its_request_id() {
         .start("example", (), StartOptions::new("started-once", "queue"))
         .await
         .expect("the third attempt succeeds");
-    let ids: Vec<String> = fake
-        .calls(START)
-        .iter()
-        .map(|call| {
-            StartWorkflowExecutionRequest::decode(call.body.clone())
-                .expect("a start request")
-                .request_id
-        })
-        .collect();
+    let ids = start_request_ids(&fake.calls(START));
     assert_eq!(ids.len(), 3);
     assert_one_request_id(&ids);
 }
@@ -269,16 +272,7 @@ async fn a_retried_start_with_a_large_argument_sends_the_whole_request_each_time
     let payloads = request.input.expect("an argument").payloads;
     assert_eq!(payloads.len(), 1);
     assert_eq!(payloads[0].data, format!("\"{argument}\"").as_bytes());
-    assert_one_request_id(
-        &calls
-            .iter()
-            .map(|call| {
-                StartWorkflowExecutionRequest::decode(call.body.clone())
-                    .expect("a start request")
-                    .request_id
-            })
-            .collect::<Vec<_>>(),
-    );
+    assert_one_request_id(&start_request_ids(&calls));
 }
 
 fn authorization(call: &Call) -> Option<String> {
