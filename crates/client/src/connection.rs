@@ -645,6 +645,11 @@ impl ConnectionOptions {
     /// [`ConnectError::Transport`] (or an `UNAVAILABLE` call, not retried) whose sources name
     /// the certificate problem, as with the `Channel`.
     ///
+    /// It is compiled only with the `http2-direct` cargo feature (not a default one:
+    /// `temporal-client = { version = "0.1", features = ["http2-direct"] }`); without it,
+    /// [`Connection::connect`] and [`Connection::connect_lazy`] refuse it with
+    /// [`ConnectError::InvalidOption`] naming the feature.
+    ///
     /// What it does not do yet: [DNS load balancing](Self::dns_load_balancing);
     /// [`Connection::connect`] and [`Connection::connect_lazy`] refuse it with
     /// [`ConnectError::InvalidOption`] naming `http2_transport`. Only the client's own calls
