@@ -55,7 +55,7 @@ macro_rules! compressed {
     ($connection:expr, $service:expr) => {{
         let service = $service;
         #[cfg(feature = "gzip")]
-        let service = if $connection.inner.gzip {
+        let service = if $connection.compressed() {
             service
                 .send_compressed(tonic::codec::CompressionEncoding::Gzip)
                 .accept_compressed(tonic::codec::CompressionEncoding::Gzip)
