@@ -46,6 +46,11 @@ pub(crate) const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 /// limit per namespace (about 1,200, workers' task polls included).
 pub(crate) const DEFAULT_MAX_CONCURRENT_LONG_POLLS: usize = 500;
 
+/// The headers of an attempt besides the call options' own: `grpc-timeout`, `client-name`,
+/// `client-version`, `temporal-namespace`, `authorization`, tonic's `te`, `content-type` and
+/// `user-agent`, and gzip's two, with one spare for a connection header.
+const ATTEMPT_HEADERS: usize = 11;
+
 /// Settings for each call a client makes: a deadline, extra headers and a retry policy. Apply
 /// them with [`Client::with_call_options`](crate::Client::with_call_options); handles from that
 /// client use them too.
@@ -247,6 +252,11 @@ impl ResolvedCallOptions {
 
     /// Adds the headers and the deadline to one attempt.
     fn apply<T>(&self, request: &mut tonic::Request<T>, deadline: Duration) {
+        // Room for every header of an attempt at once (the deadline, the connection's headers,
+        // tonic's and these), so that the map is allocated once and never grown.
+        request
+            .metadata_mut()
+            .reserve(ATTEMPT_HEADERS + self.metadata.len());
         request.set_timeout(deadline);
         if !self.metadata.is_empty() {
             let metadata = request.metadata_mut();
@@ -772,6 +782,29 @@ fn deadline_passed(deadline: Duration) -> tonic::Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An attempt's header map is allocated once, with room for every header tonic and the
+    /// connection add after the call options' own, so it never grows on the way to the wire.
+    #[test]
+    fn an_attempt_reserves_its_headers_once() {
+        let mut options = ResolvedCallOptions::default();
+        options.metadata.insert(
+            "x-team",
+            tonic::metadata::AsciiMetadataValue::from_static("billing"),
+        );
+        let mut request = tonic::Request::new(());
+        options.apply(&mut request, Duration::from_secs(1));
+        let mut headers = request.into_parts().0.into_headers();
+        let reserved = headers.capacity();
+        for k in 0..ATTEMPT_HEADERS - 1 {
+            headers.insert(
+                tonic::codegen::http::HeaderName::try_from(format!("x-{k}")).unwrap(),
+                tonic::codegen::http::HeaderValue::from_static("v"),
+            );
+        }
+        assert_eq!(headers.len(), ATTEMPT_HEADERS + 1);
+        assert_eq!(headers.capacity(), reserved);
+    }
 
     #[test]
     fn headers_and_deadline_are_applied_and_long_polls_keep_theirs() {

@@ -61,11 +61,17 @@ pub struct WorkflowExecutionInfo {
 }
 
 impl WorkflowExecutionInfo {
-    /// The info as the server sent it, less its `memo` and `search_attributes` (both `None`):
-    /// those are in [`memo`](WorkflowExecutionInfo::memo) and
-    /// [`search_attributes`](WorkflowExecutionInfo::search_attributes), moved rather than
-    /// held twice, since a memo can be large. An escape hatch for what the typed fields do
-    /// not carry: its type follows the Temporal protos' version.
+    /// The info as the server sent it, less what the typed fields carry, which is moved
+    /// into them rather than held twice: its `execution`, `type`, `memo`,
+    /// `search_attributes` and `parent_execution` are `None` and its `task_queue` and
+    /// `parent_namespace_id` empty (read [`workflow_id`](WorkflowExecutionInfo::workflow_id),
+    /// [`run_id`](WorkflowExecutionInfo::run_id),
+    /// [`workflow_type`](WorkflowExecutionInfo::workflow_type),
+    /// [`memo`](WorkflowExecutionInfo::memo),
+    /// [`search_attributes`](WorkflowExecutionInfo::search_attributes),
+    /// [`parent`](WorkflowExecutionInfo::parent) and
+    /// [`task_queue`](WorkflowExecutionInfo::task_queue) instead). An escape hatch for what
+    /// the typed fields do not carry: its type follows the Temporal protos' version.
     ///
     /// # Examples
     ///
@@ -273,8 +279,9 @@ impl WorkflowExecutionInfo {
         mut raw: ProtoInfo,
         converter: &DataConverter,
     ) -> Result<Self, Error> {
-        let execution = raw.execution.clone().unwrap_or_default();
-        // Taken out of the raw message, so that each is held once, decoded.
+        // What a typed field carries is taken out of the raw message, not copied: each is held
+        // once, and a listed workflow costs no allocation the decoding did not already make.
+        let execution = raw.execution.take().unwrap_or_default();
         let memo = Memo::decode(
             raw.memo.take().map(|m| m.fields).unwrap_or_default(),
             converter,
@@ -283,29 +290,26 @@ impl WorkflowExecutionInfo {
         let search_attributes = raw
             .search_attributes
             .take()
-            .map(|attributes| SearchAttributes::from_proto(&attributes))
+            .map(SearchAttributes::from_proto)
             .unwrap_or_default();
+        let parent = raw.parent_execution.take().map(|parent| ParentExecution {
+            namespace_id: std::mem::take(&mut raw.parent_namespace_id),
+            workflow_id: parent.workflow_id,
+            run_id: parent.run_id,
+        });
         Ok(Self {
             workflow_id: execution.workflow_id,
             run_id: execution.run_id,
-            workflow_type: raw
-                .r#type
-                .as_ref()
-                .map(|t| t.name.clone())
-                .unwrap_or_default(),
+            workflow_type: raw.r#type.take().map(|t| t.name).unwrap_or_default(),
             status: WorkflowExecutionStatus::from_proto(raw.status),
-            task_queue: raw.task_queue.clone(),
+            task_queue: std::mem::take(&mut raw.task_queue),
             start_time: system_time(raw.start_time),
             execution_time: system_time(raw.execution_time),
             close_time: system_time(raw.close_time),
             history_length: raw.history_length,
             memo,
             search_attributes,
-            parent: raw.parent_execution.as_ref().map(|parent| ParentExecution {
-                namespace_id: raw.parent_namespace_id.clone(),
-                workflow_id: parent.workflow_id.clone(),
-                run_id: parent.run_id.clone(),
-            }),
+            parent,
             raw,
         })
     }
@@ -486,5 +490,63 @@ impl WorkflowCount {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use temporal_proto::api::common::v1::{WorkflowExecution, WorkflowType};
+
+    use super::*;
+
+    /// Each string of the server's info is held once: in its typed field, moved out of the raw
+    /// message, which keeps what no typed field carries.
+    #[tokio::test]
+    async fn typed_fields_are_moved_out_of_the_raw_info_not_copied() {
+        let execution = |workflow_id: &str, run_id: &str| WorkflowExecution {
+            workflow_id: workflow_id.to_owned(),
+            run_id: run_id.to_owned(),
+        };
+        let raw = ProtoInfo {
+            execution: Some(execution("order-1", "run-2")),
+            r#type: Some(WorkflowType {
+                name: "order".to_owned(),
+            }),
+            task_queue: "orders".to_owned(),
+            parent_execution: Some(execution("batch-3", "run-4")),
+            parent_namespace_id: "namespace-5".to_owned(),
+            first_run_id: "run-1".to_owned(),
+            history_length: 7,
+            status: ProtoStatus::Running as i32,
+            ..Default::default()
+        };
+        let info = WorkflowExecutionInfo::decode(raw, &DataConverter::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                info.workflow_id.as_str(),
+                info.run_id.as_str(),
+                info.workflow_type.as_str(),
+                info.task_queue.as_str()
+            ),
+            ("order-1", "run-2", "order", "orders")
+        );
+        let parent = info.parent.as_ref().unwrap();
+        assert_eq!(
+            (
+                parent.namespace_id.as_str(),
+                parent.workflow_id.as_str(),
+                parent.run_id.as_str()
+            ),
+            ("namespace-5", "batch-3", "run-4")
+        );
+        assert_eq!(info.status, Some(WorkflowExecutionStatus::Running));
+        assert_eq!(info.history_length, 7);
+        let raw = info.raw_info();
+        assert_eq!(raw.first_run_id, "run-1");
+        assert_eq!(raw.history_length, 7);
+        assert!(raw.execution.is_none() && raw.r#type.is_none() && raw.parent_execution.is_none());
+        assert!(raw.task_queue.is_empty() && raw.parent_namespace_id.is_empty());
     }
 }

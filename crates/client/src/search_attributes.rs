@@ -482,10 +482,10 @@ impl SearchAttributes {
     }
 
     /// Reads attributes as the server returns them; payloads that are not JSON are skipped.
-    pub(crate) fn from_proto(proto: &ProtoSearchAttributes) -> Self {
+    pub(crate) fn from_proto(proto: ProtoSearchAttributes) -> Self {
         let values = proto
             .indexed_fields
-            .iter()
+            .into_iter()
             .filter_map(|(name, payload)| {
                 let json: serde_json::Value = serde_json::from_slice(&payload.data).ok()?;
                 let kind = payload
@@ -493,7 +493,7 @@ impl SearchAttributes {
                     .get("type")
                     .and_then(|t| std::str::from_utf8(t).ok())
                     .and_then(SearchAttributeKind::from_name);
-                Some((name.clone(), (kind, json)))
+                Some((name, (kind, json)))
             })
             .collect();
         Self { values }
@@ -599,7 +599,7 @@ mod tests {
         assert_eq!(&keyword.data[..], br#""v""#);
         assert_eq!(&proto.indexed_fields["I"].data[..], b"3");
         assert_eq!(&proto.indexed_fields["L"].data[..], br#"["a","b"]"#);
-        assert_eq!(SearchAttributes::from_proto(&proto), attributes);
+        assert_eq!(SearchAttributes::from_proto(proto), attributes);
     }
 
     #[test]
@@ -622,11 +622,11 @@ mod tests {
             )]
             .into(),
         };
-        assert_eq!(SearchAttributes::from_proto(&python).get(&key), Some(time));
+        assert_eq!(SearchAttributes::from_proto(python).get(&key), Some(time));
     }
 
     fn typescript_style(name: &str, kind: &str, data: &[u8]) -> SearchAttributes {
-        SearchAttributes::from_proto(&ProtoSearchAttributes {
+        SearchAttributes::from_proto(ProtoSearchAttributes {
             indexed_fields: [(
                 name.to_owned(),
                 Payload {

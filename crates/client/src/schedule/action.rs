@@ -322,7 +322,7 @@ impl ScheduleAction {
         }
         options.search_attributes = info
             .search_attributes
-            .as_ref()
+            .take()
             .map(SearchAttributes::from_proto);
         options.execution_timeout = duration(info.workflow_execution_timeout);
         options.run_timeout = duration(info.workflow_run_timeout);

@@ -240,7 +240,6 @@ impl ScheduleDescription {
             .await?,
             search_attributes: response
                 .search_attributes
-                .as_ref()
                 .map(SearchAttributes::from_proto)
                 .unwrap_or_default(),
             conflict_token: response.conflict_token,
@@ -277,7 +276,6 @@ impl ScheduleListEntry {
             .await?,
             search_attributes: proto
                 .search_attributes
-                .as_ref()
                 .map(SearchAttributes::from_proto)
                 .unwrap_or_default(),
             info: proto.info.map(|info| ScheduleListInfo {
