@@ -57,7 +57,10 @@ pub(crate) async fn run_operations<O: Operate>(
     let track_heap = crate::memory::enabled();
     let usage = process_usage();
     let started = Instant::now();
-    let tasks: Vec<_> = (0..concurrency.min(ops.max(1)))
+    // `concurrency` tasks even when there are fewer operations: the per-operation counts are a
+    // run of `ops` less a run of none (`per_op_counts`), so both must spawn alike, or the
+    // spawning (each task's future copied into its cell) is counted as the operations' cost.
+    let tasks: Vec<_> = (0..concurrency.max(1))
         .map(|_| {
             let operator = Arc::clone(&operator);
             let next = Arc::clone(&next);

@@ -376,8 +376,8 @@ fn measure_operations(
 }
 
 /// System calls (strace) and instructions (valgrind) per operation, each a workload of
-/// `options.count_ops` operations less one of no operations (start-up, connection and warm-up
-/// are in both), unless the run skips them or the tool is missing.
+/// `options.count_ops` operations less one of no operations (start-up, connection, warm-up and
+/// spawning the workload's tasks are in both), unless the run skips them or the tool is missing.
 fn per_op_counts(
     executable: &Path,
     operation: Operation,

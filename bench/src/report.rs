@@ -46,6 +46,11 @@ const MAX_OFFICIAL_RATIO_GZIP: f64 = 0.3;
 const MAX_LAUNCH_MS: f64 = 10.0;
 const MAX_CONNECT_MS: f64 = 2.0;
 const MAX_START_RSS_MIB: f64 = 8.0;
+/// Heap allocations per operation the client may make beyond a bare tonic call of the same
+/// RPC (the issue's "a small constant you state"): its boxed call future and attempt, the
+/// request shared by the attempts, the decoded answer's own values; for a page of a list, the
+/// stream's state.
+const MAX_EXTRA_ALLOCATIONS: f64 = 10.0;
 const OFFICIAL_BUILD_SECONDS: f64 = 4.5 * 60.0;
 const OFFICIAL_CRATES: usize = 203;
 const MAX_HELLO_WORLD_MIB: f64 = 5.0;
@@ -234,6 +239,16 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
             row.client.median.cpu_us_per_op(),
             row.tonic.median.cpu_us_per_op(),
             verdict(high <= MAX_RATIO)
+        );
+        let (fewest, most) = row.extra_allocations_range();
+        let _ = writeln!(
+            out,
+            "| {} heap allocations/op at most bare tonic's + {MAX_EXTRA_ALLOCATIONS}, over every \
+             run | {fewest:+.1} to {most:+.1} ({:.1} vs {:.1} in the median runs) | {} |",
+            row.operation,
+            row.client.median.allocations_per_op(),
+            row.tonic.median.allocations_per_op(),
+            verdict(most <= MAX_EXTRA_ALLOCATIONS)
         );
         for gzip in [false, true] {
             official_target(&mut out, row, gzip, results.official_unavailable.is_some());
@@ -780,6 +795,49 @@ mod tests {
         assert!(report.contains("Test CPU (2 cores)"), "{report}");
         assert!(
             report.contains("official Rust temporalio-client 1.1.1"),
+            "{report}"
+        );
+    }
+
+    /// The allocations target pairs the client's most with tonic's fewest over the runs.
+    #[test]
+    fn the_allocations_target_is_judged_on_the_spread_of_runs() {
+        let with_allocations = |per_op: &[u64]| {
+            let samples = per_op
+                .iter()
+                .map(|&count| {
+                    let mut sample = sample(1000, 100, 6000);
+                    sample.allocations.count = count * 1000;
+                    sample
+                })
+                .collect();
+            ModeResult::of_runs(samples, PerOpCounts::default())
+        };
+        let row = |operation, client: &[u64], tonic: &[u64]| OperationResult {
+            operation,
+            client: with_allocations(client),
+            tonic: with_allocations(tonic),
+            official: None,
+            official_gzip: None,
+            experiments: Vec::new(),
+        };
+        let operations = vec![
+            row(Operation::Signal, &[54, 55], &[50, 51]),
+            row(Operation::Describe, &[56, 58], &[46, 47]),
+        ];
+        let report = markdown(&results(operations, None), "bench/charts");
+        assert!(
+            report.contains(
+                "| signal heap allocations/op at most bare tonic's + 10, over every run | +3.0 \
+                 to +5.0 (54.0 vs 50.0 in the median runs) | met |"
+            ),
+            "{report}"
+        );
+        assert!(
+            report.contains(
+                "| describe heap allocations/op at most bare tonic's + 10, over every run | +9.0 \
+                 to +12.0 (56.0 vs 46.0 in the median runs) | **missed** |"
+            ),
             "{report}"
         );
     }

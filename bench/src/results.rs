@@ -53,6 +53,8 @@ pub(crate) struct ModeResult {
     /// The lowest and highest p99 latency over all runs: whether a tail is the mode's or
     /// one run's.
     pub(crate) p99_range: (Duration, Duration),
+    /// The fewest and most heap allocations per operation over all runs.
+    pub(crate) allocations_range: (f64, f64),
     /// System calls per operation, from `strace -c` runs (`None`: not counted).
     pub(crate) syscalls_per_op: Option<f64>,
     /// Instructions per operation, from valgrind runs (`None`: not counted).
@@ -71,10 +73,16 @@ impl ModeResult {
             runs.iter().map(|run| run.p99).min().unwrap_or_default(),
             runs.iter().map(|run| run.p99).max().unwrap_or_default(),
         );
+        let allocations: Vec<f64> = runs.iter().map(Sample::allocations_per_op).collect();
+        let allocations_range = (
+            allocations.iter().copied().fold(f64::INFINITY, f64::min),
+            allocations.iter().copied().fold(0.0, f64::max),
+        );
         Self {
             median: crate::measure::median_by_cpu(runs),
             cpu_range,
             p99_range,
+            allocations_range,
             syscalls_per_op: counts.syscalls,
             instructions_per_op: counts.instructions,
         }
@@ -118,6 +126,14 @@ impl OperationResult {
     /// The range of the client's ratio to bare tonic over every pair of runs.
     pub(crate) fn cpu_ratio_range(&self) -> (f64, f64) {
         self.client.cpu_ratio_range(&self.tonic)
+    }
+
+    /// The heap allocations per operation the client makes beyond bare tonic's, over every
+    /// pair of runs: from its fewest less tonic's most to its most less tonic's fewest.
+    pub(crate) fn extra_allocations_range(&self) -> (f64, f64) {
+        let (min, max) = self.client.allocations_range;
+        let (tonic_min, tonic_max) = self.tonic.allocations_range;
+        (min - tonic_max, max - tonic_min)
     }
 
     /// The official client's result with its gzip on or off, if it was measured.
