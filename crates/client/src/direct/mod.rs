@@ -199,27 +199,45 @@ async fn exchange(
 /// Sends `body` on `stream` under HTTP/2 flow control: each chunk waits for the window the
 /// peer grants, so a large message streams instead of being buffered whole by h2.
 async fn send_body(stream: &mut h2::SendStream<Bytes>, mut body: Body) -> Result<(), Status> {
+    let mut next = next_frame(&mut body).await;
     loop {
-        let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await;
-        let Some(frame) = frame else {
+        let Some(frame) = next else {
             return stream.send_data(Bytes::new(), true).map_err(status_of);
         };
         let frame = frame.inspect_err(|_| stream.send_reset(h2::Reason::CANCEL))?;
         match frame.into_data() {
             Ok(data) => {
-                let last = body.is_end_stream();
+                // tonic's encoder knows it has ended only when polled once more: look without
+                // waiting, so that the last DATA frame carries END_STREAM instead of an empty
+                // frame following it.
+                let following = if body.is_end_stream() {
+                    Poll::Ready(None)
+                } else {
+                    std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut body).poll_frame(cx))).await
+                };
+                let last = matches!(following, Poll::Ready(None));
                 send_data(stream, data, last).await?;
                 if last {
                     return Ok(());
                 }
+                next = match following {
+                    Poll::Ready(frame) => frame,
+                    Poll::Pending => next_frame(&mut body).await,
+                };
             }
             Err(frame) => {
                 if let Ok(trailers) = frame.into_trailers() {
                     return stream.send_trailers(trailers).map_err(status_of);
                 }
+                next = next_frame(&mut body).await;
             }
         }
     }
+}
+
+/// The body's next frame, waiting for it; `None` at its end.
+async fn next_frame(body: &mut Body) -> Option<Result<http_body::Frame<Bytes>, Status>> {
+    std::future::poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await
 }
 
 async fn send_data(

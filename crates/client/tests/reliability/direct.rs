@@ -51,6 +51,8 @@ async fn signal(client: &Client) -> Result<(), Error> {
 struct H2Server {
     address: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// Every frame the clients sent, in order.
+    frames: Arc<Mutex<Vec<Frame>>>,
     /// The most answers pending at once.
     most_pending: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
@@ -93,6 +95,8 @@ impl H2Server {
         let address = listener.local_addr().expect("an address");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let recorded = Arc::clone(&seen);
+        let frames = Arc::new(Mutex::new(Vec::new()));
+        let tapped = Arc::clone(&frames);
         let most_pending = Arc::new(AtomicUsize::new(0));
         let pending = Pending {
             now: Arc::new(AtomicUsize::new(0)),
@@ -108,6 +112,7 @@ impl H2Server {
                     Arc::clone(&resets),
                     pending.clone(),
                 );
+                let tcp = FrameTap::new(tcp, Arc::clone(&tapped));
                 tokio::spawn(async move {
                     let mut builder = h2::server::Builder::new();
                     if let Some(limit) = stream_limit {
@@ -141,9 +146,17 @@ impl H2Server {
         Self {
             address,
             seen,
+            frames,
             most_pending,
             task,
         }
+    }
+
+    fn frames(&self) -> Vec<Frame> {
+        self.frames
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn seen(&self) -> Vec<Seen> {
@@ -158,6 +171,109 @@ impl H2Server {
             .into_iter()
             .filter(|seen| seen.head.uri.path().ends_with(path_end))
             .collect()
+    }
+}
+
+/// An HTTP/2 frame's header, as a client sent it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Frame {
+    kind: u8,
+    flags: u8,
+    len: usize,
+    stream: u32,
+}
+
+const DATA_FRAME: u8 = 0;
+const END_STREAM: u8 = 1;
+
+/// A server's side of a TCP connection that records the header of every frame the client
+/// sends (after the connection preface), for tests of what goes on the wire.
+struct FrameTap {
+    tcp: tokio::net::TcpStream,
+    frames: Arc<Mutex<Vec<Frame>>>,
+    /// Bytes read and not yet parsed into whole frame headers.
+    unparsed: Vec<u8>,
+    /// Bytes of the preface or of a frame's payload still to skip.
+    skip: usize,
+}
+
+impl FrameTap {
+    const PREFACE: usize = 24;
+
+    fn new(tcp: tokio::net::TcpStream, frames: Arc<Mutex<Vec<Frame>>>) -> Self {
+        Self {
+            tcp,
+            frames,
+            unparsed: Vec::new(),
+            skip: Self::PREFACE,
+        }
+    }
+
+    fn record(&mut self, bytes: &[u8]) {
+        self.unparsed.extend_from_slice(bytes);
+        loop {
+            let skipped = self.skip.min(self.unparsed.len());
+            self.unparsed.drain(..skipped);
+            self.skip -= skipped;
+            if self.skip > 0 || self.unparsed.len() < 9 {
+                return;
+            }
+            let header: Vec<u8> = self.unparsed.drain(..9).collect();
+            let len =
+                usize::from(header[0]) << 16 | usize::from(header[1]) << 8 | usize::from(header[2]);
+            let stream =
+                u32::from_be_bytes([header[5], header[6], header[7], header[8]]) & 0x7fff_ffff;
+            self.frames
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(Frame {
+                    kind: header[3],
+                    flags: header[4],
+                    len,
+                    stream,
+                });
+            self.skip = len;
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for FrameTap {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.tcp).poll_read(cx, buf);
+        if polled.is_ready() {
+            let read = buf.filled()[before..].to_vec();
+            self.record(&read);
+        }
+        polled
+    }
+}
+
+impl tokio::io::AsyncWrite for FrameTap {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.tcp).poll_shutdown(cx)
     }
 }
 
@@ -264,6 +380,32 @@ async fn the_direct_transport_sends_the_head_the_channel_sends() {
             "{name}"
         );
     }
+}
+
+/// A small request goes in one DATA frame that ends the stream, not followed by an empty
+/// one (tonic's encoder reports its end only when polled after its last frame).
+#[tokio::test]
+async fn a_small_request_ends_its_stream_with_its_only_data_frame() {
+    let server = H2Server::start(Arc::new(|_, _| ANSWER), no_resets()).await;
+    let client = Client::new(
+        Connection::connect(direct(server.address))
+            .await
+            .expect("connects"),
+    );
+    signal(&client).await.expect("answered");
+    let data: Vec<Frame> = server
+        .frames()
+        .into_iter()
+        .filter(|frame| frame.kind == DATA_FRAME)
+        .collect();
+    // `GetSystemInfo` on connecting, then the signal: one frame each.
+    assert_eq!(data.len(), 2, "{data:?}");
+    for frame in &data {
+        assert_eq!(frame.flags & END_STREAM, END_STREAM, "{frame:?}");
+        assert!(frame.len >= 5, "a whole gRPC message: {frame:?}");
+    }
+    assert!(data[1].len > 5, "the signal's request: {:?}", data[1]);
+    assert_ne!(data[0].stream, data[1].stream);
 }
 
 #[tokio::test]
