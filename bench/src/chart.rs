@@ -159,6 +159,7 @@ mod tests {
                     x,
                     client: sample(10, 6000),
                     tonic: Some(sample(9, 5000)),
+                    spread: None,
                 })
                 .collect(),
         };

@@ -127,18 +127,14 @@ fn run(options: &Options) -> Result<(), Error> {
         }
     };
     if options.scaling {
-        let plan = scaling::Plan::new(options.quick, options.ops);
+        let plan = scaling::Plan::new(options.quick, options.ops, options.repeat);
         keep(
             "concurrency",
-            servers
-                .fresh("the concurrency curve")
-                .and_then(|fixture| scaling::concurrency(&executables, &fixture, &plan)),
+            scaling::concurrency(&executables, &mut servers, &plan),
         );
         keep(
             "payload",
-            servers
-                .fresh("the payload curve")
-                .and_then(|fixture| scaling::payload(&executables, &fixture, &plan)),
+            scaling::payload(&executables, &mut servers, &plan),
         );
         if options.history {
             keep(

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::operation::Operation;
-use crate::results::{Curve, ModeResult, OperationResult, Results};
+use crate::results::{Curve, ModeResult, OperationResult, Results, Spread};
 
 /// The issue's figures for other clients, measured earlier on this kind of machine:
 /// (client, start, signal, describe, start+result CPU µs/op, peak RSS, launch+start+exit).
@@ -51,6 +51,11 @@ const MAX_START_RSS_MIB: f64 = 8.0;
 /// request shared by the attempts, the decoded answer's own values; for a page of a list, the
 /// stream's state.
 const MAX_EXTRA_ALLOCATIONS: f64 = 10.0;
+/// An argument this large or larger is a large payload, whose start has targets of its own.
+const LARGE_PAYLOAD_BYTES: usize = 1024 * 1024;
+/// A start with a large payload: CPU and peak RSS at most these multiples of bare tonic's.
+const MAX_LARGE_PAYLOAD_CPU_RATIO: f64 = 1.15;
+const MAX_LARGE_PAYLOAD_RSS_RATIO: f64 = 1.2;
 const OFFICIAL_BUILD_SECONDS: f64 = 4.5 * 60.0;
 const OFFICIAL_CRATES: usize = 203;
 const MAX_HELLO_WORLD_MIB: f64 = 5.0;
@@ -285,6 +290,9 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
         );
     }
     for curve in &results.scaling {
+        curve_targets(&mut out, curve);
+    }
+    for curve in &results.scaling {
         if curve.name == "history" || curve.name == "list" {
             let (growth, flat) = flatness(curve);
             let _ = writeln!(
@@ -417,13 +425,18 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
         let _ = writeln!(out, "\n## Scaling\n");
         let _ = writeln!(
             out,
-            "Each point is a fresh child process, and each curve has a dev server of its own, \
-             started afresh. Concurrency and payload run `start` in both \
-             modes; the payload points use fewer operations as the argument grows, at \
+            "Each point is a fresh child process. Concurrency and payload run `start` in both \
+             modes, each point {} time(s) per mode (the modes alternating which goes first) \
+             against a dev server started afresh for that point: the table shows the median \
+             run by CPU, and the ratios' ranges pair the client's best run with tonic's worst \
+             and the other way round, so that a point meets its target only when the whole \
+             range does. The payload points use fewer operations as the argument grows, at \
              concurrency 4, and the largest is 4 KiB under 4 MiB, the largest gRPC message the \
-             server accepts. History and list stream one item at a time through \
-             `fetch_history` and `Client::list`, whose pages the client fetches as the stream \
-             is read; the history grows by signals to a workflow no worker runs.\n"
+             server accepts. History and list (one run per point, a dev server per curve) \
+             stream one item at a time through `fetch_history` and `Client::list`, whose pages \
+             the client fetches as the stream is read; the history grows by signals to a \
+             workflow no worker runs.\n",
+            results.repeat
         );
         for curve in &results.scaling {
             scaling_section(&mut out, curve, chart_dir);
@@ -525,6 +538,88 @@ fn official_target(out: &mut String, row: &OperationResult, gzip: bool, unavaila
     }
 }
 
+/// What a point of a curve measured in both modes must meet over every run: the client's CPU
+/// per unit and, where the issue sets one, its peak RSS, as multiples of bare tonic's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PointTarget {
+    cpu: f64,
+    rss: Option<f64>,
+}
+
+impl PointTarget {
+    fn of(curve: &Curve, x: usize) -> Self {
+        if curve.name == "payload" && x >= LARGE_PAYLOAD_BYTES {
+            Self {
+                cpu: MAX_LARGE_PAYLOAD_CPU_RATIO,
+                rss: Some(MAX_LARGE_PAYLOAD_RSS_RATIO),
+            }
+        } else {
+            Self {
+                cpu: MAX_RATIO,
+                rss: None,
+            }
+        }
+    }
+
+    fn met(&self, spread: &Spread) -> bool {
+        spread.cpu_ratio.1 <= self.cpu && self.rss.is_none_or(|rss| spread.rss_ratio.1 <= rss)
+    }
+
+    fn describe(&self) -> String {
+        match self.rss {
+            None => format!("CPU/op at most {}x bare tonic's", self.cpu),
+            Some(rss) => format!(
+                "CPU/op at most {}x and peak RSS at most {rss}x bare tonic's",
+                self.cpu
+            ),
+        }
+    }
+}
+
+/// One Targets row for each target the points of `curve` have (none for a curve measured in
+/// the client's mode alone): met only when every point's whole range meets it.
+fn curve_targets(out: &mut String, curve: &Curve) {
+    let mut targets: Vec<PointTarget> = Vec::new();
+    for point in curve.points.iter().filter(|p| p.spread.is_some()) {
+        let target = PointTarget::of(curve, point.x);
+        if !targets.contains(&target) {
+            targets.push(target);
+        }
+    }
+    for target in targets {
+        let points: Vec<(usize, Spread)> = curve
+            .points
+            .iter()
+            .filter_map(|p| Some((p.x, p.spread?)))
+            .filter(|(x, _)| PointTarget::of(curve, *x) == target)
+            .collect();
+        let xs: Vec<String> = points.iter().map(|(x, _)| x.to_string()).collect();
+        let worst = |figure: fn(&Spread) -> f64| {
+            points.iter().map(|(x, spread)| (*x, figure(spread))).fold(
+                (0, 0.0_f64),
+                |worst, point| {
+                    if point.1 > worst.1 { point } else { worst }
+                },
+            )
+        };
+        let (cpu_at, cpu) = worst(|spread| spread.cpu_ratio.1);
+        let mut measured = format!("worst CPU {cpu:.2}x (at {cpu_at})");
+        if target.rss.is_some() {
+            let (rss_at, rss) = worst(|spread| spread.rss_ratio.1);
+            let _ = write!(measured, ", peak RSS {rss:.2}x (at {rss_at})");
+        }
+        let _ = writeln!(
+            out,
+            "| {}, {} {}: {}, over every run | {measured} | {} |",
+            curve.title,
+            curve.x_label,
+            xs.join(", "),
+            target.describe(),
+            verdict(points.iter().all(|(_, spread)| target.met(spread)))
+        );
+    }
+}
+
 /// How much more memory the largest point took than the smallest, and whether that is flat.
 fn flatness(curve: &Curve) -> (f64, bool) {
     let first = curve
@@ -542,11 +637,12 @@ fn scaling_section(out: &mut String, curve: &Curve, chart_dir: &str) {
     if has_tonic {
         let _ = writeln!(
             out,
-            "| {} | client CPU µs/{unit} | tonic CPU µs/{unit} | ratio | client peak RSS | tonic peak RSS | client ops/s |",
+            "| {} | client CPU µs/{unit} | tonic CPU µs/{unit} | CPU ratio | client peak RSS | \
+             tonic peak RSS | RSS ratio | client ops/s | target over every run | verdict |",
             curve.x_label,
             unit = curve.unit
         );
-        let _ = writeln!(out, "|--:|--:|--:|--:|--:|--:|--:|");
+        let _ = writeln!(out, "|--:|--:|--:|--:|--:|--:|--:|--:|---|---|");
     } else {
         let _ = writeln!(
             out,
@@ -559,16 +655,28 @@ fn scaling_section(out: &mut String, curve: &Curve, chart_dir: &str) {
         let c = &point.client;
         match &point.tonic {
             Some(t) => {
+                let cpu_ratio = c.cpu_us_per_op() / t.cpu_us_per_op().max(1e-9);
+                let rss_ratio = c.peak_rss_mib() / t.peak_rss_mib().max(1e-9);
+                let target = PointTarget::of(curve, point.x);
+                let (cpu_range, rss_range, verdict) = match &point.spread {
+                    Some(spread) => (
+                        format!(" ({:.2}-{:.2}x)", spread.cpu_ratio.0, spread.cpu_ratio.1),
+                        format!(" ({:.2}-{:.2}x)", spread.rss_ratio.0, spread.rss_ratio.1),
+                        verdict(target.met(spread)),
+                    ),
+                    None => (String::new(), String::new(), "n/a"),
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | {:.1} | {:.1} | {:.2}x | {:.1} MiB | {:.1} MiB | {:.0} |",
+                    "| {} | {:.1} | {:.1} | {cpu_ratio:.2}x{cpu_range} | {:.1} MiB | {:.1} MiB | \
+                     {rss_ratio:.2}x{rss_range} | {:.0} | {} | {verdict} |",
                     point.x,
                     c.cpu_us_per_op(),
                     t.cpu_us_per_op(),
-                    c.cpu_us_per_op() / t.cpu_us_per_op().max(1e-9),
                     c.peak_rss_mib(),
                     t.peak_rss_mib(),
-                    c.ops_per_sec()
+                    c.ops_per_sec(),
+                    target.describe(),
                 );
             }
             None => {
@@ -593,7 +701,7 @@ mod tests {
     use super::*;
     use crate::machine::Machine;
     use crate::measure::Sample;
-    use crate::results::{BuildCost, ModeResult, PerOpCounts, Point, Startup};
+    use crate::results::{BuildCost, ModeResult, PerOpCounts, Point, Spread, Startup};
 
     fn sample(ops: u64, cpu_ms: u64, rss_kib: u64) -> Sample {
         Sample {
@@ -660,11 +768,13 @@ mod tests {
                         x: 10,
                         client: sample(10, 1, 6000),
                         tonic: None,
+                        spread: None,
                     },
                     Point {
                         x: 100_000,
                         client: sample(100_000, 900, 9000),
                         tonic: None,
+                        spread: None,
                     },
                 ],
             }],
@@ -795,6 +905,69 @@ mod tests {
         assert!(report.contains("Test CPU (2 cores)"), "{report}");
         assert!(
             report.contains("official Rust temporalio-client 1.1.1"),
+            "{report}"
+        );
+    }
+
+    /// A curve measured in both modes gets a verdict per point and a Targets row per target,
+    /// each judged on the whole range of its runs; large payloads have targets of their own.
+    #[test]
+    fn scaling_points_are_judged_on_the_spread_of_their_runs() {
+        let point = |x: usize, client: &[(u64, u64)], tonic: &[(u64, u64)]| {
+            let runs = |runs: &[(u64, u64)]| -> Vec<Sample> {
+                runs.iter()
+                    .map(|&(cpu_ms, rss_kib)| sample(1000, cpu_ms, rss_kib))
+                    .collect()
+            };
+            let (client, tonic) = (runs(client), runs(tonic));
+            Point {
+                x,
+                spread: Some(Spread::of_runs(&client, &tonic)),
+                client: crate::measure::median_by_cpu(client),
+                tonic: Some(crate::measure::median_by_cpu(tonic)),
+            }
+        };
+        let mut results = results(Vec::new(), None);
+        results.scaling = vec![Curve {
+            name: "payload",
+            title: "start: cost by argument size",
+            x_label: "argument bytes (encoded)",
+            unit: "op",
+            points: vec![
+                point(
+                    1024,
+                    &[(110, 7000), (115, 7000)],
+                    &[(100, 5000), (101, 5000)],
+                ),
+                // CPU within 1.15x on every run, but one run's memory over 1.2x.
+                point(
+                    1_048_576,
+                    &[(105, 12000), (110, 13000)],
+                    &[(100, 10500), (100, 11000)],
+                ),
+            ],
+        }];
+        let report = markdown(&results, "bench/charts");
+        assert!(
+            report.contains(
+                "| 1024 | 110.0 | 100.0 | 1.10x (1.09-1.15x) | 6.8 MiB | 4.9 MiB | 1.40x \
+                 (1.40-1.40x) | 1000 | CPU/op at most 1.2x bare tonic's | met |"
+            ),
+            "{report}"
+        );
+        assert!(
+            report.contains(
+                "| start: cost by argument size, argument bytes (encoded) 1024: CPU/op at most \
+                 1.2x bare tonic's, over every run | worst CPU 1.15x (at 1024) | met |"
+            ),
+            "{report}"
+        );
+        assert!(
+            report.contains(
+                "| start: cost by argument size, argument bytes (encoded) 1048576: CPU/op at most \
+                 1.15x and peak RSS at most 1.2x bare tonic's, over every run | worst CPU 1.10x \
+                 (at 1048576), peak RSS 1.24x (at 1048576) | **missed** |"
+            ),
             "{report}"
         );
     }

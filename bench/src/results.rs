@@ -175,8 +175,48 @@ pub(crate) struct Curve {
 #[derive(Debug)]
 pub(crate) struct Point {
     pub(crate) x: usize,
+    /// The client's run, or its median run by CPU per unit when there were several.
     pub(crate) client: Sample,
+    /// Bare tonic's, likewise, for the curves measured in both modes.
     pub(crate) tonic: Option<Sample>,
+    /// How the client compares with bare tonic over every run, for those curves.
+    pub(crate) spread: Option<Spread>,
+}
+
+/// The client's figures over bare tonic's at one point of a curve, over every run of both:
+/// from the client's best run against tonic's worst to its worst against tonic's best, so
+/// that a target counts as met only when the whole range meets it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Spread {
+    /// Runs of each mode.
+    pub(crate) runs: usize,
+    /// CPU per unit of work.
+    pub(crate) cpu_ratio: (f64, f64),
+    /// Peak RSS.
+    pub(crate) rss_ratio: (f64, f64),
+}
+
+impl Spread {
+    pub(crate) fn of_runs(client: &[Sample], tonic: &[Sample]) -> Self {
+        let range = |samples: &[Sample], figure: fn(&Sample) -> f64| {
+            samples
+                .iter()
+                .map(figure)
+                .fold((f64::INFINITY, 0.0_f64), |(low, high), value| {
+                    (low.min(value), high.max(value))
+                })
+        };
+        let ratio = |figure: fn(&Sample) -> f64| {
+            let (low, high) = range(client, figure);
+            let (tonic_low, tonic_high) = range(tonic, figure);
+            (low / tonic_high.max(1e-9), high / tonic_low.max(1e-9))
+        };
+        Self {
+            runs: client.len().min(tonic.len()),
+            cpu_ratio: ratio(Sample::cpu_us_per_op),
+            rss_ratio: ratio(Sample::peak_rss_mib),
+        }
+    }
 }
 
 /// The cold release build of temporal-client and the hello-world binary.

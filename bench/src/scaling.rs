@@ -8,10 +8,10 @@ use futures_util::stream;
 use temporal_client::{StartOptions, Untyped};
 
 use crate::drive::WAITING_TYPE;
-use crate::fixture::Fixture;
-use crate::measure::{Sample, run_child};
+use crate::fixture::{Fixture, Servers};
+use crate::measure::{median_by_cpu, run_child};
 use crate::operation::{Mode, Operation};
-use crate::results::{Curve, Point};
+use crate::results::{Curve, Point, Spread};
 use crate::spec::Job;
 use crate::{Error, Executables};
 
@@ -26,6 +26,8 @@ const LARGEST_PAYLOAD: usize = 4 * 1024 * 1024 - 4 * 1024;
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) ops: usize,
+    /// Runs of each mode at each point of the curves measured in both modes.
+    pub(crate) repeat: usize,
     pub(crate) concurrency_levels: Vec<usize>,
     /// (encoded payload bytes, operations)
     pub(crate) payloads: Vec<(usize, usize)>,
@@ -35,12 +37,13 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    pub(crate) fn new(quick: bool, ops: usize) -> Self {
+    pub(crate) fn new(quick: bool, ops: usize, repeat: usize) -> Self {
         const KIB: usize = 1024;
         const MIB: usize = 1024 * KIB;
         if quick {
             Self {
                 ops,
+                repeat,
                 concurrency_levels: vec![1, 8, 32],
                 payloads: vec![(KIB, 20), (64 * KIB, 20), (MIB, 10)],
                 payload_concurrency: 4,
@@ -50,6 +53,7 @@ impl Plan {
         } else {
             Self {
                 ops,
+                repeat,
                 concurrency_levels: vec![1, 8, 32, 128, 512],
                 payloads: vec![
                     (KIB, 1000),
@@ -66,16 +70,19 @@ impl Plan {
     }
 }
 
-/// Runs `operation` in both modes.
+/// One point of a curve measured in both modes: `plan.repeat` runs of `operation` in each,
+/// the modes alternating which goes first, against a dev server started afresh for the point
+/// (2,000 starts x 2 modes x 5 runs is about half of what one dev server holds).
 fn both_modes(
     executables: &Executables,
-    fixture: &Fixture,
-    operation: Operation,
-    ops: usize,
-    concurrency: usize,
-    payload_bytes: usize,
-) -> Result<(Sample, Sample), Error> {
-    let mut samples = [Mode::Client, Mode::Tonic].into_iter().map(|mode| {
+    servers: &mut Servers<'_>,
+    plan: &Plan,
+    job: (Operation, usize, usize, usize),
+    x: usize,
+) -> Result<Point, Error> {
+    let (operation, ops, concurrency, payload_bytes) = job;
+    let fixture = servers.fresh(&format!("{operation} at point {x}"))?;
+    let run = |mode: Mode| {
         let job = Job::Operations {
             operation,
             mode,
@@ -89,27 +96,36 @@ fn both_modes(
             .of(mode)
             .expect("client and tonic are always there");
         run_child(executable, &job.to_args())
-    });
-    let client = samples.next().expect("two modes")?;
-    let tonic = samples.next().expect("two modes")?;
-    Ok((client, tonic))
+    };
+    let (mut client, mut tonic) = (Vec::new(), Vec::new());
+    for round in 0..plan.repeat.max(1) {
+        if round % 2 == 0 {
+            client.push(run(Mode::Client)?);
+            tonic.push(run(Mode::Tonic)?);
+        } else {
+            tonic.push(run(Mode::Tonic)?);
+            client.push(run(Mode::Client)?);
+        }
+    }
+    let spread = Spread::of_runs(&client, &tonic);
+    Ok(Point {
+        x,
+        client: median_by_cpu(client),
+        tonic: Some(median_by_cpu(tonic)),
+        spread: Some(spread),
+    })
 }
 
 pub(crate) fn concurrency(
     executables: &Executables,
-    fixture: &Fixture,
+    servers: &mut Servers<'_>,
     plan: &Plan,
 ) -> Result<Curve, Error> {
     let mut points = Vec::new();
     for &level in &plan.concurrency_levels {
         eprintln!("scaling: start at concurrency {level}");
-        let (client, tonic) =
-            both_modes(executables, fixture, Operation::Start, plan.ops, level, 0)?;
-        points.push(Point {
-            x: level,
-            client,
-            tonic: Some(tonic),
-        });
+        let job = (Operation::Start, plan.ops, level, 0);
+        points.push(both_modes(executables, servers, plan, job, level)?);
     }
     Ok(Curve {
         name: "concurrency",
@@ -122,25 +138,14 @@ pub(crate) fn concurrency(
 
 pub(crate) fn payload(
     executables: &Executables,
-    fixture: &Fixture,
+    servers: &mut Servers<'_>,
     plan: &Plan,
 ) -> Result<Curve, Error> {
     let mut points = Vec::new();
     for &(bytes, ops) in &plan.payloads {
         eprintln!("scaling: start with a {bytes}-byte argument");
-        let (client, tonic) = both_modes(
-            executables,
-            fixture,
-            Operation::Start,
-            ops,
-            plan.payload_concurrency,
-            bytes,
-        )?;
-        points.push(Point {
-            x: bytes,
-            client,
-            tonic: Some(tonic),
-        });
+        let job = (Operation::Start, ops, plan.payload_concurrency, bytes);
+        points.push(both_modes(executables, servers, plan, job, bytes)?);
     }
     Ok(Curve {
         name: "payload",
@@ -198,6 +203,7 @@ pub(crate) async fn history(
             x: length,
             client,
             tonic: None,
+            spread: None,
         });
     }
     Ok(Curve {
@@ -240,6 +246,7 @@ pub(crate) async fn list(
             x: limit,
             client,
             tonic: None,
+            spread: None,
         });
     }
     Ok(Curve {
