@@ -45,7 +45,8 @@ const DYNAMIC_CONFIG: &[&str] = &[
 
 /// Starts a fresh dev server (and worker) for each section of a run: each row of the
 /// operations table (all its modes and runs on the one server, so they stay comparable), the
-/// start-up figures and each curve. The dev server keeps every workflow in memory for as
+/// start-up figures, each point of the concurrency and payload curves (both modes, every run)
+/// and each of the other curves. The dev server keeps every workflow in memory for as
 /// long as it runs: a full run's 200,000-odd workflows on one server grew it to the
 /// machine's 24 GiB, and it thrashed. A section starts at most a few tens of thousands
 /// (one row: 2,000 operations x 4 modes x 5 runs, and the strace and valgrind runs).
