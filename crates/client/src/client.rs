@@ -477,7 +477,7 @@ impl Client {
     ) -> Result<WorkflowHandle<T::Contract>, Error> {
         let input = workflow.encode_args(args, &self.inner.converter)?;
         let request = self
-            .start_request(workflow.workflow_type(), input, &options)
+            .start_request(workflow.workflow_type().to_owned(), input, &options)
             .await?;
         let response = self.call(request, &options.workflow_id).await?;
         Ok(WorkflowHandle::started(
@@ -589,7 +589,7 @@ impl Client {
         if signal_name.is_empty() {
             return Err(Error::invalid("signal_name", "the signal name is empty"));
         }
-        let start = self.start_request(&workflow_type, input?, &options).await?;
+        let start = self.start_request(workflow_type, input?, &options).await?;
         let signal_input = self.encode_payloads(signal_input?).await?;
         let request = signal_with_start_request(start, signal_name, signal_input);
         let response = self.call(request, &options.workflow_id).await?;
@@ -691,7 +691,7 @@ impl Client {
 
     pub(crate) async fn start_request(
         &self,
-        workflow_type: &str,
+        workflow_type: String,
         input: Vec<Payload>,
         options: &StartOptions,
     ) -> Result<StartWorkflowExecutionRequest, Error> {
@@ -752,7 +752,7 @@ impl Client {
             namespace: self.inner.namespace.clone(),
             workflow_id: options.workflow_id.clone(),
             workflow_type: Some(WorkflowType {
-                name: workflow_type.to_owned(),
+                name: workflow_type,
             }),
             task_queue: Some(TaskQueue {
                 name: options.task_queue.clone(),

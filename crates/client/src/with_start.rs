@@ -257,7 +257,7 @@ impl Client {
             OnConflict::Fail => WorkflowIdConflictPolicy::Fail,
         });
         let start_request: StartWorkflowExecutionRequest =
-            self.start_request(&workflow_type, input?, &options).await?;
+            self.start_request(workflow_type, input?, &options).await?;
         let handle: WorkflowHandle<C> =
             WorkflowHandle::new(self.clone(), options.workflow_id.clone());
         let (update_request, update_handle) = handle

@@ -256,7 +256,7 @@ impl ScheduleAction {
             ActionArgs::Payloads(values) => values.payloads().to_vec(),
         };
         let start = client
-            .start_request(&self.workflow_type, payloads, &self.options)
+            .start_request(self.workflow_type.clone(), payloads, &self.options)
             .await?;
         Ok(ProtoScheduleAction {
             action: Some(Action::StartWorkflow(NewWorkflowExecutionInfo {
