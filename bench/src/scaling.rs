@@ -70,17 +70,30 @@ impl Plan {
     }
 }
 
-/// One point of a curve measured in both modes: `plan.repeat` runs of `operation` in each,
+/// The starts one point of the concurrency or payload curve makes in each run.
+#[derive(Debug, Clone, Copy)]
+struct Starts {
+    ops: usize,
+    concurrency: usize,
+    payload_bytes: usize,
+}
+
+/// One point of a curve measured in both modes: `plan.repeat` runs of `starts` in each,
 /// the modes alternating which goes first, against a dev server started afresh for the point
 /// (2,000 starts x 2 modes x 5 runs is about half of what one dev server holds).
 fn both_modes(
     executables: &Executables,
     servers: &mut Servers<'_>,
     plan: &Plan,
-    job: (Operation, usize, usize, usize),
+    starts: Starts,
     x: usize,
 ) -> Result<Point, Error> {
-    let (operation, ops, concurrency, payload_bytes) = job;
+    let Starts {
+        ops,
+        concurrency,
+        payload_bytes,
+    } = starts;
+    let operation = Operation::Start;
     let fixture = servers.fresh(&format!("{operation} at point {x}"))?;
     let run = |mode: Mode| {
         let job = Job::Operations {
@@ -124,8 +137,12 @@ pub(crate) fn concurrency(
     let mut points = Vec::new();
     for &level in &plan.concurrency_levels {
         eprintln!("scaling: start at concurrency {level}");
-        let job = (Operation::Start, plan.ops, level, 0);
-        points.push(both_modes(executables, servers, plan, job, level)?);
+        let starts = Starts {
+            ops: plan.ops,
+            concurrency: level,
+            payload_bytes: 0,
+        };
+        points.push(both_modes(executables, servers, plan, starts, level)?);
     }
     Ok(Curve {
         name: "concurrency",
@@ -144,8 +161,12 @@ pub(crate) fn payload(
     let mut points = Vec::new();
     for &(bytes, ops) in &plan.payloads {
         eprintln!("scaling: start with a {bytes}-byte argument");
-        let job = (Operation::Start, ops, plan.payload_concurrency, bytes);
-        points.push(both_modes(executables, servers, plan, job, bytes)?);
+        let starts = Starts {
+            ops,
+            concurrency: plan.payload_concurrency,
+            payload_bytes: bytes,
+        };
+        points.push(both_modes(executables, servers, plan, starts, bytes)?);
     }
     Ok(Curve {
         name: "payload",
