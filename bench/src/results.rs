@@ -64,20 +64,12 @@ pub(crate) struct ModeResult {
 impl ModeResult {
     /// The median and range of `runs` (at least one), with the counts of separate runs.
     pub(crate) fn of_runs(runs: Vec<Sample>, counts: PerOpCounts) -> Self {
-        let cpu: Vec<f64> = runs.iter().map(Sample::cpu_us_per_op).collect();
-        let cpu_range = (
-            cpu.iter().copied().fold(f64::INFINITY, f64::min),
-            cpu.iter().copied().fold(0.0, f64::max),
-        );
+        let cpu_range = range_of(&runs, Sample::cpu_us_per_op);
         let p99_range = (
             runs.iter().map(|run| run.p99).min().unwrap_or_default(),
             runs.iter().map(|run| run.p99).max().unwrap_or_default(),
         );
-        let allocations: Vec<f64> = runs.iter().map(Sample::allocations_per_op).collect();
-        let allocations_range = (
-            allocations.iter().copied().fold(f64::INFINITY, f64::min),
-            allocations.iter().copied().fold(0.0, f64::max),
-        );
+        let allocations_range = range_of(&runs, Sample::allocations_per_op);
         Self {
             median: crate::measure::median_by_cpu(runs),
             cpu_range,
@@ -97,9 +89,7 @@ impl ModeResult {
     /// worst to this mode's worst over the other's best. A target is met only when the whole
     /// range meets it.
     pub(crate) fn cpu_ratio_range(&self, other: &ModeResult) -> (f64, f64) {
-        let (min, max) = self.cpu_range;
-        let (other_min, other_max) = other.cpu_range;
-        (min / other_max.max(1e-9), max / other_min.max(1e-9))
+        ratio_range(self.cpu_range, other.cpu_range)
     }
 
     /// This mode's instructions per operation over `other`'s, when both were counted.
@@ -198,18 +188,8 @@ pub(crate) struct Spread {
 
 impl Spread {
     pub(crate) fn of_runs(client: &[Sample], tonic: &[Sample]) -> Self {
-        let range = |samples: &[Sample], figure: fn(&Sample) -> f64| {
-            samples
-                .iter()
-                .map(figure)
-                .fold((f64::INFINITY, 0.0_f64), |(low, high), value| {
-                    (low.min(value), high.max(value))
-                })
-        };
         let ratio = |figure: fn(&Sample) -> f64| {
-            let (low, high) = range(client, figure);
-            let (tonic_low, tonic_high) = range(tonic, figure);
-            (low / tonic_high.max(1e-9), high / tonic_low.max(1e-9))
+            ratio_range(range_of(client, figure), range_of(tonic, figure))
         };
         Self {
             runs: client.len().min(tonic.len()),
@@ -217,6 +197,21 @@ impl Spread {
             rss_ratio: ratio(Sample::peak_rss_mib),
         }
     }
+}
+
+/// The lowest and highest of `figure` over `runs`.
+fn range_of(runs: &[Sample], figure: fn(&Sample) -> f64) -> (f64, f64) {
+    runs.iter()
+        .map(figure)
+        .fold((f64::INFINITY, 0.0_f64), |(low, high), value| {
+            (low.min(value), high.max(value))
+        })
+}
+
+/// The range of one figure's ratio over every pair of runs, given each side's range: from the
+/// first's lowest over the other's highest to its highest over the other's lowest.
+fn ratio_range((low, high): (f64, f64), (other_low, other_high): (f64, f64)) -> (f64, f64) {
+    (low / other_high.max(1e-9), high / other_low.max(1e-9))
 }
 
 /// The cold release build of temporal-client and the hello-world binary.
