@@ -408,6 +408,78 @@ async fn a_small_request_ends_its_stream_with_its_only_data_frame() {
     assert_ne!(data[0].stream, data[1].stream);
 }
 
+/// A server's PING is acknowledged by the direct transport while the connection is idle and
+/// while calls come and go: the transport holds a lone acknowledgement for the next write
+/// (direct/pongs.rs, whose tests pin the holding) but never keeps a peer waiting long on it.
+#[tokio::test]
+async fn the_servers_pings_are_acknowledged_while_idle_and_while_calls_run() {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("an address");
+    let accepting = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.expect("the client connects");
+        let mut connection = h2::server::handshake(tcp).await.expect("HTTP/2");
+        let pings = connection.ping_pong().expect("the connection's pings");
+        let answering = tokio::spawn(async move {
+            let pending = Pending {
+                now: Arc::new(AtomicUsize::new(0)),
+                most: Arc::new(AtomicUsize::new(0)),
+            };
+            while let Some(Ok((_request, respond))) = connection.accept().await {
+                tokio::spawn(answer(
+                    respond,
+                    Some(Duration::ZERO),
+                    no_resets(),
+                    pending.clone(),
+                ));
+            }
+        });
+        (pings, answering)
+    });
+    let client = Client::new(
+        Connection::connect(direct(address))
+            .await
+            .expect("connects"),
+    );
+    let (mut pings, answering) = accepting.await.expect("accepted");
+
+    for round in 0..3 {
+        let sent = Instant::now();
+        tokio::time::timeout(Duration::from_secs(2), pings.ping(h2::Ping::opaque()))
+            .await
+            .unwrap_or_else(|_| panic!("round {round}: an idle connection's PING went unanswered"))
+            .expect("a PING ACK");
+        assert!(
+            sent.elapsed() < Duration::from_secs(1),
+            "round {round}: answered within the hold: {:?}",
+            sent.elapsed()
+        );
+
+        let sent = Instant::now();
+        let acknowledged = async {
+            tokio::time::timeout(Duration::from_secs(2), pings.ping(h2::Ping::opaque()))
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("round {round}: a busy connection's PING went unanswered")
+                })
+                .expect("a PING ACK");
+            sent.elapsed()
+        };
+        let calls = async {
+            for _ in 0..5 {
+                signal(&client).await.expect("answered");
+            }
+        };
+        let (waited, ()) = tokio::join!(acknowledged, calls);
+        assert!(
+            waited < Duration::from_secs(1),
+            "round {round}: answered within the hold: {waited:?}"
+        );
+    }
+    answering.abort();
+}
+
 #[tokio::test]
 async fn a_goaway_finishes_the_calls_in_flight_and_moves_new_calls_to_a_new_connection() {
     // The first signal is answered after 500 ms, and its connection goes away meanwhile.

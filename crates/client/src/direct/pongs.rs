@@ -1,0 +1,286 @@
+//! Write coalescing for PING acknowledgements: a PING ACK that would go out on its own waits,
+//! for at most [`PONG_HOLD`], for the connection's next write, and goes out with it.
+//!
+//! A Go gRPC server (Temporal's) measures the connection's bandwidth-delay product with a PING
+//! each time request data arrives after its last one was answered: at one call in flight that is
+//! one PING per call, arriving before the call's answer. Acknowledged at once, it costs the
+//! client a system call of its own per call (the write of a 17-byte frame, and on loopback the
+//! kernel's delivery of it to the server); held, the acknowledgement rides in the next call's
+//! write. The hold is short against any keepalive timeout (seconds), and an idle connection
+//! still answers within it: the connection's task reads the socket while idle and polls the
+//! hold's deadline there (see bench/notes/transport-experiment.md for the measurement).
+
+use std::future::Future;
+use std::io::{self, IoSlice};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
+
+/// How long a PING ACK waits for company: longer than a call to a server nearby takes, so that
+/// a caller making one call after another has its acknowledgements carried by its requests;
+/// short against the seconds a keepalive waits for its answer.
+pub(super) const PONG_HOLD: Duration = Duration::from_millis(100);
+
+/// An HTTP/2 PING frame with the ACK flag, as h2 writes it: a 9-byte header (length 8, type
+/// PING, flag ACK, stream 0) and 8 bytes of opaque data.
+const PONG_LEN: usize = 17;
+const PONG_HEADER: [u8; 9] = [0, 0, 8, 6, 1, 0, 0, 0, 0];
+
+/// The most buffers h2 hands over in one vectored write (tokio-util's `poll_write_buf`).
+const MAX_BUFS: usize = 64;
+
+/// An HTTP/2 client's stream whose lone PING ACKs wait for the next write.
+pub(super) struct CoalescedPongs<T> {
+    inner: T,
+    /// A held acknowledgement (or more than one), and how much of it is already written.
+    held: Vec<u8>,
+    written: usize,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl<T> CoalescedPongs<T> {
+    pub(super) fn new(inner: T) -> Self {
+        Self {
+            inner,
+            held: Vec::with_capacity(PONG_LEN),
+            written: 0,
+            deadline: Box::pin(tokio::time::sleep(Duration::ZERO)),
+        }
+    }
+
+    fn holding(&self) -> bool {
+        self.written < self.held.len()
+    }
+
+    /// Holds `bufs` if together they are one PING ACK and nothing is held yet.
+    fn hold(&mut self, bufs: &[IoSlice<'_>]) -> bool {
+        if self.holding() || bufs.iter().map(|buf| buf.len()).sum::<usize>() != PONG_LEN {
+            return false;
+        }
+        self.held.clear();
+        for buf in bufs {
+            self.held.extend_from_slice(buf);
+        }
+        if self.held[..PONG_HEADER.len()] != PONG_HEADER {
+            self.held.clear();
+            return false;
+        }
+        self.written = 0;
+        self.deadline.as_mut().reset(Instant::now() + PONG_HOLD);
+        true
+    }
+}
+
+impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
+    /// Writes what is held, if its time is up (or `now`), before anything else is done.
+    fn poll_release(&mut self, cx: &mut Context<'_>, now: bool) -> Poll<io::Result<()>> {
+        if !self.holding() || !(now || self.deadline.as_mut().poll(cx).is_ready()) {
+            return Poll::Ready(Ok(()));
+        }
+        while self.holding() {
+            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &self.held[self.written..]))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            self.written += n;
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Writes `bufs` after what is held, in one write when the stream takes them all: the
+    /// count returned is of `bufs`' bytes only.
+    fn poll_write_after_held(
+        &mut self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        while self.holding() {
+            let mut slices = [IoSlice::new(&[]); MAX_BUFS + 1];
+            slices[0] = IoSlice::new(&self.held[self.written..]);
+            let count = bufs.len().min(MAX_BUFS);
+            slices[1..=count].copy_from_slice(&bufs[..count]);
+            let held = self.held.len() - self.written;
+            let n = ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, &slices[..=count]))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            if n <= held {
+                self.written += n;
+                continue;
+            }
+            self.written = self.held.len();
+            return Poll::Ready(Ok(n - held));
+        }
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for CoalescedPongs<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        // h2 reads whenever its connection is polled, idle or not: the place to notice that a
+        // held acknowledgement has waited long enough. A write that cannot finish now carries
+        // on when the socket is writable (its readiness wakes this task).
+        if let Poll::Ready(Err(error)) = this.poll_release(cx, false) {
+            return Poll::Ready(Err(error));
+        }
+        Pin::new(&mut this.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_vectored(cx, &[IoSlice::new(buf)])
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if this.hold(bufs) {
+            return Poll::Ready(Ok(PONG_LEN));
+        }
+        this.poll_write_after_held(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    /// Flushes what was written; a held acknowledgement stays held (until the next write or
+    /// its deadline), which is the point.
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        ready!(this.poll_release(cx, false))?;
+        Pin::new(&mut this.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        ready!(this.poll_release(cx, true))?;
+        Pin::new(&mut this.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream, duplex};
+
+    use super::*;
+
+    const PONG: [u8; PONG_LEN] = [0, 0, 8, 6, 1, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8];
+    /// A PING that is not an acknowledgement: the same frame without the ACK flag.
+    const PING: [u8; PONG_LEN] = [0, 0, 8, 6, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8];
+    const HEADERS: [u8; 12] = [0, 0, 3, 1, 4, 0, 0, 0, 1, 0x82, 0x86, 0x84];
+
+    /// What the peer has received so far, without waiting for more.
+    async fn received(peer: &mut DuplexStream) -> Vec<u8> {
+        let mut all = Vec::new();
+        let mut buf = [0; 256];
+        while let Ok(Ok(n)) =
+            tokio::time::timeout(Duration::from_millis(1), peer.read(&mut buf)).await
+        {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+        }
+        all
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lone_pong_goes_out_with_the_next_write_ahead_of_it() {
+        let (ours, mut peer) = duplex(1024);
+        let mut stream = CoalescedPongs::new(ours);
+        stream.write_all(&PONG).await.unwrap();
+        stream.flush().await.unwrap();
+        assert_eq!(received(&mut peer).await, b"", "held");
+
+        stream.write_all(&HEADERS).await.unwrap();
+        stream.flush().await.unwrap();
+        assert_eq!(received(&mut peer).await, [&PONG[..], &HEADERS].concat());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_held_pong_goes_out_alone_once_its_hold_is_over_while_the_stream_reads() {
+        let (ours, mut peer) = duplex(1024);
+        let mut stream = CoalescedPongs::new(ours);
+        stream.write_all(&PONG).await.unwrap();
+        let held_at = Instant::now();
+        // The connection's task, idle: reading, with nothing to read.
+        let reading = tokio::spawn(async move {
+            let mut buf = [0; 16];
+            let n = stream.read(&mut buf).await.unwrap();
+            (n, stream)
+        });
+        let mut got = [0; PONG_LEN];
+        peer.read_exact(&mut got).await.unwrap();
+        assert_eq!(got, PONG);
+        assert_eq!(
+            held_at.elapsed(),
+            PONG_HOLD,
+            "written when the hold ended, not before"
+        );
+        peer.write_all(b"x").await.unwrap();
+        let (n, _stream) = reading.await.unwrap();
+        assert_eq!(n, 1, "the read went on");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn everything_but_a_lone_pong_is_written_at_once() {
+        let (ours, mut peer) = duplex(1024);
+        let mut stream = CoalescedPongs::new(ours);
+        for frames in [
+            &PING[..],
+            &[&PONG[..], &HEADERS].concat(),
+            &HEADERS,
+            &PONG[..9],
+        ] {
+            stream.write_all(frames).await.unwrap();
+            stream.flush().await.unwrap();
+            assert_eq!(received(&mut peer).await, frames);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn shutting_down_writes_a_held_pong_first() {
+        let (ours, mut peer) = duplex(1024);
+        let mut stream = CoalescedPongs::new(ours);
+        stream.write_all(&PONG).await.unwrap();
+        stream.shutdown().await.unwrap();
+        let mut all = Vec::new();
+        peer.read_to_end(&mut all).await.unwrap();
+        assert_eq!(all, PONG);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pong_and_the_write_after_it_survive_a_stream_that_takes_a_few_bytes_at_a_time() {
+        // Room for 5 bytes: the held pong and the frames after it go in pieces, waiting for
+        // the peer to read.
+        let (ours, mut peer) = duplex(5);
+        let mut stream = CoalescedPongs::new(ours);
+        stream.write_all(&PONG).await.unwrap();
+        let writing = tokio::spawn(async move {
+            stream.write_all(&HEADERS).await.unwrap();
+            stream.write_all(&PONG).await.unwrap();
+            stream.shutdown().await.unwrap();
+        });
+        let mut all = Vec::new();
+        peer.read_to_end(&mut all).await.unwrap();
+        writing.await.unwrap();
+        assert_eq!(all, [&PONG[..], &HEADERS, &PONG].concat());
+    }
+}
