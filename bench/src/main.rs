@@ -217,6 +217,9 @@ fn official_executable(options: &Options) -> Result<PathBuf, String> {
 pub(crate) struct Executables {
     /// `temporal-bench-client`: temporal-client's modes, the streamed curves and the launch.
     pub(crate) client: PathBuf,
+    /// `temporal-bench-client-direct`: the same built with temporal-client's `http2-direct`
+    /// feature, for the `client-direct` experiment, if it was built.
+    client_direct: Option<PathBuf>,
     /// `temporal-bench-tonic`: bare tonic and the transport experiments.
     pub(crate) tonic: PathBuf,
     /// The official client's driver, if it was built.
@@ -226,8 +229,8 @@ pub(crate) struct Executables {
 }
 
 impl Executables {
-    /// The workload binaries cargo built beside this one (`cargo build -p temporal-bench
-    /// --bins`, as `cargo xtask bench` does), or an error naming the one missing.
+    /// The workload binaries built beside this one (by `cargo xtask bench`), or an error
+    /// naming the one missing.
     fn beside_this_one(official: Option<PathBuf>, experiments: Vec<Mode>) -> Result<Self, Error> {
         let this = std::env::current_exe()?;
         let sibling = |name: &str| -> Result<PathBuf, Error> {
@@ -236,8 +239,8 @@ impl Executables {
                 Ok(path)
             } else {
                 Err(format!(
-                    "no workload binary {}: build them with `cargo build --release -p \
-                     temporal-bench --bins` (`cargo xtask bench` does)",
+                    "no workload binary {}: `cargo xtask bench` builds them all (see its \
+                     `bench` for how)",
                     path.display()
                 )
                 .into())
@@ -245,6 +248,11 @@ impl Executables {
         };
         Ok(Self {
             client: sibling("temporal-bench-client")?,
+            client_direct: if experiments.contains(&Mode::ClientDirect) {
+                Some(sibling("temporal-bench-client-direct")?)
+            } else {
+                None
+            },
             tonic: sibling("temporal-bench-tonic")?,
             official,
             experiments,
@@ -253,9 +261,8 @@ impl Executables {
 
     pub(crate) fn of(&self, mode: Mode) -> Option<&Path> {
         match mode {
-            Mode::Client | Mode::ClientDirect | Mode::ClientIntercepted | Mode::ClientTraced => {
-                Some(&self.client)
-            }
+            Mode::Client | Mode::ClientIntercepted | Mode::ClientTraced => Some(&self.client),
+            Mode::ClientDirect => self.client_direct.as_deref(),
             Mode::Tonic | Mode::TonicTuned | Mode::HyperDirect | Mode::H2Direct => {
                 Some(&self.tonic)
             }
@@ -444,18 +451,20 @@ mod tests {
     fn each_mode_runs_in_the_binary_of_its_client() {
         let executables = Executables {
             client: PathBuf::from("/b/temporal-bench-client"),
+            client_direct: Some(PathBuf::from("/b/temporal-bench-client-direct")),
             tonic: PathBuf::from("/b/temporal-bench-tonic"),
             official: None,
             experiments: vec![Mode::HyperDirect],
         };
-        for mode in [
-            Mode::Client,
-            Mode::ClientDirect,
-            Mode::ClientIntercepted,
-            Mode::ClientTraced,
-        ] {
+        for mode in [Mode::Client, Mode::ClientIntercepted, Mode::ClientTraced] {
             assert_eq!(executables.of(mode), Some(executables.client.as_path()));
         }
+        // The direct transport is in a binary of its own, so that the default mode's holds
+        // what an application's default build holds.
+        assert_eq!(
+            executables.of(Mode::ClientDirect),
+            executables.client_direct.as_deref()
+        );
         for mode in [
             Mode::Tonic,
             Mode::TonicTuned,

@@ -168,7 +168,9 @@ impl Mode {
             Mode::Official { gzip: true } => "the official client, gzip on",
             Mode::HyperDirect => "hyper's SendRequest, no Buffer",
             Mode::H2Direct => "h2's SendRequest from the caller's task",
-            Mode::ClientDirect => "temporal-client, direct HTTP/2 transport",
+            Mode::ClientDirect => {
+                "temporal-client, direct HTTP/2 transport (`http2-direct`, a binary of its own)"
+            }
             Mode::TonicTuned => "bare tonic, tuned HTTP/2 settings",
             Mode::ClientIntercepted => "temporal-client, one no-op interceptor",
             Mode::ClientTraced => "temporal-client, spans recorded",

@@ -213,18 +213,23 @@ fn lint() -> Result<(), String> {
 /// from a cold one, the dependencies' documentation adds about 2.5 minutes of CPU.
 fn typed_api_check() -> Result<(), String> {
     run(cargo_command(&["doc", "--package", "temporal-client"]).env("RUSTDOCFLAGS", "-D warnings"))?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    let target_dir = if target_dir.is_relative() {
-        workspace_root().join(target_dir)
-    } else {
-        target_dir
-    };
     let python = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
     run(Command::new(python)
         .arg(workspace_root().join("tools").join("check_typed_api.py"))
-        .arg(target_dir.join("doc")))
+        .arg(target_dir().join("doc")))
+}
+
+/// The workspace's target directory: `CARGO_TARGET_DIR` (relative to the workspace) or
+/// `target`.
+fn target_dir() -> PathBuf {
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    if target_dir.is_relative() {
+        workspace_root().join(target_dir)
+    } else {
+        target_dir
+    }
 }
 
 /// Builds the fuzz targets the way `cargo fuzz build --dev --sanitizer none` does, without
@@ -355,17 +360,41 @@ fn demo() -> Result<(), String> {
 /// Runs the benchmark in release: numbers of a debug build would measure the wrong thing.
 /// Builds every binary of the bench first: the parent runs each workload in the binary of
 /// its client (`temporal-bench-client`, `temporal-bench-tonic`), which `cargo run` alone
-/// would not build.
+/// would not build. The client's binary is built twice: with its opt-in direct transport as
+/// `temporal-bench-client-direct` (the `client-direct` experiment), then at its default
+/// features for every other mode, as an application builds it.
 fn bench(args: &[String]) -> Result<(), String> {
     let tools = setup()?;
-    run(&mut cargo_command(&[
+    let release = [
         "build",
         "--release",
         "--quiet",
         "--package",
         "temporal-bench",
-        "--bins",
-    ]))?;
+    ];
+    run(&mut cargo_command(
+        &[
+            &release[..],
+            &[
+                "--features",
+                "http2-direct",
+                "--bin",
+                "temporal-bench-client",
+            ],
+        ]
+        .concat(),
+    ))?;
+    let binaries = target_dir().join("release");
+    let built = binaries.join("temporal-bench-client");
+    let direct = binaries.join("temporal-bench-client-direct");
+    std::fs::copy(&built, &direct).map_err(|e| {
+        format!(
+            "cannot copy {} to {}: {e}",
+            built.display(),
+            direct.display()
+        )
+    })?;
+    run(&mut cargo_command(&[&release[..], &["--bins"]].concat()))?;
     let base = [
         "run",
         "--release",
