@@ -182,8 +182,9 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
          the workload only (after connecting and {} warm-up calls), peak RSS is the process's \
          `VmHWM`. Each client runs in a binary of its own that holds the workload loop, the \
          measurement and that one client (`temporal-bench-client` for (a), with \
-         temporal-client at its default features; `temporal-bench-tonic` for (b); `bench/official` for (c) and (d)), each built by a \
-         release profile that strips symbols: the peak RSS then holds that client's code as \
+         temporal-client at its default features; `temporal-bench-tonic` for (b); \
+         `bench/official` for (c) and (d)), each built by a release profile that strips \
+         symbols: the peak RSS then holds that client's code as \
          an application's would, and not the bench's own (report, charts, dev-server fixture). \
          Code pages are most of a child's RSS, and heap at 32 in flight about 1 MiB \
          (bench/notes/memory.md). Each row of the operations table runs against a dev server \

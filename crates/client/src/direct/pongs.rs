@@ -35,7 +35,8 @@ const MAX_BUFS: usize = 64;
 /// An HTTP/2 client's stream whose lone PING ACKs wait for the next write.
 pub(super) struct CoalescedPongs<T> {
     inner: T,
-    /// A held acknowledgement (or more than one), and how much of it is already written.
+    /// The held acknowledgement (one at most: a second goes out with it), and how much of
+    /// it is already written.
     held: Vec<u8>,
     written: usize,
     deadline: Pin<Box<Sleep>>,
