@@ -22,7 +22,7 @@ use tokio::time::{Instant, Sleep};
 /// How long a PING ACK waits for company: longer than a call to a server nearby takes, so that
 /// a caller making one call after another has its acknowledgements carried by its requests;
 /// short against the seconds a keepalive waits for its answer.
-pub(super) const PONG_HOLD: Duration = Duration::from_millis(100);
+const PONG_HOLD: Duration = Duration::from_millis(100);
 
 /// An HTTP/2 PING frame with the ACK flag, as h2 writes it: a 9-byte header (length 8, type
 /// PING, flag ACK, stream 0) and 8 bytes of opaque data.
@@ -35,10 +35,10 @@ const MAX_BUFS: usize = 64;
 /// An HTTP/2 client's stream whose lone PING ACKs wait for the next write.
 pub(super) struct CoalescedPongs<T> {
     inner: T,
-    /// The held acknowledgement (one at most: a second goes out with it), and how much of
-    /// it is already written.
-    held: Vec<u8>,
-    written: usize,
+    /// The held acknowledgement (one at most: a second goes out with it).
+    held: [u8; PONG_LEN],
+    /// How many of `held`'s last bytes are still to be written: none when nothing is held.
+    unwritten: usize,
     deadline: Pin<Box<Sleep>>,
 }
 
@@ -46,14 +46,14 @@ impl<T> CoalescedPongs<T> {
     pub(super) fn new(inner: T) -> Self {
         Self {
             inner,
-            held: Vec::with_capacity(PONG_LEN),
-            written: 0,
+            held: [0; PONG_LEN],
+            unwritten: 0,
             deadline: Box::pin(tokio::time::sleep(Duration::ZERO)),
         }
     }
 
     fn holding(&self) -> bool {
-        self.written < self.held.len()
+        self.unwritten > 0
     }
 
     /// Holds `bufs` if together they are one PING ACK and nothing is held yet.
@@ -61,15 +61,17 @@ impl<T> CoalescedPongs<T> {
         if self.holding() || bufs.iter().map(|buf| buf.len()).sum::<usize>() != PONG_LEN {
             return false;
         }
-        self.held.clear();
+        let mut frame = [0; PONG_LEN];
+        let mut filled = 0;
         for buf in bufs {
-            self.held.extend_from_slice(buf);
+            frame[filled..filled + buf.len()].copy_from_slice(buf);
+            filled += buf.len();
         }
-        if self.held[..PONG_HEADER.len()] != PONG_HEADER {
-            self.held.clear();
+        if frame[..PONG_HEADER.len()] != PONG_HEADER {
             return false;
         }
-        self.written = 0;
+        self.held = frame;
+        self.unwritten = PONG_LEN;
         self.deadline.as_mut().reset(Instant::now() + PONG_HOLD);
         true
     }
@@ -82,11 +84,12 @@ impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
             return Poll::Ready(Ok(()));
         }
         while self.holding() {
-            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &self.held[self.written..]))?;
+            let unwritten = &self.held[PONG_LEN - self.unwritten..];
+            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, unwritten))?;
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
-            self.written += n;
+            self.unwritten -= n;
         }
         Poll::Ready(Ok(()))
     }
@@ -100,20 +103,20 @@ impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
     ) -> Poll<io::Result<usize>> {
         while self.holding() {
             let mut slices = [IoSlice::new(&[]); MAX_BUFS + 1];
-            slices[0] = IoSlice::new(&self.held[self.written..]);
+            slices[0] = IoSlice::new(&self.held[PONG_LEN - self.unwritten..]);
             let count = bufs.len().min(MAX_BUFS);
             slices[1..=count].copy_from_slice(&bufs[..count]);
-            let held = self.held.len() - self.written;
             let n = ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, &slices[..=count]))?;
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
-            if n <= held {
-                self.written += n;
+            if n <= self.unwritten {
+                self.unwritten -= n;
                 continue;
             }
-            self.written = self.held.len();
-            return Poll::Ready(Ok(n - held));
+            let theirs = n - self.unwritten;
+            self.unwritten = 0;
+            return Poll::Ready(Ok(theirs));
         }
         Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
     }

@@ -284,7 +284,7 @@ impl Drop for H2Server {
 }
 
 /// How many answers are pending, and the most ever.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Pending {
     now: Arc<AtomicUsize>,
     most: Arc<AtomicUsize>,
@@ -422,10 +422,7 @@ async fn the_servers_pings_are_acknowledged_while_idle_and_while_calls_run() {
         let mut connection = h2::server::handshake(tcp).await.expect("HTTP/2");
         let pings = connection.ping_pong().expect("the connection's pings");
         let answering = tokio::spawn(async move {
-            let pending = Pending {
-                now: Arc::new(AtomicUsize::new(0)),
-                most: Arc::new(AtomicUsize::new(0)),
-            };
+            let pending = Pending::default();
             while let Some(Ok((_request, respond))) = connection.accept().await {
                 tokio::spawn(answer(
                     respond,
