@@ -9,13 +9,13 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
-use tonic::metadata::MetadataMap;
+use tonic::metadata::{AsciiMetadataValue, MetadataMap};
 
 use crate::client::Client;
 use crate::connection::{RedactedHeaders, RedactedMetadata, WorkflowGrpc, parse_header};
@@ -50,6 +50,29 @@ pub(crate) const DEFAULT_MAX_CONCURRENT_LONG_POLLS: usize = 500;
 /// `client-version`, `temporal-namespace`, `authorization`, tonic's `te`, `content-type` and
 /// `user-agent`, and gzip's two, with one spare for a connection header.
 const ATTEMPT_HEADERS: usize = 11;
+
+/// The header that tells the server an attempt's deadline.
+const GRPC_TIMEOUT: &str = "grpc-timeout";
+
+/// A deadline with its `grpc-timeout` header, formatted once: tonic's
+/// `Request::set_timeout` formats it into a new string for every request.
+#[derive(Clone)]
+pub(crate) struct Timeout {
+    duration: Duration,
+    header: Option<AsciiMetadataValue>,
+}
+
+impl Timeout {
+    fn new(duration: Duration) -> Self {
+        // tonic's own formatting (the unit that keeps it to 8 digits), read back.
+        let mut formatted = tonic::Request::new(());
+        formatted.set_timeout(duration);
+        Self {
+            duration,
+            header: formatted.metadata_mut().remove(GRPC_TIMEOUT),
+        }
+    }
+}
 
 /// Settings for each call a client makes: a deadline, extra headers and a retry policy. Apply
 /// them with [`Client::with_call_options`](crate::Client::with_call_options); handles from that
@@ -175,7 +198,7 @@ impl CallOptions {
             metadata.insert(key, value);
         }
         Ok(ResolvedCallOptions {
-            timeout: self.timeout,
+            timeout: self.timeout.map(Timeout::new),
             metadata,
             retry_policy: self.retry_policy,
             workflow_headers: self.workflow_headers,
@@ -208,7 +231,7 @@ impl fmt::Debug for HeaderNames<'_> {
 /// [`CallOptions`] with validated headers, as a client keeps them.
 #[derive(Clone, Default)]
 pub(crate) struct ResolvedCallOptions {
-    pub(crate) timeout: Option<Duration>,
+    pub(crate) timeout: Option<Timeout>,
     pub(crate) metadata: MetadataMap,
     pub(crate) retry_policy: Option<RpcRetryPolicy>,
     pub(crate) workflow_headers: HeaderValues,
@@ -217,7 +240,10 @@ pub(crate) struct ResolvedCallOptions {
 impl fmt::Debug for ResolvedCallOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResolvedCallOptions")
-            .field("timeout", &self.timeout)
+            .field(
+                "timeout",
+                &self.timeout.as_ref().map(|timeout| timeout.duration),
+            )
             .field("metadata", &RedactedMetadata(&self.metadata))
             .field("retry_policy", &self.retry_policy)
             .field("workflow_headers", &HeaderNames(&self.workflow_headers))
@@ -238,7 +264,7 @@ impl ResolvedCallOptions {
         let mut workflow_headers = self.workflow_headers.clone();
         workflow_headers.extend(scoped.workflow_headers);
         ResolvedCallOptions {
-            timeout: scoped.timeout.or(self.timeout),
+            timeout: scoped.timeout.or_else(|| self.timeout.clone()),
             metadata,
             retry_policy: scoped.retry_policy.or_else(|| self.retry_policy.clone()),
             workflow_headers,
@@ -247,7 +273,29 @@ impl ResolvedCallOptions {
 
     /// The deadline of each attempt: `long_poll`'s for a long poll, else the options'.
     fn deadline(&self, long_poll: Option<Duration>) -> Duration {
-        long_poll.or(self.timeout).unwrap_or(DEFAULT_CALL_TIMEOUT)
+        long_poll
+            .or(self.timeout.as_ref().map(|timeout| timeout.duration))
+            .unwrap_or(DEFAULT_CALL_TIMEOUT)
+    }
+
+    /// The `grpc-timeout` header of `deadline` when it was formatted before: the options'
+    /// own timeout, the default or a long poll's, which are nearly every call's.
+    fn timeout_header(&self, deadline: Duration) -> Option<AsciiMetadataValue> {
+        if let Some(own) = &self.timeout
+            && own.duration == deadline
+        {
+            return own.header.clone();
+        }
+        static USUAL: LazyLock<[Timeout; 2]> = LazyLock::new(|| {
+            [
+                Timeout::new(DEFAULT_CALL_TIMEOUT),
+                Timeout::new(LONG_POLL_TIMEOUT),
+            ]
+        });
+        USUAL
+            .iter()
+            .find(|usual| usual.duration == deadline)
+            .and_then(|usual| usual.header.clone())
     }
 
     /// Adds the headers and the deadline to one attempt.
@@ -257,7 +305,12 @@ impl ResolvedCallOptions {
         request
             .metadata_mut()
             .reserve(ATTEMPT_HEADERS + self.metadata.len());
-        request.set_timeout(deadline);
+        match self.timeout_header(deadline) {
+            Some(header) => {
+                request.metadata_mut().insert(GRPC_TIMEOUT, header);
+            }
+            None => request.set_timeout(deadline),
+        }
         if !self.metadata.is_empty() {
             let metadata = request.metadata_mut();
             for entry in self.metadata.iter() {
@@ -525,6 +578,7 @@ fn prepare<Req: Rpc>(
         retry_policy,
         ..
     } = options;
+    let mut duration = timeout.as_ref().map(|timeout| timeout.duration);
     for interceptor in &context.interceptors.0 {
         *intercepted += 1;
         let mut call = OutboundCall {
@@ -534,11 +588,14 @@ fn prepare<Req: Rpc>(
             long_poll,
             request: &mut *request,
             metadata: &mut *metadata,
-            timeout: &mut *timeout,
+            timeout: &mut duration,
             retry_policy: &mut *retry_policy,
             converter: context.converter,
         };
         interceptor.intercept(&mut call)?;
+    }
+    if duration != timeout.as_ref().map(|timeout| timeout.duration) {
+        *timeout = duration.map(Timeout::new);
     }
     request.sync_header();
     Ok(())
@@ -838,6 +895,33 @@ mod tests {
             request.metadata().get("grpc-timeout").expect("set"),
             "30000000u"
         );
+    }
+
+    #[test]
+    fn a_deadline_formatted_once_reads_as_tonic_formats_it_each_time() {
+        let resolved = CallOptions::default()
+            .timeout(Duration::from_millis(2500))
+            .resolve()
+            .expect("valid");
+        // The options' own, the usual two, one formatted anew (an interceptor's), and one
+        // past eight digits of any unit below hours.
+        for deadline in [
+            Duration::from_millis(2500),
+            DEFAULT_CALL_TIMEOUT,
+            LONG_POLL_TIMEOUT,
+            Duration::from_nanos(1_234_567),
+            Duration::from_secs(100_000_000 * 60),
+        ] {
+            let mut ours = tonic::Request::new(());
+            resolved.apply(&mut ours, deadline);
+            let mut tonics = tonic::Request::new(());
+            tonics.set_timeout(deadline);
+            assert_eq!(
+                ours.metadata().get("grpc-timeout"),
+                tonics.metadata().get("grpc-timeout"),
+                "{deadline:?}"
+            );
+        }
     }
 
     #[test]

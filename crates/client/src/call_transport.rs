@@ -13,8 +13,10 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 use tonic::Status;
 use tonic::body::Body;
 use tonic::codegen::{StdError, http};
+use tonic::metadata::MetadataMap;
 use tonic::transport::Channel;
 
+use crate::connection::Headers;
 use crate::outgoing::EncodedMessage;
 
 #[cfg(feature = "http2-direct")]
@@ -77,6 +79,40 @@ impl tower_service::Service<http::Request<Body>> for CallTransport {
             #[cfg(feature = "http2-direct")]
             Self::Direct(direct) => CallFuture::Direct(direct.call(request)),
         }
+    }
+}
+
+/// A [`CallTransport`] that adds the connection's [`Headers`] to each request: what tonic's
+/// `InterceptedService` does for the raw services, without its round trip of every request
+/// through a `tonic::Request` (the URI cloned, the extensions moved twice) and the wrapper it
+/// puts around every answer's body.
+#[derive(Debug, Clone)]
+pub(crate) struct HeaderedTransport {
+    transport: CallTransport,
+    headers: Headers,
+}
+
+impl HeaderedTransport {
+    pub(crate) fn new(transport: CallTransport, headers: Headers) -> Self {
+        Self { transport, headers }
+    }
+}
+
+impl tower_service::Service<http::Request<Body>> for HeaderedTransport {
+    type Response = http::Response<CallBody>;
+    type Error = StdError;
+    type Future = CallFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), StdError>> {
+        self.transport.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<Body>) -> CallFuture {
+        // A move each way: `MetadataMap` is the `HeaderMap` it wraps.
+        let mut metadata = MetadataMap::from_headers(std::mem::take(request.headers_mut()));
+        self.headers.add_to(&mut metadata);
+        *request.headers_mut() = metadata.into_headers();
+        self.transport.call(request)
     }
 }
 

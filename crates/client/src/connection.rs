@@ -15,8 +15,8 @@ use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint, Uri};
 
-use crate::call_transport::CallTransport;
 use crate::call_transport::Http2Transport;
+use crate::call_transport::{CallTransport, HeaderedTransport};
 #[cfg(feature = "http2-direct")]
 use crate::direct::{self, DirectTransport};
 use crate::envconfig::{ClientConfigProfile, LoadOptions};
@@ -68,7 +68,7 @@ macro_rules! compressed {
 
 /// The gRPC client of the workflow service that the client's calls go through, over the
 /// transport [`ConnectionOptions::http2_transport`] chose.
-pub(crate) type WorkflowGrpc = tonic::client::Grpc<InterceptedService<CallTransport, Headers>>;
+pub(crate) type WorkflowGrpc = tonic::client::Grpc<HeaderedTransport>;
 
 /// The raw `WorkflowService` client of a connection, with the connection's headers.
 ///
@@ -1476,7 +1476,7 @@ impl Connection {
     /// call can send one shared request (see `outgoing::OutgoingRequest`), which the generated
     /// methods, taking their request by value, cannot.
     pub(crate) fn namespaced_grpc(&self, namespace: AsciiMetadataValue) -> WorkflowGrpc {
-        let grpc = tonic::client::Grpc::new(InterceptedService::new(
+        let grpc = tonic::client::Grpc::new(HeaderedTransport::new(
             self.inner.calls.clone(),
             self.headers(Some(namespace)),
         ))
@@ -1687,7 +1687,14 @@ impl Interceptor for Headers {
         &mut self,
         mut request: tonic::Request<()>,
     ) -> Result<tonic::Request<()>, tonic::Status> {
-        let metadata = request.metadata_mut();
+        self.add_to(request.metadata_mut());
+        Ok(request)
+    }
+}
+
+impl Headers {
+    /// Adds the connection's headers to `metadata`, keeping those it has.
+    pub(crate) fn add_to(&self, metadata: &mut MetadataMap) {
         for entry in self.set.fixed.iter() {
             if let tonic::metadata::KeyAndValueRef::Ascii(key, value) = entry
                 && !metadata.contains_key(key)
@@ -1710,7 +1717,6 @@ impl Interceptor for Headers {
         {
             metadata.insert("authorization", key);
         }
-        Ok(request)
     }
 }
 

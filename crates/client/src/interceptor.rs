@@ -19,6 +19,7 @@ use temporal_proto::api::workflow::v1::NewWorkflowExecutionInfo;
 use temporal_proto::api::workflowservice::v1 as ws;
 use tonic::metadata::MetadataMap;
 
+use crate::answers::{Acknowledged, RunStarted};
 use crate::connection::parse_header;
 use crate::contract::CallFuture;
 use crate::converter::{DataConverter, FromPayload, Payload, ToPayload};
@@ -934,10 +935,13 @@ impl<T: Rpc> DynRpc for T {
 /// The names of a workflow-service method: what every [`Rpc`] implementation starts with.
 macro_rules! rpc_names {
     ($response:ident, $method:literal) => {
+        rpc_names!(ws::$response as $method);
+    };
+    ($response:ty as $method:literal) => {
         const METHOD: &'static str = $method;
         const PATH: &'static str =
             concat!("/temporal.api.workflowservice.v1.WorkflowService/", $method);
-        type Response = ws::$response;
+        type Response = $response;
     };
 }
 
@@ -965,18 +969,18 @@ macro_rules! header_field {
 }
 
 macro_rules! rpc_with_header {
-    ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
+    ($($request:ident => $response:ty, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
-            rpc_names!($response, $method);
+            rpc_names!($response as $method);
             header_field!();
         })*
     };
 }
 
 macro_rules! rpc_starting_workflow {
-    ($($request:ident => $response:ident, $method:literal),* $(,)?) => {
+    ($($request:ident => $response:ty, $method:literal),* $(,)?) => {
         $(impl Rpc for ws::$request {
-            rpc_names!($response, $method);
+            rpc_names!($response as $method);
             header_field!();
             fn workflow_type(&self) -> Option<&str> {
                 self.workflow_type.as_ref().map(|kind| kind.name.as_str())
@@ -985,13 +989,15 @@ macro_rules! rpc_starting_workflow {
     };
 }
 
+// Decoded in part: the client reads only the run id of a start's answer and nothing of a
+// signal's (crate::answers).
 rpc_starting_workflow! {
-    StartWorkflowExecutionRequest => StartWorkflowExecutionResponse, "StartWorkflowExecution",
-    SignalWithStartWorkflowExecutionRequest => SignalWithStartWorkflowExecutionResponse, "SignalWithStartWorkflowExecution",
+    StartWorkflowExecutionRequest => RunStarted, "StartWorkflowExecution",
+    SignalWithStartWorkflowExecutionRequest => RunStarted, "SignalWithStartWorkflowExecution",
 }
 
 rpc_with_header! {
-    SignalWorkflowExecutionRequest => SignalWorkflowExecutionResponse, "SignalWorkflowExecution",
+    SignalWorkflowExecutionRequest => Acknowledged, "SignalWorkflowExecution",
 }
 
 /// A schedule's start-workflow action, whose header is that of every workflow it starts.

@@ -151,6 +151,7 @@
 #![deny(missing_docs)]
 
 mod activity_completion;
+mod answers;
 mod balance;
 mod call;
 mod call_transport;
