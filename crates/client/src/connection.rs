@@ -10,6 +10,7 @@ use temporal_proto::api::testservice::v1::test_service_client::TestServiceClient
 use temporal_proto::api::workflowservice::v1::GetSystemInfoRequest;
 use temporal_proto::api::workflowservice::v1::workflow_service_client::WorkflowServiceClient;
 use temporal_proto::grpc::health::v1::health_client::HealthClient;
+use tonic::codegen::http;
 use tonic::metadata::{AsciiMetadataKey, AsciiMetadataValue, MetadataMap};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
@@ -1183,10 +1184,7 @@ impl Connection {
                 }
                 None => CallTransport::Channel(channel.clone()),
             };
-            let interceptor = Headers {
-                set: Arc::clone(&headers),
-                namespace: None,
-            };
+            let interceptor = Headers::new(Arc::clone(&headers), None);
             let mut request = tonic::Request::new(GetSystemInfoRequest::default());
             request.set_timeout(timeout);
             let system_info = WorkflowServiceClient::with_interceptor(calls.clone(), interceptor)
@@ -1485,10 +1483,7 @@ impl Connection {
     }
 
     fn headers(&self, namespace: Option<AsciiMetadataValue>) -> Headers {
-        Headers {
-            set: Arc::clone(&self.inner.headers),
-            namespace,
-        }
+        Headers::new(Arc::clone(&self.inner.headers), namespace)
     }
 }
 
@@ -1671,6 +1666,9 @@ fn bearer(key: &str) -> Result<AsciiMetadataValue, ConnectError> {
 pub struct Headers {
     set: Arc<HeaderSet>,
     namespace: Option<AsciiMetadataValue>,
+    /// The set's fixed headers and the namespace's, in one map: each call looks each name
+    /// up once, with the name already parsed.
+    fixed: Arc<http::HeaderMap>,
 }
 
 impl fmt::Debug for Headers {
@@ -1693,19 +1691,26 @@ impl Interceptor for Headers {
 }
 
 impl Headers {
+    fn new(set: Arc<HeaderSet>, namespace: Option<AsciiMetadataValue>) -> Self {
+        let mut fixed = set.fixed.clone();
+        // A `temporal-namespace` among the connection's own headers stays, as a call's does.
+        if let Some(namespace) = &namespace
+            && !fixed.contains_key("temporal-namespace")
+        {
+            fixed.insert("temporal-namespace", namespace.clone());
+        }
+        Self {
+            set,
+            namespace,
+            fixed: Arc::new(fixed.into_headers()),
+        }
+    }
+
     /// Adds the connection's headers to `metadata`, keeping those it has.
     pub(crate) fn add_to(&self, metadata: &mut MetadataMap) {
-        for entry in self.set.fixed.iter() {
-            if let tonic::metadata::KeyAndValueRef::Ascii(key, value) = entry
-                && !metadata.contains_key(key)
-            {
-                metadata.insert(key.clone(), value.clone());
-            }
-        }
-        if let Some(namespace) = &self.namespace
-            && !metadata.contains_key("temporal-namespace")
-        {
-            metadata.insert("temporal-namespace", namespace.clone());
+        let headers: &mut http::HeaderMap = metadata.as_mut();
+        for (name, value) in self.fixed.iter() {
+            headers.entry(name).or_insert_with(|| value.clone());
         }
         if !metadata.contains_key("authorization")
             && let Some(key) = self
@@ -2042,10 +2047,10 @@ mod tests {
     fn interceptor_adds_headers_without_overriding_the_call() {
         let set = HeaderSet::new(&[("x-team".to_owned(), "payments".to_owned())], Some("k1"))
             .expect("valid");
-        let mut headers = Headers {
-            set: Arc::new(set),
-            namespace: Some(AsciiMetadataValue::from_static("billing")),
-        };
+        let mut headers = Headers::new(
+            Arc::new(set),
+            Some(AsciiMetadataValue::from_static("billing")),
+        );
         let mut request = tonic::Request::new(());
         request
             .metadata_mut()

@@ -1,14 +1,18 @@
-//! Write coalescing for PING acknowledgements: a PING ACK that would go out on its own waits,
-//! for at most [`PONG_HOLD`], for the connection's next write, and goes out with it.
+//! PING acknowledgements held back: a PING ACK that would go out on its own waits, for at most
+//! [`PONG_HOLD`], and goes out then, or ahead of a large write if one comes first.
 //!
 //! A Go gRPC server (Temporal's) measures the connection's bandwidth-delay product with a PING
-//! each time request data arrives after its last one was answered: at one call in flight that is
-//! one PING per call, arriving before the call's answer. Acknowledged at once, it costs the
-//! client a system call of its own per call (the write of a 17-byte frame, and on loopback the
-//! kernel's delivery of it to the server); held, the acknowledgement rides in the next call's
-//! write. The hold is short against any keepalive timeout (seconds), and an idle connection
-//! still answers within it: the connection's task reads the socket while idle and polls the
-//! hold's deadline there (see bench/notes/transport-experiment.md for the measurement).
+//! each time request data arrives while no such PING is unanswered: at one call in flight that
+//! is one PING per call, arriving before the call's answer. Each costs the client a wake-up
+//! (an `epoll_wait` and a read: on a quiet client, a wake from idle, the dearest thing a call
+//! does) and, acknowledged at once, a write. Held, the acknowledgement keeps the server's PING
+//! unanswered, so the requests that follow it within the hold draw no PING of their own: one
+//! PING per hold instead of one per call. A large write (request data streaming out, when the
+//! server's estimate sizes the window it grants) carries a held acknowledgement ahead of its
+//! own bytes, so that the estimate sees the connection's real round trip. The hold is short
+//! against any keepalive timeout (seconds), and an idle connection still answers within it:
+//! the connection's task reads the socket while idle and polls the hold's deadline there (see
+//! bench/notes/transport-experiment.md for the measurements).
 
 use std::future::Future;
 use std::io::{self, IoSlice};
@@ -19,10 +23,14 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
-/// How long a PING ACK waits for company: longer than a call to a server nearby takes, so that
-/// a caller making one call after another has its acknowledgements carried by its requests;
-/// short against the seconds a keepalive waits for its answer.
+/// How long a PING ACK is held: the server sends no bandwidth PING in the meantime, so at most
+/// one per hold reaches a client making one call after another; short against the seconds a
+/// keepalive waits for its answer.
 const PONG_HOLD: Duration = Duration::from_millis(100);
+
+/// The smallest write that carries a held acknowledgement ahead of its own bytes: request data
+/// streaming out (a large message). A smaller write (a call's request) leaves it held.
+const CARRIER_BYTES: usize = 16 * 1024;
 
 /// An HTTP/2 PING frame with the ACK flag, as h2 writes it: a 9-byte header (length 8, type
 /// PING, flag ACK, stream 0) and 8 bytes of opaque data.
@@ -56,18 +64,9 @@ impl<T> CoalescedPongs<T> {
         self.unwritten > 0
     }
 
-    /// Holds `bufs` if together they are one PING ACK and nothing is held yet.
-    fn hold(&mut self, bufs: &[IoSlice<'_>]) -> bool {
-        if self.holding() || bufs.iter().map(|buf| buf.len()).sum::<usize>() != PONG_LEN {
-            return false;
-        }
-        let mut frame = [0; PONG_LEN];
-        let mut filled = 0;
-        for buf in bufs {
-            frame[filled..filled + buf.len()].copy_from_slice(buf);
-            filled += buf.len();
-        }
-        if frame[..PONG_HEADER.len()] != PONG_HEADER {
+    /// Holds `frame`, a PING ACK, when nothing is held yet.
+    fn hold(&mut self, frame: [u8; PONG_LEN]) -> bool {
+        if self.holding() {
             return false;
         }
         self.held = frame;
@@ -75,6 +74,20 @@ impl<T> CoalescedPongs<T> {
         self.deadline.as_mut().reset(Instant::now() + PONG_HOLD);
         true
     }
+}
+
+/// `bufs` as one PING ACK frame, if that is what they are together.
+fn pong(bufs: &[IoSlice<'_>]) -> Option<[u8; PONG_LEN]> {
+    if bufs.iter().map(|buf| buf.len()).sum::<usize>() != PONG_LEN {
+        return None;
+    }
+    let mut frame = [0; PONG_LEN];
+    let mut filled = 0;
+    for buf in bufs {
+        frame[filled..filled + buf.len()].copy_from_slice(buf);
+        filled += buf.len();
+    }
+    (frame[..PONG_HEADER.len()] == PONG_HEADER).then_some(frame)
 }
 
 impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
@@ -154,10 +167,19 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if this.hold(bufs) {
+        let pong = pong(bufs);
+        if let Some(frame) = pong
+            && this.hold(frame)
+        {
             return Poll::Ready(Ok(PONG_LEN));
         }
-        this.poll_write_after_held(cx, bufs)
+        // A second acknowledgement goes out with the first; a large write carries it.
+        let carries =
+            pong.is_some() || bufs.iter().map(|buf| buf.len()).sum::<usize>() >= CARRIER_BYTES;
+        if this.holding() && carries {
+            return this.poll_write_after_held(cx, bufs);
+        }
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -206,16 +228,34 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_lone_pong_goes_out_with_the_next_write_ahead_of_it() {
-        let (ours, mut peer) = duplex(1024);
+    async fn a_held_pong_stays_held_through_small_writes_and_goes_out_ahead_of_a_large_one() {
+        let (ours, mut peer) = duplex(64 * 1024);
         let mut stream = CoalescedPongs::new(ours);
         stream.write_all(&PONG).await.unwrap();
         stream.flush().await.unwrap();
         assert_eq!(received(&mut peer).await, b"", "held");
 
+        // A call's request: written at once, without the acknowledgement.
         stream.write_all(&HEADERS).await.unwrap();
         stream.flush().await.unwrap();
-        assert_eq!(received(&mut peer).await, [&PONG[..], &HEADERS].concat());
+        assert_eq!(received(&mut peer).await, HEADERS);
+
+        // A large message's data: the acknowledgement first.
+        let data = vec![7; CARRIER_BYTES];
+        stream.write_all(&data).await.unwrap();
+        stream.flush().await.unwrap();
+        assert_eq!(received(&mut peer).await, [&PONG[..], &data].concat());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_second_pong_takes_the_held_one_with_it() {
+        let (ours, mut peer) = duplex(1024);
+        let mut stream = CoalescedPongs::new(ours);
+        let second: [u8; PONG_LEN] = [0, 0, 8, 6, 1, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9];
+        stream.write_all(&PONG).await.unwrap();
+        stream.write_all(&second).await.unwrap();
+        stream.flush().await.unwrap();
+        assert_eq!(received(&mut peer).await, [PONG, second].concat());
     }
 
     #[tokio::test(start_paused = true)]
@@ -285,6 +325,6 @@ mod tests {
         let mut all = Vec::new();
         peer.read_to_end(&mut all).await.unwrap();
         writing.await.unwrap();
-        assert_eq!(all, [&PONG[..], &HEADERS, &PONG].concat());
+        assert_eq!(all, [&HEADERS[..], &PONG, &PONG].concat());
     }
 }
