@@ -26,7 +26,7 @@ use crate::proxy::{self, HttpConnectProxy};
 use crate::resolve::{Resolve, Resolver};
 use crate::retry::RpcRetryPolicy;
 use crate::tls::TlsOptions;
-use crate::transport::{BalancePlan, Connector, Transport, proxy_failure};
+use crate::transport::{BalancePlan, Connector, HoldingPongs, Transport, proxy_failure};
 
 /// The address a connection dials when none is given.
 ///
@@ -884,15 +884,12 @@ impl ConnectionOptions {
                     ),
                 });
             }
-            let transport = Transport::Custom(endpoint, Connector::through_proxy(target));
+            let transport = Transport::Single(endpoint, Connector::through_proxy(target));
             return Ok((transport, headers));
         }
         let Some(interval) = self.dns_load_balancing else {
-            let transport = if self.resolver.is_customized() {
-                Transport::Custom(endpoint, Connector::resolving(self.resolver.clone()))
-            } else {
-                Transport::Tonic(endpoint)
-            };
+            let transport =
+                Transport::Single(endpoint, Connector::resolving(self.resolver.clone()));
             return Ok((transport, headers));
         };
         if interval.is_zero() {
@@ -965,7 +962,7 @@ impl ConnectionOptions {
             return Ok(None);
         }
         let endpoint = match transport {
-            Transport::Tonic(endpoint) | Transport::Custom(endpoint, _) => endpoint,
+            Transport::Single(endpoint, _) => endpoint,
             // Refused by `check_http2_transport`.
             Transport::Balanced(_) => return Ok(None),
         };
@@ -978,7 +975,7 @@ impl ConnectionOptions {
         // Checked when the endpoint was made.
         let origin = self.origin(endpoint.uri()).ok().flatten();
         Ok(Some(match transport {
-            Transport::Custom(_, connector) => {
+            Transport::Single(_, connector) => {
                 DirectTransport::new(endpoint.uri(), origin.as_ref(), connector.clone(), settings)
             }
             _ => DirectTransport::new(
@@ -1137,7 +1134,7 @@ impl Connection {
         let address = redact_userinfo(&options.address).into_owned();
         let timeout = options.connect_timeout;
         let proxy = match &transport {
-            Transport::Custom(_, connector) => {
+            Transport::Single(_, connector) => {
                 connector.proxy_name().map(|name| (name, connector.clone()))
             }
             _ => None,
@@ -1160,12 +1157,8 @@ impl Connection {
             let channel = match transport {
                 // The raw clients' own channel: the direct transport is dialled below.
                 transport if direct.is_some() => lazy_channel(transport),
-                Transport::Tonic(endpoint) => endpoint
-                    .connect()
-                    .await
-                    .map_err(|source| transport_error(Box::new(source)))?,
-                Transport::Custom(endpoint, connector) => endpoint
-                    .connect_with_connector(connector)
+                Transport::Single(endpoint, connector) => endpoint
+                    .connect_with_connector(HoldingPongs(connector))
                     .await
                     .map_err(|source| transport_error(Box::new(source)))?,
                 Transport::Balanced(plan) => plan
@@ -1490,8 +1483,9 @@ impl Connection {
 /// A channel that dials on its first call.
 fn lazy_channel(transport: Transport) -> Channel {
     match transport {
-        Transport::Tonic(endpoint) => endpoint.connect_lazy(),
-        Transport::Custom(endpoint, connector) => endpoint.connect_with_connector_lazy(connector),
+        Transport::Single(endpoint, connector) => {
+            endpoint.connect_with_connector_lazy(HoldingPongs(connector))
+        }
         Transport::Balanced(plan) => plan.connect_lazy(),
     }
 }

@@ -176,6 +176,7 @@ mod observe;
 mod options;
 mod outgoing;
 mod paging;
+mod pongs;
 mod proxy;
 #[cfg(feature = "metrics")]
 mod request_metrics;

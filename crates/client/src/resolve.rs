@@ -62,8 +62,6 @@ impl Resolve for SystemResolver {
 #[derive(Clone)]
 pub(crate) struct Resolver {
     base: Arc<dyn Resolve>,
-    /// Whether `base` is the caller's.
-    custom: bool,
     overrides: HashMap<String, Vec<SocketAddr>>,
 }
 
@@ -71,7 +69,6 @@ impl Default for Resolver {
     fn default() -> Self {
         Self {
             base: Arc::new(SystemResolver),
-            custom: false,
             overrides: HashMap::new(),
         }
     }
@@ -88,17 +85,11 @@ impl fmt::Debug for Resolver {
 impl Resolver {
     pub(crate) fn set_base(&mut self, resolver: Arc<dyn Resolve>) {
         self.base = resolver;
-        self.custom = true;
     }
 
     pub(crate) fn set_override(&mut self, name: &str, addresses: &[SocketAddr]) {
         self.overrides
             .insert(name.to_ascii_lowercase(), addresses.to_vec());
-    }
-
-    /// Whether the caller changed anything: otherwise tonic's own connector resolves.
-    pub(crate) fn is_customized(&self) -> bool {
-        self.custom || !self.overrides.is_empty()
     }
 
     /// The addresses of `host` for `port`; an IP literal is its own answer. An override's
@@ -156,7 +147,5 @@ mod tests {
         resolver.set_override("empty.test", &[]);
         let err = resolver.resolve("empty.test", 1).await.unwrap_err();
         assert!(err.to_string().contains("empty.test"), "{err}");
-        assert!(resolver.is_customized());
-        assert!(!Resolver::default().is_customized());
     }
 }

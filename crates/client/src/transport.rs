@@ -1,7 +1,7 @@
-//! How a [`Connection`](crate::Connection) reaches its server: tonic's own connector; a
-//! connector that resolves with the connection's [`Resolve`](crate::Resolve)r or tunnels
-//! through an HTTP CONNECT proxy; or a channel balanced over every address of the name
-//! ([`BalancePlan`], in `balance.rs`).
+//! How a [`Connection`](crate::Connection) reaches its server: one connection, dialled by a
+//! connector that resolves with the connection's [`Resolve`](crate::Resolve)r (the system's
+//! unless the caller gave one) or tunnels through an HTTP CONNECT proxy; or a channel balanced
+//! over every address of the name ([`BalancePlan`], in `balance.rs`).
 
 use std::error::Error as StdError;
 use std::future::Future;
@@ -17,17 +17,18 @@ use tokio::net::TcpStream;
 use tonic::transport::{Endpoint, Uri};
 
 pub(crate) use crate::balance::BalancePlan;
+use crate::pongs::CoalescedPongs;
 use crate::proxy::{ProxyFailure, ProxyTarget};
 use crate::resolve::Resolver;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
 /// How a connection dials: chosen once from its options.
+// Built once per connection and consumed as it connects: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Transport {
-    /// tonic's connector: the system resolver, addresses tried in order. Today's default.
-    Tonic(Endpoint),
     /// One HTTP/2 connection made by [`Connector`].
-    Custom(Endpoint, Connector),
+    Single(Endpoint, Connector),
     /// One HTTP/2 connection per address of the name, calls spread over them.
     Balanced(BalancePlan),
 }
@@ -106,6 +107,30 @@ impl tower_service::Service<Uri> for Connector {
             };
             let _ = stream.set_nodelay(true);
             Ok(TokioIo::new(stream))
+        })
+    }
+}
+
+/// [`Connector`] for tonic's `Channel`: its connections hold lone PING acknowledgements back
+/// (crate::pongs), as the direct transport's do. Under TLS, which tonic puts above the
+/// connector, the acknowledgements pass as they are: they are inside TLS records there.
+#[derive(Clone)]
+pub(crate) struct HoldingPongs(pub(crate) Connector);
+
+impl tower_service::Service<Uri> for HoldingPongs {
+    type Response = TokioIo<CoalescedPongs<TcpStream>>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let dialing = self.0.call(uri);
+        Box::pin(async move {
+            let stream = dialing.await?.into_inner();
+            Ok(TokioIo::new(CoalescedPongs::new(stream)))
         })
     }
 }

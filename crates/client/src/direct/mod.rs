@@ -6,13 +6,11 @@
 //! - [`connect`]: the connection manager: dialling through the connection's connector,
 //!   single-flight reconnection, keepalive pings.
 //! - [`body`]: an h2 response stream as an `http_body::Body`.
-//! - [`pongs`]: PING acknowledgements held for the next write instead of written alone.
 //! - `tls` (with the `tls` feature): the TLS handshake over the connector's stream.
 //! - this module: the `tower::Service` that tonic's `Grpc` sends calls through.
 
 mod body;
 mod connect;
-mod pongs;
 #[cfg(feature = "tls")]
 mod tls;
 

@@ -13,6 +13,11 @@
 //! against any keepalive timeout (seconds), and an idle connection still answers within it:
 //! the connection's task reads the socket while idle and polls the hold's deadline there (see
 //! bench/notes/transport-experiment.md for the measurements).
+//!
+//! Both transports hold them: the direct transport wraps its stream above TLS
+//! (direct/connect.rs), so it holds them on every connection; tonic's `Channel` gets the
+//! stream its connector dials (transport.rs `HoldingPongs`), below the TLS tonic adds, so it
+//! holds them on plaintext connections only.
 
 use std::future::Future;
 use std::io::{self, IoSlice};
@@ -41,7 +46,7 @@ const PONG_HEADER: [u8; 9] = [0, 0, 8, 6, 1, 0, 0, 0, 0];
 const MAX_BUFS: usize = 64;
 
 /// An HTTP/2 client's stream whose lone PING ACKs wait for the next write.
-pub(super) struct CoalescedPongs<T> {
+pub(crate) struct CoalescedPongs<T> {
     inner: T,
     /// The held acknowledgement (one at most: a second goes out with it).
     held: [u8; PONG_LEN],
@@ -51,7 +56,7 @@ pub(super) struct CoalescedPongs<T> {
 }
 
 impl<T> CoalescedPongs<T> {
-    pub(super) fn new(inner: T) -> Self {
+    pub(crate) fn new(inner: T) -> Self {
         Self {
             inner,
             held: [0; PONG_LEN],
