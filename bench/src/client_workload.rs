@@ -58,6 +58,7 @@ pub(crate) async fn run(job: Job) -> Result<Sample, Error> {
 
 /// The entry point of a `__launch` child: what an application does to start one workflow.
 pub(crate) fn launch_main(args: &[String]) -> Result<(), Error> {
+    crate::measure::take_measured_cpu()?;
     let [address, task_queue] = args else {
         return Err("usage: __launch ADDRESS TASK_QUEUE".into());
     };

@@ -12,6 +12,9 @@ pub(crate) struct Machine {
     pub(crate) rustc: String,
     /// `YYYY-MM-DD HH:MM UTC`.
     pub(crate) date: String,
+    /// The CPU each measured child had to itself (`measure::measured`), if the machine has
+    /// more than one.
+    pub(crate) measured_cpu: Option<String>,
 }
 
 impl Machine {
@@ -51,6 +54,7 @@ impl Machine {
                 .unwrap_or_default(),
             rustc,
             date: utc_date_time(now),
+            measured_cpu: None,
         }
     }
 }

@@ -92,7 +92,9 @@ fn run(options: &Options) -> Result<(), Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let machine = Machine::detect();
+    let mut machine = Machine::detect();
+    // Before any server or worker starts: they inherit the driver's CPUs.
+    machine.measured_cpu = crate::measure::confine_driver()?;
     let mut servers = Servers::new(&runtime);
     if options.waits {
         let fixture = servers.fresh("the idle waits")?;

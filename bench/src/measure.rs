@@ -4,8 +4,11 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
+use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
+use nix::unistd::Pid;
 use serde_json::{Value, json};
 
 use crate::Error;
@@ -286,9 +289,81 @@ impl Sample {
     }
 }
 
+/// Where the bench's processes run: each measured child alone on one CPU (the last this
+/// process may use), the driver, the dev server and the worker (which inherit the driver's
+/// CPUs) on the others. A client whose server shares its CPU pays in its own figures for the
+/// server's work: a cache the server's threads have cooled at each of its wake-ups, and its
+/// wake-ups queued behind theirs (bench/notes/transport-experiment.md, section 5). In
+/// production the server is on another machine. Every mode is measured alike; on a single
+/// CPU nothing is placed.
+struct Placement {
+    measured: usize,
+    rest: CpuSet,
+}
+
+/// The variable that tells a measured child the CPU to keep to ([`take_measured_cpu`]).
+const MEASURED_CPU: &str = "TEMPORAL_BENCH_CPU";
+
+fn placement() -> Option<&'static Placement> {
+    static PLACEMENT: OnceLock<Option<Placement>> = OnceLock::new();
+    PLACEMENT
+        .get_or_init(|| {
+            let allowed = sched_getaffinity(Pid::from_raw(0)).ok()?;
+            let cpus: Vec<usize> = (0..CpuSet::count())
+                .filter(|&cpu| allowed.is_set(cpu).unwrap_or(false))
+                .collect();
+            let (&measured, others) = cpus.split_last()?;
+            if others.is_empty() {
+                return None;
+            }
+            let mut rest = CpuSet::new();
+            for &cpu in others {
+                rest.set(cpu).ok()?;
+            }
+            Some(Placement { measured, rest })
+        })
+        .as_ref()
+}
+
+/// Keeps this driver, and the servers and workers it starts from now on, off the CPU the
+/// measured children run on, and names that CPU for the report (`None` on one CPU).
+pub(crate) fn confine_driver() -> Result<Option<String>, Error> {
+    let Some(placement) = placement() else {
+        return Ok(None);
+    };
+    sched_setaffinity(Pid::from_raw(0), &placement.rest)
+        .map_err(|e| format!("cannot keep the bench off the measured CPU: {e}"))?;
+    Ok(Some(format!("CPU {}", placement.measured)))
+}
+
+/// `command`, told to run on the measured CPU alone: the child keeps to it as it starts
+/// ([`take_measured_cpu`]).
+pub(crate) fn measured(mut command: Command) -> Command {
+    if let Some(placement) = placement() {
+        command.env(MEASURED_CPU, placement.measured.to_string());
+    }
+    command
+}
+
+/// Keeps this process to the CPU its parent named ([`measured`]), if it named one: the first
+/// thing a measured child does.
+pub(crate) fn take_measured_cpu() -> Result<(), Error> {
+    let Ok(cpu) = std::env::var(MEASURED_CPU) else {
+        return Ok(());
+    };
+    let cpu: usize = cpu
+        .parse()
+        .map_err(|_| format!("{MEASURED_CPU}={cpu} is not a CPU number"))?;
+    let mut only = CpuSet::new();
+    only.set(cpu)?;
+    sched_setaffinity(Pid::from_raw(0), &only)
+        .map_err(|e| format!("cannot keep to CPU {cpu}: {e}"))?;
+    Ok(())
+}
+
 /// Runs this executable with `args` in a fresh process and returns the sample it prints.
 pub(crate) fn run_child(executable: &Path, args: &[String]) -> Result<Sample, Error> {
-    let output = Command::new(executable)
+    let output = measured(Command::new(executable))
         .args(args)
         .stdin(Stdio::null())
         .output()

@@ -176,6 +176,23 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
     );
     let _ = writeln!(
         out,
+        "{}\n",
+        match &m.measured_cpu {
+            Some(cpu) => format!(
+                "Each measured child process runs alone on {cpu}; the bench's driver, the dev \
+                 server and the worker run on the other CPUs (`measure::measured`). A client \
+                 that shares its CPU with the server pays in its own figures for the server's \
+                 work (a cache cooled by the server's threads, wake-ups queued behind theirs): \
+                 signal at 32 in flight measured 130-143 µs of CPU per operation sharing, 46-49 \
+                 alone (bench/notes/transport-experiment.md), and in production the server is \
+                 on another machine. Runs before 2026-11-30 21:00 UTC shared the CPUs: their \
+                 CPU figures are not comparable with these."
+            ),
+            None => "One CPU: each measured child shares it with the server.".to_owned(),
+        }
+    );
+    let _ = writeln!(
+        out,
         "Against a dev server, throughput is bound by the server, so what separates clients \
          is what the client process itself costs. Each workload runs in a fresh child \
          process on a current-thread tokio runtime: CPU is `CLOCK_PROCESS_CPUTIME_ID` around \
@@ -745,6 +762,7 @@ mod tests {
                 kernel: "6.1".to_owned(),
                 rustc: "rustc 1.95.0".to_owned(),
                 date: "2026-11-25 16:50 UTC".to_owned(),
+                measured_cpu: Some("CPU 1".to_owned()),
             },
             server_version: "1.29.0".to_owned(),
             ops: 2000,

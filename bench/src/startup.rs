@@ -21,7 +21,7 @@ pub(crate) async fn measure(
     let mut launches = Vec::with_capacity(launch_runs);
     for _ in 0..launch_runs {
         let started = Instant::now();
-        let output = Command::new(executable)
+        let output = crate::measure::measured(Command::new(executable))
             .args([LAUNCH, &targets.address, &targets.idle_queue])
             .stdin(Stdio::null())
             .output()?;

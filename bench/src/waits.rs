@@ -122,7 +122,7 @@ pub(crate) fn measure(fixture: &Fixture, quick: bool) -> Result<Vec<WaitCost>, E
     let mut costs = Vec::new();
     for waits in counts(quick) {
         eprintln!("bench: {waits} idle result waits (about 30 s)");
-        let output = std::process::Command::new(&executable)
+        let output = crate::measure::measured(std::process::Command::new(&executable))
             .args([
                 SUBCOMMAND.to_owned(),
                 targets.address.clone(),
@@ -154,6 +154,7 @@ pub(crate) fn measure(fixture: &Fixture, quick: bool) -> Result<Vec<WaitCost>, E
 
 /// The entry point of a `__waits` child: `ADDRESS WORKFLOW_PREFIX WAITS`.
 pub(crate) fn child_main(args: &[String]) -> Result<(), Error> {
+    crate::measure::take_measured_cpu()?;
     let [address, prefix, waits] = args else {
         return Err(format!("usage: {SUBCOMMAND} ADDRESS WORKFLOW_PREFIX WAITS").into());
     };

@@ -27,6 +27,7 @@ where
     F: FnOnce(Job) -> Fut,
     Fut: Future<Output = Result<Sample, Error>>,
 {
+    crate::measure::take_measured_cpu()?;
     let job = Job::from_args(args)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

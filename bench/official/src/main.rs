@@ -72,6 +72,7 @@ fn main() -> ExitCode {
 }
 
 fn child_main(args: &[String]) -> Result<(), Error> {
+    measure::take_measured_cpu()?;
     let Job::Operations {
         operation,
         mode: Mode::Official { gzip },
