@@ -183,8 +183,9 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
                  server and the worker run on the other CPUs (`measure::measured`). A client \
                  that shares its CPU with the server pays in its own figures for the server's \
                  work (a cache cooled by the server's threads, wake-ups queued behind theirs): \
-                 signal at 32 in flight measured 130-143 µs of CPU per operation sharing, 46-49 \
-                 alone (bench/notes/transport-experiment.md), and in production the server is \
+                 by hand, signal at 32 in flight, 5 runs each, temporal-client 82-125 µs of CPU \
+                 per operation sharing and 38-49 alone, the official client 154-175 and 55-63 \
+                 (bench/notes/transport-experiment.md, section 5); in production the server is \
                  on another machine. Runs before 2026-11-30 21:00 UTC shared the CPUs: their \
                  CPU figures are not comparable with these."
             ),
