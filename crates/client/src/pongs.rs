@@ -45,7 +45,7 @@ const PONG_HEADER: [u8; 9] = [0, 0, 8, 6, 1, 0, 0, 0, 0];
 /// The most buffers h2 hands over in one vectored write (tokio-util's `poll_write_buf`).
 const MAX_BUFS: usize = 64;
 
-/// An HTTP/2 client's stream whose lone PING ACKs wait for the next write.
+/// An HTTP/2 client's stream whose lone PING ACKs are held back.
 pub(crate) struct CoalescedPongs<T> {
     inner: T,
     /// The held acknowledgement (one at most: a second goes out with it).
@@ -178,9 +178,11 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
         {
             return Poll::Ready(Ok(PONG_LEN));
         }
-        // A second acknowledgement goes out with the first; a large write carries it.
-        let carries =
-            pong.is_some() || bufs.iter().map(|buf| buf.len()).sum::<usize>() >= CARRIER_BYTES;
+        // A second acknowledgement goes out with the first, a large write carries it, and one
+        // partly written goes before anything else, whole.
+        let carries = pong.is_some()
+            || this.unwritten < PONG_LEN
+            || bufs.iter().map(|buf| buf.len()).sum::<usize>() >= CARRIER_BYTES;
         if this.holding() && carries {
             return this.poll_write_after_held(cx, bufs);
         }
@@ -191,8 +193,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
         self.inner.is_write_vectored()
     }
 
-    /// Flushes what was written; a held acknowledgement stays held (until the next write or
-    /// its deadline), which is the point.
+    /// Flushes what was written; a held acknowledgement stays held (until its deadline or a
+    /// large write), which is the point.
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         ready!(this.poll_release(cx, false))?;
@@ -250,6 +252,30 @@ mod tests {
         stream.write_all(&data).await.unwrap();
         stream.flush().await.unwrap();
         assert_eq!(received(&mut peer).await, [&PONG[..], &data].concat());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pong_begun_is_finished_before_anything_else_is_written() {
+        // Room for 5 bytes, and a peer that reads only at the end.
+        let (ours, mut peer) = duplex(5);
+        let mut stream = CoalescedPongs::new(ours);
+        stream.write_all(&PONG).await.unwrap();
+        tokio::time::advance(PONG_HOLD).await;
+        // The hold is over: one flush starts the pong, 5 of its bytes, and must wait.
+        std::future::poll_fn(|cx| {
+            assert!(Pin::new(&mut stream).poll_flush(cx).is_pending());
+            Poll::Ready(())
+        })
+        .await;
+        assert!(stream.holding() && stream.unwritten < PONG_LEN);
+        let writing = tokio::spawn(async move {
+            stream.write_all(&HEADERS).await.unwrap();
+            stream.shutdown().await.unwrap();
+        });
+        let mut all = Vec::new();
+        peer.read_to_end(&mut all).await.unwrap();
+        writing.await.unwrap();
+        assert_eq!(all, [&PONG[..], &HEADERS].concat());
     }
 
     #[tokio::test(start_paused = true)]

@@ -409,10 +409,26 @@ async fn a_small_request_ends_its_stream_with_its_only_data_frame() {
 }
 
 /// A server's PING is acknowledged by the direct transport while the connection is idle and
-/// while calls come and go: the transport holds a lone acknowledgement for the next write
-/// (direct/pongs.rs, whose tests pin the holding) but never keeps a peer waiting long on it.
+/// while calls come and go: the transport holds a lone acknowledgement (src/pongs.rs, whose
+/// tests pin the holding) but never keeps a peer waiting long on it.
 #[tokio::test]
 async fn the_servers_pings_are_acknowledged_while_idle_and_while_calls_run() {
+    pings_are_acknowledged_while_idle_and_while_calls_run(direct).await;
+}
+
+/// The same over tonic's `Channel`, which dials through the client's connector and holds
+/// acknowledgements the same way on a plaintext connection.
+#[tokio::test]
+async fn the_servers_pings_are_acknowledged_over_channel_while_idle_and_while_calls_run() {
+    pings_are_acknowledged_while_idle_and_while_calls_run(|address| {
+        ConnectionOptions::new(address.to_string()).http2_transport(Http2Transport::Channel)
+    })
+    .await;
+}
+
+async fn pings_are_acknowledged_while_idle_and_while_calls_run(
+    options: impl FnOnce(SocketAddr) -> ConnectionOptions,
+) {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
         .expect("a loopback port");
@@ -435,7 +451,7 @@ async fn the_servers_pings_are_acknowledged_while_idle_and_while_calls_run() {
         (pings, answering)
     });
     let client = Client::new(
-        Connection::connect(direct(address))
+        Connection::connect(options(address))
             .await
             .expect("connects"),
     );
