@@ -961,8 +961,8 @@ impl ConnectionOptions {
         if self.http2_transport != Http2Transport::Direct {
             return Ok(None);
         }
-        let endpoint = match transport {
-            Transport::Single(endpoint, _) => endpoint,
+        let (endpoint, connector) = match transport {
+            Transport::Single(endpoint, connector) => (endpoint, connector),
             // Refused by `check_http2_transport`.
             Transport::Balanced(_) => return Ok(None),
         };
@@ -974,17 +974,12 @@ impl ConnectionOptions {
         };
         // Checked when the endpoint was made.
         let origin = self.origin(endpoint.uri()).ok().flatten();
-        Ok(Some(match transport {
-            Transport::Single(_, connector) => {
-                DirectTransport::new(endpoint.uri(), origin.as_ref(), connector.clone(), settings)
-            }
-            _ => DirectTransport::new(
-                endpoint.uri(),
-                origin.as_ref(),
-                Connector::resolving(self.resolver.clone()),
-                settings,
-            ),
-        }))
+        Ok(Some(DirectTransport::new(
+            endpoint.uri(),
+            origin.as_ref(),
+            connector.clone(),
+            settings,
+        )))
     }
 
     /// The direct transport's TLS to `uri`, when the connection uses TLS: the same options

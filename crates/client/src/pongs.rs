@@ -81,9 +81,9 @@ impl<T> CoalescedPongs<T> {
     }
 }
 
-/// `bufs` as one PING ACK frame, if that is what they are together.
-fn pong(bufs: &[IoSlice<'_>]) -> Option<[u8; PONG_LEN]> {
-    if bufs.iter().map(|buf| buf.len()).sum::<usize>() != PONG_LEN {
+/// `bufs`, `len` bytes together, as one PING ACK frame, if that is what they are.
+fn pong(bufs: &[IoSlice<'_>], len: usize) -> Option<[u8; PONG_LEN]> {
+    if len != PONG_LEN {
         return None;
     }
     let mut frame = [0; PONG_LEN];
@@ -172,7 +172,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        let pong = pong(bufs);
+        let len: usize = bufs.iter().map(|buf| buf.len()).sum();
+        let pong = pong(bufs, len);
         if let Some(frame) = pong
             && this.hold(frame)
         {
@@ -180,9 +181,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
         }
         // A second acknowledgement goes out with the first, a large write carries it, and one
         // partly written goes before anything else, whole.
-        let carries = pong.is_some()
-            || this.unwritten < PONG_LEN
-            || bufs.iter().map(|buf| buf.len()).sum::<usize>() >= CARRIER_BYTES;
+        let carries = pong.is_some() || this.unwritten < PONG_LEN || len >= CARRIER_BYTES;
         if this.holding() && carries {
             return this.poll_write_after_held(cx, bufs);
         }
