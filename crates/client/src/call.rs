@@ -15,15 +15,17 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
-use tonic::metadata::{AsciiMetadataValue, MetadataMap};
+use tonic::codegen::http;
+use tonic::metadata::MetadataMap;
 
 use crate::client::Client;
-use crate::connection::{RedactedHeaders, RedactedMetadata, WorkflowGrpc, parse_header};
+use crate::connection::{RedactedHeaders, RedactedMetadata, parse_header};
 use crate::converter::{DataConverter, ToPayload};
 use crate::error::Error;
 use crate::interceptor::{CompletedCall, HeaderValues, Interceptors, OutboundCall, Rpc};
-use crate::outgoing::{CallCodec, Outgoing, OutgoingRequest};
+use crate::outgoing::OutgoingRequest;
 use crate::retry::{CallKind, RpcRetryPolicy, with_retries};
+use crate::unary::WorkflowGrpc;
 
 /// The deadline of each attempt of a call that is not a long poll, unless
 /// [`CallOptions::timeout`] sets another: 30 s, as the official Rust SDK's client.
@@ -54,12 +56,23 @@ const ATTEMPT_HEADERS: usize = 11;
 /// The header that tells the server an attempt's deadline.
 const GRPC_TIMEOUT: &str = "grpc-timeout";
 
+/// The headers gRPC reserves, which the call options' headers cannot replace: tonic drops
+/// them from a request's metadata too.
+const RESERVED_HEADERS: [&str; 6] = [
+    "te",
+    "user-agent",
+    "content-type",
+    "grpc-message",
+    "grpc-message-type",
+    "grpc-status",
+];
+
 /// A deadline with its `grpc-timeout` header, formatted once: tonic's
 /// `Request::set_timeout` formats it into a new string for every request.
 #[derive(Clone)]
 pub(crate) struct Timeout {
     duration: Duration,
-    header: Option<AsciiMetadataValue>,
+    header: Option<http::HeaderValue>,
 }
 
 impl Timeout {
@@ -69,7 +82,7 @@ impl Timeout {
         formatted.set_timeout(duration);
         Self {
             duration,
-            header: formatted.metadata_mut().remove(GRPC_TIMEOUT),
+            header: formatted.into_parts().0.into_headers().remove(GRPC_TIMEOUT),
         }
     }
 }
@@ -280,7 +293,7 @@ impl ResolvedCallOptions {
 
     /// The `grpc-timeout` header of `deadline` when it was formatted before: the options'
     /// own timeout, the default or a long poll's, which are nearly every call's.
-    fn timeout_header(&self, deadline: Duration) -> Option<AsciiMetadataValue> {
+    fn timeout_header(&self, deadline: Duration) -> Option<http::HeaderValue> {
         if let Some(own) = &self.timeout
             && own.duration == deadline
         {
@@ -298,27 +311,23 @@ impl ResolvedCallOptions {
             .and_then(|usual| usual.header.clone())
     }
 
-    /// Adds the headers and the deadline to one attempt.
-    fn apply<T>(&self, request: &mut tonic::Request<T>, deadline: Duration) {
-        // Room for every header of an attempt at once (the deadline, the connection's headers,
-        // tonic's and these), so that the map is allocated once and never grown.
-        request
-            .metadata_mut()
-            .reserve(ATTEMPT_HEADERS + self.metadata.len());
-        match self.timeout_header(deadline) {
-            Some(header) => {
-                request.metadata_mut().insert(GRPC_TIMEOUT, header);
-            }
-            None => request.set_timeout(deadline),
+    /// The headers of one attempt: its deadline and these options' own (less those gRPC
+    /// reserves, which tonic's calls drop too), in a map with room for every header the
+    /// call adds on its way to the wire, so that it is allocated once and never grown.
+    fn attempt_headers(&self, deadline: Duration) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::with_capacity(ATTEMPT_HEADERS + self.metadata.len());
+        let timeout = self
+            .timeout_header(deadline)
+            .or_else(|| Timeout::new(deadline).header);
+        if let Some(timeout) = timeout {
+            headers.insert(GRPC_TIMEOUT, timeout);
         }
-        if !self.metadata.is_empty() {
-            let metadata = request.metadata_mut();
-            for entry in self.metadata.iter() {
-                if let tonic::metadata::KeyAndValueRef::Ascii(key, value) = entry {
-                    metadata.insert(key.clone(), value.clone());
-                }
+        for (name, value) in self.metadata.as_ref() {
+            if !RESERVED_HEADERS.contains(&name.as_str()) {
+                headers.insert(name.clone(), value.clone());
             }
         }
+        headers
     }
 }
 
@@ -346,8 +355,6 @@ pub(crate) struct CallContext<'a> {
     pub(crate) converter: &'a DataConverter,
     /// Whether a per-call `authorization` header may be sent.
     pub(crate) may_send_credentials: bool,
-    /// Whether calls are gzip-compressed ([`ConnectionOptions::gzip`](crate::ConnectionOptions::gzip)).
-    pub(crate) compressed: bool,
 }
 
 /// Why a call failed: the server's (or the transport's) status, or a refusal before it was
@@ -628,12 +635,13 @@ where
         Some(_) => CallKind::LongPoll,
         None => CallKind::Unary,
     };
-    let request = OutgoingRequest::new(request, context.compressed)?;
+    let outgoing = OutgoingRequest::new(&request, context.grpc.gzip())?;
+    // Not held while the call is in flight: its bytes are.
+    drop(request);
     #[cfg(feature = "tracing")]
     let mut number = 0u32;
     with_retries(policy, kind, |_last| {
-        let mut attempt = request.attempt();
-        let codec = request.codec();
+        let outgoing = &outgoing;
         if let Some(attempts_made) = attempts_made {
             attempts_made.fetch_add(1, Ordering::Relaxed);
         }
@@ -656,12 +664,14 @@ where
                 ),
                 CallKind::Unary => None,
             };
-            options.apply(&mut attempt, deadline);
+            let headers = options.attempt_headers(deadline);
             #[cfg(feature = "metrics")]
             let started = std::time::Instant::now();
             let outcome =
-                match tokio::time::timeout(deadline, send(context.grpc, attempt, codec)).await {
-                    Ok(outcome) => outcome.map(tonic::Response::into_inner),
+                match tokio::time::timeout(deadline, context.grpc.unary::<Req>(outgoing, headers))
+                    .await
+                {
+                    Ok(outcome) => outcome,
                     Err(_) => Err(deadline_passed(deadline)),
                 };
             #[cfg(feature = "metrics")]
@@ -685,20 +695,6 @@ where
         attempt
     })
     .await
-}
-
-/// One attempt of a unary call of the workflow service, as its generated method makes it.
-async fn send<Req: Rpc>(
-    grpc: &WorkflowGrpc,
-    request: tonic::Request<Outgoing<Req>>,
-    codec: CallCodec<Req>,
-) -> Result<tonic::Response<Req::Response>, tonic::Status> {
-    let mut grpc = grpc.clone();
-    grpc.ready()
-        .await
-        .map_err(|error| tonic::Status::unknown(format!("Service was not ready: {error}")))?;
-    let path = tonic::codegen::http::uri::PathAndQuery::from_static(Req::PATH);
-    grpc.unary(request, path, codec).await
 }
 
 tokio::task_local! {
@@ -840,8 +836,9 @@ fn deadline_passed(deadline: Duration) -> tonic::Status {
 mod tests {
     use super::*;
 
-    /// An attempt's header map is allocated once, with room for every header tonic and the
-    /// connection add after the call options' own, so it never grows on the way to the wire.
+    /// An attempt's header map is allocated once, with room for every header the call and
+    /// the connection add after the call options' own, so it never grows on the way to the
+    /// wire.
     #[test]
     fn an_attempt_reserves_its_headers_once() {
         let mut options = ResolvedCallOptions::default();
@@ -849,9 +846,7 @@ mod tests {
             "x-team",
             tonic::metadata::AsciiMetadataValue::from_static("billing"),
         );
-        let mut request = tonic::Request::new(());
-        options.apply(&mut request, Duration::from_secs(1));
-        let mut headers = request.into_parts().0.into_headers();
+        let mut headers = options.attempt_headers(Duration::from_secs(1));
         let reserved = headers.capacity();
         for k in 0..ATTEMPT_HEADERS - 1 {
             headers.insert(
@@ -870,31 +865,19 @@ mod tests {
             .header("x-origin", "checkout")
             .resolve()
             .expect("valid");
-        let mut request = tonic::Request::new(());
-        resolved.apply(&mut request, resolved.deadline(None));
-        assert_eq!(request.metadata().get("x-origin").expect("set"), "checkout");
-        assert_eq!(
-            request.metadata().get("grpc-timeout").expect("set"),
-            "2000000u"
-        );
-        let mut poll = tonic::Request::new(());
-        resolved.apply(&mut poll, resolved.deadline(Some(LONG_POLL_TIMEOUT)));
-        assert_eq!(
-            poll.metadata().get("grpc-timeout").expect("set"),
-            "70000000u"
-        );
+        let headers = resolved.attempt_headers(resolved.deadline(None));
+        assert_eq!(headers.get("x-origin").expect("set"), "checkout");
+        assert_eq!(headers.get("grpc-timeout").expect("set"), "2000000u");
+        let poll = resolved.attempt_headers(resolved.deadline(Some(LONG_POLL_TIMEOUT)));
+        assert_eq!(poll.get("grpc-timeout").expect("set"), "70000000u");
     }
 
     #[test]
     fn every_call_has_a_deadline_by_default() {
         let resolved = CallOptions::default().resolve().expect("valid");
         assert_eq!(resolved.deadline(None), DEFAULT_CALL_TIMEOUT);
-        let mut request = tonic::Request::new(());
-        resolved.apply(&mut request, resolved.deadline(None));
-        assert_eq!(
-            request.metadata().get("grpc-timeout").expect("set"),
-            "30000000u"
-        );
+        let headers = resolved.attempt_headers(resolved.deadline(None));
+        assert_eq!(headers.get("grpc-timeout").expect("set"), "30000000u");
     }
 
     #[test]
@@ -912,16 +895,32 @@ mod tests {
             Duration::from_nanos(1_234_567),
             Duration::from_secs(100_000_000 * 60),
         ] {
-            let mut ours = tonic::Request::new(());
-            resolved.apply(&mut ours, deadline);
+            let ours = resolved.attempt_headers(deadline);
             let mut tonics = tonic::Request::new(());
             tonics.set_timeout(deadline);
             assert_eq!(
-                ours.metadata().get("grpc-timeout"),
-                tonics.metadata().get("grpc-timeout"),
+                ours.get("grpc-timeout").map(http::HeaderValue::as_bytes),
+                tonics
+                    .metadata()
+                    .get("grpc-timeout")
+                    .map(|value| value.as_bytes()),
                 "{deadline:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_headers_grpc_reserves_are_not_taken_from_the_options() {
+        let resolved = CallOptions::default()
+            .header("content-type", "text/plain")
+            .header("grpc-status", "0")
+            .header("x-kept", "yes")
+            .resolve()
+            .expect("valid");
+        let headers = resolved.attempt_headers(DEFAULT_CALL_TIMEOUT);
+        assert!(headers.get("content-type").is_none());
+        assert!(headers.get("grpc-status").is_none());
+        assert_eq!(headers.get("x-kept").expect("kept"), "yes");
     }
 
     #[test]

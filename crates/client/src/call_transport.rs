@@ -13,11 +13,7 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 use tonic::Status;
 use tonic::body::Body;
 use tonic::codegen::{StdError, http};
-use tonic::metadata::MetadataMap;
 use tonic::transport::Channel;
-
-use crate::connection::Headers;
-use crate::outgoing::EncodedMessage;
 
 #[cfg(feature = "http2-direct")]
 use crate::direct::{self, DirectTransport, H2Body};
@@ -50,7 +46,7 @@ pub enum Http2Transport {
     Direct,
 }
 
-/// One of the two transports, as one `tower::Service` for tonic's `Grpc`: an enum rather
+/// One of the two transports, as one `tower::Service` for the client's calls (`unary`): an enum rather
 /// than a boxed service, so that the default path costs no more than `Channel` alone.
 #[derive(Debug, Clone)]
 pub(crate) enum CallTransport {
@@ -72,47 +68,12 @@ impl tower_service::Service<http::Request<Body>> for CallTransport {
         }
     }
 
-    fn call(&mut self, mut request: http::Request<Body>) -> CallFuture {
-        EncodedMessage::replace_body(&mut request);
+    fn call(&mut self, request: http::Request<Body>) -> CallFuture {
         match self {
             Self::Channel(channel) => CallFuture::Channel(channel.call(request)),
             #[cfg(feature = "http2-direct")]
             Self::Direct(direct) => CallFuture::Direct(direct.call(request)),
         }
-    }
-}
-
-/// A [`CallTransport`] that adds the connection's [`Headers`] to each request: what tonic's
-/// `InterceptedService` does for the raw services, without its round trip of every request
-/// through a `tonic::Request` (the URI cloned, the extensions moved twice) and the wrapper it
-/// puts around every answer's body.
-#[derive(Debug, Clone)]
-pub(crate) struct HeaderedTransport {
-    transport: CallTransport,
-    headers: Headers,
-}
-
-impl HeaderedTransport {
-    pub(crate) fn new(transport: CallTransport, headers: Headers) -> Self {
-        Self { transport, headers }
-    }
-}
-
-impl tower_service::Service<http::Request<Body>> for HeaderedTransport {
-    type Response = http::Response<CallBody>;
-    type Error = StdError;
-    type Future = CallFuture;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), StdError>> {
-        self.transport.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: http::Request<Body>) -> CallFuture {
-        // A move each way: `MetadataMap` is the `HeaderMap` it wraps.
-        let mut metadata = MetadataMap::from_headers(std::mem::take(request.headers_mut()));
-        self.headers.add_to(&mut metadata);
-        *request.headers_mut() = metadata.into_headers();
-        self.transport.call(request)
     }
 }
 
@@ -151,7 +112,8 @@ pub(crate) enum CallBody {
     Direct(H2Body),
 }
 
-/// An empty body: what an interceptor that refuses a call answers with.
+/// An empty body: what an interceptor that refuses a call answers with (the connect-time
+/// `GetSystemInfo` goes through tonic's generated client).
 impl Default for CallBody {
     fn default() -> Self {
         Self::Channel(Body::default())

@@ -15,7 +15,7 @@ use tonic::metadata::AsciiMetadataValue;
 use crate::call::{
     CallContext, CallOptions, DEFAULT_MAX_CONCURRENT_LONG_POLLS, LongPollSlots, ResolvedCallOptions,
 };
-use crate::connection::{Connection, WorkflowGrpc, WorkflowService};
+use crate::connection::{Connection, WorkflowService};
 use crate::contract::{CallFuture, Contract, SignalCall, StartWorkflow, WorkflowResult};
 use crate::converter::{
     ConversionError, DataConverter, FromPayload, Payload, ToPayloads, from_raw_payloads,
@@ -26,6 +26,7 @@ use crate::error::Error;
 use crate::handle::WorkflowHandle;
 use crate::interceptor::{Interceptor, Interceptors};
 use crate::options::{RetryPolicy, StartOptions, to_proto_duration};
+use crate::unary::WorkflowGrpc;
 
 /// The most bytes of a workflow id, as the server accepts by default.
 const MAX_ID_BYTES: usize = 1000;
@@ -849,7 +850,6 @@ impl Client {
             interceptors: &self.inner.interceptors,
             converter: &self.inner.converter,
             may_send_credentials: self.inner.connection.may_send_credentials(),
-            compressed: self.inner.connection.compressed(),
         }
     }
 

@@ -16,8 +16,8 @@ use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint, Uri};
 
+use crate::call_transport::CallTransport;
 use crate::call_transport::Http2Transport;
-use crate::call_transport::{CallTransport, HeaderedTransport};
 #[cfg(feature = "http2-direct")]
 use crate::direct::{self, DirectTransport};
 use crate::envconfig::{ClientConfigProfile, LoadOptions};
@@ -27,6 +27,7 @@ use crate::resolve::{Resolve, Resolver};
 use crate::retry::RpcRetryPolicy;
 use crate::tls::TlsOptions;
 use crate::transport::{BalancePlan, Connector, HoldingPongs, Transport, proxy_failure};
+use crate::unary::WorkflowGrpc;
 
 /// The address a connection dials when none is given.
 ///
@@ -48,7 +49,7 @@ pub(crate) const CLIENT_NAME: &str = "temporal-rust-client";
 pub(crate) const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The largest message accepted from the server: a page of a large history can exceed gRPC's
 /// 4 MiB default, and the official SDKs accept 128 MiB.
-const MAX_DECODING_MESSAGE_SIZE: usize = 128 * 1024 * 1024;
+pub(crate) const MAX_DECODING_MESSAGE_SIZE: usize = 128 * 1024 * 1024;
 
 /// `$service` sending gzip and accepting it when the connection asks for gzip. A macro: the
 /// generated clients share no trait for their compression setters.
@@ -66,10 +67,6 @@ macro_rules! compressed {
         service
     }};
 }
-
-/// The gRPC client of the workflow service that the client's calls go through, over the
-/// transport [`ConnectionOptions::http2_transport`] chose.
-pub(crate) type WorkflowGrpc = tonic::client::Grpc<HeaderedTransport>;
 
 /// The raw `WorkflowService` client of a connection, with the connection's headers.
 ///
@@ -1457,17 +1454,15 @@ impl Connection {
         compressed!(self, service)
     }
 
-    /// The gRPC client under [`namespaced_workflow_service`](Self::namespaced_workflow_service),
-    /// configured alike: what the client's own calls go through, so that every attempt of a
-    /// call can send one shared request (see `outgoing::OutgoingRequest`), which the generated
-    /// methods, taking their request by value, cannot.
+    /// The workflow service as the client's own calls reach it, configured as
+    /// [`namespaced_workflow_service`](Self::namespaced_workflow_service) is, over the
+    /// transport [`ConnectionOptions::http2_transport`] chose.
     pub(crate) fn namespaced_grpc(&self, namespace: AsciiMetadataValue) -> WorkflowGrpc {
-        let grpc = tonic::client::Grpc::new(HeaderedTransport::new(
+        WorkflowGrpc::new(
             self.inner.calls.clone(),
             self.headers(Some(namespace)),
-        ))
-        .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE);
-        compressed!(self, grpc)
+            self.compressed(),
+        )
     }
 
     fn headers(&self, namespace: Option<AsciiMetadataValue>) -> Headers {
@@ -1674,7 +1669,7 @@ impl Interceptor for Headers {
         &mut self,
         mut request: tonic::Request<()>,
     ) -> Result<tonic::Request<()>, tonic::Status> {
-        self.add_to(request.metadata_mut());
+        self.add_to(request.metadata_mut().as_mut());
         Ok(request)
     }
 }
@@ -1695,13 +1690,12 @@ impl Headers {
         }
     }
 
-    /// Adds the connection's headers to `metadata`, keeping those it has.
-    pub(crate) fn add_to(&self, metadata: &mut MetadataMap) {
-        let headers: &mut http::HeaderMap = metadata.as_mut();
+    /// Adds the connection's headers to `headers`, keeping those it has.
+    pub(crate) fn add_to(&self, headers: &mut http::HeaderMap) {
         for (name, value) in self.fixed.iter() {
             headers.entry(name).or_insert_with(|| value.clone());
         }
-        if !metadata.contains_key("authorization")
+        if !headers.contains_key("authorization")
             && let Some(key) = self
                 .set
                 .api_key
@@ -1709,7 +1703,11 @@ impl Headers {
                 .unwrap_or_else(PoisonError::into_inner)
                 .clone()
         {
+            // A move each way: `MetadataMap` is the `HeaderMap` it wraps, and the rotatable
+            // key is a `MetadataValue`, which has no public conversion to a `HeaderValue`.
+            let mut metadata = MetadataMap::from_headers(std::mem::take(headers));
             metadata.insert("authorization", key);
+            *headers = metadata.into_headers();
         }
     }
 }

@@ -186,6 +186,7 @@ mod schedule;
 mod search_attributes;
 mod tls;
 mod transport;
+mod unary;
 mod update;
 mod wait;
 mod with_start;

@@ -529,13 +529,11 @@ fn is_message_too_large(status: &tonic::Status) -> bool {
 }
 
 /// Whether the client could not decode the server's answer, such as one nested deeper than
-/// prost's recursion limit of 100: tonic reports it as `INTERNAL` with prost's message, and
+/// prost's recursion limit of 100: `INTERNAL` caused by prost's error (`unary::decode`), and
 /// the same answer would fail the same way.
 fn is_undecodable(status: &tonic::Status) -> bool {
     status.code() == Code::Internal
-        && status
-            .message()
-            .starts_with("failed to decode Protobuf message")
+        && std::error::Error::source(status).is_some_and(|source| source.is::<prost::DecodeError>())
 }
 
 /// Whether a call that failed with `status` may succeed if made again.
@@ -561,12 +559,18 @@ mod tests {
 
     #[test]
     fn an_answer_that_does_not_decode_is_not_retried() {
-        let error = <temporal_proto::api::failure::v1::Failure as prost::Message>::decode(
-            &[0x0a, 0x05][..],
+        use temporal_proto::api::workflowservice::v1::GetWorkflowExecutionHistoryRequest;
+        let status = crate::unary::decode::<GetWorkflowExecutionHistoryRequest>(
+            bytes::Bytes::from_static(&[0x0a, 0x05]),
         )
         .expect_err("truncated");
-        let status = tonic::Status::internal(error.to_string());
+        assert!(status.message().contains("failed to decode"), "{status:?}");
         assert!(super::is_undecodable(&status), "{status:?}");
+        assert!(!is_retryable(&status));
+        // The same words from elsewhere (a server's own INTERNAL) are not the client's
+        // failure to decode.
+        let servers = tonic::Status::internal(status.message().to_owned());
+        assert!(!super::is_undecodable(&servers));
         assert!(!super::is_undecodable(&tonic::Status::internal("boom")));
     }
 
