@@ -54,7 +54,7 @@ pub(crate) const DEFAULT_MAX_CONCURRENT_LONG_POLLS: usize = 500;
 const ATTEMPT_HEADERS: usize = 11;
 
 /// The header that tells the server an attempt's deadline.
-const GRPC_TIMEOUT: &str = "grpc-timeout";
+const GRPC_TIMEOUT: http::HeaderName = http::HeaderName::from_static("grpc-timeout");
 
 /// The headers gRPC reserves, which the call options' headers cannot replace: tonic drops
 /// them from a request's metadata too.

@@ -1695,7 +1695,7 @@ impl Headers {
         for (name, value) in self.fixed.iter() {
             headers.entry(name).or_insert_with(|| value.clone());
         }
-        if !headers.contains_key("authorization")
+        if !headers.contains_key(http::header::AUTHORIZATION)
             && let Some(key) = self
                 .set
                 .api_key

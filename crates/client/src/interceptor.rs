@@ -874,11 +874,12 @@ pub(crate) trait Rpc: prost::Message + Default + Send + Sync + 'static {
     /// The gRPC method.
     const METHOD: &'static str;
 
-    /// The gRPC path: the service's name and the method.
-    const PATH: &'static str;
-
     /// The answer.
     type Response: prost::Message + Default + Send + 'static;
+
+    /// The request's URI, the gRPC path (the service's name and the method), parsed once: a
+    /// clone shares its bytes.
+    fn uri() -> tonic::codegen::http::Uri;
 
     /// The workflow header, when the request has a place for one.
     fn header(&self) -> Option<&Header> {
@@ -939,9 +940,17 @@ macro_rules! rpc_names {
     };
     ($response:ty as $method:literal) => {
         const METHOD: &'static str = $method;
-        const PATH: &'static str =
-            concat!("/temporal.api.workflowservice.v1.WorkflowService/", $method);
         type Response = $response;
+        fn uri() -> tonic::codegen::http::Uri {
+            static URI: std::sync::LazyLock<tonic::codegen::http::Uri> =
+                std::sync::LazyLock::new(|| {
+                    tonic::codegen::http::Uri::from_static(concat!(
+                        "/temporal.api.workflowservice.v1.WorkflowService/",
+                        $method
+                    ))
+                });
+            URI.clone()
+        }
     };
 }
 
@@ -1149,6 +1158,33 @@ pub(crate) type HeaderValues = Vec<(String, Arc<dyn ToPayload + Send + Sync>)>;
 mod tests {
     use super::*;
     use std::sync::Mutex;
+
+    #[test]
+    fn each_rpc_has_its_grpc_path_and_method() {
+        fn path<R: Rpc>() -> String {
+            let uri = R::uri();
+            assert!(uri.scheme().is_none() && uri.authority().is_none(), "{uri}");
+            assert_eq!(
+                uri.path(),
+                R::uri().path(),
+                "parsed once, the same each time"
+            );
+            uri.path().to_owned()
+        }
+        const SERVICE: &str = "/temporal.api.workflowservice.v1.WorkflowService/";
+        assert_eq!(
+            path::<ws::SignalWorkflowExecutionRequest>(),
+            format!("{SERVICE}SignalWorkflowExecution")
+        );
+        assert_eq!(
+            path::<ws::StartWorkflowExecutionRequest>(),
+            format!("{SERVICE}{}", ws::StartWorkflowExecutionRequest::METHOD)
+        );
+        assert_eq!(
+            path::<ws::CreateScheduleRequest>(),
+            format!("{SERVICE}CreateSchedule")
+        );
+    }
 
     /// Records what its scopes do, as `<name> enter|exit|abandoned`.
     #[derive(Clone)]

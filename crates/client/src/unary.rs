@@ -21,7 +21,9 @@ use std::pin::Pin;
 use bytes::{Buf, Bytes, BytesMut};
 use http_body::Body as _;
 use tonic::body::Body;
-use tonic::codegen::http::{self, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
+use tonic::codegen::http::{
+    self, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version,
+};
 use tonic::{Code, Status};
 
 use crate::call_transport::{CallBody, CallTransport};
@@ -29,9 +31,10 @@ use crate::connection::{Headers, MAX_DECODING_MESSAGE_SIZE as MAX_ANSWER_BYTES};
 use crate::interceptor::Rpc;
 use crate::outgoing::{FramedBody, GRPC_HEADER_BYTES, OutgoingRequest};
 
-const GRPC_STATUS: &str = "grpc-status";
-const GRPC_ENCODING: &str = "grpc-encoding";
-const GRPC_ACCEPT_ENCODING: &str = "grpc-accept-encoding";
+// Names as constants, not strings: a string is parsed into a name at every use.
+const GRPC_STATUS: HeaderName = HeaderName::from_static("grpc-status");
+const GRPC_ENCODING: HeaderName = HeaderName::from_static("grpc-encoding");
+const GRPC_ACCEPT_ENCODING: HeaderName = HeaderName::from_static("grpc-accept-encoding");
 const GZIP: &str = "gzip";
 
 /// The workflow service as the client's own calls reach it: the connection's transport, its
@@ -64,15 +67,15 @@ impl WorkflowGrpc {
         request: &OutgoingRequest,
         headers: HeaderMap,
     ) -> Result<Req::Response, Status> {
-        let message = self.exchange(Req::PATH, headers, request.body()).await?;
+        let message = self.exchange(Req::uri(), headers, request.body()).await?;
         decode::<Req>(message)
     }
 
-    /// Sends one framed request to `path` and reads the answer's message: the part of a call
+    /// Sends one framed request to `uri` and reads the answer's message: the part of a call
     /// that does not depend on its types, compiled once.
     async fn exchange(
         &self,
-        path: &'static str,
+        uri: Uri,
         mut headers: HeaderMap,
         body: Bytes,
     ) -> Result<Bytes, Status> {
@@ -89,7 +92,7 @@ impl WorkflowGrpc {
         let mut request = http::Request::new(Body::new(FramedBody::new(body)));
         *request.method_mut() = Method::POST;
         *request.version_mut() = Version::HTTP_2;
-        *request.uri_mut() = Uri::from_static(path);
+        *request.uri_mut() = uri;
         *request.headers_mut() = headers;
         let mut transport = self.transport.clone();
         poll_fn(|cx| tower_service::Service::poll_ready(&mut transport, cx))
@@ -120,7 +123,7 @@ pub(crate) fn decode<Req: Rpc>(message: Bytes) -> Result<Req::Response, Status> 
 /// The message of a unary call's answer, once its status says it succeeded.
 async fn read_answer(response: http::Response<CallBody>, gzip: bool) -> Result<Bytes, Status> {
     let (head, mut body) = response.into_parts();
-    if let Some(status) = head.headers.get(GRPC_STATUS) {
+    if let Some(status) = head.headers.get(&GRPC_STATUS) {
         // A trailers-only answer: its status is all there is.
         if status != "0" {
             return Err(status_of(&head.headers));
@@ -130,7 +133,7 @@ async fn read_answer(response: http::Response<CallBody>, gzip: bool) -> Result<B
     if head.status != StatusCode::OK {
         return Err(from_http_status(head.status));
     }
-    let compressed = match head.headers.get(GRPC_ENCODING) {
+    let compressed = match head.headers.get(&GRPC_ENCODING) {
         None => false,
         Some(encoding) if encoding == "identity" => false,
         Some(encoding) if gzip && encoding == GZIP => true,
@@ -162,7 +165,7 @@ async fn read_answer(response: http::Response<CallBody>, gzip: bool) -> Result<B
 /// The status of trailers: nothing when it is OK, or when they have none (as tonic reads
 /// them: the answer ended after its message).
 fn check_trailers(trailers: &HeaderMap) -> Result<(), Status> {
-    match trailers.get(GRPC_STATUS) {
+    match trailers.get(&GRPC_STATUS) {
         Some(status) if status != "0" => Err(status_of(trailers)),
         _ => Ok(()),
     }
