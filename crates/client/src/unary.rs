@@ -4,8 +4,8 @@
 //! In place of tonic's `Grpc`, whose general machinery (a message stream each way, a decoder
 //! that copies the answer into a buffer of its own, a `Status` built and dropped for every
 //! successful call, the headers and trailers merged into metadata the client never reads) cost
-//! a unary call about 10,000 instructions and 7 allocations more than this
-//! (bench/notes/transport-experiment.md, section 6). The raw service clients
+//! a unary call 10,000 to 19,000 instructions (more for a larger answer) and 7 allocations more
+//! than this (bench/notes/transport-experiment.md, section 6). The raw service clients
 //! ([`Connection::raw_workflow_service`](crate::Connection::raw_workflow_service)) keep tonic's.
 //!
 //! What tonic does that a caller can see is kept: the same headers on the wire, the same
