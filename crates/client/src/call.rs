@@ -49,8 +49,9 @@ pub(crate) const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(70);
 pub(crate) const DEFAULT_MAX_CONCURRENT_LONG_POLLS: usize = 500;
 
 /// The headers of an attempt besides the call options' own: `grpc-timeout`, `client-name`,
-/// `client-version`, `temporal-namespace`, `authorization`, tonic's `te`, `content-type` and
-/// `user-agent`, and gzip's two, with one spare for a connection header.
+/// `client-version`, `temporal-namespace`, `authorization`, gRPC's `te` and `content-type`
+/// (`unary.rs`), the transport's `user-agent`, and gzip's two, with one spare for a connection
+/// header.
 const ATTEMPT_HEADERS: usize = 11;
 
 /// The header that tells the server an attempt's deadline.
@@ -684,7 +685,7 @@ where
             );
             outcome
         };
-        // Boxed: an attempt's state (tonic's call, the deadline, the long-poll slot, and the
+        // Boxed: an attempt's state (the gRPC call, the deadline, the long-poll slot, and the
         // metrics around them) is most of a call's, and would otherwise be part of every
         // future that awaits a call, and of its poll frame in a debug build. One allocation
         // per attempt, next to the several of the gRPC call itself. The span wraps the box,
