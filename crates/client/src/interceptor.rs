@@ -1164,11 +1164,7 @@ mod tests {
         fn path<R: Rpc>() -> String {
             let uri = R::uri();
             assert!(uri.scheme().is_none() && uri.authority().is_none(), "{uri}");
-            assert_eq!(
-                uri.path(),
-                R::uri().path(),
-                "parsed once, the same each time"
-            );
+            assert_eq!(uri.path(), R::uri().path(), "the same each time");
             uri.path().to_owned()
         }
         const SERVICE: &str = "/temporal.api.workflowservice.v1.WorkflowService/";

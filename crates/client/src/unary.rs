@@ -27,7 +27,7 @@ use tonic::codegen::http::{
 use tonic::{Code, Status};
 
 use crate::call_transport::{CallBody, CallTransport};
-use crate::connection::{Headers, MAX_DECODING_MESSAGE_SIZE as MAX_ANSWER_BYTES};
+use crate::connection::{Headers, MAX_DECODING_MESSAGE_SIZE};
 use crate::interceptor::Rpc;
 use crate::outgoing::{FramedBody, GRPC_HEADER_BYTES, OutgoingRequest};
 
@@ -201,50 +201,51 @@ fn from_http_status(status: StatusCode) -> Status {
 }
 
 /// The one message of an answer, as its DATA frames bring it.
-#[derive(Default)]
 enum Message {
-    /// Nothing yet.
-    #[default]
-    Empty,
-    /// The first bytes, before its gRPC header is whole.
-    Start(BytesMut),
+    /// Its gRPC header, gathered until whole (`filled` of its bytes so far, none at first).
+    Start {
+        header: [u8; GRPC_HEADER_BYTES],
+        filled: usize,
+    },
     /// Its header read: the compression flag, and the body so far in a buffer of its length.
     Body {
         flag: u8,
         length: usize,
         bytes: BytesMut,
     },
-    /// All of it: a frame that held the whole message is kept as it came, without a copy.
+    /// All of it: a frame that held the rest of the message is kept as it came, without a copy.
     Whole { flag: u8, bytes: Bytes },
+}
+
+impl Default for Message {
+    fn default() -> Self {
+        Self::Start {
+            header: [0; GRPC_HEADER_BYTES],
+            filled: 0,
+        }
+    }
 }
 
 impl Message {
     fn push(&mut self, mut data: Bytes) -> Result<(), Status> {
-        // An empty DATA frame (one that only ends the stream, say) adds nothing.
-        if data.is_empty() {
-            return Ok(());
-        }
         match self {
-            Self::Empty => {
-                if data.len() >= GRPC_HEADER_BYTES {
-                    let (flag, length) = header(&data)?;
-                    if data.len() == GRPC_HEADER_BYTES + length {
-                        data.advance(GRPC_HEADER_BYTES);
-                        *self = Self::Whole { flag, bytes: data };
-                        return Ok(());
-                    }
-                }
-                *self = Self::Start(BytesMut::new());
-                self.push(data)
-            }
-            Self::Start(start) => {
-                start.extend_from_slice(&data);
-                if start.len() < GRPC_HEADER_BYTES {
+            Self::Start { header, filled } => {
+                // Only the header's bytes are gathered: the rest of the frame goes, once, to
+                // where the message is kept.
+                let wanted = (GRPC_HEADER_BYTES - *filled).min(data.len());
+                header[*filled..*filled + wanted].copy_from_slice(&data[..wanted]);
+                *filled += wanted;
+                if *filled < GRPC_HEADER_BYTES {
                     return Ok(());
                 }
-                let (flag, length) = header(start)?;
+                data.advance(wanted);
+                let (flag, length) = read_header(header)?;
+                if data.len() == length {
+                    *self = Self::Whole { flag, bytes: data };
+                    return Ok(());
+                }
                 let mut bytes = BytesMut::with_capacity(length);
-                bytes.extend_from_slice(&start[GRPC_HEADER_BYTES..]);
+                bytes.extend_from_slice(&data);
                 *self = Self::Body {
                     flag,
                     length,
@@ -256,6 +257,8 @@ impl Message {
                 bytes.extend_from_slice(&data);
                 self.check_length()
             }
+            // An empty DATA frame (one that only ends the stream, say) adds nothing.
+            Self::Whole { .. } if data.is_empty() => Ok(()),
             Self::Whole { .. } => Err(more_than_one_message()),
         }
     }
@@ -294,10 +297,11 @@ impl Message {
                 "protocol error: received message with invalid compression flag: {flag} \
                  (valid flags are 0 and 1)"
             ))),
-            Self::Empty => Err(Status::internal("the server's answer carried no message")),
-            Self::Start(start) => Err(Status::internal(format!(
-                "the server's answer ended within its message's gRPC header ({} of {} bytes)",
-                start.len(),
+            Self::Start { filled: 0, .. } => {
+                Err(Status::internal("the server's answer carried no message"))
+            }
+            Self::Start { filled, .. } => Err(Status::internal(format!(
+                "the server's answer ended within its message's gRPC header ({filled} of {} bytes)",
                 GRPC_HEADER_BYTES
             ))),
             Self::Body { length, bytes, .. } => Err(Status::internal(format!(
@@ -308,14 +312,14 @@ impl Message {
     }
 }
 
-/// The compression flag and length of a message's gRPC header, at the start of `bytes`.
-fn header(bytes: &[u8]) -> Result<(u8, usize), Status> {
-    let flag = bytes[0];
-    let length = u32::from_be_bytes([bytes[1], bytes[2], bytes[3], bytes[4]]) as usize;
-    if length > MAX_ANSWER_BYTES {
+/// The compression flag and length a message's gRPC header gives.
+fn read_header(header: &[u8; GRPC_HEADER_BYTES]) -> Result<(u8, usize), Status> {
+    let [flag, length @ ..] = *header;
+    let length = u32::from_be_bytes(length) as usize;
+    if length > MAX_DECODING_MESSAGE_SIZE {
         return Err(Status::out_of_range(format!(
             "the server's answer is {length} bytes, more than the client's limit of \
-             {MAX_ANSWER_BYTES} bytes: too large to decode"
+             {MAX_DECODING_MESSAGE_SIZE} bytes: too large to decode"
         )));
     }
     Ok((flag, length))
@@ -331,17 +335,17 @@ fn gunzip(compressed: &[u8]) -> Result<Bytes, Status> {
     let mut decoded = Vec::new();
     // One byte past the limit tells an answer at the limit from one over it.
     let read = flate2::read::GzDecoder::new(compressed)
-        .take(MAX_ANSWER_BYTES as u64 + 1)
+        .take(MAX_DECODING_MESSAGE_SIZE as u64 + 1)
         .read_to_end(&mut decoded)
         .map_err(|error| {
             Status::internal(format!(
                 "the server's gzip answer does not decompress: {error}"
             ))
         })?;
-    if read > MAX_ANSWER_BYTES {
+    if read > MAX_DECODING_MESSAGE_SIZE {
         return Err(Status::resource_exhausted(format!(
             "the server's answer decompresses to more than the client's limit of \
-             {MAX_ANSWER_BYTES} bytes"
+             {MAX_DECODING_MESSAGE_SIZE} bytes"
         )));
     }
     Ok(decoded.into())
