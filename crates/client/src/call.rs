@@ -379,96 +379,123 @@ impl CallFailure {
 impl Client {
     /// Makes a unary call with the client's deadline and retry policy; every attempt sends
     /// the same request (and so the same request id). Errors name `workflow_id`.
-    pub(crate) async fn call<Req>(
+    ///
+    /// Like every call below, it reads the per-call options in scope when it is made, so it
+    /// is made where it is awaited.
+    pub(crate) fn call<Req>(
         &self,
         request: Req,
         workflow_id: &str,
-    ) -> Result<Req::Response, Error>
+    ) -> impl Future<Output = Result<Req::Response, Error>> + Send
     where
         Req: Rpc,
     {
-        self.call_with_timeout(request, workflow_id, None).await
+        self.call_with_timeout(request, workflow_id, None)
     }
 
     /// As [`call`](Client::call); `long_poll_timeout`, when set, makes the call a long poll
     /// with that deadline (see [`LONG_POLL_TIMEOUT`]).
-    pub(crate) async fn call_with_timeout<Req>(
+    pub(crate) fn call_with_timeout<Req>(
         &self,
         request: Req,
         workflow_id: &str,
         long_poll_timeout: Option<Duration>,
-    ) -> Result<Req::Response, Error>
+    ) -> impl Future<Output = Result<Req::Response, Error>> + Send
     where
         Req: Rpc,
     {
-        self.call_raw_with_timeout(request, workflow_id, long_poll_timeout)
-            .await
-            .map_err(|failure| {
-                failure.into_error(|status| {
-                    Error::from_status(status, workflow_id, self.call_context().namespace)
-                })
+        self.call_mapped(request, workflow_id, long_poll_timeout, move |failure| {
+            failure.into_error(|status| {
+                Error::from_status(status, workflow_id, self.call_context().namespace)
             })
+        })
     }
 
     /// As [`call`](Client::call), leaving the failed status to the caller to interpret.
-    pub(crate) async fn call_raw<Req>(
+    pub(crate) fn call_raw<Req>(
         &self,
         request: Req,
         workflow_id: &str,
-    ) -> Result<Req::Response, CallFailure>
+    ) -> impl Future<Output = Result<Req::Response, CallFailure>> + Send
     where
         Req: Rpc,
     {
-        self.call_raw_with_timeout(request, workflow_id, None).await
+        self.call_mapped(request, workflow_id, None, |failure| failure)
     }
 
-    async fn call_raw_with_timeout<Req>(
+    /// Not an `async fn`: a plain call's request is encoded here, when the call is made, and
+    /// only its bytes go into the future. An `async fn` keeps its arguments in its state, and
+    /// each of the layers above would have kept the request again (a signal-with-start
+    /// request is 1.4 KiB): the future of every call, moved and boxed by its callers, carried
+    /// several copies of it (bench/notes/transport-experiment.md, section 7).
+    /// Its failure goes through `map_failure` in the same future, since a future awaiting
+    /// this one would hold it twice (once as made, once as awaited).
+    fn call_mapped<Req, E>(
         &self,
         request: Req,
         workflow_id: &str,
         long_poll_timeout: Option<Duration>,
-    ) -> Result<Req::Response, CallFailure>
+        map_failure: impl FnOnce(CallFailure) -> E + Send,
+    ) -> impl Future<Output = Result<Req::Response, E>> + Send
     where
         Req: Rpc,
     {
         let context = self.call_context();
         let scoped = scoped_call_options();
-        if !context.interceptors.0.is_empty()
+        let call = if !context.interceptors.0.is_empty()
             || scoped.is_some()
             || !context.options.workflow_headers.is_empty()
         {
-            // Boxed, so that the plain path's future (boxed by every handle call) does not
-            // grow by this one's state.
-            return Box::pin(self.call_intercepted(
+            // Boxed, so that the plain call's future does not grow by this one's state.
+            Call::Intercepted(Box::pin(self.call_intercepted(
                 request,
                 workflow_id,
                 long_poll_timeout,
                 scoped,
-            ))
-            .await;
+            )))
+        } else {
+            Call::Plain {
+                #[cfg(feature = "tracing")]
+                span: crate::observe::operation_span(
+                    Req::METHOD,
+                    context.namespace,
+                    workflow_id,
+                    request.workflow_type(),
+                ),
+                outgoing: OutgoingRequest::new(&request, context.grpc.gzip()),
+            }
+        };
+        async move {
+            let outcome = match call {
+                Call::Intercepted(call) => call.await,
+                Call::Plain {
+                    outgoing,
+                    #[cfg(feature = "tracing")]
+                    span,
+                } => {
+                    let context = self.call_context();
+                    let outcome = match outgoing {
+                        Ok(outgoing) => {
+                            attempts::<Req>(
+                                &context,
+                                context.options,
+                                outgoing,
+                                long_poll_timeout,
+                                None,
+                                #[cfg(feature = "tracing")]
+                                &span,
+                            )
+                            .await
+                        }
+                        Err(status) => Err(status),
+                    };
+                    #[cfg(feature = "tracing")]
+                    crate::observe::record_outcome(&span, outcome.as_ref().err());
+                    outcome.map_err(CallFailure::Status)
+                }
+            };
+            outcome.map_err(map_failure)
         }
-        // Not kept in this future's state across the await below.
-        drop(scoped);
-        #[cfg(feature = "tracing")]
-        let span = crate::observe::operation_span(
-            Req::METHOD,
-            context.namespace,
-            workflow_id,
-            request.workflow_type(),
-        );
-        let outcome = attempts(
-            &context,
-            context.options,
-            request,
-            long_poll_timeout,
-            None,
-            #[cfg(feature = "tracing")]
-            &span,
-        )
-        .await;
-        #[cfg(feature = "tracing")]
-        crate::observe::record_outcome(&span, outcome.as_ref().err());
-        outcome.map_err(CallFailure::Status)
     }
 
     /// A call with interceptors, per-call options or workflow headers: prepared by them,
@@ -518,17 +545,25 @@ impl Client {
         let attempts_made = AtomicU32::new(0);
         let outcome = match prepared {
             Err(error) => Err(CallFailure::Refused(error)),
-            Ok(()) => attempts(
-                &context,
-                &options,
-                request,
-                long_poll_timeout,
-                Some(&attempts_made),
-                #[cfg(feature = "tracing")]
-                &span,
-            )
-            .await
-            .map_err(CallFailure::Status),
+            Ok(()) => {
+                let outgoing = OutgoingRequest::new(&request, context.grpc.gzip());
+                // Not held while the call is in flight: its bytes are.
+                drop(request);
+                match outgoing {
+                    Ok(outgoing) => attempts::<Req>(
+                        &context,
+                        &options,
+                        outgoing,
+                        long_poll_timeout,
+                        Some(&attempts_made),
+                        #[cfg(feature = "tracing")]
+                        &span,
+                    )
+                    .await
+                    .map_err(CallFailure::Status),
+                    Err(status) => Err(CallFailure::Status(status)),
+                }
+            }
         };
         let sent_status = match &outcome {
             Err(CallFailure::Status(status)) => Some(status),
@@ -560,6 +595,17 @@ impl Client {
         }
         outcome
     }
+}
+
+/// A call as made: plain, its request already encoded, or prepared by interceptors and
+/// options when polled.
+enum Call<Intercepted> {
+    Plain {
+        outgoing: Result<OutgoingRequest, tonic::Status>,
+        #[cfg(feature = "tracing")]
+        span: tracing::Span,
+    },
+    Intercepted(Pin<Box<Intercepted>>),
 }
 
 /// Readies a call that is not plain: the workflow headers of the options, then the
@@ -609,15 +655,15 @@ fn prepare<Req: Rpc>(
     Ok(())
 }
 
-/// Sends `request` with `options`' deadline, headers and retry policy, as many times as the
-/// policy allows. `attempts_made`, when given, counts the attempts. Each attempt's span is a
+/// Sends `outgoing`, a `Req` encoded, with `options`' deadline, headers and retry policy, as
+/// many times as the policy allows. `attempts_made`, when given, counts the attempts. Each attempt's span is a
 /// child of `operation_span`, named as its parent rather than entered around this future:
 /// wrapping a future in a span moves it once more, and those copies were most of what the
 /// `tracing` feature cost (bench/notes/transport-experiment.md, section 3).
 async fn attempts<Req>(
     context: &CallContext<'_>,
     options: &ResolvedCallOptions,
-    request: Req,
+    outgoing: OutgoingRequest,
     long_poll_timeout: Option<Duration>,
     attempts_made: Option<&AtomicU32>,
     #[cfg(feature = "tracing")] operation_span: &tracing::Span,
@@ -636,9 +682,6 @@ where
         Some(_) => CallKind::LongPoll,
         None => CallKind::Unary,
     };
-    let outgoing = OutgoingRequest::new(&request, context.grpc.gzip())?;
-    // Not held while the call is in flight: its bytes are.
-    drop(request);
     #[cfg(feature = "tracing")]
     let mut number = 0u32;
     with_retries(policy, kind, |_last| {
@@ -947,11 +990,15 @@ mod tests {
 mod frame_sizes {
     use crate::{Client, Connection, ConnectionOptions, StartOptions, Untyped};
 
-    /// The futures of common calls stay small, since their attempts are boxed: an unboxed
-    /// attempt made a debug build's `signal` future 6.2 KiB (11 KiB with `tracing` and
-    /// `metrics`), `start` 23 KiB (39 KiB) and `result` 18 KiB (31 KiB); boxed, they are
-    /// 2.2 KiB (2.6 KiB), 8.8 KiB (10.4 KiB) and 8.1 KiB. Each level of a debug build's
-    /// poll frames holds such a state, so this bounds the stack a call needs.
+    /// The futures of common calls stay small: an unboxed attempt made a debug build's
+    /// `signal` future 6.2 KiB (11 KiB with `tracing` and `metrics`), `start` 23 KiB (39 KiB)
+    /// and `result` 18 KiB (31 KiB); with attempts boxed, 2.2 KiB, 8.8 KiB and 8.1 KiB, then
+    /// 2.1 KiB for `result` once its wait was boxed; with the request encoded when the call is
+    /// made (not kept by each layer of the call), `signal` 760 bytes (912), `start` 1.6 KiB
+    /// (1.8 KiB) and `signal_with_start` 8.7 KiB -> 3.2 KiB (3.3 KiB), in debug and release
+    /// builds alike. Callers
+    /// move or box these futures whole, and each level of a debug build's poll frames holds
+    /// such a state, so this bounds both the copying and the stack a call needs.
     #[tokio::test]
     async fn call_futures_stay_small() {
         let connection =
@@ -961,10 +1008,21 @@ mod frame_sizes {
         let signal = handle.signal("ping");
         let start = client.start("t", (), StartOptions::new("wf", "tq"));
         let result = handle.result::<()>();
+        let signal_with_start = client.signal_with_start(
+            "t",
+            (),
+            StartOptions::new("wf", "tq"),
+            crate::by_name("ping"),
+        );
         let sizes = [
-            ("signal", std::mem::size_of_val(&*signal), 4 * 1024),
-            ("start", std::mem::size_of_val(&start), 16 * 1024),
-            ("result", std::mem::size_of_val(&result), 12 * 1024),
+            ("signal", std::mem::size_of_val(&*signal), 1536),
+            ("start", std::mem::size_of_val(&start), 3 * 1024),
+            ("result", std::mem::size_of_val(&result), 3 * 1024),
+            (
+                "signal_with_start",
+                std::mem::size_of_val(&*signal_with_start),
+                4 * 1024,
+            ),
         ];
         for (call, size, bound) in sizes {
             assert!(
