@@ -76,35 +76,11 @@ pub(crate) fn operations_table(operations: &[OperationResult]) -> String {
         "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     );
     for row in operations {
-        let modes = [
-            ("(a) client".to_owned(), Some(&row.client)),
-            ("(b) tonic".to_owned(), Some(&row.tonic)),
-            ("(c) official, gzip off".to_owned(), row.official.as_ref()),
-            (
-                "(d) official, gzip on".to_owned(),
-                row.official_gzip.as_ref(),
-            ),
-        ];
-        let experiments = row
-            .experiments
-            .iter()
-            .map(|(mode, result)| (format!("(x) {}", mode.name()), Some(result)));
-        for (mode, result) in modes.into_iter().chain(experiments) {
-            let Some(result) = result else { continue };
+        for (mode, result) in labelled_modes(row) {
             let sample = &result.median;
-            // (a) against (b), and (a) against each official mode, on the other row; an
-            // experiment against its baseline: a client variant against (a), a transport
-            // against (b).
-            let ratio = match mode.split_once(' ').map(|(tag, _)| tag) {
-                Some("(a)") => ratio_cell("(a)/(b)", &row.client, &row.tonic),
-                Some(tag @ ("(c)" | "(d)")) => {
-                    ratio_cell(&format!("(a)/{tag}"), &row.client, result)
-                }
-                Some("(x)") if mode.starts_with("(x) client") => {
-                    ratio_cell("(x)/(a)", result, &row.client)
-                }
-                Some("(x)") => ratio_cell("(x)/(b)", result, &row.tonic),
-                _ => String::new(),
+            let ratio = match compared(row, &mode, result) {
+                Some((label, ours, theirs)) => ratio_cell(&label, ours, theirs),
+                None => String::new(),
             };
             let (cpu_min, cpu_max) = result.cpu_range;
             let (p99_min, p99_max) = result.p99_range;
@@ -131,6 +107,76 @@ pub(crate) fn operations_table(operations: &[OperationResult]) -> String {
                 sample.peak_rss_mib(),
                 errors(sample),
             );
+        }
+    }
+    out
+}
+
+/// The modes of `row` that ran, labelled as the tables name them: (a) to (d), then the
+/// experiments as (x).
+fn labelled_modes(row: &OperationResult) -> Vec<(String, &ModeResult)> {
+    let modes = [
+        ("(a) client".to_owned(), Some(&row.client)),
+        ("(b) tonic".to_owned(), Some(&row.tonic)),
+        ("(c) official, gzip off".to_owned(), row.official.as_ref()),
+        (
+            "(d) official, gzip on".to_owned(),
+            row.official_gzip.as_ref(),
+        ),
+    ];
+    let experiments = row
+        .experiments
+        .iter()
+        .map(|(mode, result)| (format!("(x) {}", mode.name()), Some(result)));
+    modes
+        .into_iter()
+        .chain(experiments)
+        .filter_map(|(label, result)| Some((label, result?)))
+        .collect()
+}
+
+/// The ratio a mode's row shows, as (label, numerator, denominator): (a) against (b) on (a)'s
+/// row, (a) against each official mode on that mode's row; an experiment against its
+/// baseline: a client variant against (a), a transport against (b).
+fn compared<'a>(
+    row: &'a OperationResult,
+    mode: &str,
+    result: &'a ModeResult,
+) -> Option<(String, &'a ModeResult, &'a ModeResult)> {
+    match mode.split_once(' ').map(|(tag, _)| tag) {
+        Some("(a)") => Some(("(a)/(b)".to_owned(), &row.client, &row.tonic)),
+        Some(tag @ ("(c)" | "(d)")) => Some((format!("(a)/{tag}"), &row.client, result)),
+        Some("(x)") if mode.starts_with("(x) client") => {
+            Some(("(x)/(a)".to_owned(), result, &row.client))
+        }
+        Some("(x)") => Some(("(x)/(b)".to_owned(), result, &row.tonic)),
+        _ => None,
+    }
+}
+
+/// Every run's CPU per operation, round by round, and each row's ratio paired by round.
+pub(crate) fn runs_table(operations: &[OperationResult]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| operation | mode | CPU µs/op of each run, in the order of the rounds | ratio paired by round |"
+    );
+    let _ = writeln!(out, "|---|---|---|--:|");
+    for row in operations {
+        for (mode, result) in labelled_modes(row) {
+            let runs = result
+                .cpu_by_round
+                .iter()
+                .map(|cpu| format!("{cpu:.1}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let paired = compared(row, &mode, result)
+                .and_then(|(label, ours, theirs)| {
+                    let (low, high) = ours.cpu_ratio_range_by_round(theirs)?;
+                    Some(format!("{label} {low:.2}-{high:.2}x"))
+                })
+                .unwrap_or_default();
+            let _ = writeln!(out, "| {} | {mode} | {runs} | {paired} |", row.operation);
         }
     }
     out
@@ -249,6 +295,16 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
     }
     let _ = writeln!(out);
     out.push_str(&operations_table(&results.operations));
+    let _ = writeln!(
+        out,
+        "\n### Each run\n\nThe CPU per operation of every run, in the order of the rounds \
+         (each round ran every mode once, in an order that rotates from round to round), and \
+         the range of each row's ratio when every run is paired with the run of the same \
+         round, which ran close in time, against the server in much the same state. It is \
+         shown to read the spread by; the verdicts below do not use it, but the range over every pair \
+         of runs, which pairs runs of different rounds too.\n"
+    );
+    out.push_str(&runs_table(&results.operations));
     let _ = writeln!(out, "\n## Targets\n");
     let _ = writeln!(out, "| target | measured | verdict |");
     let _ = writeln!(out, "|---|---|---|");
@@ -854,6 +910,22 @@ mod tests {
         );
         assert!(
             report.contains("| start | (a) client | 2000 | 1.00 ms | 3.00 ms | 3-3 ms | 55.0 | 54.0-56.0 | 5.5 | 40.0 | 4.00 | 42.0 | 108000 | 6.8 MiB | (a)/(b) **1.10x** (1.07-1.13x) | 0 |"),
+            "{report}"
+        );
+        // Each run in the order of the rounds, and the ratio paired by round: 54/49.5,
+        // 55/50, 56/50.5 against tonic; 54/100, 55/105, 56/110 against the official client.
+        assert!(
+            report.contains("| start | (a) client | 54.0, 55.0, 56.0 | (a)/(b) 1.09-1.11x |"),
+            "{report}"
+        );
+        assert!(
+            report.contains(
+                "| start | (c) official, gzip off | 100.0, 105.0, 110.0 | (a)/(c) 0.51-0.54x |"
+            ),
+            "{report}"
+        );
+        assert!(
+            report.contains("| start | (x) hyper-direct | 40.0, 42.5, 45.0 | (x)/(b) 0.81-0.89x |"),
             "{report}"
         );
         // The official client, gzip off: 100-110 µs, median 105; gzip on: 150-155, median 150.

@@ -50,6 +50,8 @@ pub(crate) struct ModeResult {
     pub(crate) median: Sample,
     /// The lowest and highest CPU per operation (µs) over all runs.
     pub(crate) cpu_range: (f64, f64),
+    /// The CPU per operation (µs) of each run, in the order the rounds ran.
+    pub(crate) cpu_by_round: Vec<f64>,
     /// The lowest and highest p99 latency over all runs: whether a tail is the mode's or
     /// one run's.
     pub(crate) p99_range: (Duration, Duration),
@@ -65,6 +67,7 @@ impl ModeResult {
     /// The median and range of `runs` (at least one), with the counts of separate runs.
     pub(crate) fn of_runs(runs: Vec<Sample>, counts: PerOpCounts) -> Self {
         let cpu_range = range_of(&runs, Sample::cpu_us_per_op);
+        let cpu_by_round = runs.iter().map(Sample::cpu_us_per_op).collect();
         let p99_range = (
             runs.iter().map(|run| run.p99).min().unwrap_or_default(),
             runs.iter().map(|run| run.p99).max().unwrap_or_default(),
@@ -73,6 +76,7 @@ impl ModeResult {
         Self {
             median: crate::measure::median_by_cpu(runs),
             cpu_range,
+            cpu_by_round,
             p99_range,
             allocations_range,
             syscalls_per_op: counts.syscalls,
@@ -90,6 +94,19 @@ impl ModeResult {
     /// range meets it.
     pub(crate) fn cpu_ratio_range(&self, other: &ModeResult) -> (f64, f64) {
         ratio_range(self.cpu_range, other.cpu_range)
+    }
+
+    /// The range of the ratio of this mode's run to `other`'s run of the same round, over
+    /// the rounds both ran: each pair ran back to back, against the server in one state.
+    pub(crate) fn cpu_ratio_range_by_round(&self, other: &ModeResult) -> Option<(f64, f64)> {
+        self.cpu_by_round
+            .iter()
+            .zip(&other.cpu_by_round)
+            .map(|(ours, theirs)| ours / theirs.max(1e-9))
+            .fold(None, |range, ratio| match range {
+                None => Some((ratio, ratio)),
+                Some((low, high)) => Some((ratio.min(low), ratio.max(high))),
+            })
     }
 
     /// This mode's instructions per operation over `other`'s, when both were counted.
