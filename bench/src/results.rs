@@ -158,6 +158,8 @@ impl OperationResult {
 pub(crate) struct Startup {
     /// A child process that connects, starts one workflow and exits: median, and runs.
     pub(crate) launch: Duration,
+    /// The launch child's own CPU time (user and system), median: what is not the server's.
+    pub(crate) launch_cpu: Duration,
     pub(crate) launch_runs: usize,
     /// `Connection::connect` (dial + `GetSystemInfo`), median.
     pub(crate) connect: Duration,

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use temporal_client::{Connection, ConnectionOptions};
 use tonic::transport::Endpoint;
@@ -19,13 +19,16 @@ pub(crate) async fn measure(
     connect_runs: usize,
 ) -> Result<Startup, Error> {
     let mut launches = Vec::with_capacity(launch_runs);
+    let mut launch_cpus = Vec::with_capacity(launch_runs);
     for _ in 0..launch_runs {
+        let cpu_before = waited_children_cpu();
         let started = Instant::now();
         let output = crate::measure::measured(Command::new(executable))
             .args([LAUNCH, &targets.address, &targets.idle_queue])
             .stdin(Stdio::null())
             .output()?;
         let elapsed = started.elapsed();
+        launch_cpus.push(waited_children_cpu().saturating_sub(cpu_before));
         if !output.status.success() {
             return Err(format!(
                 "the launch child failed ({}): {}",
@@ -53,9 +56,25 @@ pub(crate) async fn measure(
     }
     Ok(Startup {
         launch: median(launches),
+        launch_cpu: median(launch_cpus),
         launch_runs,
         connect: median(connects),
         tonic_connect: median(tonic_connects),
         connect_runs,
     })
+}
+
+/// The CPU time (user and system) of this process's children that have ended and been
+/// waited for: the servers and workers it runs meanwhile are not among them until they end.
+fn waited_children_cpu() -> Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    getrusage(UsageWho::RUSAGE_CHILDREN)
+        .map(|usage| {
+            let duration = |time: nix::sys::time::TimeVal| {
+                Duration::from_secs(time.tv_sec() as u64)
+                    + Duration::from_micros(time.tv_usec() as u64)
+            };
+            duration(usage.user_time()) + duration(usage.system_time())
+        })
+        .unwrap_or_default()
 }
