@@ -425,10 +425,11 @@ impl Client {
 
     /// Not an `async fn`: a plain call's request is encoded here, when the call is made, and
     /// only its bytes go into the future. An `async fn` keeps its arguments in its state, and
-    /// each of the layers above would have kept the request again (a signal-with-start
-    /// request is 1.4 KiB): the future of every call, moved and boxed by its callers, carried
-    /// several copies of it (bench/notes/transport-experiment.md, section 7).
-    /// Its failure goes through `map_failure` in the same future, since a future awaiting
+    /// each of the layers above would have kept the request again (a start request is
+    /// 1.4 KiB): the future of every call, moved and boxed by its callers, carried several
+    /// copies of it (bench/notes/transport-experiment.md, section 7).
+    ///
+    /// The failure goes through `map_failure` in the same future, since a future awaiting
     /// this one would hold it twice (once as made, once as awaited).
     fn call_mapped<Req, E>(
         &self,
@@ -656,10 +657,10 @@ fn prepare<Req: Rpc>(
 }
 
 /// Sends `outgoing`, a `Req` encoded, with `options`' deadline, headers and retry policy, as
-/// many times as the policy allows. `attempts_made`, when given, counts the attempts. Each attempt's span is a
-/// child of `operation_span`, named as its parent rather than entered around this future:
-/// wrapping a future in a span moves it once more, and those copies were most of what the
-/// `tracing` feature cost (bench/notes/transport-experiment.md, section 3).
+/// many times as the policy allows. `attempts_made`, when given, counts the attempts. Each
+/// attempt's span is a child of `operation_span`, named as its parent rather than entered
+/// around this future: wrapping a future in a span moves it once more, and those copies were
+/// most of what the `tracing` feature cost (bench/notes/transport-experiment.md, section 3).
 async fn attempts<Req>(
     context: &CallContext<'_>,
     options: &ResolvedCallOptions,
