@@ -98,11 +98,21 @@ pub(crate) fn process_cpu_time() -> CpuTime {
 /// it); zero if the call fails, which it cannot for `RUSAGE_SELF`.
 fn user_time() -> Duration {
     nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_SELF)
-        .map(|usage| {
-            let time = usage.user_time();
-            Duration::from_secs(time.tv_sec() as u64) + Duration::from_micros(time.tv_usec() as u64)
-        })
+        .map(|usage| rusage_duration(usage.user_time()))
         .unwrap_or_default()
+}
+
+/// The CPU time (user and system) of this process's children that have ended and been
+/// waited for: the servers and workers it runs meanwhile are not among them until they end.
+pub(crate) fn waited_children_cpu() -> Duration {
+    nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .map(|usage| rusage_duration(usage.user_time()) + rusage_duration(usage.system_time()))
+        .unwrap_or_default()
+}
+
+/// A time `getrusage` reports, as a `Duration`.
+fn rusage_duration(time: nix::sys::time::TimeVal) -> Duration {
+    Duration::from_secs(time.tv_sec() as u64) + Duration::from_micros(time.tv_usec() as u64)
 }
 
 /// CPU time used by a process: in all (user space and kernel), and in user space, which is

@@ -159,7 +159,8 @@ pub(crate) fn runs_table(operations: &[OperationResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| operation | mode | CPU µs/op of each run, in the order of the rounds | ratio paired by round |"
+        "| operation | mode | CPU µs/op of each run, in the order of the rounds | \
+         ratio paired by round |"
     );
     let _ = writeln!(out, "|---|---|---|--:|");
     for row in operations {
@@ -301,8 +302,8 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
          (each round ran every mode once, in an order that rotates from round to round), and \
          the range of each row's ratio when every run is paired with the run of the same \
          round, which ran close in time, against the server in much the same state. It is \
-         shown to read the spread by; the verdicts below do not use it, but the range over every pair \
-         of runs, which pairs runs of different rounds too.\n"
+         shown to read the spread by; the verdicts below do not use it, but the range over \
+         every pair of runs, which pairs runs of different rounds too.\n"
     );
     out.push_str(&runs_table(&results.operations));
     let _ = writeln!(out, "\n## Targets\n");

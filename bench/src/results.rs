@@ -103,10 +103,7 @@ impl ModeResult {
             .iter()
             .zip(&other.cpu_by_round)
             .map(|(ours, theirs)| ours / theirs.max(1e-9))
-            .fold(None, |range, ratio| match range {
-                None => Some((ratio, ratio)),
-                Some((low, high)) => Some((ratio.min(low), ratio.max(high))),
-            })
+            .fold(None, widened)
     }
 
     /// This mode's instructions per operation over `other`'s, when both were counted.
@@ -222,9 +219,16 @@ impl Spread {
 fn range_of(runs: &[Sample], figure: fn(&Sample) -> f64) -> (f64, f64) {
     runs.iter()
         .map(figure)
-        .fold((f64::INFINITY, 0.0_f64), |(low, high), value| {
-            (low.min(value), high.max(value))
-        })
+        .fold(None, widened)
+        .unwrap_or((f64::INFINITY, 0.0))
+}
+
+/// `range` (none yet, or the lowest and highest so far) with `value` taken in.
+fn widened(range: Option<(f64, f64)>, value: f64) -> Option<(f64, f64)> {
+    Some(match range {
+        None => (value, value),
+        Some((low, high)) => (low.min(value), high.max(value)),
+    })
 }
 
 /// The range of one figure's ratio over every pair of runs, given each side's range: from the

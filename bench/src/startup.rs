@@ -2,13 +2,13 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use temporal_client::{Connection, ConnectionOptions};
 use tonic::transport::Endpoint;
 
 use crate::Error;
-use crate::measure::median;
+use crate::measure::{median, waited_children_cpu};
 use crate::results::Startup;
 use crate::spec::{LAUNCH, Targets};
 
@@ -62,19 +62,4 @@ pub(crate) async fn measure(
         tonic_connect: median(tonic_connects),
         connect_runs,
     })
-}
-
-/// The CPU time (user and system) of this process's children that have ended and been
-/// waited for: the servers and workers it runs meanwhile are not among them until they end.
-fn waited_children_cpu() -> Duration {
-    use nix::sys::resource::{UsageWho, getrusage};
-    getrusage(UsageWho::RUSAGE_CHILDREN)
-        .map(|usage| {
-            let duration = |time: nix::sys::time::TimeVal| {
-                Duration::from_secs(time.tv_sec() as u64)
-                    + Duration::from_micros(time.tv_usec() as u64)
-            };
-            duration(usage.user_time()) + duration(usage.system_time())
-        })
-        .unwrap_or_default()
 }

@@ -997,9 +997,9 @@ mod frame_sizes {
     /// 2.1 KiB for `result` once its wait was boxed; with the request encoded when the call is
     /// made (not kept by each layer of the call), `signal` 760 bytes (912), `start` 1.6 KiB
     /// (1.8 KiB) and `signal_with_start` 8.7 KiB -> 3.2 KiB (3.3 KiB), in debug and release
-    /// builds alike. Callers
-    /// move or box these futures whole, and each level of a debug build's poll frames holds
-    /// such a state, so this bounds both the copying and the stack a call needs.
+    /// builds alike. Callers move or box these futures whole, and each level of a debug
+    /// build's poll frames holds such a state, so this bounds both the copying and the stack
+    /// a call needs.
     #[tokio::test]
     async fn call_futures_stay_small() {
         let connection =
