@@ -19,7 +19,12 @@ options:
   --count-ops N          operations per workload run under strace and valgrind, whose
                          counts per operation need no more (default: the smaller of
                          --ops and 300)
-  --concurrency C        operations in flight (default 32)
+  --concurrency C[:N][,C[:N]...]
+                         an operations table for each C operations in flight, each
+                         workload N operations (default --ops); the first table has
+                         every operation, the others those of the issue's goals
+                         (start, signal, query, describe, start+result)
+                         (default: 32,1:500; --quick: 32,1:20)
   --repeat R             runs of each operation and mode: the median and the range are
                          kept (default 5; --quick: 1)
   --only OP[,OP...]      only these operations (start, signal, query, describe,
@@ -56,7 +61,8 @@ pub(crate) struct Options {
     pub(crate) ops: usize,
     /// Operations per workload counted under strace and valgrind.
     pub(crate) count_ops: usize,
-    pub(crate) concurrency: usize,
+    /// The operations tables, the first the main one.
+    pub(crate) tables: Vec<TablePlan>,
     pub(crate) repeat: usize,
     pub(crate) operations: Vec<Operation>,
     pub(crate) scaling: bool,
@@ -69,6 +75,40 @@ pub(crate) struct Options {
     pub(crate) experiments: Vec<Mode>,
     pub(crate) waits: bool,
     pub(crate) output: PathBuf,
+}
+
+/// One operations table: how many operations are in flight, and how many a workload runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TablePlan {
+    pub(crate) concurrency: usize,
+    pub(crate) ops: usize,
+}
+
+impl TablePlan {
+    /// The operations this table measures of those asked for: all of them in the first
+    /// table; in the others, those the issue's goals name at every concurrency.
+    pub(crate) fn operations(&self, first: bool, asked: &[Operation]) -> Vec<Operation> {
+        asked
+            .iter()
+            .copied()
+            .filter(|operation| first || Operation::GOALS.contains(operation))
+            .collect()
+    }
+}
+
+/// `32,1:500`: each table's concurrency and, where given, its operations per workload
+/// (`None`: `--ops`).
+fn parse_tables(value: &str) -> Result<Vec<(usize, Option<usize>)>, Error> {
+    value
+        .split(',')
+        .map(|table| match table.split_once(':') {
+            Some((concurrency, ops)) => Ok((
+                positive(concurrency, "--concurrency")?,
+                Some(positive(ops, "--concurrency's operations")?),
+            )),
+            None => Ok((positive(table, "--concurrency")?, None)),
+        })
+        .collect()
 }
 
 /// The root of the workspace this binary was built in.
@@ -85,7 +125,7 @@ impl Options {
             quick: false,
             ops: 0,
             count_ops: 0,
-            concurrency: 32,
+            tables: Vec::new(),
             repeat: 0,
             operations: Operation::ALL.to_vec(),
             scaling: true,
@@ -102,6 +142,7 @@ impl Options {
         let mut ops = None;
         let mut count_ops = None;
         let mut repeat = None;
+        let mut tables = None;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| {
@@ -113,9 +154,7 @@ impl Options {
                 "--quick" => options.quick = true,
                 "--ops" => ops = Some(positive(&value("--ops")?, "--ops")?),
                 "--count-ops" => count_ops = Some(positive(&value("--count-ops")?, "--count-ops")?),
-                "--concurrency" => {
-                    options.concurrency = positive(&value("--concurrency")?, "--concurrency")?
-                }
+                "--concurrency" => tables = Some(parse_tables(&value("--concurrency")?)?),
                 "--repeat" => repeat = Some(positive(&value("--repeat")?, "--repeat")?),
                 "--only" => {
                     options.operations = value("--only")?
@@ -151,6 +190,15 @@ impl Options {
             }
         }
         options.ops = ops.unwrap_or(if options.quick { 100 } else { 2000 });
+        let one_in_flight_ops = if options.quick { 20 } else { 500 };
+        options.tables = tables
+            .unwrap_or_else(|| vec![(32, None), (1, Some(one_in_flight_ops))])
+            .into_iter()
+            .map(|(concurrency, ops)| TablePlan {
+                concurrency,
+                ops: ops.unwrap_or(options.ops),
+            })
+            .collect();
         options.count_ops = count_ops.unwrap_or(options.ops.min(300));
         options.repeat = repeat.unwrap_or(if options.quick { 1 } else { 5 });
         options.micro &= !options.quick;
@@ -179,9 +227,19 @@ mod tests {
     #[test]
     fn defaults_are_the_issue_s_workload() {
         let options = parse(&[]).expect("valid").expect("not help");
+        assert_eq!((options.ops, options.repeat), (2000, 5));
         assert_eq!(
-            (options.ops, options.concurrency, options.repeat),
-            (2000, 32, 5)
+            options.tables,
+            [
+                TablePlan {
+                    concurrency: 32,
+                    ops: 2000
+                },
+                TablePlan {
+                    concurrency: 1,
+                    ops: 500
+                }
+            ]
         );
         assert_eq!(options.operations, Operation::ALL);
         assert!(options.scaling && options.history && options.build_cost && options.micro);
@@ -206,10 +264,37 @@ mod tests {
         ])
         .expect("valid")
         .expect("not help");
+        assert_eq!((options.ops, options.repeat), (100, 2));
         assert_eq!(
-            (options.ops, options.concurrency, options.repeat),
-            (100, 4, 2)
+            options.tables,
+            [TablePlan {
+                concurrency: 4,
+                ops: 100
+            }]
         );
+        let tables = parse(&["--ops", "50", "--concurrency", "8,1:7"])
+            .expect("valid")
+            .expect("not help")
+            .tables;
+        assert_eq!(
+            tables,
+            [
+                TablePlan {
+                    concurrency: 8,
+                    ops: 50
+                },
+                TablePlan {
+                    concurrency: 1,
+                    ops: 7
+                }
+            ]
+        );
+        // Tables after the first measure the goals' operations only.
+        assert_eq!(
+            tables[1].operations(false, &Operation::ALL),
+            Operation::GOALS
+        );
+        assert_eq!(tables[0].operations(true, &Operation::ALL), Operation::ALL);
         assert_eq!(options.operations, [Operation::Start, Operation::List]);
         assert!(!options.scaling && !options.build_cost && !options.micro && !options.syscalls);
         assert!(!options.instructions && !options.official);
@@ -240,6 +325,9 @@ mod tests {
             &["--experiment", "tonic"],
             &["--experiment", "hyper"],
             &["--fast"],
+            &["--concurrency", "32,"],
+            &["--concurrency", "1:0"],
+            &["--concurrency", "x:5"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");
         }

@@ -15,6 +15,9 @@ pub(crate) struct Machine {
     /// The CPU each measured child had to itself (`measure::measured`), if the machine has
     /// more than one.
     pub(crate) measured_cpu: Option<String>,
+    /// Why the measured CPU was left to idle between a child's answers; `None` when the
+    /// spinner of `hold.rs` held it.
+    pub(crate) measured_cpu_idles: Option<String>,
 }
 
 impl Machine {
@@ -55,6 +58,7 @@ impl Machine {
             rustc,
             date: utc_date_time(now),
             measured_cpu: None,
+            measured_cpu_idles: Some("no spinner was started".to_owned()),
         }
     }
 }

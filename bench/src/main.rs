@@ -20,6 +20,7 @@ mod cli;
 #[allow(dead_code)]
 mod drive;
 mod fixture;
+mod hold;
 mod machine;
 #[allow(dead_code)]
 mod measure;
@@ -64,6 +65,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some(waits::SUBCOMMAND) => waits::child_main(&args[1..]),
+        Some(hold::SUBCOMMAND) => hold::child_main(&args[1..]),
         _ => match Options::parse(&args) {
             Ok(Some(options)) => run(&options),
             Ok(None) => {
@@ -95,6 +97,14 @@ fn run(options: &Options) -> Result<(), Error> {
     let mut machine = Machine::detect();
     // Before any server or worker starts: they inherit the driver's CPUs.
     machine.measured_cpu = crate::measure::confine_driver()?;
+    let holder = match machine.measured_cpu {
+        Some(_) => hold::CpuHolder::start(),
+        None => Err("one CPU: nothing is placed".to_owned()),
+    };
+    machine.measured_cpu_idles = holder.as_ref().err().cloned();
+    if let Err(why) = &holder {
+        eprintln!("bench: the measured CPU idles between a child's answers: {why}");
+    }
     let mut servers = Servers::new(&runtime);
     if options.waits {
         let fixture = servers.fresh("the idle waits")?;
@@ -106,8 +116,24 @@ fn run(options: &Options) -> Result<(), Error> {
     let official = official_executable(options);
     let executables =
         Executables::beside_this_one(official.as_ref().ok().cloned(), options.experiments.clone())?;
-    let operations = measure_operations(&executables, &mut servers, options, &mut failures)?;
-    println!("{}", report::operations_table(&operations));
+    let mut tables = Vec::new();
+    for (k, &plan) in options.tables.iter().enumerate() {
+        let operations = plan.operations(k == 0, &options.operations);
+        let rows = measure_operations(
+            &executables,
+            &mut servers,
+            options,
+            plan,
+            &operations,
+            &mut failures,
+        )?;
+        println!("{}", report::operations_table(&rows));
+        tables.push(results::OperationsTable {
+            concurrency: plan.concurrency,
+            ops: plan.ops,
+            rows,
+        });
+    }
     let startup = {
         let fixture = servers.fresh("the start-up figures")?;
         eprintln!("bench: launch + connect + start + exit, and connect");
@@ -156,7 +182,9 @@ fn run(options: &Options) -> Result<(), Error> {
     let server_version = servers.version().unwrap_or_default();
     let build = if options.build_cost {
         eprintln!("bench: cold release build of temporal-client (a few minutes)");
-        // A build uses every CPU, as an application's would: not the driver's share alone.
+        // A build uses every CPU, as an application's would: not the driver's share alone,
+        // and none held by the spinner.
+        drop(holder);
         crate::measure::release_driver()?;
         match build_cost::measure(&cli::workspace_root()) {
             Ok(build) => Some(build),
@@ -182,12 +210,10 @@ fn run(options: &Options) -> Result<(), Error> {
     let results = Results {
         machine,
         server_version,
-        ops: options.ops,
         count_ops: options.count_ops,
-        concurrency: options.concurrency,
         repeat: options.repeat,
         quick: options.quick,
-        operations,
+        tables,
         startup: Some(startup),
         scaling,
         failures,
@@ -295,27 +321,32 @@ fn round_order(modes: &[Mode], round: usize) -> Vec<Mode> {
     order
 }
 
-/// Runs every operation `options.repeat` times in each mode, rotating which mode goes first,
-/// and keeps each mode's median run by CPU per operation and the range over all runs; then
-/// counts each mode's system calls (strace) and instructions (valgrind) per operation, unless
-/// skipped. A failure of the official client's driver drops its modes from that row and is
-/// reported; a failure of temporal-client or tonic fails the run.
+/// Runs each of `operations` `options.repeat` times in each mode as `plan` says, rotating
+/// which mode goes first, and keeps each mode's median run by CPU per operation and the range
+/// over all runs; then counts each mode's system calls (strace) and instructions (valgrind)
+/// per operation, unless skipped. A failure of the official client's driver drops its modes
+/// from that row and is reported; a failure of temporal-client or tonic fails the run.
 fn measure_operations(
     executables: &Executables,
     servers: &mut Servers<'_>,
     options: &Options,
+    plan: cli::TablePlan,
+    operations: &[Operation],
     failures: &mut Vec<String>,
 ) -> Result<Vec<OperationResult>, Error> {
     let modes = executables.modes();
     let mut rows = Vec::new();
-    for &operation in &options.operations {
+    for &operation in operations {
         // Every mode of a row on the same server, the server afresh for each row.
-        let fixture = servers.fresh(&format!("the {operation} row"))?;
+        let fixture = servers.fresh(&format!(
+            "the {operation} row at concurrency {}",
+            plan.concurrency
+        ))?;
         let job = |mode, ops| Job::Operations {
             operation,
             mode,
             ops,
-            concurrency: options.concurrency,
+            concurrency: plan.concurrency,
             payload_bytes: 0,
             run_id: new_run_id(operation, mode),
             targets: fixture.targets.clone(),
@@ -331,14 +362,14 @@ fn measure_operations(
                 let Ok(samples) = mode_runs else { continue };
                 eprintln!(
                     "bench: {operation} x {} at concurrency {} through {} (run {} of {})",
-                    options.ops,
-                    options.concurrency,
+                    plan.ops,
+                    plan.concurrency,
                     mode.label(),
                     round + 1,
                     options.repeat
                 );
                 let executable = executables.of(mode).expect("a mode of this run");
-                match run_child(executable, &job(mode, options.ops).to_args()) {
+                match run_child(executable, &job(mode, plan.ops).to_args()) {
                     Ok(sample) => samples.push(sample),
                     Err(err) => *mode_runs = Err(err),
                 }

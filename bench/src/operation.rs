@@ -27,6 +27,15 @@ impl Operation {
         Operation::List,
     ];
 
+    /// The operations issue 16's CPU goals name, at one and at 32 operations in flight.
+    pub(crate) const GOALS: [Operation; 5] = [
+        Operation::Start,
+        Operation::Signal,
+        Operation::Query,
+        Operation::Describe,
+        Operation::StartResult,
+    ];
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Operation::Start => "start",

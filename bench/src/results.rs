@@ -10,15 +10,14 @@ use crate::operation::Operation;
 pub(crate) struct Results {
     pub(crate) machine: Machine,
     pub(crate) server_version: String,
-    pub(crate) ops: usize,
     /// Operations of the runs counted under strace and valgrind.
     pub(crate) count_ops: usize,
-    pub(crate) concurrency: usize,
     /// Runs of each (operation, mode); the table shows the median by CPU per operation and
     /// the range over all runs.
     pub(crate) repeat: usize,
     pub(crate) quick: bool,
-    pub(crate) operations: Vec<OperationResult>,
+    /// The operations tables, the main one first.
+    pub(crate) tables: Vec<OperationsTable>,
     pub(crate) startup: Option<Startup>,
     pub(crate) scaling: Vec<Curve>,
     /// Curves that could not be measured, and why.
@@ -28,6 +27,22 @@ pub(crate) struct Results {
     pub(crate) micro: Vec<crate::micro::MicroResult>,
     /// Why the official client was not measured in this run (`None`: it was).
     pub(crate) official_unavailable: Option<String>,
+}
+
+impl Results {
+    /// The rows of the main operations table (none if no table was measured).
+    pub(crate) fn main_rows(&self) -> &[OperationResult] {
+        self.tables.first().map_or(&[], |table| &table.rows)
+    }
+}
+
+/// The operations measured at one concurrency.
+#[derive(Debug)]
+pub(crate) struct OperationsTable {
+    pub(crate) concurrency: usize,
+    /// Operations per workload.
+    pub(crate) ops: usize,
+    pub(crate) rows: Vec<OperationResult>,
 }
 
 /// One row of the table: the same workload through the client, through bare tonic, and

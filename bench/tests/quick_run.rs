@@ -1,5 +1,5 @@
 //! The bench command end to end, small: its own dev server and worker, every operation in
-//! both modes, the table and BENCHMARKS.md. Keeps the tool from rotting between runs.
+//! both modes at two concurrencies, the tables and BENCHMARKS.md. Keeps the tool from rotting between runs.
 
 use std::process::Command;
 
@@ -14,7 +14,7 @@ fn a_quick_run_measures_every_operation_in_both_modes_and_writes_the_report() {
             "--ops",
             "20",
             "--concurrency",
-            "4",
+            "4,1:5",
             "--skip-scaling",
             "--skip-build-cost",
             "--output",
@@ -50,6 +50,16 @@ fn a_quick_run_measures_every_operation_in_both_modes_and_writes_the_report() {
             assert!(stdout.contains(line), "the table on stdout lacks `{line}`");
         }
     }
+    // The second table: the goals' operations at one in flight, with targets of their own.
+    assert!(
+        report.contains("## Operations: 5 operations at concurrency 1"),
+        "{report}"
+    );
+    for operation in ["start", "signal", "query", "describe", "start+result"] {
+        let target = format!("| {operation} (1 in flight) CPU/op at most 1.2x bare tonic");
+        assert!(report.contains(&target), "no `{target}` in\n{report}");
+    }
+    assert!(!report.contains("| list (1 in flight)"), "{report}");
     assert!(
         report.contains("launch + connect + one start + exit"),
         "{report}"
