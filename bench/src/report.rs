@@ -245,7 +245,7 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
                              and 41.5-42.6 held, bare tonic 61-131 and 61.6-62.8 \
                              (bench/notes/transport-experiment.md, section 8). The child \
                              preempts the spinner as it wakes, and the spinner's CPU time is \
-                             not the child's. Runs before 2026-12-01 06:00 UTC let the CPU idle: \
+                             not the child's. Runs before 2026-12-01 05:30 UTC let the CPU idle: \
                              their CPU figures are higher and wider than these."
                         .to_owned(),
                     Some(why) => format!(
