@@ -240,7 +240,7 @@ pub(crate) fn markdown(results: &Results, chart_dir: &str) -> String {
                              scheduling class holds its CPU (bench/src/hold.rs), which would \
                              otherwise halt into the hypervisor and come back to caches other \
                              work had used, at a cost that varied 2-3x from run to run of the \
-                             same binary: by hand, signal at one call in flight, 5 runs each, \
+                             same binary: by hand, signal at one call in flight, 6 runs each, \
                              temporal-client 41-107 µs of CPU per operation with the CPU idling \
                              and 41.5-42.6 held, bare tonic 61-131 and 61.6-62.8 \
                              (bench/notes/transport-experiment.md, section 8). The child \
