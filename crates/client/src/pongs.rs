@@ -14,6 +14,14 @@
 //! the connection's task reads the socket while idle and polls the hold's deadline there (see
 //! bench/notes/transport-experiment.md for the measurements).
 //!
+//! The same stream joins a request's HEADERS to its DATA. hyper (under tonic's `Channel`)
+//! writes a request's HEADERS frame as soon as it has it and its DATA once the task that sends
+//! the body has run, so each request left in two writes, each a system call (on loopback, one
+//! that also runs the server side's receive path). A lone HEADERS frame whose DATA is to
+//! follow is kept until the next write, which carries it ahead of its own bytes, or until the
+//! task's next flush after one turn of the runtime, when it goes alone: one write per request
+//! where the body is ready within the turn (bench/notes/transport-experiment.md, section 8).
+//!
 //! Both transports hold them: the direct transport wraps its stream above TLS
 //! (direct/connect.rs), so it holds them on every connection; tonic's `Channel` gets the
 //! stream its connector dials (transport.rs `HoldingPongs`), below the TLS tonic adds, so it
@@ -53,6 +61,11 @@ pub(crate) struct CoalescedPongs<T> {
     /// How many of `held`'s last bytes are still to be written: none when nothing is held.
     unwritten: usize,
     deadline: Pin<Box<Sleep>>,
+    /// A request's HEADERS frame written alone, not yet sent: it waits one turn of the runtime
+    /// for the request's DATA, to go out with it in one write.
+    headers: Vec<u8>,
+    /// Whether the task has let the rest of the runtime's tasks run since `headers` came.
+    yielded: bool,
 }
 
 impl<T> CoalescedPongs<T> {
@@ -62,6 +75,8 @@ impl<T> CoalescedPongs<T> {
             held: [0; PONG_LEN],
             unwritten: 0,
             deadline: Box::pin(tokio::time::sleep(Duration::ZERO)),
+            headers: Vec::new(),
+            yielded: false,
         }
     }
 
@@ -79,6 +94,23 @@ impl<T> CoalescedPongs<T> {
         self.deadline.as_mut().reset(Instant::now() + PONG_HOLD);
         true
     }
+}
+
+/// Whether `bufs`, `len` bytes together, are one HEADERS frame of a request whose DATA is to
+/// follow (no END_STREAM flag): hyper writes a request's HEADERS as soon as it has them, and
+/// its DATA after its body has been polled, in a task of its own.
+fn lone_headers(bufs: &[IoSlice<'_>], len: usize) -> bool {
+    const HEADERS: u8 = 1;
+    const END_STREAM: u8 = 1;
+    let Some(first) = bufs.iter().find(|buf| !buf.is_empty()) else {
+        return false;
+    };
+    if first.len() < 9 || len >= CARRIER_BYTES {
+        return false;
+    }
+    let length =
+        (usize::from(first[0]) << 16) | (usize::from(first[1]) << 8) | usize::from(first[2]);
+    first[3] == HEADERS && first[4] & END_STREAM == 0 && length + 9 == len
 }
 
 /// `bufs`, `len` bytes together, as one PING ACK frame, if that is what they are.
@@ -108,6 +140,45 @@ impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
             self.unwritten -= n;
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Writes the HEADERS waiting for their DATA, with `bufs` after them in one write when the
+    /// stream takes them all: the count returned is of `bufs`' bytes only (none when only the
+    /// HEADERS, or part of them, went).
+    fn poll_write_after_headers(
+        &mut self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let mut slices = [IoSlice::new(&[]); MAX_BUFS + 1];
+        slices[0] = IoSlice::new(&self.headers);
+        let count = bufs.len().min(MAX_BUFS);
+        slices[1..=count].copy_from_slice(&bufs[..count]);
+        let n = ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, &slices[..=count]))?;
+        if n == 0 {
+            return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+        }
+        let headers = self.headers.len();
+        self.headers.drain(..n.min(headers));
+        Poll::Ready(Ok(n.saturating_sub(headers)))
+    }
+
+    /// Sends the HEADERS waiting for their DATA once their turn is over.
+    fn poll_headers(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.headers.is_empty() {
+            return Poll::Ready(Ok(()));
+        }
+        if !self.yielded {
+            // Woken from its own poll, the task goes behind the tasks already scheduled, the
+            // one that sends the request's body among them (tokio treats it as a yield).
+            self.yielded = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        while !self.headers.is_empty() {
+            ready!(self.poll_write_after_headers(cx, &[]))?;
         }
         Poll::Ready(Ok(()))
     }
@@ -183,7 +254,26 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
         // partly written goes before anything else, whole.
         let carries = pong.is_some() || this.unwritten < PONG_LEN || len >= CARRIER_BYTES;
         if this.holding() && carries {
+            ready!(this.poll_headers(cx))?;
             return this.poll_write_after_held(cx, bufs);
+        }
+        if !this.headers.is_empty() {
+            // The request's DATA (or whatever comes next): after its HEADERS, in one write.
+            loop {
+                let n = ready!(this.poll_write_after_headers(cx, bufs))?;
+                if n > 0 || this.headers.is_empty() {
+                    if n > 0 {
+                        return Poll::Ready(Ok(n));
+                    }
+                    break;
+                }
+            }
+        } else if lone_headers(bufs, len) {
+            for buf in bufs {
+                this.headers.extend_from_slice(buf);
+            }
+            this.yielded = false;
+            return Poll::Ready(Ok(len));
         }
         Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
     }
@@ -196,12 +286,14 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
     /// large write), which is the point.
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        ready!(this.poll_headers(cx))?;
         ready!(this.poll_release(cx, false))?;
         Pin::new(&mut this.inner).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        ready!(this.poll_headers(cx))?;
         ready!(this.poll_release(cx, true))?;
         Pin::new(&mut this.inner).poll_shutdown(cx)
     }
@@ -356,5 +448,103 @@ mod tests {
         peer.read_to_end(&mut all).await.unwrap();
         writing.await.unwrap();
         assert_eq!(all, [&HEADERS[..], &PONG, &PONG].concat());
+    }
+
+    /// The inner stream of the tests below: records each write it is given.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl AsyncRead for Writes {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            Poll::Pending
+        }
+    }
+
+    impl AsyncWrite for Writes {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            self.get_mut().0.push(buf.to_vec());
+            Poll::Ready(Ok(buf.len()))
+        }
+
+        fn poll_write_vectored(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            bufs: &[IoSlice<'_>],
+        ) -> Poll<io::Result<usize>> {
+            let write: Vec<u8> = bufs.iter().flat_map(|buf| buf.iter().copied()).collect();
+            let len = write.len();
+            self.get_mut().0.push(write);
+            Poll::Ready(Ok(len))
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            true
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    /// A request's HEADERS frame that DATA follows (END_HEADERS, no END_STREAM), and its DATA.
+    const REQUEST_HEADERS: [u8; 12] = [0, 0, 3, 1, 4, 0, 0, 0, 3, 0x82, 0x86, 0x84];
+    const REQUEST_DATA: [u8; 14] = [0, 0, 5, 0, 1, 0, 0, 0, 3, 0, 0, 0, 0, 0];
+
+    #[tokio::test]
+    async fn a_request_s_headers_wait_one_turn_and_go_out_with_its_data() {
+        let mut stream = CoalescedPongs::new(Writes::default());
+        stream.write_all(&REQUEST_HEADERS).await.unwrap();
+        // The first flush lets the other tasks run (the one sending the body) and wakes this
+        // one to come back.
+        let first = std::future::poll_fn(|cx| {
+            let flushed = Pin::new(&mut stream).poll_flush(cx);
+            Poll::Ready(flushed.is_pending())
+        })
+        .await;
+        assert!(first, "the first flush waits a turn");
+        assert!(stream.inner.0.is_empty(), "nothing written yet");
+        stream.write_all(&REQUEST_DATA).await.unwrap();
+        stream.flush().await.unwrap();
+        assert_eq!(
+            stream.inner.0,
+            [[&REQUEST_HEADERS[..], &REQUEST_DATA].concat()],
+            "one write"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_s_headers_go_out_alone_when_no_data_comes_within_the_turn() {
+        let mut stream = CoalescedPongs::new(Writes::default());
+        stream.write_all(&REQUEST_HEADERS).await.unwrap();
+        stream.flush().await.unwrap();
+        assert_eq!(stream.inner.0, [REQUEST_HEADERS.to_vec()]);
+        // The next request's HEADERS wait again.
+        stream.write_all(&REQUEST_HEADERS).await.unwrap();
+        assert_eq!(stream.inner.0.len(), 1);
+        stream.shutdown().await.unwrap();
+        assert_eq!(stream.inner.0.len(), 2, "shutting down sends them");
+    }
+
+    #[tokio::test]
+    async fn other_frames_are_written_at_once() {
+        let end_stream = [0, 0, 3, 1, 5, 0, 0, 0, 3, 0x82, 0x86, 0x84];
+        let two_frames = [&REQUEST_HEADERS[..], &REQUEST_DATA].concat();
+        for frames in [&end_stream[..], &two_frames, &REQUEST_DATA, &PING] {
+            let mut stream = CoalescedPongs::new(Writes::default());
+            stream.write_all(frames).await.unwrap();
+            assert_eq!(stream.inner.0, [frames.to_vec()], "{frames:?}");
+        }
     }
 }
