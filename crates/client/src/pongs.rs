@@ -259,13 +259,10 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
         }
         if !this.headers.is_empty() {
             // The request's DATA (or whatever comes next): after its HEADERS, in one write.
-            loop {
+            while !this.headers.is_empty() {
                 let n = ready!(this.poll_write_after_headers(cx, bufs))?;
-                if n > 0 || this.headers.is_empty() {
-                    if n > 0 {
-                        return Poll::Ready(Ok(n));
-                    }
-                    break;
+                if n > 0 {
+                    return Poll::Ready(Ok(n));
                 }
             }
         } else if lone_headers(bufs, len) {
