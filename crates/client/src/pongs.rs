@@ -22,10 +22,11 @@
 //! task's next flush after one turn of the runtime, when it goes alone: one write per request
 //! where the body is ready within the turn (bench/notes/transport-experiment.md, section 8).
 //!
-//! Both transports hold them: the direct transport wraps its stream above TLS
-//! (direct/connect.rs), so it holds them on every connection; tonic's `Channel` gets the
-//! stream its connector dials (transport.rs `HoldingPongs`), below the TLS tonic adds, so it
-//! holds them on plaintext connections only.
+//! Both transports use it: the direct transport wraps its stream above TLS
+//! (direct/connect.rs), so it holds acknowledgements and joins HEADERS on every connection;
+//! tonic's `Channel` gets the stream its connector dials (transport.rs `HoldingPongs`), below
+//! the TLS tonic adds, so it does both on plaintext connections only (a TLS record never reads
+//! as either frame).
 
 use std::future::Future;
 use std::io::{self, IoSlice};
