@@ -153,17 +153,14 @@ impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let mut slices = [IoSlice::new(&[]); MAX_BUFS + 1];
-        slices[0] = IoSlice::new(&self.headers);
-        let count = bufs.len().min(MAX_BUFS);
-        slices[1..=count].copy_from_slice(&bufs[..count]);
-        let n = ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, &slices[..=count]))?;
-        if n == 0 {
-            return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
-        }
-        let headers = self.headers.len();
-        self.headers.drain(..n.min(headers));
-        Poll::Ready(Ok(n.saturating_sub(headers)))
+        let (headers, theirs) = ready!(poll_write_prefixed(
+            Pin::new(&mut self.inner),
+            cx,
+            &self.headers,
+            bufs
+        ))?;
+        self.headers.drain(..headers);
+        Poll::Ready(Ok(theirs))
     }
 
     /// Sends the HEADERS waiting for their DATA once their turn is over.
@@ -192,24 +189,39 @@ impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         while self.holding() {
-            let mut slices = [IoSlice::new(&[]); MAX_BUFS + 1];
-            slices[0] = IoSlice::new(&self.held[PONG_LEN - self.unwritten..]);
-            let count = bufs.len().min(MAX_BUFS);
-            slices[1..=count].copy_from_slice(&bufs[..count]);
-            let n = ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, &slices[..=count]))?;
-            if n == 0 {
-                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            let held = &self.held[PONG_LEN - self.unwritten..];
+            let (pong, theirs) = ready!(poll_write_prefixed(
+                Pin::new(&mut self.inner),
+                cx,
+                held,
+                bufs
+            ))?;
+            self.unwritten -= pong;
+            if theirs > 0 {
+                return Poll::Ready(Ok(theirs));
             }
-            if n <= self.unwritten {
-                self.unwritten -= n;
-                continue;
-            }
-            let theirs = n - self.unwritten;
-            self.unwritten = 0;
-            return Poll::Ready(Ok(theirs));
         }
         Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
     }
+}
+
+/// Writes `prefix` with `bufs` after it, in one vectored write as far as `inner` takes them:
+/// how many of `prefix`'s bytes went, and how many of `bufs`'.
+fn poll_write_prefixed<T: AsyncWrite>(
+    inner: Pin<&mut T>,
+    cx: &mut Context<'_>,
+    prefix: &[u8],
+    bufs: &[IoSlice<'_>],
+) -> Poll<io::Result<(usize, usize)>> {
+    let mut slices = [IoSlice::new(&[]); MAX_BUFS + 1];
+    slices[0] = IoSlice::new(prefix);
+    let count = bufs.len().min(MAX_BUFS);
+    slices[1..=count].copy_from_slice(&bufs[..count]);
+    let n = ready!(inner.poll_write_vectored(cx, &slices[..=count]))?;
+    if n == 0 {
+        return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+    }
+    Poll::Ready(Ok((n.min(prefix.len()), n.saturating_sub(prefix.len()))))
 }
 
 impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for CoalescedPongs<T> {
