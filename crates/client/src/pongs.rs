@@ -163,12 +163,13 @@ impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
         Poll::Ready(Ok(theirs))
     }
 
-    /// Sends the HEADERS waiting for their DATA once their turn is over.
-    fn poll_headers(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    /// Sends the HEADERS waiting for their DATA: once their turn is over when `after_turn`
+    /// (a flush), at once otherwise (a write that cannot join them, a shutdown).
+    fn poll_headers(&mut self, cx: &mut Context<'_>, after_turn: bool) -> Poll<io::Result<()>> {
         if self.headers.is_empty() {
             return Poll::Ready(Ok(()));
         }
-        if !self.yielded {
+        if after_turn && !self.yielded {
             // Woken from its own poll, the task goes behind the tasks already scheduled, the
             // one that sends the request's body among them (tokio treats it as a yield).
             self.yielded = true;
@@ -267,7 +268,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
         // partly written goes before anything else, whole.
         let carries = pong.is_some() || this.unwritten < PONG_LEN || len >= CARRIER_BYTES;
         if this.holding() && carries {
-            ready!(this.poll_headers(cx))?;
+            ready!(this.poll_headers(cx, false))?;
             return this.poll_write_after_held(cx, bufs);
         }
         if !this.headers.is_empty() {
@@ -296,14 +297,14 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
     /// large write), which is the point.
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        ready!(this.poll_headers(cx))?;
+        ready!(this.poll_headers(cx, true))?;
         ready!(this.poll_release(cx, false))?;
         Pin::new(&mut this.inner).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        ready!(this.poll_headers(cx))?;
+        ready!(this.poll_headers(cx, false))?;
         ready!(this.poll_release(cx, true))?;
         Pin::new(&mut this.inner).poll_shutdown(cx)
     }
@@ -545,6 +546,26 @@ mod tests {
         assert_eq!(stream.inner.0.len(), 1);
         stream.shutdown().await.unwrap();
         assert_eq!(stream.inner.0.len(), 2, "shutting down sends them");
+    }
+
+    #[tokio::test]
+    async fn a_write_that_carries_a_held_pong_sends_waiting_headers_first_without_a_turn() {
+        let mut stream = CoalescedPongs::new(Writes::default());
+        stream.write_all(&PONG).await.unwrap();
+        stream.write_all(&REQUEST_HEADERS).await.unwrap();
+        assert!(stream.inner.0.is_empty(), "both held");
+        let data = vec![7; CARRIER_BYTES];
+        let written =
+            std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut stream).poll_write(cx, &data)))
+                .await;
+        assert!(
+            matches!(written, Poll::Ready(Ok(CARRIER_BYTES))),
+            "written in the first poll: {written:?}"
+        );
+        assert_eq!(
+            stream.inner.0,
+            [REQUEST_HEADERS.to_vec(), [&PONG[..], &data].concat()]
+        );
     }
 
     #[tokio::test]
