@@ -556,12 +556,16 @@ fn operations_section(out: &mut String, results: &Results, table: &OperationsTab
         }
         let _ = writeln!(out);
     } else {
+        let one_at_a_time = if table.concurrency == 1 {
+            ": each call waits for its answer before the next is made, so the process sleeps \
+             between every answer and the next call, and every call pays a wake-up of its own"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "The operations of the issue's CPU goals, measured as above with {} operation(s) \
-             in flight: each call waits for its answer before the next is made, so the process \
-             sleeps between every answer and the next call, and every call pays a wake-up of \
-             its own.\n",
+             in flight{one_at_a_time}.\n",
             table.concurrency
         );
     }
@@ -1002,6 +1006,7 @@ mod tests {
             ),
             "{two_tables}"
         );
+        assert!(two_tables.contains("every call pays a wake-up of its own.\n"));
         assert!(two_tables.contains("### Each run at concurrency 1\n"));
         // 30-31 µs against 60-62: 0.48-0.52x.
         assert!(
