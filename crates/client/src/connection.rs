@@ -26,7 +26,7 @@ use crate::proxy::{self, HttpConnectProxy};
 use crate::resolve::{Resolve, Resolver};
 use crate::retry::RpcRetryPolicy;
 use crate::tls::TlsOptions;
-use crate::transport::{BalancePlan, Connector, HoldingPongs, Transport, proxy_failure};
+use crate::transport::{BalancePlan, CoalescingConnector, Connector, Transport, proxy_failure};
 use crate::unary::WorkflowGrpc;
 
 /// The address a connection dials when none is given.
@@ -1150,7 +1150,7 @@ impl Connection {
                 // The raw clients' own channel: the direct transport is dialled below.
                 transport if direct.is_some() => lazy_channel(transport),
                 Transport::Single(endpoint, connector) => endpoint
-                    .connect_with_connector(HoldingPongs(connector))
+                    .connect_with_connector(CoalescingConnector(connector))
                     .await
                     .map_err(|source| transport_error(Box::new(source)))?,
                 Transport::Balanced(plan) => plan
@@ -1474,7 +1474,7 @@ impl Connection {
 fn lazy_channel(transport: Transport) -> Channel {
     match transport {
         Transport::Single(endpoint, connector) => {
-            endpoint.connect_with_connector_lazy(HoldingPongs(connector))
+            endpoint.connect_with_connector_lazy(CoalescingConnector(connector))
         }
         Transport::Balanced(plan) => plan.connect_lazy(),
     }

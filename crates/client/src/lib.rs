@@ -156,6 +156,7 @@ mod balance;
 mod call;
 mod call_transport;
 mod client;
+mod coalesce;
 mod code;
 mod connection;
 mod contract;
@@ -176,7 +177,6 @@ mod observe;
 mod options;
 mod outgoing;
 mod paging;
-mod pongs;
 mod proxy;
 #[cfg(feature = "metrics")]
 mod request_metrics;

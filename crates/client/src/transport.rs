@@ -17,7 +17,7 @@ use tokio::net::TcpStream;
 use tonic::transport::{Endpoint, Uri};
 
 pub(crate) use crate::balance::BalancePlan;
-use crate::pongs::CoalescedPongs;
+use crate::coalesce::CoalescingStream;
 use crate::proxy::{ProxyFailure, ProxyTarget};
 use crate::resolve::Resolver;
 
@@ -112,13 +112,14 @@ impl tower_service::Service<Uri> for Connector {
 }
 
 /// [`Connector`] for tonic's `Channel`: its connections hold lone PING acknowledgements back
-/// (crate::pongs), as the direct transport's do. Under TLS, which tonic puts above the
-/// connector, the acknowledgements pass as they are: they are inside TLS records there.
+/// and join a request's HEADERS to its DATA (crate::coalesce), as the direct transport's do.
+/// Under TLS, which tonic puts above the connector, frames pass as they are: they are inside
+/// TLS records there.
 #[derive(Clone)]
-pub(crate) struct HoldingPongs(pub(crate) Connector);
+pub(crate) struct CoalescingConnector(pub(crate) Connector);
 
-impl tower_service::Service<Uri> for HoldingPongs {
-    type Response = TokioIo<CoalescedPongs<TcpStream>>;
+impl tower_service::Service<Uri> for CoalescingConnector {
+    type Response = TokioIo<CoalescingStream<TcpStream>>;
     type Error = BoxError;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
 
@@ -130,7 +131,7 @@ impl tower_service::Service<Uri> for HoldingPongs {
         let dialing = self.0.call(uri);
         Box::pin(async move {
             let stream = dialing.await?.into_inner();
-            Ok(TokioIo::new(CoalescedPongs::new(stream)))
+            Ok(TokioIo::new(CoalescingStream::new(stream)))
         })
     }
 }

@@ -191,7 +191,7 @@ where
             Some(tls) => super::tls::Stream::Tls(Box::new(tls.handshake(io).await?)),
             None => super::tls::Stream::Plain(io),
         };
-        let io = crate::pongs::CoalescedPongs::new(io);
+        let io = crate::coalesce::CoalescingStream::new(io);
         let handshake = h2::client::Builder::new()
             .initial_window_size(STREAM_WINDOW)
             .initial_connection_window_size(CONNECTION_WINDOW)

@@ -409,7 +409,7 @@ async fn a_small_request_ends_its_stream_with_its_only_data_frame() {
 }
 
 /// A server's PING is acknowledged by the direct transport while the connection is idle and
-/// while calls come and go: the transport holds a lone acknowledgement (src/pongs.rs, whose
+/// while calls come and go: the transport holds a lone acknowledgement (src/coalesce.rs, whose
 /// tests pin the holding) but never keeps a peer waiting long on it.
 #[tokio::test]
 async fn the_servers_pings_are_acknowledged_while_idle_and_while_calls_run() {

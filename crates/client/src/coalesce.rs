@@ -1,5 +1,8 @@
-//! PING acknowledgements held back: a PING ACK that would go out on its own waits, for at most
-//! [`PONG_HOLD`], and goes out then, or ahead of a large write if one comes first.
+//! Small HTTP/2 writes joined to the next one: a PING ACK held back, a request's HEADERS kept
+//! for its DATA.
+//!
+//! A PING ACK that would go out on its own waits, for at most [`PONG_HOLD`], and goes out then,
+//! or ahead of a large write if one comes first.
 //!
 //! A Go gRPC server (Temporal's) measures the connection's bandwidth-delay product with a PING
 //! each time request data arrives while no such PING is unanswered: at one call in flight that
@@ -24,7 +27,7 @@
 //!
 //! Both transports use it: the direct transport wraps its stream above TLS
 //! (direct/connect.rs), so it holds acknowledgements and joins HEADERS on every connection;
-//! tonic's `Channel` gets the stream its connector dials (transport.rs `HoldingPongs`), below
+//! tonic's `Channel` gets the stream its connector dials (transport.rs `CoalescingConnector`), below
 //! the TLS tonic adds, so it does both on plaintext connections only (a TLS record never reads
 //! as either frame).
 
@@ -54,8 +57,9 @@ const PONG_HEADER: [u8; 9] = [0, 0, 8, 6, 1, 0, 0, 0, 0];
 /// The most buffers h2 hands over in one vectored write (tokio-util's `poll_write_buf`).
 const MAX_BUFS: usize = 64;
 
-/// An HTTP/2 client's stream whose lone PING ACKs are held back.
-pub(crate) struct CoalescedPongs<T> {
+/// An HTTP/2 client's stream whose lone PING ACKs are held back and whose lone HEADERS frames
+/// wait a turn for their DATA.
+pub(crate) struct CoalescingStream<T> {
     inner: T,
     /// The held acknowledgement (one at most: a second goes out with it).
     held: [u8; PONG_LEN],
@@ -69,7 +73,7 @@ pub(crate) struct CoalescedPongs<T> {
     yielded: bool,
 }
 
-impl<T> CoalescedPongs<T> {
+impl<T> CoalescingStream<T> {
     pub(crate) fn new(inner: T) -> Self {
         Self {
             inner,
@@ -128,19 +132,21 @@ fn pong(bufs: &[IoSlice<'_>], len: usize) -> Option<[u8; PONG_LEN]> {
     (frame[..PONG_HEADER.len()] == PONG_HEADER).then_some(frame)
 }
 
-impl<T: AsyncWrite + Unpin> CoalescedPongs<T> {
+impl<T: AsyncWrite + Unpin> CoalescingStream<T> {
     /// Writes what is held, if its time is up (or `now`), before anything else is done.
     fn poll_release(&mut self, cx: &mut Context<'_>, now: bool) -> Poll<io::Result<()>> {
         if !self.holding() || !(now || self.deadline.as_mut().poll(cx).is_ready()) {
             return Poll::Ready(Ok(()));
         }
         while self.holding() {
-            let unwritten = &self.held[PONG_LEN - self.unwritten..];
-            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, unwritten))?;
-            if n == 0 {
-                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
-            }
-            self.unwritten -= n;
+            let held = &self.held[PONG_LEN - self.unwritten..];
+            let (pong, _) = ready!(poll_write_prefixed(
+                Pin::new(&mut self.inner),
+                cx,
+                held,
+                &[]
+            ))?;
+            self.unwritten -= pong;
         }
         Poll::Ready(Ok(()))
     }
@@ -225,7 +231,7 @@ fn poll_write_prefixed<T: AsyncWrite>(
     Poll::Ready(Ok((n.min(prefix.len()), n.saturating_sub(prefix.len()))))
 }
 
-impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for CoalescedPongs<T> {
+impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for CoalescingStream<T> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -242,7 +248,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for CoalescedPongs<T> {
     }
 }
 
-impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescedPongs<T> {
+impl<T: AsyncWrite + Unpin> AsyncWrite for CoalescingStream<T> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -339,7 +345,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_held_pong_stays_held_through_small_writes_and_goes_out_ahead_of_a_large_one() {
         let (ours, mut peer) = duplex(64 * 1024);
-        let mut stream = CoalescedPongs::new(ours);
+        let mut stream = CoalescingStream::new(ours);
         stream.write_all(&PONG).await.unwrap();
         stream.flush().await.unwrap();
         assert_eq!(received(&mut peer).await, b"", "held");
@@ -360,7 +366,7 @@ mod tests {
     async fn a_pong_begun_is_finished_before_anything_else_is_written() {
         // Room for 5 bytes, and a peer that reads only at the end.
         let (ours, mut peer) = duplex(5);
-        let mut stream = CoalescedPongs::new(ours);
+        let mut stream = CoalescingStream::new(ours);
         stream.write_all(&PONG).await.unwrap();
         tokio::time::advance(PONG_HOLD).await;
         // The hold is over: one flush starts the pong, 5 of its bytes, and must wait.
@@ -383,7 +389,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_second_pong_takes_the_held_one_with_it() {
         let (ours, mut peer) = duplex(1024);
-        let mut stream = CoalescedPongs::new(ours);
+        let mut stream = CoalescingStream::new(ours);
         let second: [u8; PONG_LEN] = [0, 0, 8, 6, 1, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9];
         stream.write_all(&PONG).await.unwrap();
         stream.write_all(&second).await.unwrap();
@@ -394,7 +400,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_held_pong_goes_out_alone_once_its_hold_is_over_while_the_stream_reads() {
         let (ours, mut peer) = duplex(1024);
-        let mut stream = CoalescedPongs::new(ours);
+        let mut stream = CoalescingStream::new(ours);
         stream.write_all(&PONG).await.unwrap();
         let held_at = Instant::now();
         // The connection's task, idle: reading, with nothing to read.
@@ -419,7 +425,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn everything_but_a_lone_pong_is_written_at_once() {
         let (ours, mut peer) = duplex(1024);
-        let mut stream = CoalescedPongs::new(ours);
+        let mut stream = CoalescingStream::new(ours);
         for frames in [
             &PING[..],
             &[&PONG[..], &HEADERS].concat(),
@@ -435,7 +441,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn shutting_down_writes_a_held_pong_first() {
         let (ours, mut peer) = duplex(1024);
-        let mut stream = CoalescedPongs::new(ours);
+        let mut stream = CoalescingStream::new(ours);
         stream.write_all(&PONG).await.unwrap();
         stream.shutdown().await.unwrap();
         let mut all = Vec::new();
@@ -448,7 +454,7 @@ mod tests {
         // Room for 5 bytes: the held pong and the frames after it go in pieces, waiting for
         // the peer to read.
         let (ours, mut peer) = duplex(5);
-        let mut stream = CoalescedPongs::new(ours);
+        let mut stream = CoalescingStream::new(ours);
         stream.write_all(&PONG).await.unwrap();
         let writing = tokio::spawn(async move {
             stream.write_all(&HEADERS).await.unwrap();
@@ -515,7 +521,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_request_s_headers_wait_one_turn_and_go_out_with_its_data() {
-        let mut stream = CoalescedPongs::new(Writes::default());
+        let mut stream = CoalescingStream::new(Writes::default());
         stream.write_all(&REQUEST_HEADERS).await.unwrap();
         // The first flush lets the other tasks run (the one sending the body) and wakes this
         // one to come back.
@@ -537,7 +543,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_request_s_headers_go_out_alone_when_no_data_comes_within_the_turn() {
-        let mut stream = CoalescedPongs::new(Writes::default());
+        let mut stream = CoalescingStream::new(Writes::default());
         stream.write_all(&REQUEST_HEADERS).await.unwrap();
         stream.flush().await.unwrap();
         assert_eq!(stream.inner.0, [REQUEST_HEADERS.to_vec()]);
@@ -550,7 +556,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_write_that_carries_a_held_pong_sends_waiting_headers_first_without_a_turn() {
-        let mut stream = CoalescedPongs::new(Writes::default());
+        let mut stream = CoalescingStream::new(Writes::default());
         stream.write_all(&PONG).await.unwrap();
         stream.write_all(&REQUEST_HEADERS).await.unwrap();
         assert!(stream.inner.0.is_empty(), "both held");
@@ -573,7 +579,7 @@ mod tests {
         let end_stream = [0, 0, 3, 1, 5, 0, 0, 0, 3, 0x82, 0x86, 0x84];
         let two_frames = [&REQUEST_HEADERS[..], &REQUEST_DATA].concat();
         for frames in [&end_stream[..], &two_frames, &REQUEST_DATA, &PING] {
-            let mut stream = CoalescedPongs::new(Writes::default());
+            let mut stream = CoalescingStream::new(Writes::default());
             stream.write_all(frames).await.unwrap();
             assert_eq!(stream.inner.0, [frames.to_vec()], "{frames:?}");
         }
