@@ -29,7 +29,10 @@ options:
                          kept (default 5; --quick: 1)
   --only OP[,OP...]      only these operations (start, signal, query, describe,
                          start+result, signal-with-start, list)
-  --skip-scaling         no concurrency, payload, history and list curves
+  --curves CURVE[,CURVE...]
+                         only these scaling curves (concurrency, payload, history, list;
+                         default all)
+  --skip-scaling         no scaling curves
   --skip-history         no history-length curve (the slowest to prepare)
   --skip-build-cost      no cold release build
   --skip-micro           no criterion micro-benchmarks (--quick skips them too)
@@ -65,8 +68,8 @@ pub(crate) struct Options {
     pub(crate) tables: Vec<TablePlan>,
     pub(crate) repeat: usize,
     pub(crate) operations: Vec<Operation>,
-    pub(crate) scaling: bool,
-    pub(crate) history: bool,
+    /// The scaling curves to measure, in the order they run.
+    pub(crate) curves: Vec<Curve>,
     pub(crate) build_cost: bool,
     pub(crate) micro: bool,
     pub(crate) syscalls: bool,
@@ -75,6 +78,42 @@ pub(crate) struct Options {
     pub(crate) experiments: Vec<Mode>,
     pub(crate) waits: bool,
     pub(crate) output: PathBuf,
+}
+
+/// A scaling curve: how a start's cost grows with concurrency or with its argument, and what
+/// streaming a history or a list costs by its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Curve {
+    Concurrency,
+    Payload,
+    History,
+    List,
+}
+
+impl Curve {
+    pub(crate) const ALL: [Curve; 4] = [
+        Curve::Concurrency,
+        Curve::Payload,
+        Curve::History,
+        Curve::List,
+    ];
+}
+
+impl std::str::FromStr for Curve {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self, Error> {
+        match name {
+            "concurrency" => Ok(Curve::Concurrency),
+            "payload" => Ok(Curve::Payload),
+            "history" => Ok(Curve::History),
+            "list" => Ok(Curve::List),
+            other => Err(format!(
+                "no curve `{other}`: the curves are concurrency, payload, history and list"
+            )
+            .into()),
+        }
+    }
 }
 
 /// One operations table: how many operations are in flight, and how many a workload runs.
@@ -128,8 +167,7 @@ impl Options {
             tables: Vec::new(),
             repeat: 0,
             operations: Operation::ALL.to_vec(),
-            scaling: true,
-            history: true,
+            curves: Curve::ALL.to_vec(),
             build_cost: true,
             micro: true,
             syscalls: true,
@@ -176,8 +214,15 @@ impl Options {
                         }
                     }
                 }
-                "--skip-scaling" => options.scaling = false,
-                "--skip-history" => options.history = false,
+                "--curves" => {
+                    let asked = value("--curves")?
+                        .split(',')
+                        .map(str::parse)
+                        .collect::<Result<Vec<Curve>, _>>()?;
+                    options.curves.retain(|curve| asked.contains(curve));
+                }
+                "--skip-scaling" => options.curves.clear(),
+                "--skip-history" => options.curves.retain(|&curve| curve != Curve::History),
                 "--skip-build-cost" => options.build_cost = false,
                 "--skip-micro" => options.micro = false,
                 "--skip-syscalls" => options.syscalls = false,
@@ -242,7 +287,8 @@ mod tests {
             ]
         );
         assert_eq!(options.operations, Operation::ALL);
-        assert!(options.scaling && options.history && options.build_cost && options.micro);
+        assert_eq!(options.curves, Curve::ALL);
+        assert!(options.build_cost && options.micro);
         assert!(options.syscalls && options.instructions && options.official);
         assert!(!options.quick);
     }
@@ -296,7 +342,8 @@ mod tests {
         );
         assert_eq!(tables[0].operations(true, &Operation::ALL), Operation::ALL);
         assert_eq!(options.operations, [Operation::Start, Operation::List]);
-        assert!(!options.scaling && !options.build_cost && !options.micro && !options.syscalls);
+        assert!(options.curves.is_empty());
+        assert!(!options.build_cost && !options.micro && !options.syscalls);
         assert!(!options.instructions && !options.official);
         let skipping = parse(&["--skip-official", "--skip-instructions"])
             .expect("valid")
@@ -309,6 +356,19 @@ mod tests {
         assert_eq!(
             experiments.experiments,
             [Mode::HyperDirect, Mode::ClientTraced]
+        );
+        let curves = |args: &[&str]| parse(args).expect("valid").expect("not help").curves;
+        assert_eq!(
+            curves(&["--curves", "list,payload"]),
+            [Curve::Payload, Curve::List]
+        );
+        assert_eq!(
+            curves(&["--skip-history"]),
+            [Curve::Concurrency, Curve::Payload, Curve::List]
+        );
+        assert_eq!(
+            curves(&["--curves", "history,list", "--skip-history"]),
+            [Curve::List]
         );
         assert!(!options.waits);
         assert!(parse(&["--waits"]).expect("valid").expect("not help").waits);
@@ -328,6 +388,8 @@ mod tests {
             &["--concurrency", "32,"],
             &["--concurrency", "1:0"],
             &["--concurrency", "x:5"],
+            &["--curves", "latency"],
+            &["--curves"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");
         }

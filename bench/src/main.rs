@@ -39,7 +39,7 @@ mod waits;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::Options;
+use crate::cli::{Curve, Options};
 use crate::fixture::Servers;
 use crate::machine::Machine;
 use crate::measure::{Sample, count_child_instructions, count_child_syscalls, run_child};
@@ -154,30 +154,30 @@ fn run(options: &Options) -> Result<(), Error> {
             failures.push(format!("{name}: {err}"));
         }
     };
-    if options.scaling {
-        let plan = scaling::Plan::new(options.quick, options.ops, options.repeat);
-        keep(
-            "concurrency",
-            scaling::concurrency(&executables, &mut servers, &plan),
-        );
-        keep(
-            "payload",
-            scaling::payload(&executables, &mut servers, &plan),
-        );
-        if options.history {
-            keep(
+    let plan = scaling::Plan::new(options.quick, options.ops, options.repeat);
+    for &curve in &options.curves {
+        match curve {
+            Curve::Concurrency => keep(
+                "concurrency",
+                scaling::concurrency(&executables, &mut servers, &plan),
+            ),
+            Curve::Payload => keep(
+                "payload",
+                scaling::payload(&executables, &mut servers, &plan),
+            ),
+            Curve::History => keep(
                 "history",
                 servers.fresh("the history curve").and_then(|fixture| {
                     runtime.block_on(scaling::history(&executables.client, &fixture, &plan))
                 }),
-            );
+            ),
+            Curve::List => keep(
+                "list",
+                servers.fresh("the list curve").and_then(|fixture| {
+                    runtime.block_on(scaling::list(&executables.client, &fixture, &plan))
+                }),
+            ),
         }
-        keep(
-            "list",
-            servers.fresh("the list curve").and_then(|fixture| {
-                runtime.block_on(scaling::list(&executables.client, &fixture, &plan))
-            }),
-        );
     }
     let server_version = servers.version().unwrap_or_default();
     let build = if options.build_cost {

@@ -741,10 +741,10 @@ fn curve_targets(out: &mut String, curve: &Curve) {
         }
     }
     for target in targets {
-        let points: Vec<(usize, Spread)> = curve
+        let points: Vec<(usize, &Spread)> = curve
             .points
             .iter()
-            .filter_map(|p| Some((p.x, p.spread?)))
+            .filter_map(|p| Some((p.x, p.spread.as_ref()?)))
             .filter(|(x, _)| PointTarget::of(curve, *x) == target)
             .collect();
         let xs: Vec<String> = points.iter().map(|(x, _)| x.to_string()).collect();
@@ -844,6 +844,53 @@ fn scaling_section(out: &mut String, curve: &Curve, chart_dir: &str) {
                 );
             }
         }
+    }
+    let _ = writeln!(out);
+    scaling_runs_table(out, curve);
+}
+
+/// Every run's CPU per unit of a curve measured in both modes, round by round, and each
+/// point's ratio paired by round: what the range over every pair of runs is made of.
+fn scaling_runs_table(out: &mut String, curve: &Curve) {
+    let spreads: Vec<(usize, &Spread, (f64, f64))> = curve
+        .points
+        .iter()
+        .filter_map(|p| {
+            let spread = p.spread.as_ref()?;
+            Some((p.x, spread, spread.cpu_ratio_range_by_round()?))
+        })
+        .collect();
+    if spreads.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Each run, in the order of the rounds (each round ran both modes back to back, against \
+         the server in much the same state):\n"
+    );
+    let _ = writeln!(
+        out,
+        "| {} | client CPU µs/{unit} of each run | tonic CPU µs/{unit} of each run | ratio \
+         paired by round |",
+        curve.x_label,
+        unit = curve.unit
+    );
+    let _ = writeln!(out, "|--:|---|---|--:|");
+    for (x, spread, (low, high)) in spreads {
+        let each = |figure: fn(&(f64, f64)) -> f64| {
+            spread
+                .cpu_by_round
+                .iter()
+                .map(|round| format!("{:.1}", figure(round)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "| {x} | {} | {} | {low:.2}-{high:.2}x |",
+            each(|round| round.0),
+            each(|round| round.1)
+        );
     }
     let _ = writeln!(out);
 }
@@ -1181,6 +1228,18 @@ mod tests {
                 "| start: cost by argument size, argument bytes (encoded) 1024: CPU/op at most \
                  1.2x bare tonic's, over every run | worst CPU 1.15x (at 1024) | met |"
             ),
+            "{report}"
+        );
+        // Each run beside its round's, and the ratio of each pair.
+        assert!(
+            report.contains(
+                "| argument bytes (encoded) | client CPU µs/op of each run | tonic CPU µs/op of \
+                 each run | ratio paired by round |"
+            ),
+            "{report}"
+        );
+        assert!(
+            report.contains("| 1024 | 110.0, 115.0 | 100.0, 101.0 | 1.10-1.14x |"),
             "{report}"
         );
         assert!(

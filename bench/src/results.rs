@@ -207,7 +207,7 @@ pub(crate) struct Point {
 /// The client's figures over bare tonic's at one point of a curve, over every run of both:
 /// from the client's best run against tonic's worst to its worst against tonic's best, so
 /// that a target counts as met only when the whole range meets it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Spread {
     /// Runs of each mode.
     pub(crate) runs: usize,
@@ -215,6 +215,9 @@ pub(crate) struct Spread {
     pub(crate) cpu_ratio: (f64, f64),
     /// Peak RSS.
     pub(crate) rss_ratio: (f64, f64),
+    /// The client's and bare tonic's CPU per unit of work in each round, in the order the
+    /// rounds ran: the pairs that ran back to back.
+    pub(crate) cpu_by_round: Vec<(f64, f64)>,
 }
 
 impl Spread {
@@ -226,7 +229,22 @@ impl Spread {
             runs: client.len().min(tonic.len()),
             cpu_ratio: ratio(Sample::cpu_us_per_op),
             rss_ratio: ratio(Sample::peak_rss_mib),
+            cpu_by_round: client
+                .iter()
+                .zip(tonic)
+                .map(|(ours, theirs)| (ours.cpu_us_per_op(), theirs.cpu_us_per_op()))
+                .collect(),
         }
+    }
+}
+
+impl Spread {
+    /// The range of the client's CPU over bare tonic's in the same round, over the rounds.
+    pub(crate) fn cpu_ratio_range_by_round(&self) -> Option<(f64, f64)> {
+        self.cpu_by_round
+            .iter()
+            .map(|(ours, theirs)| ours / theirs.max(1e-9))
+            .fold(None, widened)
     }
 }
 
